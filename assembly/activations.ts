@@ -1,0 +1,212 @@
+// Activation functions and row-wise softmax, forward and backward, four lanes at a time; loop tails run through
+// the same vector code on a partial vector. Definitions and gradients follow TF.js (noted per case).
+// The plain reference is the js twin (src/backend/js/activations.ts); the vector math lives in ./math.
+
+import { Act } from './codes';
+import { erf4, exp4, expm1NonPositive4, loadTail, log1pUnit4, madd, sigmoid4, storeTail, tanh4 } from './math';
+
+// SELU's published constants (Klambauer et al. 2017): scale, and scale * alpha with alpha = 1.6732632423543772.
+const SELU_SCALE: f32 = 1.0507009873554805;
+const SELU_SCALE_ALPHA: f32 = 1.7580993408473766;
+const SQRT1_2: f32 = 0.7071067811865476;
+const INV_SQRT_2PI: f32 = 0.3989422804014327;
+
+/** f(x) for one vector. alpha: leaky relu slope, elu alpha. */
+// @ts-ignore: decorator
+@inline function forward4(act: i32, x: v128, alpha: v128): v128 {
+  const zero = f32x4.splat(0);
+  const positive = f32x4.gt(x, zero);
+  switch (act) {
+    case Act.Relu:
+      return f32x4.max(x, zero); // max propagates NaN
+    case Act.LeakyRelu:
+      return v128.bitselect(x, f32x4.mul(x, alpha), positive);
+    case Act.Elu: // alpha * (e^x - 1) for x <= 0, through expm1 so small |x| keep their digits
+      return v128.bitselect(x, f32x4.mul(alpha, expm1NonPositive4(x)), positive);
+    case Act.Selu:
+      return v128.bitselect(f32x4.mul(x, f32x4.splat(SELU_SCALE)), f32x4.mul(f32x4.splat(SELU_SCALE_ALPHA), expm1NonPositive4(x)), positive);
+    case Act.Sigmoid:
+      return sigmoid4(x);
+    case Act.Tanh:
+      return tanh4(x);
+    case Act.Softplus: // max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no cancellation for small
+      return f32x4.add(f32x4.max(x, zero), log1pUnit4(exp4(f32x4.neg(f32x4.abs(x)))));
+    case Act.Gelu: { // 0.5 x (1 + erf(x / sqrt 2)), the exact form (TF.js and Keras default)
+      const half = f32x4.mul(x, f32x4.splat(0.5));
+      return madd(half, erf4(f32x4.mul(x, f32x4.splat(SQRT1_2))), half);
+    }
+    case Act.Swish:
+      return f32x4.mul(x, sigmoid4(x));
+    default:
+      return x;
+  }
+}
+
+/** Whether backward4 reads x, and whether it reads y = f(x), for act (so the loop loads only what it needs). */
+// @ts-ignore: decorator
+@inline function backwardUsesX(act: i32): bool {
+  return act == Act.Relu || act == Act.LeakyRelu || act == Act.Selu || act == Act.Softplus || act == Act.Gelu || act == Act.Swish;
+}
+// @ts-ignore: decorator
+@inline function backwardUsesY(act: i32): bool {
+  return act == Act.Elu || act == Act.Selu || act == Act.Sigmoid || act == Act.Tanh;
+}
+
+/** dout * f'(x) for one vector, from whichever of x and y = f(x) is cheaper. */
+// @ts-ignore: decorator
+@inline function backward4(act: i32, x: v128, y: v128, dout: v128, alpha: v128): v128 {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  switch (act) {
+    case Act.Relu: // TF.js: dout * step(x), step(0) = 0
+      return v128.and(dout, f32x4.gt(x, zero));
+    case Act.LeakyRelu: // TF.js: x > 0 ? dout : alpha * dout
+      return v128.bitselect(dout, f32x4.mul(dout, alpha), f32x4.gt(x, zero));
+    case Act.Elu: // TF.js EluGrad: y >= 0 ? dout : dout * (y + 1); here y + alpha = alpha e^x
+      return v128.bitselect(dout, f32x4.mul(dout, f32x4.add(y, alpha)), f32x4.ge(y, zero));
+    case Act.Selu: // TF.js: x > 0 ? scale * dout : scale * alpha * e^x * dout, and scale * alpha * e^x = y + scale * alpha
+      return v128.bitselect(
+        f32x4.mul(dout, f32x4.splat(SELU_SCALE)),
+        f32x4.mul(dout, f32x4.add(y, f32x4.splat(SELU_SCALE_ALPHA))),
+        f32x4.gt(x, zero),
+      );
+    case Act.Sigmoid:
+      return f32x4.mul(dout, f32x4.mul(y, f32x4.sub(one, y)));
+    case Act.Tanh: // 1 - y² as (1 - y)(1 + y): keeps its digits as |y| -> 1
+      return f32x4.mul(dout, f32x4.mul(f32x4.sub(one, y), f32x4.add(one, y)));
+    case Act.Softplus: // TF.js: dout * sigmoid(x)
+      return f32x4.mul(dout, sigmoid4(x));
+    case Act.Gelu: { // Phi(x) + x phi(x), phi the standard normal density
+      const cdf = madd(erf4(f32x4.mul(x, f32x4.splat(SQRT1_2))), f32x4.splat(0.5), f32x4.splat(0.5));
+      const pdf = f32x4.mul(exp4(f32x4.mul(f32x4.mul(x, x), f32x4.splat(-0.5))), f32x4.splat(INV_SQRT_2PI));
+      return f32x4.mul(dout, madd(x, pdf, cdf));
+    }
+    case Act.Swish: { // d(x s)/dx = s (1 + x (1 - s)), s = sigmoid(x)
+      const s = sigmoid4(x);
+      return f32x4.mul(dout, f32x4.mul(s, madd(x, f32x4.sub(one, s), one)));
+    }
+    default:
+      return dout;
+  }
+}
+
+// x (n), out (n); act is a constant at every call site, so the switch in forward4 folds away.
+// @ts-ignore: decorator
+@inline function forwardLoop(act: i32, x: usize, out: usize, n: i32, alpha: f32): void {
+  const a = f32x4.splat(alpha);
+  const body = (<usize>(n & ~3)) << 2;
+  for (let i: usize = 0; i < body; i += 16) v128.store(out + i, forward4(act, v128.load(x + i), a));
+  const rest = n & 3;
+  if (rest) storeTail(out + body, forward4(act, loadTail(x + body, rest), a), rest);
+}
+
+// x, y, dout, dx (n)
+// @ts-ignore: decorator
+@inline function backwardLoop(act: i32, x: usize, y: usize, dout: usize, dx: usize, n: i32, alpha: f32): void {
+  const a = f32x4.splat(alpha);
+  const zero = f32x4.splat(0);
+  const body = (<usize>(n & ~3)) << 2;
+  for (let i: usize = 0; i < body; i += 16) {
+    const xv = backwardUsesX(act) ? v128.load(x + i) : zero;
+    const yv = backwardUsesY(act) ? v128.load(y + i) : zero;
+    v128.store(dx + i, backward4(act, xv, yv, v128.load(dout + i), a));
+  }
+  const rest = n & 3;
+  if (rest) {
+    const xv = backwardUsesX(act) ? loadTail(x + body, rest) : zero;
+    const yv = backwardUsesY(act) ? loadTail(y + body, rest) : zero;
+    storeTail(dx + body, backward4(act, xv, yv, loadTail(dout + body, rest), a), rest);
+  }
+}
+
+// x (n), out (n); out may be x
+export function activationForward(act: i32, x: usize, out: usize, n: i32, alpha: f32): void {
+  switch (act) {
+    case Act.Relu: forwardLoop(Act.Relu, x, out, n, alpha); break;
+    case Act.LeakyRelu: forwardLoop(Act.LeakyRelu, x, out, n, alpha); break;
+    case Act.Elu: forwardLoop(Act.Elu, x, out, n, alpha); break;
+    case Act.Selu: forwardLoop(Act.Selu, x, out, n, alpha); break;
+    case Act.Sigmoid: forwardLoop(Act.Sigmoid, x, out, n, alpha); break;
+    case Act.Tanh: forwardLoop(Act.Tanh, x, out, n, alpha); break;
+    case Act.Softplus: forwardLoop(Act.Softplus, x, out, n, alpha); break;
+    case Act.Gelu: forwardLoop(Act.Gelu, x, out, n, alpha); break;
+    case Act.Swish: forwardLoop(Act.Swish, x, out, n, alpha); break;
+    default: if (out != x) memory.copy(out, x, (<usize>n) << 2); // Linear
+  }
+}
+
+// x, y = f(x), dout, dx (n); dx may be dout
+export function activationBackward(act: i32, x: usize, y: usize, dout: usize, dx: usize, n: i32, alpha: f32): void {
+  switch (act) {
+    case Act.Relu: backwardLoop(Act.Relu, x, y, dout, dx, n, alpha); break;
+    case Act.LeakyRelu: backwardLoop(Act.LeakyRelu, x, y, dout, dx, n, alpha); break;
+    case Act.Elu: backwardLoop(Act.Elu, x, y, dout, dx, n, alpha); break;
+    case Act.Selu: backwardLoop(Act.Selu, x, y, dout, dx, n, alpha); break;
+    case Act.Sigmoid: backwardLoop(Act.Sigmoid, x, y, dout, dx, n, alpha); break;
+    case Act.Tanh: backwardLoop(Act.Tanh, x, y, dout, dx, n, alpha); break;
+    case Act.Softplus: backwardLoop(Act.Softplus, x, y, dout, dx, n, alpha); break;
+    case Act.Gelu: backwardLoop(Act.Gelu, x, y, dout, dx, n, alpha); break;
+    case Act.Swish: backwardLoop(Act.Swish, x, y, dout, dx, n, alpha); break;
+    default: if (dx != dout) memory.copy(dx, dout, (<usize>n) << 2); // Linear
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sumLanes(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+// x (m,n), out (m,n); out may be x. exp(x - row max) / sum: the largest term is exp(0) = 1, so nothing overflows.
+export function softmaxForward(x: usize, out: usize, m: i32, n: i32): void {
+  const rowBytes = (<usize>n) << 2;
+  const body = (<usize>(n & ~3)) << 2;
+  const rest = n & 3;
+  for (let i = 0; i < m; i++) {
+    const xRow = x + <usize>i * rowBytes;
+    const outRow = out + <usize>i * rowBytes;
+    let maxes = f32x4.splat(-Infinity);
+    for (let j: usize = 0; j < body; j += 16) maxes = f32x4.max(maxes, v128.load(xRow + j));
+    let rowMax = max(max(f32x4.extract_lane(maxes, 0), f32x4.extract_lane(maxes, 1)), max(f32x4.extract_lane(maxes, 2), f32x4.extract_lane(maxes, 3)));
+    for (let j = body; j < rowBytes; j += 4) rowMax = max(rowMax, load<f32>(xRow + j));
+
+    const shift = f32x4.splat(rowMax);
+    let sums = f32x4.splat(0);
+    for (let j: usize = 0; j < body; j += 16) {
+      const e = exp4(f32x4.sub(v128.load(xRow + j), shift));
+      v128.store(outRow + j, e);
+      sums = f32x4.add(sums, e);
+    }
+    let total = sumLanes(sums);
+    if (rest) {
+      storeTail(outRow + body, exp4(f32x4.sub(loadTail(xRow + body, rest), shift)), rest);
+      for (let j = body; j < rowBytes; j += 4) total += load<f32>(outRow + j);
+    }
+
+    const inv: f32 = 1 / total;
+    const scale = f32x4.splat(inv);
+    for (let j: usize = 0; j < body; j += 16) v128.store(outRow + j, f32x4.mul(v128.load(outRow + j), scale));
+    for (let j = body; j < rowBytes; j += 4) store<f32>(outRow + j, load<f32>(outRow + j) * inv);
+  }
+}
+
+// y (m,n), dout (m,n), dx (m,n); dx may be dout. dx = y * (dout - dot(dout, y)) per row.
+export function softmaxBackward(y: usize, dout: usize, dx: usize, m: i32, n: i32): void {
+  const rowBytes = (<usize>n) << 2;
+  const body = (<usize>(n & ~3)) << 2;
+  for (let i = 0; i < m; i++) {
+    const offset = <usize>i * rowBytes;
+    const yRow = y + offset;
+    const doutRow = dout + offset;
+    const dxRow = dx + offset;
+    let dots = f32x4.splat(0);
+    for (let j: usize = 0; j < body; j += 16) dots = madd(v128.load(doutRow + j), v128.load(yRow + j), dots);
+    let dot = sumLanes(dots);
+    for (let j = body; j < rowBytes; j += 4) dot += load<f32>(doutRow + j) * load<f32>(yRow + j);
+
+    const d = f32x4.splat(dot);
+    for (let j: usize = 0; j < body; j += 16) {
+      v128.store(dxRow + j, f32x4.mul(v128.load(yRow + j), f32x4.sub(v128.load(doutRow + j), d)));
+    }
+    for (let j = body; j < rowBytes; j += 4) store<f32>(dxRow + j, load<f32>(yRow + j) * (load<f32>(doutRow + j) - dot));
+  }
+}

@@ -1,0 +1,24 @@
+// A backend is a Kernels implementation plus the heap its pointers refer to, with the few blocks every
+// caller needs (matmul packing scratch, the PRNG state) allocated once up front.
+
+import { Heap } from './heap.js';
+import { MATMUL_SCRATCH_BYTES, RNG_STATE_BYTES, type Kernels, type Ptr } from './kernels.js';
+
+export type BackendName = 'wasm' | 'js';
+/** Which code runs the kernels: a wasm build, or the TypeScript twin. */
+export type BuildName = 'simd' | 'relaxed' | 'js';
+
+export class Backend {
+  readonly scratch: Ptr;
+  readonly rngState: Ptr;
+  constructor(
+    readonly name: BackendName,
+    readonly build: BuildName,
+    readonly kernels: Kernels,
+    readonly heap: Heap,
+  ) {
+    this.scratch = heap.alloc(MATMUL_SCRATCH_BYTES);
+    this.rngState = heap.alloc(RNG_STATE_BYTES);
+    kernels.rngSeed(this.rngState, (Math.random() * 2 ** 32) >>> 0);
+  }
+}

@@ -1,0 +1,135 @@
+// The js twin of assembly/activations.ts: activations and row-wise softmax over heap.f32, computed in f64 with
+// Math (the plain reference) and rounded on store. One loop per activation keeps every loop monomorphic.
+
+import type { Heap } from '../heap.js';
+import { Act, type Kernels, type Ptr } from '../kernels.js';
+import { erf, sigmoid, softplus } from './math.js';
+
+// SELU's published constants (Klambauer et al. 2017), as TF.js uses them.
+const SELU_SCALE = 1.0507009873554805;
+const SELU_SCALE_ALPHA = 1.0507009873554805 * 1.6732632423543772;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward' | 'activationBackward' | 'softmaxForward' | 'softmaxBackward'> {
+  return {
+    // x (n), out (n); out may be x
+    activationForward(act: Act, x: Ptr, out: Ptr, n: number, alpha: number): void {
+      const f = heap.f32;
+      const i0 = x >> 2;
+      const o0 = out >> 2;
+      switch (act) {
+        case Act.Linear:
+          if (out !== x) f.copyWithin(o0, i0, i0 + n);
+          break;
+        case Act.Relu:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v < 0 ? 0 : v; }
+          break;
+        case Act.LeakyRelu:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v > 0 ? v : alpha * v; }
+          break;
+        case Act.Elu:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v > 0 ? v : alpha * Math.expm1(v); }
+          break;
+        case Act.Selu:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v > 0 ? SELU_SCALE * v : SELU_SCALE_ALPHA * Math.expm1(v); }
+          break;
+        case Act.Sigmoid:
+          for (let i = 0; i < n; i++) f[o0 + i] = sigmoid(f[i0 + i]);
+          break;
+        case Act.Tanh:
+          for (let i = 0; i < n; i++) f[o0 + i] = Math.tanh(f[i0 + i]);
+          break;
+        case Act.Softplus:
+          for (let i = 0; i < n; i++) f[o0 + i] = softplus(f[i0 + i]);
+          break;
+        case Act.Gelu:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = 0.5 * v * (1 + erf(v * Math.SQRT1_2)); }
+          break;
+        case Act.Swish:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v * sigmoid(v); }
+          break;
+      }
+    },
+
+    // x, y = f(x), dout, dx (n); dx may be dout. Gradients as TF.js defines them (see assembly/activations.ts).
+    activationBackward(act: Act, x: Ptr, y: Ptr, dout: Ptr, dx: Ptr, n: number, alpha: number): void {
+      const f = heap.f32;
+      const x0 = x >> 2;
+      const y0 = y >> 2;
+      const g0 = dout >> 2;
+      const d0 = dx >> 2;
+      switch (act) {
+        case Act.Linear:
+          if (dx !== dout) f.copyWithin(d0, g0, g0 + n);
+          break;
+        case Act.Relu: // step(0) = 0
+          for (let i = 0; i < n; i++) f[d0 + i] = f[x0 + i] > 0 ? f[g0 + i] : 0;
+          break;
+        case Act.LeakyRelu:
+          for (let i = 0; i < n; i++) f[d0 + i] = f[x0 + i] > 0 ? f[g0 + i] : alpha * f[g0 + i];
+          break;
+        case Act.Elu: // y >= 0 ? 1 : y + alpha
+          for (let i = 0; i < n; i++) { const v = f[y0 + i]; f[d0 + i] = v >= 0 ? f[g0 + i] : f[g0 + i] * (v + alpha); }
+          break;
+        case Act.Selu: // x > 0 ? scale : y + scale * alpha
+          for (let i = 0; i < n; i++) f[d0 + i] = f[g0 + i] * (f[x0 + i] > 0 ? SELU_SCALE : f[y0 + i] + SELU_SCALE_ALPHA);
+          break;
+        case Act.Sigmoid:
+          for (let i = 0; i < n; i++) { const v = f[y0 + i]; f[d0 + i] = f[g0 + i] * v * (1 - v); }
+          break;
+        case Act.Tanh:
+          for (let i = 0; i < n; i++) { const v = f[y0 + i]; f[d0 + i] = f[g0 + i] * (1 - v) * (1 + v); }
+          break;
+        case Act.Softplus:
+          for (let i = 0; i < n; i++) f[d0 + i] = f[g0 + i] * sigmoid(f[x0 + i]);
+          break;
+        case Act.Gelu:
+          for (let i = 0; i < n; i++) {
+            const v = f[x0 + i];
+            const cdf = 0.5 * (1 + erf(v * Math.SQRT1_2));
+            f[d0 + i] = f[g0 + i] * (cdf + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI);
+          }
+          break;
+        case Act.Swish:
+          for (let i = 0; i < n; i++) {
+            const v = f[x0 + i];
+            const s = sigmoid(v);
+            f[d0 + i] = f[g0 + i] * s * (1 + v * (1 - s));
+          }
+          break;
+      }
+    },
+
+    // x (m,n), out (m,n); out may be x. exp(x - row max) / sum, summed in f64.
+    softmaxForward(x: Ptr, out: Ptr, m: number, n: number): void {
+      const f = heap.f32;
+      for (let i = 0; i < m; i++) {
+        const xr = (x >> 2) + i * n;
+        const or = (out >> 2) + i * n;
+        let max = -Infinity;
+        for (let j = 0; j < n; j++) max = Math.max(max, f[xr + j]);
+        let sum = 0;
+        for (let j = 0; j < n; j++) {
+          const e = Math.exp(f[xr + j] - max);
+          f[or + j] = e;
+          sum += e;
+        }
+        const inv = 1 / sum;
+        for (let j = 0; j < n; j++) f[or + j] *= inv;
+      }
+    },
+
+    // y (m,n), dout (m,n), dx (m,n); dx may be dout. dx = y * (dout - dot(dout, y)) per row.
+    softmaxBackward(y: Ptr, dout: Ptr, dx: Ptr, m: number, n: number): void {
+      const f = heap.f32;
+      for (let i = 0; i < m; i++) {
+        const yr = (y >> 2) + i * n;
+        const gr = (dout >> 2) + i * n;
+        const dr = (dx >> 2) + i * n;
+        let dot = 0;
+        for (let j = 0; j < n; j++) dot += f[gr + j] * f[yr + j];
+        for (let j = 0; j < n; j++) f[dr + j] = f[yr + j] * (f[gr + j] - dot);
+      }
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// The pure-TypeScript twin of assembly/: the same Kernels over a Heap of plain ArrayBuffer memory.
+// It is the baseline the wasm core is measured against and the fallback where wasm is unavailable.
+
+import { Backend } from '../backend.js';
+import { ArrayMemory, Heap } from '../heap.js';
+import type { Kernels } from '../kernels.js';
+import { activationKernels } from './activations.js';
+import { elementwiseKernels } from './elementwise.js';
+import { lossKernels } from './losses.js';
+import { matmulKernels } from './matmul.js';
+import { optimizerKernels } from './optimizers.js';
+import { randomKernels } from './random.js';
+
+export function createJsBackend(): Backend {
+  const heap = new Heap(new ArrayMemory(16), 0);
+  const kernels: Kernels = {
+    ...matmulKernels(heap),
+    ...elementwiseKernels(heap),
+    ...activationKernels(heap),
+    ...lossKernels(heap),
+    ...optimizerKernels(heap),
+    ...randomKernels(heap),
+  };
+  return new Backend('js', 'js', kernels, heap);
+}

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { createJsBackend } from '../src/backend/js/index.js';
+import { hasRelaxedSimd, loadWasmBackend } from '../src/backend/wasm.js';
+
+describe('backends', () => {
+  it('every js twin kernel is exported by both wasm builds', async () => {
+    const names = Object.keys(createJsBackend().kernels).sort();
+    expect(names.length).toBeGreaterThan(20);
+    for (const build of ['simd', 'relaxed'] as const) {
+      const wasm = await loadWasmBackend(build);
+      for (const name of names) expect(typeof (wasm.kernels as unknown as Record<string, unknown>)[name], `${build}.${name}`).toBe('function');
+    }
+  });
+
+  it('detects relaxed SIMD (the test runner passes --experimental-wasm-relaxed-simd)', () => {
+    expect(hasRelaxedSimd()).toBe(process.execArgv.includes('--experimental-wasm-relaxed-simd'));
+  });
+});

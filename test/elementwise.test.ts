@@ -1,0 +1,311 @@
+// Elementwise kernels, bias add/grad, sums and argMax on every build against f64 references.
+// One f32 operation (add, sub, mul, div, sqrt) rounds like fround of the f64 result, so those compare exactly;
+// f32 column sums get their rigorous error bound; exp/log (host or Mathf routines) get two f32 ulps.
+
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Bcast, BinOp, UnOp } from '../src/backend/kernels.js';
+import { BUILDS, SIZES, backendFor, expectClose, freeAll, get, getInt, put, putInt, randomData } from './support.js';
+
+const f = Math.fround;
+
+/** Every (m, n) pair of the awkward sizes. */
+const SHAPES: Array<[number, number]> = SIZES.flatMap((m) => SIZES.map((n) => [m, n] as [number, number]));
+/** A spread of them for the kernels with many other parameters. */
+const SOME_SHAPES: Array<[number, number]> = [[1, 1], [1, 7], [3, 1], [3, 9], [7, 17], [17, 63], [65, 3], [127, 65], [257, 257]];
+
+const OPS: Array<[string, BinOp, (a: number, b: number) => number]> = [
+  ['add', BinOp.Add, (a, b) => a + b],
+  ['sub', BinOp.Sub, (a, b) => a - b],
+  ['mul', BinOp.Mul, (a, b) => a * b],
+  ['div', BinOp.Div, (a, b) => a / b],
+];
+const MODES: Array<[string, Bcast]> = [['full', Bcast.Full], ['row', Bcast.Row], ['scalar', Bcast.Scalar]];
+
+function operandLength(mode: Bcast, m: number, n: number): number {
+  return mode === Bcast.Full ? m * n : mode === Bcast.Row ? n : 1;
+}
+
+function operandAt(x: Float32Array, mode: Bcast, i: number, j: number, n: number): number {
+  return mode === Bcast.Full ? x[i * n + j] : mode === Bcast.Row ? x[j] : x[0];
+}
+
+/** Divisors away from zero: magnitude in [0.5, 2), random sign. */
+function awayFromZero(len: number, seed: number): Float32Array {
+  const mag = randomData(len, seed, 0.5, 2);
+  const sign = randomData(len, seed + 1);
+  return mag.map((v, i) => (sign[i] < 0 ? -v : v));
+}
+
+/** Exact equality (NaN equals NaN) without a deep comparison of large arrays. */
+function expectExact(actual: ArrayLike<number>, expected: ArrayLike<number>, label: string): void {
+  expect(actual.length, `${label} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i]) && !(Number.isNaN(actual[i]) && Number.isNaN(expected[i]))) {
+      expect.fail(`${label} [${i}]: got ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+/** A sum of f32 values accumulated exactly enough (f64 with Neumaier compensation). */
+function compensatedSum(values: ArrayLike<number>): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe.each(BUILDS)('elementwise (%s)', (build) => {
+  it('biasAdd: out = x + bias per row, on every shape, out may be x', async () => {
+    const b = await backendFor(build);
+    for (const [m, n] of SHAPES) {
+      const xs = randomData(m * n, m * 1000 + n);
+      const bs = randomData(n, n, -3, 3);
+      const expected = xs.map((v, k) => f(v + bs[k % n]));
+      const x = put(b, xs);
+      const bias = put(b, bs);
+      const out = b.heap.alloc(m * n * 4);
+      b.kernels.biasAdd(x, bias, out, m, n);
+      expectExact(get(b, out, m * n), expected, `${m}x${n}`);
+      b.kernels.biasAdd(x, bias, x, m, n);
+      expectExact(get(b, x, m * n), expected, `${m}x${n} in place`);
+      freeAll(b, [x, bias, out]);
+    }
+  });
+
+  it('biasGrad: column sums within the f32 summation bound, overwrite and accumulate', async () => {
+    const b = await backendFor(build);
+    for (const [m, n] of SHAPES) {
+      const d = randomData(m * n, m * 7 + n, -2, 2);
+      const start = randomData(n, 99, -1, 1);
+      const dout = put(b, d);
+      const db = put(b, start);
+      for (const accumulate of [0, 1]) {
+        b.heap.f32.set(start, db >> 2);
+        b.kernels.biasGrad(dout, db, m, n, accumulate);
+        const got = get(b, db, n);
+        for (let j = 0; j < n; j++) {
+          const column = [accumulate ? start[j] : 0];
+          for (let i = 0; i < m; i++) column.push(d[i * n + j]);
+          // Recursive f32 summation of m+1 terms: |error| <= m * 2^-24 * sum |terms| (to first order).
+          const bound = (m + 1) * 2 ** -24 * column.reduce((s, v) => s + Math.abs(v), 0);
+          const want = compensatedSum(column);
+          if (!(Math.abs(got[j] - want) <= bound)) expect.fail(`${m}x${n} acc=${accumulate} db[${j}] = ${got[j]}, want ${want} +- ${bound}`);
+        }
+      }
+      freeAll(b, [dout, db]);
+    }
+  });
+
+  it('rowSums: f64 accumulation rounded once', async () => {
+    const b = await backendFor(build);
+    for (const [m, n] of SHAPES) {
+      const xs = randomData(m * n, m + 31 * n, -5, 5);
+      const x = put(b, xs);
+      const out = b.heap.alloc(m * 4);
+      b.kernels.rowSums(x, out, m, n);
+      const expected = Array.from({ length: m }, (_, i) => compensatedSum(xs.subarray(i * n, (i + 1) * n)));
+      // One rounding to f32 (half an ulp); the f64 accumulation error is far below it.
+      expectClose(get(b, out, m), expected, { atol: 1e-12, rtol: 2 ** -24 * 1.0001 }, `${m}x${n}`);
+      freeAll(b, [x, out]);
+    }
+  });
+
+  it('sum and sumSquares: f64 accumulation on every size, and where f32 accumulation would fail', async () => {
+    const b = await backendFor(build);
+    const js = await backendFor('js');
+    for (const n of [...SIZES, 1024, 100003]) {
+      const xs = randomData(n, n, -3, 3);
+      const x = put(b, xs);
+      const s = b.kernels.sum(x, n);
+      const s2 = b.kernels.sumSquares(x, n);
+      // f64 accumulation of n terms: error <= n * 2^-53 * sum |x|.
+      const abs = xs.reduce((t, v) => t + Math.abs(v), 0);
+      expect(Math.abs(s - compensatedSum(xs))).toBeLessThanOrEqual(n * 2 ** -53 * abs);
+      const squares = Array.from(xs, (v) => v * v); // exact in f64
+      expect(Math.abs(s2 - compensatedSum(squares))).toBeLessThanOrEqual(n * 2 ** -53 * compensatedSum(squares));
+      // The js twin keeps the wasm lane order: same bits.
+      const xj = put(js, xs);
+      expect(s, `sum n=${n}`).toBe(js.kernels.sum(xj, n));
+      expect(s2, `sumSquares n=${n}`).toBe(js.kernels.sumSquares(xj, n));
+      freeAll(b, [x]);
+      freeAll(js, [xj]);
+    }
+    // A big first term then 999999 copies of 0.1f: in f32 every small term would vanish against the big one
+    // (an error of about 1e5 for the sum, 1e4 for the squares); f64 stays within n * 2^-53 * total = 0.012.
+    const n = 1_000_000;
+    const xs = new Float32Array(n).fill(0.1);
+    const tenth = f(0.1);
+    xs[0] = 1e8;
+    const x = put(b, xs);
+    expect(Math.abs(b.kernels.sum(x, n) - (1e8 + (n - 1) * tenth))).toBeLessThan(0.012);
+    b.heap.f32[x >> 2] = 1e4;
+    expect(Math.abs(b.kernels.sumSquares(x, n) - (1e8 + (n - 1) * tenth * tenth))).toBeLessThan(0.012);
+    freeAll(b, [x]);
+  });
+
+  it('penalty: l1*sum|w| + l2*sum w^2 in f64, gradient l1*sign(w) + 2*l2*w added into g', async () => {
+    const b = await backendFor(build);
+    const js = await backendFor('js');
+    for (const n of [...SIZES, 1000]) {
+      const ws = randomData(n, n + 5, -2, 2);
+      ws[0] = 0; // sign(0) = 0
+      const gs = randomData(n, n + 6);
+      const w = put(b, ws);
+      const g = put(b, gs);
+      for (const [l1, l2] of [[0.01, 0], [0, 0.02], [0.003, 0.5]]) {
+        b.heap.f32.set(gs, g >> 2);
+        const got = b.kernels.penalty(w, g, n, l1, l2);
+        const want = l1 * compensatedSum(Array.from(ws, Math.abs)) + l2 * compensatedSum(Array.from(ws, (v) => v * v));
+        // Two f64 sums of n terms: n * 2^-53 relative at most.
+        expect(Math.abs(got - want), `n=${n} l1=${l1} l2=${l2}`).toBeLessThanOrEqual(n * 2 ** -53 * want);
+        // Without g only the value is computed.
+        expect(b.kernels.penalty(w, 0, n, l1, l2)).toBe(got);
+        // g + (l1*sign + l2*2w): three f32 roundings, so a few ulps of the terms' magnitudes.
+        const wantGrad = Array.from(ws, (v, i) => gs[i] + (l1 * Math.sign(v) + 2 * l2 * v));
+        expectClose(get(b, g, n), wantGrad, { atol: 4e-7, rtol: 2e-7 }, `grad n=${n} l1=${l1} l2=${l2}`);
+        // The js twin does the same f32 operations: same bits.
+        const wj = put(js, ws);
+        const gj = put(js, gs);
+        expect(js.kernels.penalty(wj, gj, n, l1, l2)).toBe(got);
+        expectExact(get(js, gj, n), get(b, g, n), `grad n=${n} js twin`);
+        freeAll(js, [wj, gj]);
+      }
+      freeAll(b, [w, g]);
+    }
+  });
+
+  it('binary: every op and broadcast combination, exact, out aliasing a full operand', async () => {
+    const b = await backendFor(build);
+    for (const [opName, op, apply] of OPS) {
+      for (const [aName, aMode] of MODES) {
+        for (const [bName, bMode] of MODES) {
+          for (const [m, n] of SOME_SHAPES) {
+            const label = `${opName} ${aName}-${bName} ${m}x${n}`;
+            const as = randomData(operandLength(aMode, m, n), m + n + aMode, -4, 4);
+            const bs = awayFromZero(operandLength(bMode, m, n), 2 * m + n + bMode);
+            const expected = new Float32Array(m * n);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) expected[i * n + j] = apply(operandAt(as, aMode, i, j, n), operandAt(bs, bMode, i, j, n));
+            }
+            const a = put(b, as);
+            const bb = put(b, bs);
+            const out = b.heap.alloc(m * n * 4);
+            b.kernels.binary(op, a, aMode, bb, bMode, out, m, n);
+            expectExact(get(b, out, m * n), expected, label);
+            if (aMode === Bcast.Full) {
+              b.kernels.binary(op, a, aMode, bb, bMode, a, m, n);
+              expectExact(get(b, a, m * n), expected, `${label} out=a`);
+              b.heap.f32.set(as, a >> 2);
+            }
+            if (bMode === Bcast.Full) {
+              b.kernels.binary(op, a, aMode, bb, bMode, bb, m, n);
+              expectExact(get(b, bb, m * n), expected, `${label} out=b`);
+            }
+            freeAll(b, [a, bb, out]);
+          }
+        }
+      }
+    }
+  });
+
+  it('unary: square/neg/abs/sqrt exact, exp/log within two f32 ulps, specials, in place', async () => {
+    const b = await backendFor(build);
+    const specials = [0, -0, Infinity, -Infinity, NaN, 1, -1, 88.7, 89, -104, 1e-30, 3e-39];
+    const cases: Array<[string, UnOp, (v: number) => number, boolean]> = [
+      ['exp', UnOp.Exp, Math.exp, false],
+      ['log', UnOp.Log, Math.log, false],
+      ['square', UnOp.Square, (v) => v * v, true],
+      ['neg', UnOp.Neg, (v) => -v, true],
+      ['abs', UnOp.Abs, Math.abs, true],
+      ['sqrt', UnOp.Sqrt, Math.sqrt, true],
+    ];
+    for (const [name, op, ref, exact] of cases) {
+      for (const n of [...SIZES, 1000]) {
+        const xs = new Float32Array(n + specials.length);
+        xs.set(randomData(n, n, name === 'exp' ? -20 : -5, name === 'exp' ? 20 : 5).map((v) => (name === 'log' ? Math.abs(v) : v)));
+        xs.set(specials, n);
+        const len = xs.length;
+        const expected = xs.map((v) => f(ref(v)));
+        const x = put(b, xs);
+        const out = b.heap.alloc(len * 4);
+        b.kernels.unary(op, x, out, len);
+        if (exact) expectExact(get(b, out, len), expected, `${name} n=${n}`);
+        else expectClose(get(b, out, len), expected, { atol: 1e-37, rtol: 2 ** -22 }, `${name} n=${n}`);
+        b.kernels.unary(op, x, x, len);
+        expectExact(get(b, x, len), get(b, out, len), `${name} n=${n} in place`);
+        freeAll(b, [x, out]);
+      }
+    }
+  });
+
+  it('scale and fill: exact on every size, scale in place', async () => {
+    const b = await backendFor(build);
+    for (const n of [...SIZES, 1000]) {
+      const xs = randomData(n, n);
+      const x = put(b, xs);
+      const out = b.heap.alloc(n * 4);
+      b.kernels.scale(x, out, n, 0.3);
+      const expected = xs.map((v) => v * f(0.3));
+      expectExact(get(b, out, n), expected, `scale n=${n}`);
+      b.kernels.scale(x, x, n, 0.3);
+      expectExact(get(b, x, n), expected, `scale n=${n} in place`);
+      // fill must touch exactly n values: a guard value after the block stays.
+      const guard = b.heap.alloc((n + 1) * 4);
+      b.heap.f32[(guard >> 2) + n] = 42;
+      b.kernels.fill(guard, n, -1.5);
+      expect(Array.from(get(b, guard, n + 1)), `fill n=${n}`).toEqual([...new Array(n).fill(-1.5), 42]);
+      freeAll(b, [x, out, guard]);
+    }
+  });
+
+  it('argMax: both axes on every shape with ties, against TF.js', async () => {
+    const b = await backendFor(build);
+    for (const [m, n] of SHAPES) {
+      // Values from {-1, 0, 1, 2}: many ties, so "first maximum wins" is exercised everywhere.
+      const xs = randomData(m * n, 3 * m + n, -1, 3).map(Math.floor);
+      const x = put(b, xs);
+      for (const axis of [0, 1]) {
+        const count = axis === 0 ? n : m;
+        const out = putInt(b, new Int32Array(count).fill(-7));
+        b.kernels.argMax(x, out, m, n, axis);
+        const want = tf.tidy(() => tf.argMax(tf.tensor2d(xs, [m, n]), axis).dataSync());
+        expect(Array.from(getInt(b, out, count)), `${m}x${n} axis ${axis}`).toEqual(Array.from(want));
+        freeAll(b, [out]);
+      }
+      freeAll(b, [x]);
+    }
+  });
+
+  it('argMax: NaN handled as TF.js does (a later NaN never wins, a NaN first gives 0)', async () => {
+    const b = await backendFor(build);
+    const rows = [
+      [NaN, 1, 5, 2],
+      [1, NaN, 5, 2],
+      [3, 5, NaN, 5],
+      [-Infinity, -Infinity, NaN, -Infinity],
+      [NaN, NaN, NaN, NaN],
+    ];
+    const xs = new Float32Array(rows.flat());
+    const [m, n] = [rows.length, 4];
+    const x = put(b, xs);
+    for (const axis of [0, 1]) {
+      const count = axis === 0 ? n : m;
+      const out = putInt(b, new Int32Array(count));
+      b.kernels.argMax(x, out, m, n, axis);
+      const want = tf.tidy(() => tf.argMax(tf.tensor2d(xs, [m, n]), axis).dataSync());
+      expect(Array.from(getInt(b, out, count)), `axis ${axis}`).toEqual(Array.from(want));
+      freeAll(b, [out]);
+    }
+    freeAll(b, [x]);
+  });
+});

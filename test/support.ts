@@ -1,0 +1,115 @@
+// Shared test tools: the backends every kernel suite runs on, data in and out of a backend's heap,
+// seeded test data, f64 references and tolerance checks.
+
+import { expect } from 'vitest';
+import type { Backend } from '../src/backend/backend.js';
+import { createJsBackend } from '../src/backend/js/index.js';
+import type { Ptr } from '../src/backend/kernels.js';
+import { loadWasmBackend } from '../src/backend/wasm.js';
+
+/** Every kernel implementation: both wasm builds and the TS twin. */
+export const BUILDS = ['simd', 'relaxed', 'js'] as const;
+export type TestBuild = (typeof BUILDS)[number];
+
+const cache = new Map<TestBuild, Promise<Backend>>();
+/** One backend per build, shared by the tests of a file. */
+export function backendFor(build: TestBuild): Promise<Backend> {
+  let b = cache.get(build);
+  if (!b) {
+    b = build === 'js' ? Promise.resolve(createJsBackend()) : loadWasmBackend(build);
+    cache.set(build, b);
+  }
+  return b;
+}
+
+/** The awkward sizes kernels are checked on. */
+export const SIZES = [1, 3, 7, 9, 17, 63, 65, 127, 257];
+
+/** Copies f32 values into a fresh block of the backend's heap. */
+export function put(backend: Backend, values: ArrayLike<number>): Ptr {
+  const ptr = backend.heap.alloc(values.length * 4);
+  backend.heap.f32.set(values, ptr >> 2);
+  return ptr;
+}
+
+/** Copies i32 values into a fresh block of the backend's heap. */
+export function putInt(backend: Backend, values: ArrayLike<number>): Ptr {
+  const ptr = backend.heap.alloc(values.length * 4);
+  backend.heap.i32.set(values, ptr >> 2);
+  return ptr;
+}
+
+/** A copy of n f32 values at ptr. */
+export function get(backend: Backend, ptr: Ptr, n: number): Float32Array {
+  return backend.heap.f32.slice(ptr >> 2, (ptr >> 2) + n);
+}
+
+/** A copy of n i32 values at ptr. */
+export function getInt(backend: Backend, ptr: Ptr, n: number): Int32Array {
+  return backend.heap.i32.slice(ptr >> 2, (ptr >> 2) + n);
+}
+
+/** Seeded uniform test data in [lo, hi), rounded to f32 (mulberry32: independent of the library's PRNG). */
+export function randomData(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    out[i] = lo + (hi - lo) * u;
+  }
+  return out;
+}
+
+/**
+ * Asserts |actual - expected| <= atol + rtol * |expected| elementwise, reporting the worst index.
+ * NaN matches only NaN; equal infinities match.
+ */
+export function expectClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  { atol = 1e-6, rtol = 1e-5 }: { atol?: number; rtol?: number } = {},
+  label = '',
+): void {
+  expect(actual.length, `${label} length`).toBe(expected.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(e) ? Number.isNaN(a) : a === e) continue;
+    const excess = Math.abs(a - e) - (atol + rtol * Math.abs(e));
+    if (!(excess <= 0) && (worst < 0 || !(excess <= worstExcess))) {
+      worst = i;
+      worstExcess = excess;
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`${label} [${worst}]: got ${actual[worst]}, expected ${expected[worst]} (atol ${atol}, rtol ${rtol})`);
+  }
+}
+
+/**
+ * Central finite difference of a scalar function f(x) in f64, for every coordinate of x.
+ * f receives x modified in place and must not keep it.
+ */
+export function numericGradient(f: (x: Float64Array) => number, x: Float64Array, h = 1e-5): Float64Array {
+  const grad = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const saved = x[i];
+    x[i] = saved + h;
+    const up = f(x);
+    x[i] = saved - h;
+    const down = f(x);
+    x[i] = saved;
+    grad[i] = (up - down) / (2 * h);
+  }
+  return grad;
+}
+
+/** Frees every pointer in the list (tests clean up so heap-level leaks would show). */
+export function freeAll(backend: Backend, ptrs: Ptr[]): void {
+  for (const p of ptrs) backend.heap.free(p);
+}

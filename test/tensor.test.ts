@@ -1,0 +1,181 @@
+// Tensors through the public API on both backends: creation, read-back, validation, lifetime.
+
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as tf from '../src/index.js';
+
+describe.each(['wasm', 'js'] as const)('tensors on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.ready();
+    expect(await tf.setBackend(backend)).toBe(true);
+    expect(tf.getBackend()).toBe(backend);
+  });
+
+  let liveBefore = 0;
+  beforeEach(() => {
+    liveBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors, 'each test disposes what it makes').toBe(liveBefore);
+  });
+
+  it('creates from nested arrays, flat values with a shape, and typed arrays', () => {
+    const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
+    expect(a.shape).toEqual([2, 3]);
+    expect(a.size).toBe(6);
+    expect(a.rank).toBe(2);
+    expect(a.dtype).toBe('float32');
+    expect(Array.from(a.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(a.arraySync()).toEqual([[1, 2, 3], [4, 5, 6]]);
+    const b = tf.tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+    expect(b.arraySync()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    const c = tf.tensor1d(new Int32Array([7, -8]));
+    expect(c.dtype).toBe('int32');
+    expect(c.dataSync()).toBeInstanceOf(Int32Array);
+    const s = tf.scalar(2.5);
+    expect(s.shape).toEqual([]);
+    expect(s.arraySync()).toBe(2.5);
+    const t = tf.tensor2d(new Float32Array([1, 2, 3, 4]), [2, 2]);
+    expect(t.arraySync()).toEqual([[1, 2], [3, 4]]);
+    tf.dispose([a, b, c, s, t]);
+  });
+
+  it('dataSync returns a copy', async () => {
+    const a = tf.tensor1d([1, 2]);
+    a.dataSync()[0] = 99;
+    expect(Array.from(await a.data())).toEqual([1, 2]);
+    expect(await a.array()).toEqual([1, 2]);
+    a.dispose();
+  });
+
+  it('fills zeros, ones and one-hot rows', () => {
+    const z = tf.zeros([2, 3]);
+    const o = tf.ones([3], 'int32');
+    const labels = tf.tensor1d([2, 0], 'int32');
+    const h = tf.oneHot(labels, 3);
+    const hf = tf.oneHot([1], 2, 5, -1, 'float32');
+    expect(z.arraySync()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(o.arraySync()).toEqual([1, 1, 1]);
+    expect(h.dtype).toBe('int32');
+    expect(h.arraySync()).toEqual([[0, 0, 1], [1, 0, 0]]);
+    expect(hf.arraySync()).toEqual([[-1, 5]]);
+    tf.dispose([z, o, labels, h, hf]);
+  });
+
+  it('rejects malformed values, shapes and dtypes with errors that name the argument', () => {
+    expect(() => tf.tensor2d([[1, 2], [3]])).toThrow(/tensor2d: values\[1\] must be an array of length 2/);
+    expect(() => tf.tensor([1, 2, 3], [2, 2])).toThrow(/tensor: shape \[2, 2\] needs 4 values, got 3/);
+    expect(() => tf.tensor([1, 2], [Number.NaN])).toThrow(/tensor: shape must be an array of non-negative integers/);
+    expect(() => tf.tensor([1, 2], [-1, -2])).toThrow(/shape must be an array of non-negative integers/);
+    expect(() => tf.tensor([1, 'x' as unknown as number])).toThrow(/values\[1\] must be a number/);
+    expect(() => tf.tensor([1.5], [1], 'int32')).toThrow(/values\[0\] must be a 32-bit integer for dtype int32/);
+    expect(() => tf.tensor([1], [1], 'bool' as 'int32')).toThrow(/dtype must be 'float32' or 'int32'/);
+    expect(() => tf.tensor1d([[1]] as unknown as number[])).toThrow(/tensor1d: values must describe a rank-1 tensor/);
+    expect(() => tf.tensor2d([1, 2, 3])).toThrow(/tensor2d: values must describe a rank-2 tensor/);
+    expect(() => tf.zeros([2, 0.5])).toThrow(/zeros: shape must be an array of non-negative integers/);
+    expect(() => tf.oneHot([0, 3], 3)).toThrow(/oneHot: indices\[1\] must be an integer in \[0, 2\]/);
+    expect(() => tf.oneHot([0], 0)).toThrow(/oneHot: depth must be an integer >= 1/);
+    expect(() => tf.randomUniform([2], 1, 0)).toThrow(/randomUniform: maxval must be greater than minval/);
+    expect(() => tf.zeros([65536, 65536])).toThrow(/zeros: a tensor of shape \[65536, 65536\] needs 17179869184 bytes/);
+  });
+
+  it('refuses a disposed tensor', () => {
+    const a = tf.tensor1d([1, 2]);
+    a.dispose();
+    a.dispose(); // harmless
+    expect(a.isDisposed).toBe(true);
+    expect(() => a.dataSync()).toThrow(/dataSync: the tensor is disposed/);
+    expect(() => tf.relu(a)).toThrow(/relu: x is disposed/);
+  });
+
+  it('tidy disposes what the function made, except what it returns or keeps', () => {
+    const outer = tf.tensor1d([1]);
+    let kept!: tf.Tensor;
+    const [r1, r2] = tf.tidy(() => {
+      tf.zeros([10]);
+      kept = tf.keep(tf.ones([2]));
+      const nested = tf.tidy(() => {
+        tf.zeros([3]);
+        return tf.ones([4]);
+      });
+      return [nested, tf.zeros([5])];
+    });
+    expect(tf.memory().numTensors).toBe(4);
+    expect(r1.shape).toEqual([4]);
+    expect(outer.isDisposed).toBe(false);
+    tf.dispose([outer, kept, r1, r2]);
+  });
+
+  it('tidy disposes everything when the function throws', () => {
+    expect(() =>
+      tf.tidy(() => {
+        tf.zeros([10]);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+  });
+
+  it('memory() counts tensors and bytes, and 10,000 create/dispose cycles leave it where it started', () => {
+    const start = tf.memory();
+    const a = tf.zeros([3, 5]);
+    expect(tf.memory()).toEqual({ numTensors: start.numTensors + 1, numBytes: start.numBytes + 60 });
+    a.dispose();
+    for (let i = 0; i < 10_000; i++) tf.tidy(() => void tf.add(tf.ones([i % 97]), 1));
+    expect(tf.memory()).toEqual(start);
+  });
+
+  it('seeded random tensors repeat, unseeded ones move on', () => {
+    const a = tf.randomNormal([100], 0, 1, 'float32', 7);
+    const b = tf.randomNormal([100], 0, 1, 'float32', 7);
+    const u = tf.randomUniform([50], -2, 3, 'float32', 7);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    for (const v of u.dataSync()) expect(v >= -2 && v < 3).toBe(true);
+    tf.setSeed(1);
+    const c = tf.randomNormal([10]);
+    const d = tf.randomNormal([10]);
+    tf.setSeed(1);
+    const e = tf.randomNormal([10]);
+    expect(Array.from(c.dataSync())).not.toEqual(Array.from(d.dataSync()));
+    expect(Array.from(c.dataSync())).toEqual(Array.from(e.dataSync()));
+    tf.dispose([a, b, u, c, d, e]);
+  });
+
+  it('tensors move to the active backend when used there', async () => {
+    const a = tf.tensor1d([1, -2, 3]);
+    await tf.setBackend(backend === 'wasm' ? 'js' : 'wasm');
+    const r = tf.relu(a);
+    expect(Array.from(r.dataSync())).toEqual([1, 0, 3]);
+    await tf.setBackend(backend);
+    expect(Array.from(a.dataSync())).toEqual([1, -2, 3]);
+    tf.dispose([a, r]);
+  });
+});
+
+describe('finalization', () => {
+  it('frees tensors nobody disposed once they are garbage-collected', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'the test runner passes --expose-gc').toBeTypeOf('function');
+    const start = tf.memory();
+    (() => {
+      for (let i = 0; i < 100; i++) tf.zeros([1000]);
+    })();
+    expect(tf.memory().numTensors).toBe(start.numTensors + 100);
+    for (let i = 0; i < 20 && tf.memory().numTensors > start.numTensors; i++) {
+      gc!();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(tf.memory()).toEqual(start);
+  });
+});
+
+describe('set-up', () => {
+  it('setBackend rejects unknown names; setSeed rejects non-integers', async () => {
+    await expect(tf.setBackend('webgl' as 'js')).rejects.toThrow(/setBackend: name must be 'wasm' or 'js'/);
+    expect(() => tf.setSeed(1.5)).toThrow(/setSeed: seed must be an integer/);
+  });
+
+  it('version matches package.json', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(tf.version).toBe(pkg.version);
+  });
+});

@@ -10,5 +10,17 @@ export {
   matMul, add, sub, mul, div, relu, sigmoid, tanh, elu, selu, softplus, leakyRelu,
   exp, log, square, neg, abs, sqrt, softmax, sum, mean, argMax,
 } from './ops.js';
-/** The package version. */
-export const version = '0.1.0';
+export { layers, Layer, Dense, Dropout, Activation, LeakyReLU } from './layers/index.js';
+export type { DenseArgs, LayerArgs } from './layers/index.js';
+export { sequential, Sequential } from './model/sequential.js';
+export type { ModelCompileArgs, ModelFitArgs } from './model/sequential.js';
+export { callbacks, Callback, EarlyStopping, History } from './model/callbacks.js';
+export type { CustomCallbackArgs, EarlyStoppingArgs, Logs } from './model/callbacks.js';
+export { train, schedules, Optimizer, SGDOptimizer, MomentumOptimizer, AdamOptimizer, RMSPropOptimizer, AdagradOptimizer } from './optimizers.js';
+export type { LearningRateSchedule } from './optimizers.js';
+export { initializers } from './initializers.js';
+export type { Initializer } from './initializers.js';
+export { regularizers, Regularizer } from './regularizers.js';
+export { io, loadLayersModel } from './io/index.js';
+export type { IOHandler, ModelArtifacts, SaveResult, LoadOptions } from './io/index.js';
+export { version } from './version.js';

@@ -1,0 +1,472 @@
+// A Sequential model to and from ModelArtifacts in the TF.js Layers format: the topology JSON TF.js 4.22
+// writes for dense networks (snake_case keys, Keras class names), weight specs, and float32 weight data.
+// Loading checks everything (topology, manifest, data length, shapes, values) before it allocates, so a
+// refused file leaves memory as it was. Left out: functional models, layer types neurite lacks, training
+// config and optimizer state (ignored when loading, not written when saving).
+
+import { tensor } from '../creation.js';
+import { version } from '../version.js';
+import { type Initializer, initializerFromConfig, initializers } from '../initializers.js';
+import { Activation, Dense, Dropout, type Layer, LeakyReLU } from '../layers/index.js';
+import { Sequential } from '../model/sequential.js';
+import { Regularizer } from '../regularizers.js';
+import { dispose, sizeOf, type Tensor } from '../tensor.js';
+import { describe } from '../validate.js';
+import type { ModelArtifacts, WeightData, WeightsManifestEntry } from './types.js';
+
+/** The format version written: the layer-config schema of tfjs-layers 4.22, which TF.js and its Keras converter read. */
+const KERAS_VERSION = 'tfjs-layers 4.22.0';
+
+const LOAD = 'loadLayersModel';
+const SUPPORTED_LAYERS = ['InputLayer', 'Dense', 'Dropout', 'Activation', 'LeakyReLU'];
+
+/** A weight data source's name in messages ('weights.bin', a URL); handlers register theirs here. */
+export const weightSources = new WeakMap<object, string>();
+
+// ---- names, as tfjs-layers converts them ----
+
+/** 'fanAvg' -> 'fan_avg', 'useBias' -> 'use_bias' (TF.js's toSnakeCase). */
+export function toSnakeCase(name: string): string {
+  const snake = name
+    .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+  return snake[0] === '_' ? 'private' + snake : snake;
+}
+
+/** 'fan_avg' -> 'fanAvg' (TF.js's toCamelCase). */
+export function toCamelCase(name: string): string {
+  return name.length <= 1 || !name.includes('_') ? name : name.replace(/[_]+(\w|$)/g, (_, c: string) => c.toUpperCase());
+}
+
+// ---- saving ----
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Config = { [key: string]: Json };
+
+/** TF.js's key order per layer class; keys a layer's getConfig() lacks (constraints, ...) are written as null. */
+const KEY_ORDER: Record<string, string[]> = {
+  Dense: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'],
+  Dropout: ['rate', 'noise_shape', 'seed'],
+  Activation: ['activation'],
+  LeakyReLU: ['alpha'],
+};
+
+/** A camelCase config as TF.js serializes it: snake_case keys and strings, { class_name, config } objects. */
+function pythonic(value: unknown): Json {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return toSnakeCase(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(pythonic);
+  if (typeof value === 'object') {
+    const o = value as { className?: unknown; getConfig?: () => Record<string, unknown> };
+    if (typeof o.className === 'string' && typeof o.getConfig === 'function') return { class_name: o.className, config: pythonic(o.getConfig()) };
+    const out: Config = {};
+    for (const [k, v] of Object.entries(value)) out[toSnakeCase(k)] = pythonic(v);
+    return out;
+  }
+  throw new Error(`save: cannot serialize ${describe(value)} in a layer config`);
+}
+
+function layerJson(layer: Layer, inputDim: number | null): Config {
+  const own = pythonic(layer.getConfig()) as Config;
+  const config: Config = {};
+  for (const key of KEY_ORDER[layer.className] ?? []) config[key] = own[key] ?? null;
+  for (const [key, value] of Object.entries(own)) if (!(key in config)) config[key] = value;
+  config.name = layer.name;
+  config.trainable = layer.trainable;
+  if (inputDim !== null) {
+    config.batch_input_shape = [null, inputDim];
+    config.dtype = 'float32';
+  }
+  return { class_name: layer.className, config };
+}
+
+/** Topology, weight specs and weight data of a model, as TF.js's LayersModel.save hands them to a handler. */
+export function modelToArtifacts(model: Sequential): ModelArtifacts {
+  if (model.layers.length === 0) throw new Error('save: the model has no layers');
+  if (model.inputDim === null) throw new Error('save: the input width is unknown; give the first layer an inputShape (or build the model) before saving');
+  const seen = new Set<string>();
+  for (const layer of model.layers) {
+    if (seen.has(layer.name)) throw new Error(`save: two layers are named ${JSON.stringify(layer.name)}; layer names must be unique in a saved model`);
+    seen.add(layer.name);
+  }
+  model.build();
+  const weightSpecs: WeightsManifestEntry[] = [];
+  const values: Float32Array[] = [];
+  for (const layer of model.layers) {
+    const params = layer.paramSpecs(layer.inputDim!);
+    const weights = layer.getWeights();
+    try {
+      weights.forEach((w, i) => {
+        weightSpecs.push({ name: `${layer.name}/${params[i].name}`, shape: w.shape.slice(), dtype: 'float32' });
+        values.push(w.dataSync() as Float32Array);
+      });
+    } finally {
+      dispose(weights);
+    }
+  }
+  const data = new Float32Array(values.reduce((n, v) => n + v.length, 0));
+  let offset = 0;
+  for (const v of values) {
+    data.set(v, offset);
+    offset += v.length;
+  }
+  const modelTopology = {
+    class_name: 'Sequential',
+    config: { name: model.name, layers: model.layers.map((layer, i) => layerJson(layer, i === 0 ? layer.inputDim : null)) },
+    keras_version: KERAS_VERSION,
+    backend: 'tensor_flow.js',
+  };
+  return { modelTopology, format: 'layers-model', generatedBy: `neurite v${version}`, convertedBy: null, weightData: data.buffer, weightSpecs };
+}
+
+// ---- loading: topology ----
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** One layer entry of the topology, before any layer is made. */
+interface LayerEntry {
+  className: string;
+  name: string;
+  config: Record<string, unknown>;
+  /** Position in the file's layer list, for messages. */
+  index: number;
+}
+
+/** The layers of a Sequential topology (TF.js, Keras 2 or Keras 3 flavour) and the input width it states. */
+function readTopology(topology: unknown): { name: string | undefined; entries: LayerEntry[]; inputDim: number | null } {
+  if (topology === undefined || topology === null) throw new Error(`${LOAD}: the model has no modelTopology`);
+  if (topology instanceof ArrayBuffer) throw new Error(`${LOAD}: modelTopology is binary (a graph model?); neurite loads Layers models, whose topology is JSON`);
+  if (!isObject(topology)) throw new Error(`${LOAD}: modelTopology must be an object, got ${describe(topology)}`);
+  const root = isObject(topology.model_config) ? topology.model_config : topology; // Keras-converted files nest it
+  if (root.class_name !== 'Sequential') {
+    throw new Error(`${LOAD}: only Sequential models can be loaded, but modelTopology has class_name ${describe(root.class_name)}`);
+  }
+  const config = root.config;
+  const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined; // Keras 1/2.0 wrote a bare list
+  if (!Array.isArray(list)) throw new Error(`${LOAD}: modelTopology.config.layers must be an array of layers, got ${describe(list)}`);
+  const name = isObject(config) && typeof config.name === 'string' && config.name !== '' ? config.name : undefined;
+
+  let inputDim: number | null = null;
+  const entries: LayerEntry[] = [];
+  list.forEach((item, index) => {
+    if (!isObject(item) || typeof item.class_name !== 'string' || !(item.config === undefined || isObject(item.config))) {
+      throw new Error(`${LOAD}: layer ${index} of modelTopology must be { class_name, config }, got ${describe(item)}`);
+    }
+    const cfg = (item.config ?? {}) as Record<string, unknown>;
+    const className = item.class_name;
+    const layerName = typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : `${toSnakeCase(className)}_${index + 1}`;
+    if (!SUPPORTED_LAYERS.includes(className)) {
+      throw new Error(`${LOAD}: layer ${index} (${JSON.stringify(layerName)}) is a ${className}, which neurite does not support; supported layers: ${SUPPORTED_LAYERS.join(', ')}`);
+    }
+    checkDtype(layerName, cfg.dtype);
+    const shape = inputShapeOf(layerName, cfg);
+    if (className === 'InputLayer') {
+      if (entries.length > 0 || inputDim !== null) throw new Error(`${LOAD}: an InputLayer (${JSON.stringify(layerName)}) may only come first`);
+      if (shape === null) throw new Error(`${LOAD}: InputLayer ${JSON.stringify(layerName)} has no batch_input_shape`);
+      if (cfg.sparse === true) throw new Error(`${LOAD}: InputLayer ${JSON.stringify(layerName)} is sparse; neurite takes dense input`);
+      inputDim = shape;
+      return;
+    }
+    if (shape !== null && entries.length === 0) {
+      if (inputDim !== null && inputDim !== shape) throw new Error(`${LOAD}: the InputLayer gives input width ${inputDim}, but layer ${JSON.stringify(layerName)} says ${shape}`);
+      inputDim = shape;
+    }
+    entries.push({ className, name: layerName, config: cfg, index });
+  });
+  if (entries.length === 0) throw new Error(`${LOAD}: modelTopology has no layers besides an InputLayer`);
+  return { name, entries, inputDim };
+}
+
+/** The feature count from batch_input_shape / batch_shape ([null, n]) or input_shape ([n]); null when absent. */
+function inputShapeOf(layerName: string, cfg: Record<string, unknown>): number | null {
+  const batch = cfg.batch_input_shape ?? cfg.batch_shape;
+  const shape = batch !== undefined && batch !== null ? batch : cfg.input_shape !== undefined && cfg.input_shape !== null ? [null, ...(cfg.input_shape as unknown[])] : null;
+  if (shape === null) return null;
+  if (!Array.isArray(shape) || shape.length !== 2 || !Number.isInteger(shape[1]) || (shape[1] as number) < 1) {
+    throw new Error(`${LOAD}: layer ${JSON.stringify(layerName)} has input shape ${describe(shape)}; neurite's dense networks take [batch, features] input`);
+  }
+  return shape[1] as number;
+}
+
+function checkDtype(layerName: string, dtype: unknown): void {
+  // Keras 3 writes a DTypePolicy object; its name is the compute dtype.
+  const name = isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype;
+  if (name === undefined || name === null || name === 'float32') return;
+  throw new Error(`${LOAD}: layer ${JSON.stringify(layerName)} has dtype ${describe(name)}; neurite computes in float32 only`);
+}
+
+function refuseNonNull(entry: LayerEntry, keys: string[]): void {
+  for (const key of keys) {
+    const value = entry.config[key];
+    if (value !== undefined && value !== null) {
+      throw new Error(`${LOAD}: layer ${JSON.stringify(entry.name)} sets ${key} (${describe(isObject(value) ? value.class_name : value)}), which neurite does not support`);
+    }
+  }
+}
+
+function activationName(entry: LayerEntry, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new Error(`${LOAD}: layer ${JSON.stringify(entry.name)} has activation ${describe(value)}; expected a name such as 'relu'`);
+  const name = toCamelCase(value);
+  return name === 'silu' ? 'swish' : name;
+}
+
+/** An initializer from { class_name, config } (or an old Keras name string); undefined keeps neurite's default. */
+function readInitializer(entry: LayerEntry, key: string): Initializer | undefined {
+  const value = entry.config[key];
+  if (value === undefined || value === null) return undefined;
+  const where = `layer ${JSON.stringify(entry.name)}: ${key}`;
+  if (typeof value === 'string') {
+    const name = toCamelCase(value) as keyof typeof initializers;
+    if (Object.hasOwn(initializers, name)) return initializers[name]();
+    throw new Error(`${LOAD}: ${where} ${JSON.stringify(value)} is not an initializer neurite knows`);
+  }
+  if (!isObject(value) || typeof value.class_name !== 'string') throw new Error(`${LOAD}: ${where} must be { class_name, config }, got ${describe(value)}`);
+  const config = { ...((isObject(value.config) ? value.config : {}) as Record<string, unknown>) };
+  if (value.class_name === 'VarianceScaling') {
+    const mode = typeof config.mode === 'string' ? toCamelCase(config.mode) : 'fanIn';
+    if (!['fanIn', 'fanOut', 'fanAvg'].includes(mode)) throw new Error(`${LOAD}: ${where} has mode ${describe(config.mode)}; expected fan_in, fan_out or fan_avg`);
+    const dist = typeof config.distribution === 'string' ? toCamelCase(config.distribution) : 'normal';
+    const distribution = dist === 'uniform' ? 'uniform' : ['normal', 'truncatedNormal', 'untruncatedNormal'].includes(dist) ? 'normal' : null;
+    if (distribution === null) throw new Error(`${LOAD}: ${where} has distribution ${describe(config.distribution)}; expected normal, truncated_normal or uniform`);
+    if (config.scale !== undefined && !(typeof config.scale === 'number' && config.scale > 0)) throw new Error(`${LOAD}: ${where} has scale ${describe(config.scale)}; expected a positive number`);
+    Object.assign(config, { mode, distribution });
+  }
+  try {
+    return initializerFromConfig(value.class_name, config);
+  } catch (error) {
+    throw new Error(`${LOAD}: ${where}: ${(error as Error).message.replace(/^loadLayersModel: /, '')}`);
+  }
+}
+
+/** A regularizer from { class_name: 'L1L2' | 'L1' | 'L2', config: { l1, l2 } }. */
+function readRegularizer(entry: LayerEntry, key: string): Regularizer | undefined {
+  const value = entry.config[key];
+  if (value === undefined || value === null) return undefined;
+  const where = `layer ${JSON.stringify(entry.name)}: ${key}`;
+  if (!isObject(value) || !['L1L2', 'L1', 'L2', 'l1_l2'].includes(value.class_name as string)) {
+    throw new Error(`${LOAD}: ${where} must be an L1L2, L1 or L2 regularizer, got ${describe(isObject(value) ? value.class_name : value)}`);
+  }
+  const config = isObject(value.config) ? value.config : {};
+  const l1 = config.l1 ?? 0;
+  const l2 = config.l2 ?? 0;
+  try {
+    return new Regularizer(l1 as number, l2 as number);
+  } catch (error) {
+    throw new Error(`${LOAD}: ${where}: ${(error as Error).message}`);
+  }
+}
+
+/** Makes the neurite layer for an entry (no memory is allocated until the model is built). */
+function makeLayer(entry: LayerEntry, inputDim: number | null): Layer {
+  const c = entry.config;
+  const base = { name: entry.name, trainable: c.trainable === false ? false : true, ...(inputDim !== null ? { inputShape: [inputDim] } : {}) };
+  try {
+    switch (entry.className) {
+      case 'Dense':
+        refuseNonNull(entry, ['kernel_constraint', 'bias_constraint', 'activity_regularizer']);
+        return new Dense({
+          ...base,
+          units: c.units as number,
+          activation: activationName(entry, c.activation),
+          useBias: c.use_bias === undefined || c.use_bias === null ? true : (c.use_bias as boolean),
+          kernelInitializer: readInitializer(entry, 'kernel_initializer'),
+          biasInitializer: readInitializer(entry, 'bias_initializer'),
+          kernelRegularizer: readRegularizer(entry, 'kernel_regularizer'),
+          biasRegularizer: readRegularizer(entry, 'bias_regularizer'),
+        });
+      case 'Dropout':
+        refuseNonNull(entry, ['noise_shape']);
+        return new Dropout({ ...base, rate: c.rate as number, seed: typeof c.seed === 'number' ? c.seed : undefined });
+      case 'Activation':
+        return new Activation({ ...base, activation: activationName(entry, c.activation) ?? 'linear' });
+      default: // LeakyReLU; Keras 3 calls alpha negative_slope
+        return new LeakyReLU({ ...base, alpha: (c.alpha ?? c.negative_slope ?? undefined) as number | undefined });
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.startsWith(LOAD)) throw error;
+    throw new Error(`${LOAD}: layer ${JSON.stringify(entry.name)} (${entry.className}): ${message}`);
+  }
+}
+
+// ---- loading: weights ----
+
+/** Bytes per stored value, to find each weight's bytes (only float32 weights are loaded; see decode). */
+const VALUE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
+const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
+
+interface Located {
+  spec: WeightsManifestEntry;
+  offset: number;
+  bytes: number;
+}
+
+/** Checks each spec and finds its bytes; the specs must describe exactly the data's length. */
+function locate(specs: unknown, dataBytes: number, source: string): Located[] {
+  if (specs === undefined || specs === null) throw new Error(`${LOAD}: the model has no weight specs (weightsManifest / weightSpecs)`);
+  if (!Array.isArray(specs)) throw new Error(`${LOAD}: weightSpecs must be an array, got ${describe(specs)}`);
+  let offset = 0;
+  const located = specs.map((spec: unknown, i): Located => {
+    if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${LOAD}: weight spec ${i} must be { name, shape: non-negative integers, dtype }, got ${JSON.stringify(spec)}`);
+    }
+    const quantized = isObject(spec.quantization);
+    const stored = quantized ? (spec.quantization as Record<string, unknown>).dtype : spec.dtype;
+    const known = quantized ? QUANTIZED_BYTES : VALUE_BYTES;
+    if (typeof stored !== 'string' || !Object.hasOwn(known, stored)) {
+      throw new Error(`${LOAD}: weight ${spec.name} has unsupported ${quantized ? 'quantization dtype' : 'dtype'} ${describe(stored)}`);
+    }
+    const size = known[stored];
+    const bytes = sizeOf(spec.shape as number[]) * size;
+    const entry = { spec: spec as unknown as WeightsManifestEntry, offset, bytes };
+    offset += bytes;
+    return entry;
+  });
+  if (dataBytes < offset) {
+    throw new Error(`${LOAD}: ${source} is truncated: the weights manifest describes ${offset} bytes (${specs.length} weights), but ${source} holds ${dataBytes}`);
+  }
+  if (dataBytes > offset) {
+    throw new Error(`${LOAD}: ${source} is longer than the weights manifest says: it holds ${dataBytes} bytes, the manifest describes ${offset} (${specs.length} weights); wrong or corrupted weight file?`);
+  }
+  return located;
+}
+
+/** 'dense_1/kernel:0' and 'sequential/dense_1/kernel' both name dense_1/kernel. */
+function nameMatches(specName: string, wanted: string): boolean {
+  const name = specName.replace(/:\d+$/, '');
+  return name === wanted || name.endsWith('/' + wanted);
+}
+
+interface Target {
+  name: string;
+  layer: Layer;
+  shape: number[];
+}
+
+/** The spec for each target: by name when every name is found once, else in manifest order. */
+function match(targets: Target[], located: Located[]): Located[] {
+  const modelWeights = located.filter((l) => l.spec.group !== 'optimizer');
+  const byName = targets.map((t) => {
+    const found = modelWeights.filter((l) => nameMatches(l.spec.name, t.name));
+    return found.length === 1 ? found[0] : null;
+  });
+  if (byName.every((l) => l !== null)) {
+    const used = new Set(byName);
+    const extra = modelWeights.filter((l) => !used.has(l));
+    if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${extra.map((l) => l.spec.name).join(', ')}`);
+    return byName as Located[];
+  }
+  if (modelWeights.length !== targets.length) {
+    throw new Error(
+      `${LOAD}: the layers need ${targets.length} weights (${targets.map((t) => t.name).join(', ')}), but the weights manifest has ${modelWeights.length}` +
+        (modelWeights.length ? ` (${modelWeights.map((l) => l.spec.name).join(', ')})` : ''),
+    );
+  }
+  return modelWeights; // names differ from neurite's: take them in order; shapes are still checked
+}
+
+/** Float16 bits to a number. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
+}
+
+/** The values of one weight as float32, checked against the layer's shape and for NaN or Infinity. */
+function decode(target: Target, l: Located, data: Uint8Array): Float32Array {
+  const { spec } = l;
+  const shape = spec.shape;
+  if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
+    throw new Error(`${LOAD}: weight ${spec.name} has shape [${shape.join(', ')}], but layer ${JSON.stringify(target.layer.name)} needs ${target.name.split('/').pop()} of shape [${target.shape.join(', ')}]`);
+  }
+  if (spec.dtype !== 'float32') throw new Error(`${LOAD}: weight ${spec.name} has dtype ${describe(spec.dtype)}; neurite loads float32 weights`);
+  const n = sizeOf(shape);
+  const bytes = data.slice(l.offset, l.offset + l.bytes); // a copy, so aligned
+  const q = spec.quantization;
+  let values: Float32Array;
+  if (!q) values = new Float32Array(bytes.buffer, 0, n);
+  else if (q.dtype === 'float16') {
+    const half = new Uint16Array(bytes.buffer, 0, n);
+    values = Float32Array.from(half, halfToFloat);
+  } else {
+    const { scale, min } = q;
+    if (typeof scale !== 'number' || typeof min !== 'number' || !Number.isFinite(scale) || !Number.isFinite(min)) {
+      throw new Error(`${LOAD}: weight ${spec.name} is quantized to ${q.dtype} but lacks a finite scale and min`);
+    }
+    const ints = q.dtype === 'uint8' ? bytes : new Uint16Array(bytes.buffer, 0, n);
+    values = Float32Array.from(ints, (v) => v * scale + min);
+  }
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i])) throw new Error(`${LOAD}: weight ${spec.name} holds ${values[i]} at index ${i}; the weight data is corrupted`);
+  }
+  return values;
+}
+
+/** Weight data as one byte array: ArrayBuffer, shards, or a typed array / Node Buffer. */
+function joinWeightData(data: WeightData | ArrayBufferView | undefined): Uint8Array {
+  if (data === undefined || data === null) return new Uint8Array(0);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Array.isArray(data) && data.every((d) => d instanceof ArrayBuffer || ArrayBuffer.isView(d))) {
+    const parts = data.map((d) => joinWeightData(d));
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p, offset);
+      offset += p.length;
+    }
+    return out;
+  }
+  throw new Error(`${LOAD}: weightData must be an ArrayBuffer or an array of them, got ${describe(data)}`);
+}
+
+/** A new model from artifacts; everything is checked first, and nothing stays allocated if it fails. */
+export function modelFromArtifacts(artifacts: ModelArtifacts): Sequential {
+  if (!isObject(artifacts)) throw new Error(`${LOAD}: the load handler returned ${describe(artifacts)} instead of model artifacts`);
+  if (artifacts.format !== undefined && artifacts.format !== null && artifacts.format !== 'layers-model') {
+    throw new Error(`${LOAD}: the model's format is ${describe(artifacts.format)}; neurite loads 'layers-model' (TF.js Layers) models`);
+  }
+  const { name, entries, inputDim: statedDim } = readTopology(artifacts.modelTopology);
+  const source = weightSources.get(artifacts) ?? 'the weight data';
+  const data = joinWeightData(artifacts.weightData as WeightData | ArrayBufferView | undefined);
+  if (artifacts.weightSpecs === undefined && artifacts.weightData === undefined) throw new Error(`${LOAD}: the model has no weights (no weightsManifest / weightSpecs)`);
+  const located = locate(artifacts.weightSpecs, data.byteLength, source);
+
+  let inputDim = statedDim;
+  if (inputDim === null && entries[0].className === 'Dense') {
+    // No input shape written (some Keras files): the first kernel's rows give it.
+    const kernel = located.find((l) => nameMatches(l.spec.name, `${entries[0].name}/kernel`)) ?? located.find((l) => l.spec.group !== 'optimizer');
+    if (kernel && kernel.spec.shape.length === 2 && kernel.spec.shape[0] > 0) inputDim = kernel.spec.shape[0];
+  }
+  if (inputDim === null) throw new Error(`${LOAD}: the topology does not give the input shape (batch_input_shape on the first layer, or an InputLayer)`);
+
+  const layers = entries.map((entry, i) => makeLayer(entry, i === 0 ? inputDim : null));
+  const targets: Target[] = [];
+  let width = inputDim;
+  for (const layer of layers) {
+    for (const p of layer.paramSpecs(width)) targets.push({ name: `${layer.name}/${p.name}`, layer, shape: p.shape });
+    width = layer.outputDim(width);
+  }
+  const chosen = match(targets, located);
+  const values = targets.map((t, i) => decode(t, chosen[i], data));
+
+  const model = new Sequential({ layers, name });
+  const tensors: Tensor[] = [];
+  try {
+    model.buildUninitialized([null, inputDim]);
+    for (let i = 0; i < values.length; i++) tensors.push(tensor(values[i], targets[i].shape));
+    model.setWeights(tensors);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    dispose(tensors);
+  }
+  return model;
+}

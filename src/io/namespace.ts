@@ -1,0 +1,20 @@
+// The `tf.io` namespace: TF.js's in-memory handlers and the artifact types, so that both
+// `tf.io.fromMemory(...)` and the type `tf.io.IOHandler` work as they do with TF.js.
+
+export { fromMemory, withSaveHandler } from './handlers.js';
+export type {
+  IOHandler,
+  LoadHandler,
+  LoadOptions,
+  ModelArtifacts,
+  ModelArtifactsInfo,
+  ModelJSON,
+  SaveHandler,
+  SaveResult,
+  TrainingConfig,
+  WeightData,
+  WeightGroup,
+  WeightsManifestConfig,
+  WeightsManifestEntry,
+  WeightsManifestGroupConfig,
+} from './types.js';

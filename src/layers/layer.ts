@@ -1,0 +1,135 @@
+// The layer contract: a layer maps [rows, inputDim] to [rows, outputDim] over pointers into the model's
+// memory. It declares its parameters (the model lays them out in one arena) and the buffers it needs;
+// forward and backward run kernels and allocate nothing.
+
+import type { Backend } from '../backend/backend.js';
+import type { Ptr } from '../backend/kernels.js';
+import type { Initializer } from '../initializers.js';
+import type { Regularizer } from '../regularizers.js';
+import type { Tensor } from '../tensor.js';
+import { checkInt, describe } from '../validate.js';
+
+export interface ParamSpec {
+  /** 'kernel' or 'bias', as TF.js names a dense layer's weights. */
+  name: string;
+  shape: number[];
+  initializer: Initializer;
+  regularizer: Regularizer | null;
+  fanIn: number;
+  fanOut: number;
+}
+
+/** Where one layer reads and writes during a step over `rows` rows. Unused pointers are 0. */
+export interface LayerBuffers {
+  /** Input [rows, inputDim]. */
+  x: Ptr;
+  /** Output [rows, outputDim]. */
+  y: Ptr;
+  /** Pre-activation [rows, outputDim], for layers that keep one. */
+  z: Ptr;
+  /** Dropout mask [rows, outputDim]. */
+  mask: Ptr;
+  /** Gradient of the loss wrt y; backward may overwrite it. */
+  dy: Ptr;
+  /** Where backward writes the gradient wrt x, or 0 for the first layer (not needed). */
+  dx: Ptr;
+  /** This layer's parameters and their gradients, in paramSpecs order. */
+  params: Ptr[];
+  grads: Ptr[];
+}
+
+/** What the model gives a layer so that layer.getWeights()/setWeights() work once it is built. */
+export interface WeightOwner {
+  layerWeights(layer: Layer): Tensor[];
+  setLayerWeights(layer: Layer, weights: Tensor[]): void;
+}
+
+export interface LayerArgs {
+  name?: string;
+  /** Input shape without the batch axis, e.g. [784]; only the first layer needs it. */
+  inputShape?: number[];
+  inputDim?: number;
+  batchInputShape?: Array<number | null>;
+  trainable?: boolean;
+}
+
+const counters = new Map<string, number>();
+
+export abstract class Layer {
+  abstract readonly className: string;
+  readonly name: string;
+  trainable: boolean;
+  /** Input width, known from the layer's arguments or once built. */
+  inputDim: number | null;
+  /** @internal Set by the model that built this layer. */
+  owner: WeightOwner | null = null;
+
+  constructor(op: string, args: LayerArgs, className: string) {
+    if (args === null || typeof args !== 'object') throw new Error(`${op}: expected an arguments object, got ${describe(args)}`);
+    const shape = args.inputShape ?? (args.batchInputShape ? args.batchInputShape.slice(1) : args.inputDim !== undefined ? [args.inputDim] : undefined);
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || shape.length !== 1) throw new Error(`${op}: inputShape must be [features] (dense networks take rank-2 input), got ${describe(shape)}`);
+      checkInt(op, 'inputShape[0]', shape[0], 1);
+    }
+    this.inputDim = shape ? (shape[0] as number) : null;
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new Error(`${op}: name must be a non-empty string, got ${describe(args.name)}`);
+    this.name = args.name ?? Layer.uniqueName(className);
+    this.trainable = args.trainable ?? true;
+  }
+
+  /** TF.js-style default names: dense_Dense1, dropout_Dropout2, ... */
+  private static uniqueName(className: string): string {
+    const n = (counters.get(className) ?? 0) + 1;
+    counters.set(className, n);
+    const snake = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    return `${snake}_${className}${n}`;
+  }
+
+  /** Output width for an input width. */
+  abstract outputDim(inputDim: number): number;
+
+  /** The parameters this layer needs for an input width, in the order getWeights() lists them. */
+  paramSpecs(_inputDim: number): ParamSpec[] {
+    return [];
+  }
+
+  /** Which optional buffers the layer needs for a step. */
+  needs(): { z: boolean; mask: boolean } {
+    return { z: false, mask: false };
+  }
+
+  /** The activation this layer applies last, which a loss may fuse with; 'linear' when none. */
+  finalActivation(): string {
+    return 'linear';
+  }
+
+  /** Where the pre-activation values live, for a loss fused with finalActivation(). */
+  logits(b: LayerBuffers): Ptr {
+    return b.z;
+  }
+
+  abstract forward(backend: Backend, b: LayerBuffers, rows: number, training: boolean): void;
+
+  /**
+   * Writes dx (when b.dx != 0) and the parameter gradients from b.dy. When logitsGrad is true, b.dy already
+   * holds the gradient wrt the logits (a fused loss), so the final activation is skipped.
+   */
+  abstract backward(backend: Backend, b: LayerBuffers, rows: number, logitsGrad: boolean): void;
+
+  /** The layer's configuration as TF.js saves it (camelCase keys). */
+  abstract getConfig(): Record<string, unknown>;
+
+  /** Frees memory the layer holds itself (its model frees the weights). */
+  releaseMemory(): void {}
+
+  /** The layer's weights as new tensors (kernel then bias for dense). */
+  getWeights(): Tensor[] {
+    return this.owner ? this.owner.layerWeights(this) : [];
+  }
+
+  /** Replaces the layer's weights; shapes must match. */
+  setWeights(weights: Tensor[]): void {
+    if (!this.owner) throw new Error(`setWeights: layer ${this.name} is not built yet (add it to a model and build or fit it first)`);
+    this.owner.setLayerWeights(this, weights);
+  }
+}

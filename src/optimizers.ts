@@ -1,0 +1,204 @@
+// Optimizers with TF.js's names, argument order, defaults and update formulas (the kernels implement the
+// formulas). An optimizer holds hyperparameters and the step count; the model owns the per-weight state
+// (`slots` buffers laid out like the parameters), so one step over every weight is one kernel call.
+
+import type { Kernels, Ptr } from './backend/kernels.js';
+import { checkNumber, describe } from './validate.js';
+
+/** A learning rate that depends on the step (0 for the first update). */
+export interface LearningRateSchedule {
+  (step: number): number;
+}
+
+const f32 = Math.fround;
+
+export abstract class Optimizer {
+  /** A number, or a schedule evaluated at every step. Settable between steps. */
+  learningRate: number | LearningRateSchedule;
+  /** When set, gradients are scaled so that their global L2 norm is at most this. */
+  clipNorm: number | null = null;
+  /** Updates applied so far. */
+  iterations = 0;
+  /** How many parameter-sized state buffers the optimizer needs. */
+  abstract readonly slots: number;
+
+  constructor(learningRate: number | LearningRateSchedule) {
+    if (typeof learningRate !== 'function') checkPositive(this.constructor.name, 'learningRate', learningRate);
+    this.learningRate = learningRate;
+  }
+
+  /** The value every slot starts at (zero for all but Adagrad's accumulator). */
+  slotInitialValue(): number {
+    return 0;
+  }
+
+  /** The learning rate the next step will use. */
+  currentLearningRate(): number {
+    const lr = typeof this.learningRate === 'function' ? this.learningRate(this.iterations) : this.learningRate;
+    checkNumber(this.constructor.name, 'learningRate', lr);
+    return lr;
+  }
+
+  /** @internal One update of n weights at w from gradients g (which clipping may scale in place). */
+  apply(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number): void {
+    if (this.clipNorm !== null) {
+      const norm = Math.sqrt(kernels.sumSquares(g, n));
+      if (norm > this.clipNorm) kernels.scale(g, g, n, this.clipNorm / norm);
+    }
+    this.step(kernels, w, g, slots, n, this.currentLearningRate());
+    this.iterations++;
+  }
+
+  protected abstract step(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): void;
+}
+
+function checkPositive(op: string, name: string, value: unknown): void {
+  checkNumber(op, name, value);
+  if ((value as number) < 0) throw new Error(`${op}: ${name} must be >= 0, got ${value}`);
+}
+
+function checkFraction(op: string, name: string, value: unknown): void {
+  checkNumber(op, name, value);
+  if ((value as number) < 0 || (value as number) >= 1) throw new Error(`${op}: ${name} must be in [0, 1), got ${value}`);
+}
+
+export class SGDOptimizer extends Optimizer {
+  readonly slots = 0;
+  protected step(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): void {
+    k.sgdStep(w, g, n, lr);
+  }
+}
+
+export class MomentumOptimizer extends Optimizer {
+  readonly slots = 1;
+  constructor(
+    learningRate: number | LearningRateSchedule,
+    readonly momentum: number,
+    readonly useNesterov = false,
+  ) {
+    super(learningRate);
+    checkPositive('momentum', 'momentum', momentum);
+  }
+  protected step(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
+    k.momentumStep(w, g, acc, n, lr, this.momentum, +this.useNesterov);
+  }
+}
+
+export class AdamOptimizer extends Optimizer {
+  readonly slots = 2;
+  // beta^t as TF.js keeps it: a float32 product updated after every step.
+  private accBeta1: number;
+  private accBeta2: number;
+  constructor(
+    learningRate: number | LearningRateSchedule,
+    readonly beta1: number,
+    readonly beta2: number,
+    readonly epsilon: number,
+    readonly weightDecay = 0,
+  ) {
+    super(learningRate);
+    checkFraction('adam', 'beta1', beta1);
+    checkFraction('adam', 'beta2', beta2);
+    checkPositive('adam', 'epsilon', epsilon);
+    checkPositive('adam', 'weightDecay', weightDecay);
+    this.accBeta1 = f32(beta1);
+    this.accBeta2 = f32(beta2);
+  }
+  protected step(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): void {
+    k.adamStep(w, g, m, v, n, lr, this.beta1, this.beta2, this.epsilon, f32(1 - this.accBeta1), f32(1 - this.accBeta2), this.weightDecay);
+    this.accBeta1 = f32(this.accBeta1 * f32(this.beta1));
+    this.accBeta2 = f32(this.accBeta2 * f32(this.beta2));
+  }
+}
+
+export class RMSPropOptimizer extends Optimizer {
+  readonly slots = 3;
+  constructor(
+    learningRate: number | LearningRateSchedule,
+    readonly decay: number,
+    readonly momentum: number,
+    readonly epsilon: number,
+    readonly centered: boolean,
+  ) {
+    super(learningRate);
+    checkFraction('rmsprop', 'decay', decay);
+    checkPositive('rmsprop', 'momentum', momentum);
+    checkPositive('rmsprop', 'epsilon', epsilon);
+  }
+  protected step(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): void {
+    k.rmspropStep(w, g, ms, mom, mg, n, lr, this.decay, this.momentum, this.epsilon, +this.centered);
+  }
+}
+
+export class AdagradOptimizer extends Optimizer {
+  readonly slots = 1;
+  constructor(
+    learningRate: number | LearningRateSchedule,
+    readonly initialAccumulatorValue: number,
+  ) {
+    super(learningRate);
+    checkPositive('adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
+  }
+  override slotInitialValue(): number {
+    return this.initialAccumulatorValue;
+  }
+  protected step(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
+    k.adagradStep(w, g, acc, n, lr, 1e-7);
+  }
+}
+
+type Rate = number | LearningRateSchedule;
+
+/** Optimizer factories with TF.js's names, argument order and defaults: `tf.train.adam(0.001)`. */
+export const train = {
+  sgd: (learningRate: Rate) => new SGDOptimizer(learningRate),
+  momentum: (learningRate: Rate, momentum: number, useNesterov = false) => new MomentumOptimizer(learningRate, momentum, useNesterov),
+  adam: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) => new AdamOptimizer(learningRate, beta1, beta2, epsilon),
+  /** Adam with decoupled weight decay (Keras's AdamW; not in TF.js). */
+  adamw: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0.004) =>
+    new AdamOptimizer(learningRate, beta1, beta2, epsilon, weightDecay),
+  rmsprop: (learningRate: Rate, decay = 0.9, momentum = 0, epsilon = 1e-7, centered = false) =>
+    new RMSPropOptimizer(learningRate, decay, momentum, epsilon, centered),
+  adagrad: (learningRate: Rate, initialAccumulatorValue = 0.1) => new AdagradOptimizer(learningRate, initialAccumulatorValue),
+};
+
+/** Learning-rate schedules with Keras's formulas; pass one where a learning rate is expected. */
+export const schedules = {
+  /** lr0 · decayRate^(step / decaySteps), the exponent floored when staircase. */
+  exponentialDecay({ initialLearningRate, decaySteps, decayRate, staircase = false }: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
+    checkPositive('exponentialDecay', 'initialLearningRate', initialLearningRate);
+    checkPositive('exponentialDecay', 'decayRate', decayRate);
+    if (!(decaySteps > 0)) throw new Error(`exponentialDecay: decaySteps must be > 0, got ${describe(decaySteps)}`);
+    return (step) => {
+      const p = step / decaySteps;
+      return initialLearningRate * decayRate ** (staircase ? Math.floor(p) : p);
+    };
+  },
+  /** lr0 · ((1 - alpha) · ½(1 + cos(π · min(step, decaySteps) / decaySteps)) + alpha). */
+  cosineDecay({ initialLearningRate, decaySteps, alpha = 0 }: { initialLearningRate: number; decaySteps: number; alpha?: number }): LearningRateSchedule {
+    checkPositive('cosineDecay', 'initialLearningRate', initialLearningRate);
+    if (!(decaySteps > 0)) throw new Error(`cosineDecay: decaySteps must be > 0, got ${describe(decaySteps)}`);
+    return (step) => {
+      const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(step, decaySteps)) / decaySteps));
+      return initialLearningRate * ((1 - alpha) * cosine + alpha);
+    };
+  },
+};
+
+/** An optimizer from an Optimizer or a name with TF.js's default learning rates. */
+export function getOptimizer(op: string, value: unknown): Optimizer {
+  if (value instanceof Optimizer) return value;
+  switch (typeof value === 'string' ? value.toLowerCase() : value) {
+    case 'sgd':
+      return train.sgd(0.01);
+    case 'adam':
+      return train.adam(0.001);
+    case 'adamw':
+      return train.adamw(0.001);
+    case 'rmsprop':
+      return train.rmsprop(0.001);
+    case 'adagrad':
+      return train.adagrad(0.01);
+  }
+  throw new Error(`${op}: optimizer must be an Optimizer or one of 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'; got ${describe(value)}`);
+}

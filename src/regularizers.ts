@@ -1,0 +1,34 @@
+// Weight regularizers with TF.js's names and defaults: the penalty sum(l1·|w|) + sum(l2·w²) is added to the
+// loss, and its gradient l1·sign(w) + 2·l2·w to the weights' gradient.
+
+import { checkNumber, describe } from './validate.js';
+
+export class Regularizer {
+  readonly className = 'L1L2';
+  constructor(
+    readonly l1: number,
+    readonly l2: number,
+  ) {
+    checkNumber('regularizer', 'l1', l1);
+    checkNumber('regularizer', 'l2', l2);
+    if (l1 < 0 || l2 < 0) throw new Error(`regularizer: l1 and l2 must be >= 0, got ${l1} and ${l2}`);
+  }
+  getConfig() {
+    return { l1: this.l1, l2: this.l2 };
+  }
+}
+
+/** `tf.regularizers.l1({ l1: 0.01 })`, `l2({ l2: 0.01 })`, `l1l2({ l1, l2 })`. */
+export const regularizers = {
+  l1: ({ l1 = 0.01 }: { l1?: number } = {}) => new Regularizer(l1, 0),
+  l2: ({ l2 = 0.01 }: { l2?: number } = {}) => new Regularizer(0, l2),
+  l1l2: ({ l1 = 0.01, l2 = 0.01 }: { l1?: number; l2?: number } = {}) => new Regularizer(l1, l2),
+};
+
+/** A regularizer from a Regularizer, a name ('l1', 'l2', 'l1l2' with TF.js's defaults), or null. */
+export function getRegularizer(op: string, name: string, value: unknown): Regularizer | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Regularizer) return value;
+  if (value === 'l1' || value === 'l2' || value === 'l1l2') return regularizers[value]();
+  throw new Error(`${op}: ${name} must be tf.regularizers.l1/l2/l1l2(...) or 'l1', 'l2', 'l1l2'; got ${describe(value)}`);
+}

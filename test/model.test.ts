@@ -1,0 +1,250 @@
+// Models through the public API on both backends: the course's worked example, whole-model gradients
+// against finite differences, one conformance check per layer, determinism, bad input, memory.
+
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as tf from '../src/index.js';
+import { expectClose, randomData } from './support.js';
+
+/** Current weights as plain arrays (and disposes the copies). */
+function weightsOf(model: tf.Sequential): Float32Array[] {
+  const ws = model.getWeights();
+  const values = ws.map((w) => w.dataSync() as Float32Array);
+  tf.dispose(ws);
+  return values;
+}
+
+function setWeightValues(model: tf.Sequential, values: Float32Array[]): void {
+  const current = model.getWeights();
+  const replacement = values.map((v, i) => tf.tensor(v, current[i].shape));
+  model.setWeights(replacement);
+  tf.dispose([...current, ...replacement]);
+}
+
+function lossOf(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor): number {
+  const r = model.evaluate(x, y, { batchSize: 1024 });
+  const loss = (Array.isArray(r) ? r[0] : r).dataSync()[0];
+  tf.dispose(r);
+  return loss;
+}
+
+describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
+  beforeAll(async () => {
+    await tf.ready();
+    await tf.setBackend(backend);
+  });
+
+  let liveBefore = 0;
+  beforeEach(() => {
+    liveBefore = tf.memory().numTensors;
+  });
+  afterEach(() => {
+    expect(tf.memory().numTensors, 'each test disposes its tensors').toBe(liveBefore);
+  });
+
+  it("reproduces the course's worked example exactly (x=2, w=3, ReLU, v=0.5, target 5)", () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 1, activation: 'relu', useBias: false, inputShape: [1], kernelInitializer: 'ones' }),
+        tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones' }),
+      ],
+    });
+    setWeightValues(model, [new Float32Array([3]), new Float32Array([0.5])]);
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const x = tf.tensor2d([[2]]);
+    const y = tf.tensor2d([[5]]);
+    const out = model.predict(x);
+    expect(out.dataSync()[0]).toBe(3);
+    expect(model.trainOnBatch(x, y)).toBe(4);
+    const [w, v] = weightsOf(model);
+    expect(w[0]).toBeCloseTo(3.4, 6); // w - 0.1 * dL/dw = 3 - 0.1 * (-4)
+    expect(v[0]).toBeCloseTo(2.9, 6); // v - 0.1 * dL/dv = 0.5 - 0.1 * (-24)
+    tf.dispose([x, y, out]);
+    model.dispose();
+  });
+
+  it.each([
+    ['selu / softmax, categoricalCrossentropy', 'selu', 'softmax', 'categoricalCrossentropy'],
+    ['tanh / sigmoid, binaryCrossentropy', 'tanh', 'sigmoid', 'binaryCrossentropy'],
+    ['elu / linear, meanSquaredError', 'elu', 'linear', 'meanSquaredError'],
+    ['gelu / softmax, sparseCategoricalCrossentropy', 'gelu', 'softmax', 'sparseCategoricalCrossentropy'],
+  ])('gradients of a whole model match finite differences: %s', (_name, hidden, output, loss) => {
+    const classes = output === 'sigmoid' || output === 'linear' ? 2 : 3;
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 5, activation: hidden, inputShape: [4], kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }) }),
+        tf.layers.dense({ units: classes, activation: output, kernelRegularizer: tf.regularizers.l2({ l2: 0.01 }), biasInitializer: 'ones' }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.sgd(1), loss });
+    const rows = 6;
+    const x = tf.tensor2d(randomData(rows * 4, 11), [rows, 4]);
+    const labels = Array.from({ length: rows }, (_, i) => i % classes);
+    const y =
+      loss === 'sparseCategoricalCrossentropy' ? tf.tensor1d(labels, 'int32')
+      : loss === 'meanSquaredError' ? tf.tensor2d(randomData(rows * classes, 5), [rows, classes])
+      : tf.oneHot(labels, classes, 1, 0, 'float32');
+    const w0 = weightsOf(model);
+    // With SGD at learning rate 1, one step moves each weight by minus its gradient.
+    model.trainOnBatch(x, y);
+    const analytic = weightsOf(model).map((w, i) => w.map((v, j) => w0[i][j] - v));
+    setWeightValues(model, w0);
+    const h = 1e-3;
+    for (let i = 0; i < w0.length; i++) {
+      const numeric = new Float64Array(w0[i].length);
+      for (let j = 0; j < w0[i].length; j++) {
+        const probe = w0.map((w) => w.slice());
+        probe[i][j] = w0[i][j] + h;
+        setWeightValues(model, probe);
+        const up = lossOf(model, x, y);
+        probe[i][j] = w0[i][j] - h;
+        setWeightValues(model, probe);
+        const down = lossOf(model, x, y);
+        numeric[j] = (up - down) / (2 * h);
+      }
+      // f32 forward passes: the difference quotient carries about 1e-7/h of rounding noise.
+      expectClose(analytic[i], numeric, { atol: 2e-3, rtol: 2e-2 }, `weights[${i}]`);
+    }
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  const layerCases: Array<[string, () => tf.Layer, number]> = [
+    ['dense', () => tf.layers.dense({ units: 3, activation: 'tanh' }), 4 * 3 + 3],
+    ['dense without bias', () => tf.layers.dense({ units: 3, useBias: false, activation: 'swish' }), 4 * 3],
+    ['dropout', () => tf.layers.dropout({ rate: 0.3, seed: 1 }), 0],
+    ['activation', () => tf.layers.activation({ activation: 'softplus' }), 0],
+    ['leakyReLU', () => tf.layers.leakyReLU({ alpha: 0.1 }), 0],
+  ];
+  it.each(layerCases)('conformance of %s: output shape, parameter count, one step lowers the loss', (_name, make, params) => {
+    tf.setSeed(5);
+    const layer = make();
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }), layer, tf.layers.dense({ units: 1 })] });
+    const width = layer.outputDim(4);
+    expect(model.countParams()).toBe(2 * 4 + 4 + params + width + 1);
+    model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
+    const x = tf.tensor2d(randomData(32 * 2, 8), [32, 2]);
+    const y = tf.tensor2d(randomData(32, 9), [32, 1]);
+    const out = model.predict(x);
+    expect(out.shape).toEqual([32, 1]);
+    const before = lossOf(model, x, y);
+    model.trainOnBatch(x, y);
+    expect(lossOf(model, x, y)).toBeLessThan(before);
+    tf.dispose([x, y, out]);
+    model.dispose();
+  });
+
+  it('the same seed gives bit-identical training; another seed differs', async () => {
+    const run = async (seed: number) => {
+      tf.setSeed(seed);
+      const model = tf.sequential({
+        layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }), tf.layers.dropout({ rate: 0.2 }), tf.layers.dense({ units: 2, activation: 'softmax' })],
+      });
+      model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+      const x = tf.tensor2d(randomData(40 * 3, 1), [40, 3]);
+      const y = tf.oneHot(Array.from({ length: 40 }, (_, i) => i % 2), 2, 1, 0, 'float32');
+      await model.fit(x, y, { epochs: 3, batchSize: 8, verbose: 0 });
+      const w = weightsOf(model);
+      tf.dispose([x, y]);
+      model.dispose();
+      return w;
+    };
+    const a = await run(7);
+    const b = await run(7);
+    const c = await run(8);
+    a.forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(b[i])));
+    expect(Array.from(a[0])).not.toEqual(Array.from(c[0]));
+  });
+
+  it('rejects bad input with a clear Error and leaves the model exactly as it was', async () => {
+    tf.setSeed(1);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'softmax' })] });
+    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const y = tf.tensor2d([[1, 0, 0], [0, 1, 0]]);
+    await expect(model.fit(x, y)).rejects.toThrow(/fit: the model must be compiled first/);
+    expect(() => model.compile({ optimizer: 'adamax', loss: 'mse' })).toThrow(/compile: optimizer must be an Optimizer or one of/);
+    expect(() => model.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(/compile: loss must be one of/);
+    expect(() => model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['auc'] })).toThrow(/compile: metrics must be among/);
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    model.build();
+    const before = weightsOf(model);
+    const nan = tf.tensor2d([[1, Number.NaN], [3, 4]]);
+    const wide = tf.tensor2d([[1, 2, 3], [3, 4, 5]]);
+    const short = tf.tensor2d([[1, 0, 0]]);
+    const narrow = tf.tensor2d([[1, 0], [0, 1]]);
+    const labels = tf.tensor1d([0, 3], 'int32');
+    const cases: Array<[() => Promise<unknown> | unknown, RegExp]> = [
+      [() => model.fit(nan, y), /fit: x must be finite, but x\[0\]\[1\] is NaN/],
+      [() => model.fit(wide, y), /fit: x must have 2 features per sample, got shape \[2, 3\]/],
+      [() => model.fit(x, short), /fit: x and y must have the same number of samples, got 2 and 1/],
+      [() => model.fit(x, narrow), /fit: y must have shape \[2, 3\] to match the model's output, got \[2, 2\]/],
+      [() => model.fit(x, y, { batchSize: 0 }), /fit: batchSize must be an integer >= 1, got 0/],
+      [() => model.fit(x, y, { epochs: -1 }), /fit: epochs must be an integer >= 0, got -1/],
+      [() => model.fit(x, y, { validationSplit: 1 }), /fit: validationSplit must be in \[0, 1\)/],
+      [() => model.fit(x, y, { validationSplit: 0.6 }), /fit: validationSplit 0.6 leaves no training samples out of 2/],
+      [() => model.fit(x, 'y' as unknown as tf.Tensor), /fit: y must be a Tensor/],
+      [() => model.predict(wide), /predict: x must have 2 features per sample/],
+      [() => model.evaluate(x, narrow), /evaluate: y must have shape \[2, 3\]/],
+      [() => model.setWeights([x]), /setWeights: expected 2 tensors/],
+      [() => model.setWeights([narrow, short]), /setWeights: weights\[0\] \(.*\/kernel\) must have shape \[2, 3\], got \[2, 2\]/],
+    ];
+    for (const [call, message] of cases) {
+      await expect((async () => call())()).rejects.toThrow(message);
+      weightsOf(model).forEach((w, i) => expect(Array.from(w), `after ${message}`).toEqual(Array.from(before[i])));
+    }
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    await expect(model.fit(x, labels)).rejects.toThrow(/fit: y\[1\] must be a class index in \[0, 2\], got 3/);
+    expect(() => tf.layers.dense({ units: 0 })).toThrow(/dense: units must be an integer >= 1, got 0/);
+    expect(() => tf.layers.dense({ units: 2, activation: 'relu7' })).toThrow(/dense: activation must be one of/);
+    expect(() => tf.layers.dropout({ rate: 1 })).toThrow(/dropout: rate must be in \[0, 1\), got 1/);
+    tf.dispose([x, y, nan, wide, short, narrow, labels]);
+    model.dispose();
+    expect(() => model.predict(x)).toThrow(/predict: the model is disposed/);
+  });
+
+  it('fit records history, runs callbacks, and stops early restoring the best weights', async () => {
+    tf.setSeed(2);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'mse', metrics: ['mae'] });
+    const x = tf.tensor2d([[0], [1], [2], [3]]);
+    const y = tf.tensor2d([[1], [3], [5], [7]]);
+    const seen: string[] = [];
+    const history = await model.fit(x, y, {
+      epochs: 3,
+      batchSize: 2,
+      verbose: 0,
+      validationData: [x, y],
+      callbacks: { onEpochEnd: async (epoch) => void seen.push(`epoch ${epoch}`), onBatchEnd: (batch) => void seen.push(`batch ${batch}`) },
+    });
+    expect(seen).toEqual(['batch 0', 'batch 1', 'epoch 0', 'batch 0', 'batch 1', 'epoch 1', 'batch 0', 'batch 1', 'epoch 2']);
+    expect(history.epoch).toEqual([0, 1, 2]);
+    expect(Object.keys(history.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
+    expect(history.history.loss[2]).toBeLessThan(history.history.loss[0]);
+
+    // A learning rate far too high makes the validation loss grow from the first epoch on.
+    model.optimizer!.learningRate = 0.9;
+    const best = weightsOf(model);
+    const stopper = tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 1, restoreBestWeights: true });
+    const diverging = await model.fit(x, y, { epochs: 10, batchSize: 4, shuffle: false, verbose: 0, validationData: [x, y], callbacks: [stopper] });
+    expect(diverging.epoch.length).toBeLessThan(10);
+    const restored = weightsOf(model);
+    expect(restored[0][0]).not.toBe(best[0][0]);
+    expect(lossOf(model, x, y)).toBeCloseTo(Math.min(...diverging.history.val_loss), 4);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('200 models built, trained and disposed leave memory() where it started', async () => {
+    const start = tf.memory();
+    const x = tf.tensor2d(randomData(20, 3), [10, 2]);
+    const y = tf.tensor2d(randomData(10, 4), [10, 1]);
+    for (let i = 0; i < 200; i++) {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'relu' }), tf.layers.dropout({ rate: 0.1, seed: i }), tf.layers.dense({ units: 1 })] });
+      model.compile({ optimizer: 'adam', loss: 'mse' });
+      await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0 });
+      tf.dispose(model.predict(x));
+      model.dispose();
+    }
+    tf.dispose([x, y]);
+    expect(tf.memory()).toEqual(start);
+  });
+});

@@ -73,6 +73,9 @@ export class Sequential implements TrainingModel {
   private grads: Block | null = null;
   private slots: Block | null = null;
   private slotsFor: Optimizer | null = null;
+  private slotPtrs: Ptr[] = [];
+  /** Per layer, the arena offsets (in floats) of its parameters. */
+  private layerOffsets: number[][] = [];
   private workspace: Workspace | null = null;
   private disposed = false;
 
@@ -153,6 +156,7 @@ export class Sequential implements TrainingModel {
       layer.owner = this;
     });
     this.entries = entries;
+    this.layerOffsets = this.layers.map((layer) => entries.filter((e) => e.layer === layer).map((e) => e.offset));
     this.arenaFloats = bytes / 4;
     this.params = params;
     this.grads = grads;
@@ -282,6 +286,7 @@ export class Sequential implements TrainingModel {
     return this.loss!.fusedWith !== null && this.layers[this.layers.length - 1].finalActivation() === this.loss!.fusedWith;
   }
 
+  /** The optimizer's state buffers, created (and filled) when the optimizer changes. */
   private ensureSlots(): Ptr[] {
     const optimizer = this.optimizer!;
     if (this.slotsFor !== optimizer) {
@@ -289,9 +294,11 @@ export class Sequential implements TrainingModel {
       this.slots = optimizer.slots > 0 ? new Block(optimizer.slots * this.arenaFloats * 4, this) : null;
       if (this.slots) activeBackend().kernels.fill(this.slots.ptr(), optimizer.slots * this.arenaFloats, optimizer.slotInitialValue());
       this.slotsFor = optimizer;
+      this.slotPtrs = [];
     }
     const base = this.slots?.ptr() ?? 0;
-    return Array.from({ length: optimizer.slots }, (_, i) => base + i * this.arenaFloats * 4);
+    if (this.slotPtrs[0] !== base) this.slotPtrs = Array.from({ length: optimizer.slots }, (_, i) => base + i * this.arenaFloats * 4);
+    return this.slotPtrs;
   }
 
   private workspaceFor(rows: number): Workspace {
@@ -303,8 +310,7 @@ export class Sequential implements TrainingModel {
   }
 
   private buffers(ws: Workspace): LayerBuffers[] {
-    const offsets = this.layers.map((layer) => this.entries.filter((e) => e.layer === layer).map((e) => e.offset));
-    return ws.resolve(this.params!.ptr(), this.grads!.ptr(), offsets);
+    return ws.resolve(this.params!.ptr(), this.grads!.ptr(), this.layerOffsets);
   }
 
   // ---- data ----
@@ -666,9 +672,14 @@ function shuffleOrder(backend: Backend, order: Int32Array, randoms: Ptr): void {
 function gatherRows(backend: Backend, src: Ptr, dst: Ptr, width: number, order: Int32Array, start: number, count: number): void {
   const s = src >> 2;
   const d = dst >> 2;
-  if (width === 1) {
-    const i32 = backend.heap.i32; // bit-exact for float targets and int32 labels alike
-    for (let i = 0; i < count; i++) i32[d + i] = i32[s + order[start + i]];
+  if (width < 16) {
+    // Narrow rows: an indexed copy beats a copyWithin call per row. Through i32, bit-exact for floats and labels.
+    const i32 = backend.heap.i32;
+    for (let i = 0; i < count; i++) {
+      const from = s + order[start + i] * width;
+      const to = d + i * width;
+      for (let j = 0; j < width; j++) i32[to + j] = i32[from + j];
+    }
     return;
   }
   const f32 = backend.heap.f32;

@@ -1,0 +1,58 @@
+// `npm run bench`: every benchmark in one run (matmul, activations, training), printed as one table with
+// the ratios the project's targets are stated in, and written to bench/results/latest.json.
+// Pass names to run a subset: npm run bench -- matmul training
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { benchActivations } from './activations.js';
+import type { Row } from './harness.js';
+import { benchMatmul } from './matmul.js';
+import { benchTraining } from './training.js';
+
+const suites: Record<string, () => Promise<Row[]>> = {
+  matmul: () => benchMatmul(),
+  activations: benchActivations,
+  training: benchTraining,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted) if (!(name in suites)) throw new Error(`bench: unknown suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+
+const rows: Row[] = [];
+for (const [name, run] of Object.entries(suites)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  console.log(`running ${name} ...`);
+  rows.push(...(await run()));
+}
+
+/** Each case once, with one column per implementation. */
+const impls = [...new Set(rows.map((r) => r.impl))];
+const cases = [...new Set(rows.map((r) => r.case))];
+const cell = (c: string, impl: string) => rows.find((r) => r.case === c && r.impl === impl);
+const format = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toPrecision(3));
+const header = ['case', 'unit', ...impls];
+const table = cases.map((c) => {
+  const unit = rows.find((r) => r.case === c)!.unit;
+  return [c, unit, ...impls.map((impl) => (cell(c, impl) ? format(cell(c, impl)!.value) : ''))];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+const line = (cols: string[]) => cols.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+for (const r of table) console.log(line(r));
+
+/** neurite's best wasm figure over another implementation's, per case where both ran. */
+const ratios: Record<string, Record<string, number>> = {};
+for (const c of cases) {
+  const ours = Math.max(...rows.filter((r) => r.case === c && r.impl.startsWith('wasm')).map((r) => r.value));
+  if (!Number.isFinite(ours)) continue;
+  for (const other of ['js', 'tfjs-wasm', 'brain.js']) {
+    const theirs = cell(c, other);
+    if (theirs) (ratios[c] ??= {})[`wasm / ${other}`] = ours / theirs.value;
+  }
+}
+console.log('\nratios (higher is better for neurite):');
+for (const [c, r] of Object.entries(ratios)) console.log(`  ${c}: ${Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(1)}x`).join(', ')}`);
+
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL('./results/latest.json', import.meta.url);
+await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, ratios }, null, 2));
+console.log(`\nwrote ${file.pathname}`);

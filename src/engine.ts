@@ -1,9 +1,9 @@
 // Which backend runs the ops, and the global seed. Everything else asks `activeBackend()` for it.
-// In Node the wasm core loads synchronously on first use; in browsers it needs `await ready()` first,
-// and until then ops run on the js twin (after a one-line notice).
+// In Node the wasm core loads synchronously on first use; browsers need `await ready()` first (they
+// compile large modules only asynchronously). The js twin is loaded only when asked for, or when wasm
+// cannot be loaded, so pages that run on wasm never download it.
 
 import type { Backend, BackendName } from './backend/backend.js';
-import { createJsBackend } from './backend/js/index.js';
 import { loadWasmBackend, loadWasmBackendSync } from './backend/wasm.js';
 
 let active: Backend | null = null;
@@ -13,18 +13,29 @@ let js: Backend | null = null;
 let chosenByUser = false;
 let seed: number | null = null;
 
-/** The backend ops run on now, created on first use. */
+/** The backend ops run on now; in Node the wasm core is loaded on first use. */
 export function activeBackend(): Backend {
   if (active) return active;
   wasm ??= seeded(loadWasmBackendSync());
   if (wasm) return (active = wasm);
-  console.warn('neurite: running on the js backend until `await tf.ready()` has loaded the wasm core');
-  return (active = jsBackend());
+  throw new Error('neurite: call `await tf.ready()` before the first op (in a browser it loads the wasm core)');
 }
 
-/** Loads the best wasm build for this host (relaxed SIMD where it validates) and makes it active. Idempotent. */
+/**
+ * Loads the best wasm build for this host (relaxed SIMD where it validates) and makes it active, or the
+ * js twin, with a one-line notice, where WebAssembly SIMD is unavailable. Idempotent.
+ */
 export async function ready(): Promise<void> {
-  wasm ??= seeded(await loadWasmBackend());
+  if (!wasm) {
+    try {
+      wasm = seeded(await loadWasmBackend());
+    } catch (error) {
+      if (active) return;
+      console.warn(`neurite: WebAssembly SIMD is unavailable (${(error as Error).message}); using the js backend`);
+      active = await jsBackend();
+      return;
+    }
+  }
   if (!chosenByUser) active = wasm;
 }
 
@@ -41,7 +52,7 @@ export function getBackend(): BackendName {
 export async function setBackend(name: BackendName): Promise<boolean> {
   if (name !== 'wasm' && name !== 'js') throw new Error(`setBackend: name must be 'wasm' or 'js', got ${JSON.stringify(name)}`);
   if (name === 'js') {
-    active = jsBackend();
+    active = await jsBackend();
   } else {
     try {
       wasm ??= seeded(await loadWasmBackend());
@@ -64,8 +75,9 @@ export function setSeed(value: number): void {
   for (const b of [wasm, js]) if (b) seeded(b);
 }
 
-function jsBackend(): Backend {
-  return (js ??= seeded(createJsBackend()));
+async function jsBackend(): Promise<Backend> {
+  js ??= seeded((await import('./backend/js/index.js')).createJsBackend());
+  return js;
 }
 
 function seeded<B extends Backend | null>(b: B): B {

@@ -57,7 +57,8 @@ function checkBuild(build: WasmBuild): void {
 }
 
 function wasmUrl(build: WasmBuild): URL {
-  return new URL(`../../build/neurite-${build}.wasm`, import.meta.url);
+  // Literal URLs, so that bundlers (Vite, webpack) find the files and copy them beside the bundle.
+  return build === 'relaxed' ? new URL('../../build/neurite-relaxed.wasm', import.meta.url) : new URL('../../build/neurite-simd.wasm', import.meta.url);
 }
 
 function makeImports() {
@@ -76,10 +77,13 @@ function wrap(build: WasmBuild, instance: WebAssembly.Instance, memory: WebAssem
   return new Backend('wasm', build, exports, new Heap(memory, exports.heapBase()));
 }
 
+/** Read through a variable, so that bundlers for browsers leave Node's fs alone. */
+const NODE_FS = 'node:fs';
+
 async function wasmBytes(url: URL): Promise<BufferSource> {
   if (url.protocol === 'file:') {
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-    return (await fs.readFile(url)) as Uint8Array<ArrayBuffer>;
+    const fs: typeof import('node:fs') = globalThis.process?.getBuiltinModule?.('node:fs') ?? (await import(/* @vite-ignore */ NODE_FS));
+    return (await fs.promises.readFile(url)) as Uint8Array<ArrayBuffer>;
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`neurite: could not load ${url} (HTTP ${response.status})`);

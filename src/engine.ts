@@ -4,7 +4,7 @@
 // cannot be loaded, so pages that run on wasm never download it.
 
 import type { Backend, BackendName } from './backend/backend.js';
-import { loadWasmBackend, loadWasmBackendSync } from './backend/wasm.js';
+import { loadWasmBackend, loadWasmBackendSync, type WasmBuild } from './backend/wasm.js';
 
 let active: Backend | null = null;
 let wasm: Backend | null = null;
@@ -24,11 +24,16 @@ export function activeBackend(): Backend {
 /**
  * Loads the best wasm build for this host (relaxed SIMD where it validates) and makes it active, or the
  * js twin, with a one-line notice, where WebAssembly SIMD is unavailable. Idempotent.
+ * `build` picks a wasm build instead (e.g. 'simd' for results bit-identical across hosts).
  */
-export async function ready(): Promise<void> {
+export async function ready({ build }: { build?: WasmBuild } = {}): Promise<void> {
+  if (wasm && build && wasm.build !== build) {
+    if (active === wasm) active = null;
+    wasm = null;
+  }
   if (!wasm) {
     try {
-      wasm = seeded(await loadWasmBackend());
+      wasm = seeded(await loadWasmBackend(build));
     } catch (error) {
       if (active) return;
       console.warn(`neurite: WebAssembly SIMD is unavailable (${(error as Error).message}); using the js backend`);

@@ -25,11 +25,19 @@ export function hasRelaxedSimd(): boolean {
   return WebAssembly.validate(RELAXED_PROBE);
 }
 
+/** Where each build's bytes come from instead of the file beside the module; set by 'neurite/inline'. */
+let bytesSource: ((build: WasmBuild) => Promise<BufferSource>) | null = null;
+
+/** Lets an entry supply the wasm bytes (embedded in its JS, say) instead of fetching build/*.wasm. */
+export function provideWasmBytes(source: (build: WasmBuild) => Promise<BufferSource>): void {
+  bytesSource = source;
+}
+
 export async function loadWasmBackend(build: WasmBuild = bestBuild()): Promise<Backend> {
   checkBuild(build);
-  const url = wasmUrl(build);
+  const bytes = bytesSource ? await bytesSource(build) : await wasmBytes(wasmUrl(build));
   const imports = makeImports();
-  const { instance } = await WebAssembly.instantiate(await wasmBytes(url), imports);
+  const { instance } = await WebAssembly.instantiate(bytes, imports);
   return wrap(build, instance, imports.env.memory);
 }
 

@@ -1,10 +1,10 @@
 // IOHandlers for the URL schemes: file:// (Node), http(s) and relative URLs (fetch), localstorage:// and
 // indexeddb:// (in TF.js's own storage layout, so models saved by either library load in the other),
-// downloads:// (save only), plus TF.js's io.fromMemory and io.withSaveHandler. Node modules are reached
-// through process.getBuiltinModule so that browser bundles never see an import of node:fs.
+// downloads:// (save only). Loaded only when a model is saved or loaded (io/index.ts imports it lazily).
+// Node modules are reached through process.getBuiltinModule so that browser bundles never see node:fs.
 
 import { weightSources } from './artifacts.js';
-import type { IOHandler, LoadOptions, ModelArtifacts, ModelArtifactsInfo, ModelJSON, SaveResult, TrainingConfig, WeightData, WeightsManifestConfig, WeightsManifestEntry } from './types.js';
+import type { IOHandler, LoadOptions, ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightsManifestConfig, WeightsManifestEntry } from './types.js';
 
 const SAVE_SCHEMES = ['file://', 'localstorage://', 'indexeddb://', 'downloads://'];
 const LOAD_SCHEMES = ['file://', 'http://', 'https://', 'localstorage://', 'indexeddb://'];
@@ -86,32 +86,6 @@ function artifactsFromJSON(json: ModelJSON, weightData: ArrayBuffer, weightFiles
   }
   weightSources.set(artifacts, weightFiles.length === 1 ? weightFiles[0] : `the weight files (${weightFiles.join(', ')})`);
   return artifacts;
-}
-
-// ---- memory ----
-
-/**
- * A handler whose load() returns the given artifacts (TF.js 4.x: one artifacts object; the older
- * (modelTopology, weightSpecs, weightData, trainingConfig) form is accepted too).
- * @example const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
- */
-export function fromMemory(modelArtifacts: {} | ModelArtifacts, weightSpecs?: WeightsManifestEntry[], weightData?: WeightData, trainingConfig?: TrainingConfig): IOHandler {
-  if (modelArtifacts === null || typeof modelArtifacts !== 'object') throw new Error(`io.fromMemory: expected model artifacts, got ${String(modelArtifacts)}`);
-  const a = modelArtifacts as ModelArtifacts;
-  const artifacts: ModelArtifacts =
-    weightSpecs === undefined && weightData === undefined && trainingConfig === undefined && (a.modelTopology != null || a.weightSpecs != null)
-      ? a
-      : { modelTopology: modelArtifacts, weightSpecs, weightData, trainingConfig };
-  return { load: async () => artifacts };
-}
-
-/**
- * A handler whose save() passes the artifacts to your function.
- * @example await model.save(tf.io.withSaveHandler(async (artifacts) => { upload(artifacts); return { modelArtifactsInfo: ... }; }));
- */
-export function withSaveHandler(saveHandler: (artifacts: ModelArtifacts) => Promise<SaveResult>): IOHandler {
-  if (typeof saveHandler !== 'function') throw new Error(`io.withSaveHandler: saveHandler must be a function, got ${typeof saveHandler}`);
-  return { save: saveHandler };
 }
 
 // ---- file:// (Node) ----

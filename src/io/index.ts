@@ -1,11 +1,10 @@
 // Saving and loading in the TF.js Layers format (model.json + weights.bin): model.save(url | handler) and
 // tf.loadLayersModel(url | handler), with TF.js's IOHandler types and its io.fromMemory / io.withSaveHandler.
-// See artifacts.ts for the format and handlers.ts for the URL schemes.
+// See artifacts.ts for the format and handlers.ts for the URL schemes; both are imported on first use
+// (through persistence.ts), so pages that never save or load do not download them.
 
 import type { Sequential } from '../model/sequential.js';
 import { describe } from '../validate.js';
-import { modelFromArtifacts, modelToArtifacts } from './artifacts.js';
-import { handlerForUrl } from './handlers.js';
 import * as io from './namespace.js';
 import type { IOHandler, LoadOptions, SaveResult } from './types.js';
 
@@ -29,11 +28,12 @@ export type {
 /** Saves through a handler, or the one a URL names ('file://dir', 'localstorage://name', ...). Used by model.save. */
 export async function saveModel(model: Sequential, handlerOrUrl: string | IOHandler): Promise<SaveResult> {
   let handler: IOHandler;
-  if (typeof handlerOrUrl === 'string') handler = handlerForUrl(handlerOrUrl, 'save');
+  if (typeof handlerOrUrl === 'string') handler = (await import('./persistence.js')).handlerForUrl(handlerOrUrl, 'save');
   else if (handlerOrUrl !== null && typeof handlerOrUrl === 'object' && typeof handlerOrUrl.save === 'function') handler = handlerOrUrl;
   else {
     throw new Error(`save: expected a URL ('file://dir', 'localstorage://name', 'indexeddb://name', 'downloads://name') or an IOHandler with a save method, got ${describe(handlerOrUrl)}`);
   }
+  const { modelToArtifacts } = await import('./persistence.js');
   return handler.save!(modelToArtifacts(model));
 }
 
@@ -45,12 +45,14 @@ export async function saveModel(model: Sequential, handlerOrUrl: string | IOHand
  */
 export async function loadLayersModel(handlerOrUrl: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
   let handler: IOHandler;
-  if (typeof handlerOrUrl === 'string') handler = handlerForUrl(handlerOrUrl, 'load', options ?? {});
+  if (typeof handlerOrUrl === 'string') handler = (await import('./persistence.js')).handlerForUrl(handlerOrUrl, 'load', options ?? {});
   else if (handlerOrUrl !== null && typeof handlerOrUrl === 'object' && typeof handlerOrUrl.load === 'function') handler = handlerOrUrl;
   else {
     throw new Error(`loadLayersModel: expected a URL ('file://dir/model.json', 'https://.../model.json', 'localstorage://name', 'indexeddb://name') or an IOHandler with a load method, got ${describe(handlerOrUrl)}`);
   }
-  return modelFromArtifacts(await handler.load!());
+  const artifacts = await handler.load!();
+  const { modelFromArtifacts } = await import('./persistence.js');
+  return modelFromArtifacts(artifacts);
 }
 
 /** `tf.io`: fromMemory and withSaveHandler as in TF.js, and the artifact types (`tf.io.IOHandler`, ...). */

@@ -1,7 +1,7 @@
 // The `tf.io` namespace: TF.js's in-memory handlers and the artifact types, so that both
 // `tf.io.fromMemory(...)` and the type `tf.io.IOHandler` work as they do with TF.js.
 
-export { fromMemory, withSaveHandler } from './handlers.js';
+export { fromMemory, withSaveHandler } from './memory.js';
 export type {
   IOHandler,
   LoadHandler,

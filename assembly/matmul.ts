@@ -6,7 +6,8 @@ import { MATMUL_SCRATCH_BYTES } from './codes';
 
 // Micro-tile: MR rows by NR = 8 columns (two f32x4 per row). The relaxed build fuses multiply-add into one
 // instruction, which frees the temporary the plain build needs, so it can afford 6 rows (12 accumulators)
-// against 5 (measured: 5 beats 4 by about 12% on Zen 4, 6 spills).
+// against 5 (measured: 5 beats 4 by about 12% on Zen 4, 6 spills). tile() spells out six rows and
+// compiles away those past MR, so MR may be 4, 5 or 6.
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const NR: i32 = 8;
 // Cache blocks: a KC x NR panel of B stays in L1 while the MC x KC block of A streams from L2.
@@ -18,8 +19,9 @@ const PACKED_A: usize = <usize>(KC * NC) << 2;
 const STAGE: usize = PACKED_A + (<usize>(MC * KC) << 2);
 // @ts-ignore: decorator
 @inline const SCRATCH_NEEDED: usize = STAGE + (<usize>(MR * NR) << 2);
-// Below this many rows, B is read in place instead of packed: packing costs about as much as using it m times.
-const DIRECT_ROWS: i32 = 16;
+// Below this many rows, B is read in place instead of packed: packing B costs about as much as using it m
+// times (measured: in place wins up to 32-64 rows at n = 128, packing wins from 64 rows at n = 1024).
+const DIRECT_ROWS: i32 = 48;
 // Up to this many rows (batch-1 inference), a row at a time beats computing a mostly empty MR-row tile.
 const ROW_BY_ROW: i32 = 2;
 
@@ -45,8 +47,12 @@ export function matmulNaive(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
 
 // a (m,k) or (k,m) if transA, b (k,n) or (n,k) if transB, c (m,n); scratch: MATMUL_SCRATCH_BYTES
 export function matmul(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32, scratch: usize): void {
-  // Compile-time check that the blocks fit the scratch the caller owns.
-  if (SCRATCH_NEEDED > <usize>MATMUL_SCRATCH_BYTES) unreachable();
+  if (SCRATCH_NEEDED > <usize>MATMUL_SCRATCH_BYTES) ERROR('matmul: the cache blocks need more than MATMUL_SCRATCH_BYTES');
+  if (k == 0) {
+    // An empty sum: the blocked loops below would not touch C at all.
+    if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2);
+    return;
+  }
   if (m <= ROW_BY_ROW && !transB) {
     for (let i = 0; i < m; i++) rowTimesMatrix(a, b, c, m, n, k, i, transA, accumulate);
     return;
@@ -66,27 +72,18 @@ export function matmul(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, tra
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const add = accumulate != 0 || pc > 0;
-      // Packed panels sit kc*NR apart; in place, panel jr starts at column jc+jr of row pc.
-      let fullCols = nc;
-      if (directB) {
-        fullCols = nc - nc % NR;
-        packB(b, n, k, transB, pc, kc, jc + fullCols, nc - fullCols, packedB);
-      } else {
-        packB(b, n, k, transB, pc, kc, jc, nc, packedB);
-      }
+      // With directB only the last, partial panel is packed; the full panels before it are read in place.
+      const packedFrom = directB ? nc - nc % NR : 0;
+      packB(b, n, k, transB, pc, kc, jc + packedFrom, nc - packedFrom, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA(a, m, k, transA, ic, mc, pc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
+          const inPlace = jr < packedFrom;
+          // row p of the panel: at column jc+jr of row pc+p of b, or packed NR floats after row p-1
+          const panelB = inPlace ? b + (<usize>(pc * n + jc + jr) << 2) : packedB + (<usize>((jr - packedFrom) * kc) << 2);
+          const ldb: usize = inPlace ? ldc : NR << 2;
           const cols = min(NR, nc - jr);
-          let panelB = packedB + (<usize>(jr * kc) << 2);
-          let ldb: usize = NR << 2;
-          if (jr < fullCols && directB) {
-            panelB = b + (<usize>(pc * n + jc + jr) << 2);
-            ldb = <usize>n << 2;
-          } else if (directB) {
-            panelB = packedB;
-          }
           for (let ir = 0; ir < mc; ir += MR) {
             const cTile = c + (<usize>((ic + ir) * n + jc + jr) << 2);
             tile(packedA + (<usize>(ir * kc) << 2), panelB, ldb, kc, cTile, ldc, min(MR, mc - ir), cols, add, stage);
@@ -102,7 +99,7 @@ export function matmul(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, tra
 function rowTimesMatrix(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, i: i32, transA: i32, accumulate: i32): void {
   // op(A)[i, p] lies at rowA + p*stepA
   const rowA = a + (<usize>(transA ? i : i * k) << 2);
-  const stepA = <usize>(transA ? m : 1) << 2;
+  const stepA: usize = transA ? <usize>m << 2 : 4;
   const ldb = <usize>n << 2;
   const rowC = c + (<usize>(i * n) << 2);
   let j = 0;
@@ -188,7 +185,7 @@ function packA(a: usize, m: i32, k: i32, transA: i32, i0: i32, mc: i32, p0: i32,
       const i = i0 + ir + r;
       // op(A)[i, p0+p] lies at base + p*step
       const base = a + (<usize>(transA ? p0 * m + i : i * k + p0) << 2);
-      const step = <usize>(transA ? m : 1) << 2;
+      const step: usize = transA ? <usize>m << 2 : 4;
       let out = panel + (<usize>r << 2);
       if (r < rows) {
         for (let p = 0, src = base; p < kc; p++, src += step, out += MR << 2) store<f32>(out, load<f32>(src));
@@ -214,19 +211,50 @@ function packB(b: usize, n: i32, k: i32, transB: i32, p0: i32, kc: i32, j0: i32,
       }
       continue;
     }
+    let p = 0;
+    if (transB && cols == NR) {
+      // Stored rows j..j+7 of B are columns of the panel: transpose 4x4 blocks, four values of k at a time.
+      const src = b + (<usize>((j0 + jr) * k + p0) << 2);
+      const ldb = <usize>k << 2;
+      for (; p + 4 <= kc; p += 4) {
+        const from = src + (<usize>p << 2);
+        const out = panel + (<usize>(p * NR) << 2);
+        transpose4(from, ldb, out);
+        transpose4(from + 4 * ldb, ldb, out + 16);
+      }
+    }
+    // The rest one value at a time: a partial panel whole, or the last kc % 4 rows of a transposed one.
     for (let col = 0; col < NR; col++) {
       const j = j0 + jr + col;
       // op(B)[p0+p, j] lies at base + p*step
       const base = b + (<usize>(transB ? j * k + p0 : p0 * n + j) << 2);
-      const step = <usize>(transB ? 1 : n) << 2;
-      let out = panel + (<usize>col << 2);
+      const step: usize = transB ? 4 : <usize>n << 2;
+      let out = panel + (<usize>(p * NR + col) << 2);
       if (col < cols) {
-        for (let p = 0, src = base; p < kc; p++, src += step, out += NR << 2) store<f32>(out, load<f32>(src));
+        for (let q = p, src = base + <usize>p * step; q < kc; q++, src += step, out += NR << 2) store<f32>(out, load<f32>(src));
       } else {
-        for (let p = 0; p < kc; p++, out += NR << 2) store<f32>(out, 0);
+        for (let q = p; q < kc; q++, out += NR << 2) store<f32>(out, 0);
       }
     }
   }
+}
+
+// Four rows of four floats at from, from+stride, ... written as four columns: out row q (NR floats apart)
+// gets element q of each row.
+// @ts-ignore: decorator
+@inline function transpose4(from: usize, stride: usize, out: usize): void {
+  const r0 = v128.load(from);
+  const r1 = v128.load(from + stride);
+  const r2 = v128.load(from + 2 * stride);
+  const r3 = v128.load(from + 3 * stride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(out, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+  v128.store(out, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), NR << 2);
+  v128.store(out, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), NR << 3);
+  v128.store(out, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 3 * NR << 2);
 }
 
 // @ts-ignore: decorator
@@ -256,8 +284,7 @@ function tile(panelA: usize, panelB: usize, ldb: usize, kc: i32, c: usize, ldc: 
   let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   let pa = panelA;
   let pb = panelB;
-  const endA = panelA + (<usize>(kc * MR) << 2);
-  while (pa < endA) {
+  for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);

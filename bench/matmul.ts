@@ -18,8 +18,6 @@ import { type Row, secondsPerCall } from './harness.js';
 const DEFAULT_SIZES = [64, 128, 256, 512, 1024];
 /** Seconds of calls per benchmark.js sample (five samples at least): enough for steady figures on a quiet core. */
 const MIN_TIME = 0.2;
-/** The js twin takes seconds per call above this size; its figure is flat by then anyway. */
-const JS_MAX_SIZE = 512;
 
 /** Uniform values in [-1, 1) from a small LCG: benchmark data, no statistics needed. */
 function data(n: number, seed: number): Float32Array {
@@ -44,12 +42,18 @@ async function neuriteImpls(): Promise<Impl[]> {
   return impls;
 }
 
-/** TF.js on its wasm backend with XNNPACK limited to one thread; returns the thread count it reports. */
-async function tfjsWasmOneThread(): Promise<number> {
+/**
+ * TF.js on its wasm backend with XNNPACK limited to one thread. Returns its label, naming the binary it
+ * chose (SIMD, threaded) and the thread count it reports after initialisation.
+ */
+async function tfjsWasmOneThread(): Promise<string> {
   setThreadsCount(1);
   if (!(await tf.setBackend('wasm'))) throw new Error('bench: TF.js wasm backend failed to initialise');
   await tf.ready();
-  return getThreadsCount();
+  const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'simd' : 'no simd';
+  const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'threaded build' : 'single-threaded build';
+  const threads = getThreadsCount();
+  return `tfjs-wasm (${simd}, ${threaded}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
 
 /** GFLOPS of neurite's matmul on op(A)(m,k)·op(B)(k,n), optionally copying C out after each call. */
@@ -100,11 +104,9 @@ const DENSE: Array<[string, number, number, number, number, number]> = [
 export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<Row[]> {
   const rows: Row[] = [];
   const impls = await neuriteImpls();
-  const threads = await tfjsWasmOneThread();
-  const tfName = `tfjs-wasm (${threads} thread${threads === 1 ? '' : 's'})`;
+  const tfName = await tfjsWasmOneThread();
   for (const s of sizes) {
     for (const { name, backend } of impls) {
-      if (name === 'js' && s > JS_MAX_SIZE) continue;
       rows.push({ case: `matmul ${s}x${s}x${s}`, impl: name, value: neuriteGflops(backend, s, s, s, 0, 0, false), unit: 'GFLOPS' });
     }
     for (const { name, backend } of impls) {

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
-import { BUILDS, SIZES, backendFor, freeAll, randomData } from './support.js';
+import { MATMUL_SCRATCH_BYTES } from '../src/backend/kernels.js';
+import { BUILDS, SIZES, backendFor, freeAll, get, randomData } from './support.js';
 
 /** One logical product A (m,k) · B (k,n) with its exact value and the magnitude sum_p |a_ip| |b_pj|. */
 interface Product {
@@ -114,14 +115,16 @@ SIZES.forEach((m, x) => SIZES.forEach((n, y) => COVERING.push([m, n, SIZES[(x + 
 const ONE_AXIS: Array<[number, number, number]> = [];
 SIZES.forEach((s, x) => ONE_AXIS.push([s, 2, 9], [9, s, 2], [5, 9, s], [2, s, SIZES[(x + 3) % SIZES.length]]));
 
-// Across the blocks of assembly/matmul.ts (KC = 256, MC = 120, NC = 896, MR = 4 or 6, NR = 8, B read in
-// place below 16 rows): K > KC and 2 KC, M > MC, N > NC, M not a multiple of the micro-tile, and few rows.
+// Across the blocks of assembly/matmul.ts (KC = 256, MC = 120, NC = 896, MR = 5 or 6, NR = 8, B read in
+// place below 48 rows, one row at a time up to 2): K > KC and 2 KC, M > MC, N > NC, M not a multiple of the
+// micro-tile, and either side of the row-count switches.
 const BLOCKING: Array<[number, number, number]> = [
   [121, 17, 513],
   [13, 897, 257],
   [130, 905, 300],
+  [47, 905, 260],
+  [48, 20, 7],
   [15, 33, 260],
-  [16, 40, 9],
   [241, 9, 3],
   [3, 1001, 31],
 ];
@@ -144,10 +147,29 @@ describe.each(BUILDS)('matmul on %s', (build) => {
     });
   });
 
+  it('k = 0 is an empty sum: zeros, or C unchanged with accumulate', async () => {
+    const backend = await backendFor(build);
+    const c = backend.heap.alloc(5 * 7 * 4);
+    const start = randomData(5 * 7, 3);
+    for (const kernel of ['matmul', 'matmulNaive'] as const) {
+      for (const accumulate of [0, 1]) {
+        backend.heap.f32.set(start, c >> 2);
+        if (kernel === 'matmul') backend.kernels.matmul(c, c, c, 5, 7, 0, 0, 0, accumulate, backend.scratch);
+        else backend.kernels.matmulNaive(c, c, c, 5, 7, 0, 0, 0, accumulate);
+        expect(Array.from(get(backend, c, 5 * 7)), `${kernel} accumulate=${accumulate}`).toEqual(Array.from(accumulate ? start : new Float32Array(5 * 7)));
+      }
+    }
+    freeAll(backend, [c]);
+  });
+
   it('600x700x900 (several scratch blocks in N, K and M): matmulNaive and every layout of matmul against f64', async () => {
     const backend = await backendFor(build);
     const pr = productFor(600, 700, 900);
+    // The block after the scratch (the backend's PRNG state) shows a write past MATMUL_SCRATCH_BYTES.
+    const after = (backend.scratch + MATMUL_SCRATCH_BYTES) >> 2;
+    const next = backend.heap.f32.slice(after, after + 4);
     run(backend, 'matmulNaive', pr, 0, 0, 0);
     for (const [transA, transB, accumulate] of LAYOUTS.slice(2, 6)) run(backend, 'matmul', pr, transA, transB, accumulate);
+    expect(Array.from(backend.heap.f32.slice(after, after + 4)), 'memory after the scratch').toEqual(Array.from(next));
   });
 });

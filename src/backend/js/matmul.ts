@@ -1,23 +1,16 @@
 // The TS twin of assembly/matmul.ts: C (+)= op(A)·op(B) over the heap's Float32Array, tuned the way plain
-// JS is (loop order with the inner loop contiguous, a few rows or dot products at a time, K blocked so a
-// slab of B stays in cache). No packing copies, no SIMD. The naive triple loop is the oracle's sibling.
+// JS is (a 4x4 tile of C in locals, every layout by strides rather than copies). No packing, no SIMD.
+// The naive triple loop beside it is the oracle's sibling.
 
 import type { Heap } from '../heap.js';
 import type { Kernels, Ptr } from '../kernels.js';
-
-/** Floats of B kept hot while every row of A passes over them (about 256 KiB). */
-const B_SLAB_FLOATS = 1 << 16;
 
 export function matmulKernels(heap: Heap): Pick<Kernels, 'matmul' | 'matmulNaive'> {
   return {
     // a (m,k) or (k,m) if transA, b (k,n) or (n,k) if transB, c (m,n)
     matmul(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void {
-      const f = heap.f32;
-      // op(A)[i, p] = f[(a >> 2) + i*rowStep + p*colStep]
-      const rowStep = transA ? 1 : k;
-      const colStep = transA ? m : 1;
-      if (transB) dotRows(f, a >> 2, rowStep, colStep, b >> 2, c >> 2, m, n, k, accumulate);
-      else rowsTimesMatrix(f, a >> 2, rowStep, colStep, b >> 2, c >> 2, m, n, k, accumulate);
+      // A stored (m,k) or (k,m): steps between rows and columns of op(A); likewise for B, (k,n) or (n,k).
+      tiles(heap.f32, a >> 2, transA ? 1 : k, transA ? m : 1, b >> 2, transB ? 1 : n, transB ? k : 1, c >> 2, m, n, k, accumulate);
     },
 
     // a (m,k) or (k,m) if transA, b (k,n) or (n,k) if transB, c (m,n)
@@ -37,78 +30,56 @@ export function matmulKernels(heap: Heap): Pick<Kernels, 'matmul' | 'matmulNaive
   };
 }
 
-// c (m,n) (+)= op(A) · b with b (k,n): i-k-j order, four rows of c updated per pass over a row of b.
-function rowsTimesMatrix(f: Float32Array, A: number, rowStep: number, colStep: number, B: number, C: number, m: number, n: number, k: number, accumulate: number): void {
-  if (!accumulate) f.fill(0, C, C + m * n);
-  const slab = Math.max(1, Math.floor(B_SLAB_FLOATS / n));
-  for (let p0 = 0; p0 < k; p0 += slab) {
-    const p1 = Math.min(k, p0 + slab);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const c0 = C + i * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let p = p0; p < p1; p++) {
-        const ap = A + i * rowStep + p * colStep;
-        const a0 = f[ap];
-        const a1 = f[ap + rowStep];
-        const a2 = f[ap + 2 * rowStep];
-        const a3 = f[ap + 3 * rowStep];
-        const bp = B + p * n;
-        for (let j = 0; j < n; j++) {
-          const bj = f[bp + j];
-          f[c0 + j] += a0 * bj;
-          f[c1 + j] += a1 * bj;
-          f[c2 + j] += a2 * bj;
-          f[c3 + j] += a3 * bj;
-        }
+// c (m,n) (+)= op(A) · op(B) in 4x4 tiles of c held in sixteen locals across the whole k loop, so each step
+// reads 4 values of op(A) and 4 of op(B) for 16 multiply-adds and c is touched once. op(A)[i,p] is
+// f[A + i*rowStepA + p*colStepA], op(B)[p,j] is f[B + p*rowStepB + j*colStepB]. Edge tiles repeat the last
+// row or column of op(A) or op(B) and skip the stores that fall outside c.
+function tiles(f: Float32Array, A: number, rowStepA: number, colStepA: number, B: number, rowStepB: number, colStepB: number, C: number, m: number, n: number, k: number, accumulate: number): void {
+  for (let j = 0; j < n; j += 4) {
+    const b0 = B + j * colStepB;
+    const b1 = B + Math.min(j + 1, n - 1) * colStepB;
+    const b2 = B + Math.min(j + 2, n - 1) * colStepB;
+    const b3 = B + Math.min(j + 3, n - 1) * colStepB;
+    const cols = Math.min(4, n - j);
+    for (let i = 0; i < m; i += 4) {
+      const a0 = A + i * rowStepA;
+      const a1 = A + Math.min(i + 1, m - 1) * rowStepA;
+      const a2 = A + Math.min(i + 2, m - 1) * rowStepA;
+      const a3 = A + Math.min(i + 3, m - 1) * rowStepA;
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0;
+      let s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s20 = 0, s21 = 0, s22 = 0, s23 = 0;
+      let s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+      for (let p = 0; p < k; p++) {
+        const pb = p * rowStepB;
+        const y0 = f[b0 + pb];
+        const y1 = f[b1 + pb];
+        const y2 = f[b2 + pb];
+        const y3 = f[b3 + pb];
+        const pa = p * colStepA;
+        let x = f[a0 + pa];
+        s00 += x * y0; s01 += x * y1; s02 += x * y2; s03 += x * y3;
+        x = f[a1 + pa];
+        s10 += x * y0; s11 += x * y1; s12 += x * y2; s13 += x * y3;
+        x = f[a2 + pa];
+        s20 += x * y0; s21 += x * y1; s22 += x * y2; s23 += x * y3;
+        x = f[a3 + pa];
+        s30 += x * y0; s31 += x * y1; s32 += x * y2; s33 += x * y3;
       }
-    }
-    for (; i < m; i++) {
-      const c0 = C + i * n;
-      for (let p = p0; p < p1; p++) {
-        const a0 = f[A + i * rowStep + p * colStep];
-        const bp = B + p * n;
-        for (let j = 0; j < n; j++) f[c0 + j] += a0 * f[bp + j];
-      }
+      const rows = Math.min(4, m - i);
+      const c0 = C + i * n + j;
+      storeRow(f, c0, cols, accumulate, s00, s01, s02, s03);
+      if (rows > 1) storeRow(f, c0 + n, cols, accumulate, s10, s11, s12, s13);
+      if (rows > 2) storeRow(f, c0 + 2 * n, cols, accumulate, s20, s21, s22, s23);
+      if (rows > 3) storeRow(f, c0 + 3 * n, cols, accumulate, s30, s31, s32, s33);
     }
   }
 }
 
-// c (m,n) (+)= op(A) · bᵀ with b (n,k): 2x2 blocks of dot products along k (contiguous in b, and in a unless
-// transA). Odd edges recompute the last row or column and skip its duplicate store.
-function dotRows(f: Float32Array, A: number, rowStep: number, colStep: number, B: number, C: number, m: number, n: number, k: number, accumulate: number): void {
-  for (let i = 0; i < m; i += 2) {
-    const i1 = Math.min(i + 1, m - 1);
-    const a0 = A + i * rowStep;
-    const a1 = A + i1 * rowStep;
-    for (let j = 0; j < n; j += 2) {
-      const j1 = Math.min(j + 1, n - 1);
-      const b0 = B + j * k;
-      const b1 = B + j1 * k;
-      let s00 = 0;
-      let s01 = 0;
-      let s10 = 0;
-      let s11 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = f[a0 + p * colStep];
-        const x1 = f[a1 + p * colStep];
-        const y0 = f[b0 + p];
-        const y1 = f[b1 + p];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      const c0 = C + i * n + j;
-      const c1 = C + i1 * n + j;
-      f[c0] = accumulate ? f[c0] + s00 : s00;
-      if (j1 > j) f[c0 + 1] = accumulate ? f[c0 + 1] + s01 : s01;
-      if (i1 > i) {
-        f[c1] = accumulate ? f[c1] + s10 : s10;
-        if (j1 > j) f[c1 + 1] = accumulate ? f[c1 + 1] + s11 : s11;
-      }
-    }
-  }
+// c[0..cols) (+)= the first cols of (v0, v1, v2, v3)
+function storeRow(f: Float32Array, c: number, cols: number, accumulate: number, v0: number, v1: number, v2: number, v3: number): void {
+  f[c] = accumulate ? f[c] + v0 : v0;
+  if (cols > 1) f[c + 1] = accumulate ? f[c + 1] + v1 : v1;
+  if (cols > 2) f[c + 2] = accumulate ? f[c + 2] + v2 : v2;
+  if (cols > 3) f[c + 3] = accumulate ? f[c + 3] + v3 : v3;
 }

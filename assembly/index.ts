@@ -1,6 +1,6 @@
 // The wasm module's exports: exactly the Kernels interface of src/backend/kernels.ts, plus heapBase.
 
-export { matmul, matmulNaive } from './matmul';
+export { matmul, matmulPart, matmulNaive } from './matmul';
 export { biasAdd, biasGrad, rowSums, sum, sumSquares, penalty, binary, unary, scale, fill, argMax } from './elementwise';
 export { activationForward, activationBackward, softmaxForward, softmaxBackward } from './activations';
 export { loss } from './losses';

@@ -47,18 +47,25 @@ export function matmulNaive(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32
 
 // a (m,k) or (k,m) if transA, b (k,n) or (n,k) if transB, c (m,n); scratch: MATMUL_SCRATCH_BYTES
 export function matmul(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32, scratch: usize): void {
+  matmulPart(a, b, c, m, n, k, transA, transB, accumulate, scratch, 0, m, 0, n);
+}
+
+// Rows [row0, row1) x columns [col0, col1) of the product above: what one thread computes. Every choice of
+// path depends on the whole m, and an element's arithmetic does not depend on its neighbours as long as
+// col0 and col1 are multiples of NR (or n), so such a split gives exactly the single-call result.
+export function matmulPart(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32, accumulate: i32, scratch: usize, row0: i32, row1: i32, col0: i32, col1: i32): void {
   if (SCRATCH_NEEDED > <usize>MATMUL_SCRATCH_BYTES) ERROR('matmul: the cache blocks need more than MATMUL_SCRATCH_BYTES');
   if (k == 0) {
     // An empty sum: the blocked loops below would not touch C at all.
-    if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2);
+    if (!accumulate) for (let i = row0; i < row1; i++) memory.fill(c + (<usize>(i * n + col0) << 2), 0, <usize>(col1 - col0) << 2);
     return;
   }
   if (m <= ROW_BY_ROW && !transB) {
-    for (let i = 0; i < m; i++) rowTimesMatrix(a, b, c, m, n, k, i, transA, accumulate);
+    for (let i = row0; i < row1; i++) rowTimesMatrix(a, b, c, m, n, k, i, transA, accumulate, col0, col1);
     return;
   }
   if (m <= ROW_BY_ROW && !transA) {
-    for (let i = 0; i < m; i++) rowDotRows(a, b, c, n, k, i, accumulate);
+    for (let i = row0; i < row1; i++) rowDotRows(a, b, c, n, k, i, accumulate, col0, col1);
     return;
   }
   const packedB = scratch;
@@ -67,16 +74,16 @@ export function matmul(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, tra
   const ldc = <usize>n << 2;
   // B rows are contiguous when not transposed; with few rows of A, read full panels of B where they lie.
   const directB = !transB && m < DIRECT_ROWS;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = col0; jc < col1; jc += NC) {
+    const nc = min(NC, col1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const add = accumulate != 0 || pc > 0;
       // With directB only the last, partial panel is packed; the full panels before it are read in place.
       const packedFrom = directB ? nc - nc % NR : 0;
       packB(b, n, k, transB, pc, kc, jc + packedFrom, nc - packedFrom, packedB);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = row0; ic < row1; ic += MC) {
+        const mc = min(MC, row1 - ic);
         packA(a, m, k, transA, ic, mc, pc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const inPlace = jr < packedFrom;
@@ -94,16 +101,16 @@ export function matmul(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, tra
   }
 }
 
-// c[i, :] (+)= op(A)[i, :] · b, b (k,n) read in place: eight columns at a time in four independent sums
-// (even and odd p) to hide the multiply-add latency, then the last n % 8 columns one by one.
-function rowTimesMatrix(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, i: i32, transA: i32, accumulate: i32): void {
+// c[i, col0:col1] (+)= op(A)[i, :] · b, b (k,n) read in place: eight columns at a time in four independent
+// sums (even and odd p) to hide the multiply-add latency, then the last few columns one by one.
+function rowTimesMatrix(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, i: i32, transA: i32, accumulate: i32, col0: i32, col1: i32): void {
   // op(A)[i, p] lies at rowA + p*stepA
   const rowA = a + (<usize>(transA ? i : i * k) << 2);
   const stepA: usize = transA ? <usize>m << 2 : 4;
   const ldb = <usize>n << 2;
   const rowC = c + (<usize>(i * n) << 2);
-  let j = 0;
-  for (; j + NR <= n; j += NR) {
+  let j = col0;
+  for (; j + NR <= col1; j += NR) {
     let even0 = f32x4.splat(0), even1 = f32x4.splat(0);
     let odd0 = f32x4.splat(0), odd1 = f32x4.splat(0);
     let pa = rowA;
@@ -126,7 +133,7 @@ function rowTimesMatrix(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, i:
     }
     storeRow(rowC + (<usize>j << 2), f32x4.add(even0, odd0), f32x4.add(even1, odd1), accumulate != 0);
   }
-  for (; j < n; j++) {
+  for (; j < col1; j++) {
     let sum: f32 = 0;
     for (let p = 0; p < k; p++) sum += load<f32>(rowA + <usize>p * stepA) * load<f32>(b + (<usize>(p * n + j) << 2));
     const out = rowC + (<usize>j << 2);
@@ -134,15 +141,15 @@ function rowTimesMatrix(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, i:
   }
 }
 
-// c[i, :] (+)= a[i, :] · bᵀ, a (m,k), b (n,k): contiguous dot products, four columns of c at a time
-// sharing the loads of a, then the last n % 4 columns one by one.
-function rowDotRows(a: usize, b: usize, c: usize, n: i32, k: i32, i: i32, accumulate: i32): void {
+// c[i, col0:col1] (+)= a[i, :] · bᵀ, a (m,k), b (n,k): contiguous dot products, four columns of c at a time
+// sharing the loads of a, then the last few columns one by one.
+function rowDotRows(a: usize, b: usize, c: usize, n: i32, k: i32, i: i32, accumulate: i32, col0: i32, col1: i32): void {
   const rowA = a + (<usize>(i * k) << 2);
   const ldb = <usize>k << 2;
   const rowC = c + (<usize>(i * n) << 2);
   const k4 = k & ~3;
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
+  let j = col0;
+  for (; j + 4 <= col1; j += 4) {
     const rowB = b + <usize>j * ldb;
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
     for (let p = 0; p < k4; p += 4) {
@@ -166,7 +173,7 @@ function rowDotRows(a: usize, b: usize, c: usize, n: i32, k: i32, i: i32, accumu
     const out = rowC + (<usize>j << 2);
     v128.store(out, accumulate ? f32x4.add(v128.load(out), sums) : sums);
   }
-  for (; j < n; j++) {
+  for (; j < col1; j++) {
     const rowB = b + <usize>j * ldb;
     let sum: f32 = 0;
     for (let p = 0; p < k; p++) sum += load<f32>(rowA + (<usize>p << 2)) * load<f32>(rowB + (<usize>p << 2));

@@ -4,7 +4,8 @@
 // cannot be loaded, so pages that run on wasm never download it.
 
 import type { Backend, BackendName } from './backend/backend.js';
-import { loadWasmBackend, loadWasmBackendSync, type WasmBuild } from './backend/wasm.js';
+import { bestBuild, loadWasmBackend, loadWasmBackendSync, type WasmBuild } from './backend/wasm.js';
+import { checkInt } from './validate.js';
 
 let active: Backend | null = null;
 let wasm: Backend | null = null;
@@ -88,4 +89,35 @@ async function jsBackend(): Promise<Backend> {
 function seeded<B extends Backend | null>(b: B): B {
   if (b && seed !== null) b.kernels.rngSeed(b.rngState, seed);
   return b;
+}
+
+/**
+ * Runs large matmuls on n threads (worker threads over shared wasm memory; results are bit-identical to
+ * one thread). Where SharedArrayBuffer is unavailable (a page that is not cross-origin isolated) it stays
+ * on one thread with a one-line notice. setThreads(1) stops the workers.
+ * @example await tf.setThreads(2);
+ */
+export async function setThreads(n: number): Promise<void> {
+  checkInt('setThreads', 'n', n, 1, 64);
+  if (n === getThreads()) return;
+  wasm?.stopThreads();
+  if (n === 1) return;
+  const threads = await import('./backend/threads.js');
+  if (!threads.threadsAvailable()) {
+    console.info('neurite: SharedArrayBuffer is unavailable (the page is not cross-origin isolated); running on one thread');
+    return;
+  }
+  const previous = wasm;
+  const build = previous?.build === 'simd' || previous?.build === 'relaxed' ? previous.build : bestBuild();
+  const threaded = await threads.loadThreadedBackend(build, n);
+  // The random sequence carries on where it was.
+  if (previous) threaded.heap.u8.set(previous.heap.u8.subarray(previous.rngState, previous.rngState + 16), threaded.rngState);
+  else seeded(threaded);
+  if (active === null || active === previous) active = threaded;
+  wasm = threaded;
+}
+
+/** Threads the wasm kernels run on: 1 unless setThreads started more. */
+export function getThreads(): number {
+  return wasm?.threads ?? 1;
 }

@@ -1,7 +1,7 @@
 // neurite's public entry: TF.js's names for tensors and dense networks, over a WebAssembly SIMD core.
 // `import * as tf from 'neurite'` runs ordinary TF.js dense-network code.
 
-export { ready, getBackend, setBackend, setSeed } from './engine.js';
+export { ready, getBackend, setBackend, setSeed, setThreads, getThreads } from './engine.js';
 export { Tensor, tidy, keep, dispose, memory } from './tensor.js';
 export type { DType, NestedArray, TensorContainer } from './tensor.js';
 export { tensor, tensor1d, tensor2d, scalar, zeros, ones, randomNormal, randomUniform, truncatedNormal, oneHot } from './creation.js';

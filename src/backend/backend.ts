@@ -21,4 +21,12 @@ export class Backend {
     this.rngState = heap.alloc(RNG_STATE_BYTES);
     kernels.rngSeed(this.rngState, (Math.random() * 2 ** 32) >>> 0);
   }
+
+  /** Threads the kernels run on (see threads.ts). */
+  get threads(): number {
+    return 1;
+  }
+
+  /** Stops any worker threads; the backend keeps working on the calling thread. */
+  stopThreads(): void {}
 }

@@ -55,7 +55,7 @@ export function loadWasmBackendSync(build: WasmBuild = bestBuild()): Backend | n
   return wrap(build, instance, imports.env.memory);
 }
 
-function bestBuild(): WasmBuild {
+export function bestBuild(): WasmBuild {
   return hasRelaxedSimd() ? 'relaxed' : 'simd';
 }
 
@@ -69,10 +69,11 @@ function wasmUrl(build: WasmBuild): URL {
   return build === 'relaxed' ? new URL('../../build/neurite-relaxed.wasm', import.meta.url) : new URL('../../build/neurite-simd.wasm', import.meta.url);
 }
 
-function makeImports() {
+/** The module's imports: its memory (shared, for the threads builds) and abort. */
+export function makeImports(shared = false) {
   return {
     env: {
-      memory: new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES }),
+      memory: new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared }),
       abort() {
         throw new Error('neurite: wasm kernel aborted (a kernel was called with arguments it does not accept)');
       },
@@ -88,7 +89,7 @@ function wrap(build: WasmBuild, instance: WebAssembly.Instance, memory: WebAssem
 /** Read through a variable, so that bundlers for browsers leave Node's fs alone. */
 const NODE_FS = 'node:fs';
 
-async function wasmBytes(url: URL): Promise<BufferSource> {
+export async function wasmBytes(url: URL): Promise<BufferSource> {
   if (url.protocol === 'file:') {
     const fs: typeof import('node:fs') = globalThis.process?.getBuiltinModule?.('node:fs') ?? (await import(/* @vite-ignore */ NODE_FS));
     return (await fs.promises.readFile(url)) as Uint8Array<ArrayBuffer>;

@@ -36,9 +36,10 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves files under `root` on 127.0.0.1 (a free port), with cross-origin isolation headers so that
- * SharedArrayBuffer is available to the page. Returns the base URL and a close function.
+ * SharedArrayBuffer is available to the page (unless `isolated` is false). Returns the base URL and a close function.
  */
-export async function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveStatic(root: string, { isolated = true } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const isolation = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
   const server: Server = createServer(async (req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = join(root, path.endsWith('/') ? `${path}index.html` : path);
@@ -48,11 +49,7 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-      });
+      res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...isolation });
       res.end(body);
     } catch {
       res.writeHead(404).end();

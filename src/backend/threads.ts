@@ -1,0 +1,344 @@
+// Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
+// compute-only instance of the same module on parts of large matmuls (row or column ranges) and of large
+// activations, woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes,
+// and no element's arithmetic depends on which thread computes it, so results are bit-identical to one
+// thread. Optimizer steps stay on the calling thread: a worker fault can then never leave weights half-updated
+// (everything split is recomputed by the next step).
+
+import { Backend } from './backend.js';
+import { Heap } from './heap.js';
+import { type Act, type Kernels, MATMUL_SCRATCH_BYTES, type Ptr } from './kernels.js';
+import { makeImports, type WasmBuild, wasmBytes } from './wasm.js';
+
+/** Matmuls smaller than this many multiply-adds stay on the calling thread (waking a worker costs more). */
+const MIN_PARALLEL_WORK = 1 << 19;
+/** Elementwise kernels over fewer values than this stay on the calling thread. */
+const MIN_PARALLEL_ELEMENTS = 1 << 17;
+/** Rows or columns per thread are a multiple of this: the micro-tile width, which keeps results exact. */
+const QUANTUM = 8;
+
+// Control buffer, per worker: Int32 slots [SEQ, DONE, STATUS, OP] then ARGS f64 arguments.
+const SEQ = 0;
+const DONE = 1;
+const STATUS = 2;
+const OP = 3;
+const INTS = 4;
+const ARGS = 16;
+const SLOT_BYTES = INTS * 4 + ARGS * 8;
+const STOP = -1;
+/**
+ * Polls of the control buffer before a waiting thread sleeps (a millisecond or so): a training step's next
+ * split call usually comes sooner, and waking a sleeping thread costs more than a small matmul.
+ */
+const SPINS = 1 << 20;
+/** A worker that has not answered in this long is taken for dead. */
+const TIMEOUT_MS = 30_000;
+
+/** The kernels workers run, by their index in the control buffer. */
+const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward'] as const;
+const Op = { MatmulPart: 0, ActivationForward: 1, ActivationBackward: 2 } as const;
+type Op = (typeof Op)[keyof typeof Op];
+
+/** What the thread pool needs of a wasm instance beyond the Kernels. */
+export interface ThreadedExports extends Kernels {
+  heapBase(): number;
+  matmulPart(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number, accumulate: number, scratch: Ptr, row0: number, row1: number, col0: number, col1: number): void;
+}
+
+interface WorkerHandle {
+  alive: boolean;
+  terminate(): unknown;
+}
+
+/**
+ * The source of a worker, as a string so that no bundler, minifier or test transform can rewrite it into
+ * something that needs helpers the worker lacks. It instantiates the module over the shared memory it is
+ * sent, then loops: wait for SEQ to change, run kernel OP on ARGS, set STATUS, publish DONE = SEQ.
+ */
+const WORKER_SOURCE = `
+const start = ({ module, memory, control, index, names }, ready) => {
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } });
+  ready();
+  const kernels = instance.exports;
+  const slot = index * ${SLOT_BYTES};
+  const ints = new Int32Array(control, slot, ${INTS});
+  const args = new Float64Array(control, slot + ${INTS * 4}, ${ARGS});
+  let seen = 0;
+  for (;;) {
+    for (let spin = 0; spin < ${SPINS} && Atomics.load(ints, ${SEQ}) === seen; spin++);
+    Atomics.wait(ints, ${SEQ}, seen);
+    seen = Atomics.load(ints, ${SEQ});
+    const op = ints[${OP}];
+    if (op < 0) return;
+    try {
+      kernels[names[op]](...args);
+      ints[${STATUS}] = 0;
+    } catch {
+      ints[${STATUS}] = 1;
+    }
+    Atomics.store(ints, ${DONE}, seen);
+    Atomics.notify(ints, ${DONE});
+  }
+};
+if (typeof process === 'object' && process.versions && process.versions.node) {
+  const threads = typeof require === 'function' ? require('node:worker_threads') : process.getBuiltinModule('node:worker_threads');
+  threads.parentPort.once('message', (init) => start(init, () => threads.parentPort.postMessage('ready')));
+} else {
+  onmessage = (event) => start(event.data, () => postMessage('ready')); // browsers
+}
+`;
+
+/** True where threads can run: SharedArrayBuffer exists and, in a browser, the page is cross-origin isolated. */
+export function threadsAvailable(): boolean {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
+}
+
+export class ThreadPool {
+  private readonly ints: Int32Array;
+  private readonly args: Float64Array;
+  private seq = 0;
+  private failure: string | null = null;
+  /** Calls split across threads so far (tests check that splitting happens). */
+  splitCalls = 0;
+
+  private constructor(
+    private readonly workers: WorkerHandle[],
+    control: SharedArrayBuffer,
+    /** One packing scratch block per worker, allocated by the caller. */
+    private readonly scratch: Ptr[],
+  ) {
+    this.ints = new Int32Array(control);
+    this.args = new Float64Array(control);
+  }
+
+  /** Threads including the calling one. */
+  get size(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Spawns `workers` worker threads over `memory`, each with its scratch block. */
+  static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, scratch: Ptr[]): Promise<ThreadPool> {
+    const control = new SharedArrayBuffer(scratch.length * SLOT_BYTES);
+    const handles = await Promise.all(scratch.map((_, index) => spawn(WORKER_SOURCE, { module, memory, control, index, names: [...WORKER_KERNELS] })));
+    return new ThreadPool(handles, control, scratch);
+  }
+
+  /**
+   * C (+)= op(A)·op(B) split across the threads, by rows or by columns, whichever duplicates less packing
+   * (each thread packs the B columns, or the A rows, it reads). Small products run on the calling thread.
+   */
+  matmul(k: ThreadedExports, a: Ptr, b: Ptr, c: Ptr, m: number, n: number, kk: number, transA: number, transB: number, accumulate: number, scratch: Ptr): void {
+    const byRows = n <= m;
+    const extent = byRows ? m : n;
+    if (m * n * kk < MIN_PARALLEL_WORK || extent <= QUANTUM) return k.matmul(a, b, c, m, n, kk, transA, transB, accumulate, scratch);
+    this.split(Op.MatmulPart, extent, QUANTUM, (from, to, w) => [a, b, c, m, n, kk, transA, transB, accumulate, w < 0 ? scratch : this.scratch[w], ...(byRows ? [from, to, 0, n] : [0, m, from, to])], (args) =>
+      k.matmulPart(...(args as Parameters<ThreadedExports['matmulPart']>)),
+    );
+  }
+
+  /** out = f(x) over n values, split into ranges when n is large. */
+  activationForward(k: Kernels, act: Act, x: Ptr, out: Ptr, n: number, alpha: number): void {
+    if (n < MIN_PARALLEL_ELEMENTS) return k.activationForward(act, x, out, n, alpha);
+    this.split(Op.ActivationForward, n, 4, (from, to) => [act, x + from * 4, out + from * 4, to - from, alpha], (args) =>
+      k.activationForward(...(args as Parameters<Kernels['activationForward']>)),
+    );
+  }
+
+  /** dx = dout * f'(x) over n values, split into ranges when n is large. */
+  activationBackward(k: Kernels, act: Act, x: Ptr, y: Ptr, dout: Ptr, dx: Ptr, n: number, alpha: number): void {
+    if (n < MIN_PARALLEL_ELEMENTS) return k.activationBackward(act, x, y, dout, dx, n, alpha);
+    this.split(Op.ActivationBackward, n, 4, (from, to) => [act, x + from * 4, y + from * 4, dout + from * 4, dx + from * 4, to - from, alpha], (args) =>
+      k.activationBackward(...(args as Parameters<Kernels['activationBackward']>)),
+    );
+  }
+
+  /**
+   * Splits [0, extent) into equal shares (multiples of quantum): the calling thread runs the first share
+   * itself while worker w runs share w + 2 of kernel op. `args(from, to, w)` gives a share's arguments
+   * (w is -1 for the calling thread).
+   */
+  private split(op: Op, extent: number, quantum: number, args: (from: number, to: number, w: number) => number[], run: (args: number[]) => void): void {
+    const share = Math.ceil(extent / this.size / quantum) * quantum;
+    const jobs: number[][] = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      const from = Math.min(extent, share * (w + 1));
+      const to = Math.min(extent, share * (w + 2));
+      if (from < to) jobs.push([w, ...args(from, to, w)]);
+    }
+    this.splitCalls++;
+    this.dispatch(op, jobs);
+    run(args(0, Math.min(share, extent), -1));
+    this.await(jobs.map((j) => j[0]));
+  }
+
+  private slot(w: number): number {
+    return (w * SLOT_BYTES) / 4;
+  }
+
+  private dispatch(op: number, jobs: number[][]): void {
+    if (this.failure) throw new Error(this.failure);
+    this.seq++;
+    for (const [w, ...args] of jobs) {
+      if (!this.workers[w].alive) this.fail(`worker thread ${w + 1} has exited`);
+      const s = this.slot(w);
+      this.args.set(args, (w * SLOT_BYTES + INTS * 4) / 8);
+      this.ints[s + OP] = op;
+      Atomics.store(this.ints, s + SEQ, this.seq);
+      Atomics.notify(this.ints, s + SEQ);
+    }
+  }
+
+  private await(workers: number[]): void {
+    const spin = !canBlock();
+    for (const w of workers) {
+      const s = this.slot(w);
+      for (let i = 0; i < SPINS && Atomics.load(this.ints, s + DONE) !== this.seq; i++);
+      const started = performance.now();
+      while (Atomics.load(this.ints, s + DONE) !== this.seq) {
+        if (performance.now() - started > TIMEOUT_MS) this.fail(`worker thread ${w + 1} stopped answering`);
+        if (!spin) Atomics.wait(this.ints, s + DONE, Atomics.load(this.ints, s + DONE), 50);
+      }
+      if (this.ints[s + STATUS] !== 0) this.fail(`worker thread ${w + 1} failed in a kernel`);
+    }
+  }
+
+  /** Marks the pool broken, stops the workers, and throws; the owner falls back to one thread. */
+  private fail(reason: string): never {
+    this.failure = `neurite: ${reason}; falling back to one thread (call setThreads again to retry)`;
+    this.terminate();
+    throw new Error(this.failure);
+  }
+
+  get broken(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Stops every worker. */
+  terminate(): void {
+    for (const [w, worker] of this.workers.entries()) {
+      if (!worker.alive) continue;
+      const s = this.slot(w);
+      this.ints[s + OP] = STOP;
+      Atomics.store(this.ints, s + SEQ, ++this.seq);
+      Atomics.notify(this.ints, s + SEQ);
+      worker.alive = false;
+      worker.terminate();
+    }
+  }
+
+  /** @internal For fault tests: kills one worker as a crash would. */
+  async killWorker(index: number): Promise<void> {
+    await this.workers[index].terminate();
+  }
+}
+
+/** The main thread of a browser page may not block; everything else (Node, workers) may. */
+function canBlock(): boolean {
+  const g = globalThis as { document?: unknown; process?: { versions?: { node?: string } } };
+  return Boolean(g.process?.versions?.node) || g.document === undefined;
+}
+
+/**
+ * Starts a worker and resolves once it has instantiated the module: browsers start workers only while the
+ * page's thread is free, so the pool must not be used (and spun on) before every worker is ready.
+ */
+async function spawn(source: string, init: object): Promise<WorkerHandle> {
+  const g = globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } };
+  if (g.process?.versions?.node) {
+    const { Worker } = g.process.getBuiltinModule!('node:worker_threads') as typeof import('node:worker_threads');
+    // No inherited execArgv: flags such as --input-type=module or a loader would change how the source runs.
+    const worker = new Worker(source, { eval: true, execArgv: [] });
+    worker.unref(); // a pool never keeps the process alive
+    const handle: WorkerHandle = { alive: true, terminate: () => worker.terminate() };
+    worker.on('exit', () => (handle.alive = false));
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', (error) => ((handle.alive = false), reject(error)));
+      worker.postMessage(init);
+    });
+    return handle;
+  }
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  const handle: WorkerHandle = { alive: true, terminate: () => worker.terminate() };
+  await new Promise<void>((resolve, reject) => {
+    worker.onmessage = () => resolve();
+    worker.onerror = (event) => ((handle.alive = false), reject(new Error(`neurite: a worker thread failed to start (${event.message})`)));
+    worker.postMessage(init);
+  });
+  worker.onerror = () => (handle.alive = false);
+  return handle;
+}
+
+/** A wasm backend over shared memory whose large matmuls run on a pool of worker threads. */
+class ThreadedBackend extends Backend {
+  private pool: ThreadPool | null = null;
+  private poolScratch: Ptr[] = [];
+
+  constructor(build: WasmBuild, exports: ThreadedExports, memory: WebAssembly.Memory) {
+    const kernels: Kernels = {
+      ...exports,
+      matmul: (a, b, c, m, n, k, transA, transB, accumulate, scratch) => {
+        const pool = this.livePool();
+        if (pool) pool.matmul(exports, a, b, c, m, n, k, transA, transB, accumulate, scratch);
+        else exports.matmul(a, b, c, m, n, k, transA, transB, accumulate, scratch);
+      },
+      activationForward: (act, x, out, n, alpha) => {
+        const pool = this.livePool();
+        if (pool) pool.activationForward(exports, act, x, out, n, alpha);
+        else exports.activationForward(act, x, out, n, alpha);
+      },
+      activationBackward: (act, x, y, dout, dx, n, alpha) => {
+        const pool = this.livePool();
+        if (pool) pool.activationBackward(exports, act, x, y, dout, dx, n, alpha);
+        else exports.activationBackward(act, x, y, dout, dx, n, alpha);
+      },
+    };
+    super('wasm', build, kernels, new Heap(memory, exports.heapBase()));
+  }
+
+  override get threads(): number {
+    return this.livePool()?.size ?? 1;
+  }
+
+  private livePool(): ThreadPool | null {
+    return this.pool && !this.pool.broken ? this.pool : null;
+  }
+
+  async start(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<void> {
+    this.stopThreads();
+    this.poolScratch = Array.from({ length: threads - 1 }, () => this.heap.alloc(MATMUL_SCRATCH_BYTES));
+    this.pool = await ThreadPool.create(module, memory, this.poolScratch);
+  }
+
+  override stopThreads(): void {
+    this.pool?.terminate();
+    this.pool = null;
+    for (const p of this.poolScratch) this.heap.free(p);
+    this.poolScratch = [];
+  }
+
+  /** @internal For tests: calls split across threads so far. */
+  get splitCalls(): number {
+    return this.pool?.splitCalls ?? 0;
+  }
+
+  /** @internal For fault tests. */
+  killWorker(index: number): Promise<void> {
+    return this.pool!.killWorker(index);
+  }
+}
+
+/** Loads the shared-memory variant of a wasm build and starts `threads - 1` workers on it. */
+export async function loadThreadedBackend(build: WasmBuild, threads: number): Promise<Backend> {
+  // Literal URLs, as in wasm.ts, so that bundlers copy the files.
+  const url = build === 'relaxed' ? new URL('../../build/neurite-relaxed-threads.wasm', import.meta.url) : new URL('../../build/neurite-simd-threads.wasm', import.meta.url);
+  const module = await WebAssembly.compile(await wasmBytes(url));
+  const imports = makeImports(true);
+  const instance = await WebAssembly.instantiate(module, imports);
+  const backend = new ThreadedBackend(build, instance.exports as unknown as ThreadedExports, imports.env.memory);
+  await backend.start(module, imports.env.memory, threads);
+  return backend;
+}

@@ -13,27 +13,11 @@ export interface Row {
   unit: string;
 }
 
-/** Mean seconds per call of fn, measured by benchmark.js for at least minTime seconds. */
+/** Mean seconds per call of fn, measured by benchmark.js for at least minTime seconds per sample. */
 export function secondsPerCall(fn: () => void, minTime = 0.5): number {
-  const bench = new Benchmark({ fn, minTime, minSamples: 5, initCount: 1 });
+  // benchmark.js otherwise keeps sampling for maxTime (5 s) whatever minTime is.
+  const bench = new Benchmark({ fn, minTime, maxTime: Math.max(1, minTime * 8), minSamples: 5, initCount: 1 });
   bench.run({ async: false });
   if (bench.error) throw bench.error;
-  return bench.stats.mean;
-}
-
-/** Like secondsPerCall for async work (deferred benchmark). */
-export async function secondsPerAsyncCall(fn: () => Promise<unknown>, minTime = 0.5): Promise<number> {
-  const bench = new Benchmark({
-    defer: true,
-    minTime,
-    minSamples: 5,
-    fn: (deferred: { resolve(): void }) => {
-      fn().then(() => deferred.resolve());
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    bench.on('complete', () => (bench.error ? reject(bench.error) : resolve()));
-    bench.run({ async: true });
-  });
   return bench.stats.mean;
 }

@@ -6,12 +6,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { benchActivations } from './activations.js';
 import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
+import { benchThreads } from './threads.js';
 import { benchTraining } from './training.js';
 
 const suites: Record<string, () => Promise<Row[]>> = {
   matmul: () => benchMatmul(),
   activations: benchActivations,
   training: benchTraining,
+  threads: benchThreads,
 };
 
 const wanted = process.argv.slice(2);
@@ -39,15 +41,25 @@ const line = (cols: string[]) => cols.map((c, i) => (i < 2 ? c.padEnd(widths[i])
 console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
 for (const r of table) console.log(line(r));
 
-/** neurite's best wasm figure over another implementation's, per case where both ran. */
+/** neurite's best single-thread wasm figure over each baseline's, per case where both ran. */
+const ours = (impl: string) => /^wasm-(simd|relaxed)$/.test(impl);
+const baselines: Array<[string, string]> = [
+  ['js twin', 'js'],
+  ['TF.js wasm', 'tfjs-wasm'],
+  ['brain.js', 'brain.js'],
+];
 const ratios: Record<string, Record<string, number>> = {};
 for (const c of cases) {
-  const ours = Math.max(...rows.filter((r) => r.case === c && r.impl.startsWith('wasm')).map((r) => r.value));
-  if (!Number.isFinite(ours)) continue;
-  for (const other of ['js', 'tfjs-wasm', 'brain.js']) {
-    const theirs = cell(c, other);
-    if (theirs) (ratios[c] ??= {})[`wasm / ${other}`] = ours / theirs.value;
+  const inCase = rows.filter((r) => r.case === c);
+  const best = Math.max(...inCase.filter((r) => ours(r.impl)).map((r) => r.value));
+  if (!Number.isFinite(best)) continue;
+  for (const [label, impl] of baselines) {
+    const theirs = cell(c, impl);
+    if (theirs) (ratios[c] ??= {})[`wasm / ${label}`] = best / theirs.value;
   }
+  const two = inCase.find((r) => r.impl.endsWith(' 2 threads'));
+  const one = two && cell(c, two.impl.replace(' 2 threads', ''));
+  if (one && two) (ratios[c] ??= {})['2 threads / 1 thread'] = two.value / one.value;
 }
 console.log('\nratios (higher is better for neurite):');
 for (const [c, r] of Object.entries(ratios)) console.log(`  ${c}: ${Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(1)}x`).join(', ')}`);

@@ -43,8 +43,8 @@ async function neuriteImpls(): Promise<Impl[]> {
 }
 
 /**
- * TF.js on its wasm backend with XNNPACK limited to one thread. Returns its label, naming the binary it
- * chose (SIMD, threaded) and the thread count it reports after initialisation.
+ * TF.js on its wasm backend with XNNPACK limited to one thread. Prints the binary it chose (SIMD, threaded)
+ * and the thread count it reports after initialisation; returns its column name.
  */
 async function tfjsWasmOneThread(): Promise<string> {
   setThreadsCount(1);
@@ -53,7 +53,8 @@ async function tfjsWasmOneThread(): Promise<string> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'simd' : 'no simd';
   const threaded = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'threaded build' : 'single-threaded build';
   const threads = getThreadsCount();
-  return `tfjs-wasm (${simd}, ${threaded}, ${threads} thread${threads === 1 ? '' : 's'})`;
+  console.log(`TF.js wasm backend: ${simd}, ${threaded}, ${threads} thread${threads === 1 ? '' : 's'}`);
+  return 'tfjs-wasm';
 }
 
 /** GFLOPS of neurite's matmul on op(A)(m,k)·op(B)(k,n), optionally copying C out after each call. */
@@ -117,7 +118,7 @@ export async function benchMatmul(sizes: number[] = DEFAULT_SIZES): Promise<Row[
   }
   for (const [label, m, n, k, transA, transB] of DENSE) {
     for (const { name, backend } of impls) {
-      rows.push({ case: label, impl: name, value: neuriteGflops(backend, m, n, k, transA, transB, false), unit: 'GFLOPS' });
+      rows.push({ case: `${label} +read`, impl: name, value: neuriteGflops(backend, m, n, k, transA, transB, true), unit: 'GFLOPS' });
     }
     rows.push({ case: `${label} +read`, impl: tfName, value: tfjsGflops(m, n, k, transA === 1, transB === 1), unit: 'GFLOPS' });
   }

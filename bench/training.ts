@@ -233,12 +233,12 @@ export async function benchTraining(): Promise<Row[]> {
   await tf.ready();
   tf.setSeed(7);
   const build = activeBackend().build; // the build ready() chose for this host
-  const wasmName = `neurite-wasm (${build})`;
+  const wasmName = `wasm-${build}`;
   setThreadsCount(1);
   if (!(await tfjs.setBackend('wasm'))) throw new Error('bench: TF.js wasm backend failed to initialise');
   await tfjs.ready();
   const threads = getThreadsCount();
-  const tfName = `tfjs-wasm (${threads} thread${threads === 1 ? '' : 's'})`;
+  const tfName = 'tfjs-wasm';
   Object.assign(lastRun, { neuriteBuild: build, tfjsBackend: tfjs.getBackend(), tfjsThreads: threads, ratios: [], losses: [] });
 
   const { train } = loadMnist();
@@ -248,26 +248,26 @@ export async function benchTraining(): Promise<Row[]> {
 
   const cases: Array<{ label: string; make: () => Promise<Impl[]> }> = [
     {
-      label: 'MLP 784-128-64-10 relu/relu/softmax, adam, categoricalCrossentropy, batch 64, MNIST',
+      label: 'MLP 784-128-64-10 relu/relu/softmax, adam, batch 64, MNIST (brain.js: sigmoid, per sample)',
       make: async () => {
         const impls: Impl[] = [];
         impls.push(await onNeurite('wasm', () => neuriteImpl(wasmName, MLP, mnistX, mnistY, train.rows)));
-        impls.push(await onNeurite('js', () => neuriteImpl('neurite-js', MLP, mnistX, mnistY, 2048)));
+        impls.push(await onNeurite('js', () => neuriteImpl('js', MLP, mnistX, mnistY, 2048)));
         impls.push(tfjsImpl(tfName, MLP, mnistX, mnistY, 2048));
         // brain.js cannot do softmax: its default sigmoid everywhere, squared error, per-sample updates.
-        impls.push(...brainImpls('brain.js (sigmoid, per-sample)', MLP, 'sigmoid', mnistX, mnistY, 512, 256));
+        impls.push(...brainImpls('brain.js', MLP, 'sigmoid', mnistX, mnistY, 512, 256));
         return impls;
       },
     },
     {
-      label: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd(0.1), meanSquaredError, batch 10, 1000 samples',
+      label: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd, mse, batch 10 (brain.js: tanh, per sample)',
       make: async () => {
         const impls: Impl[] = [];
         impls.push(await onNeurite('wasm', () => neuriteImpl(wasmName, SMALL, xor.x, xor.y, 1000)));
-        impls.push(await onNeurite('js', () => neuriteImpl('neurite-js', SMALL, xor.x, xor.y, 1000)));
+        impls.push(await onNeurite('js', () => neuriteImpl('js', SMALL, xor.x, xor.y, 1000)));
         impls.push(tfjsImpl(tfName, SMALL, xor.x, xor.y, 1000));
         // brain.js applies one activation to every layer: tanh throughout (its output is tanh, not sigmoid).
-        impls.push(...brainImpls('brain.js (tanh, per-sample)', SMALL, 'tanh', xor.x, xor.y, 1000, 1000));
+        impls.push(...brainImpls('brain.js', SMALL, 'tanh', xor.x, xor.y, 1000, 1000));
         return impls;
       },
     },
@@ -282,10 +282,9 @@ export async function benchTraining(): Promise<Row[]> {
       if (impl.lastLoss !== undefined) lastRun.losses.push({ case: c.label, impl: impl.impl, loss: impl.lastLoss });
     }
     const base = rates.get(wasmName)!;
-    for (const other of [tfName, 'neurite-js', impls.find((i) => i.impl.startsWith('brain.js'))!.impl]) {
+    for (const other of [tfName, 'js', impls.find((i) => i.impl.startsWith('brain.js'))!.impl]) {
       const perRound = base.map((v, r) => v / rates.get(other)![r]);
       lastRun.ratios.push({ case: c.label, over: other, ratio: median(perRound) });
-      rows.push({ case: c.label, impl: `${wasmName} / ${other}`, value: median(perRound), unit: 'x' });
     }
     for (const impl of impls) await impl.dispose?.();
   }
@@ -320,7 +319,7 @@ async function onNeurite(backend: 'wasm' | 'js', make: () => Impl): Promise<Impl
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await benchTraining();
   console.log(`neurite wasm build: ${lastRun.neuriteBuild}; TF.js backend ${lastRun.tfjsBackend} with ${lastRun.tfjsThreads} thread(s)`);
-  console.table(rows.filter((r) => r.unit !== 'x').map((r) => ({ case: r.case.split(',')[0], impl: r.impl, 'samples/s': Math.round(r.value) })));
+  console.table(rows.map((r) => ({ case: r.case.split(',')[0], impl: r.impl, 'samples/s': Math.round(r.value) })));
   for (const l of lastRun.losses) console.log(`${l.case.split(',')[0]}: ${l.impl} training loss after the last timed run ${l.loss.toFixed(4)}`);
   for (const r of lastRun.ratios) console.log(`${r.case.split(',')[0]}: neurite-wasm / ${r.over} = ${r.ratio.toFixed(2)}x`);
 }

@@ -82,14 +82,18 @@ interface NetSpec {
   batchSize: number;
 }
 
-function neuriteImpl(name: string, spec: NetSpec, x: Float32Array, y: Float32Array, rows: number): Impl {
-  const model = tf.sequential({
-    layers: spec.layers.map((l, i) => tf.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
+/**
+ * A Keras-style model trained with fit, on neurite or on TF.js: the code is the same for both, which is
+ * the point of the API (TF.js runs on whatever backend is active; the bench makes it wasm, one thread).
+ */
+function layersImpl(lib: typeof tf, name: string, spec: NetSpec, x: Float32Array, y: Float32Array, rows: number): Impl {
+  const model = lib.sequential({
+    layers: spec.layers.map((l, i) => lib.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
   });
-  model.compile({ optimizer: spec.optimizer(tf) as tf.Optimizer, loss: spec.loss });
+  model.compile({ optimizer: spec.optimizer(lib) as tf.Optimizer, loss: spec.loss });
   const outputs = spec.layers.at(-1)!.units;
-  const xs = tf.tensor2d(x.subarray(0, rows * spec.inputs), [rows, spec.inputs]);
-  const ys = tf.tensor2d(y.subarray(0, rows * outputs), [rows, outputs]);
+  const xs = lib.tensor2d(x.subarray(0, rows * spec.inputs), [rows, spec.inputs]);
+  const ys = lib.tensor2d(y.subarray(0, rows * outputs), [rows, outputs]);
   const impl: Impl = {
     impl: name,
     samples: rows,
@@ -98,33 +102,7 @@ function neuriteImpl(name: string, spec: NetSpec, x: Float32Array, y: Float32Arr
       impl.lastLoss = h.history.loss.at(-1) as number;
     },
     dispose: () => {
-      tf.dispose([xs, ys]);
-      model.dispose();
-    },
-  };
-  return impl;
-}
-
-/** TF.js on whatever backend is active (the bench makes it wasm with one thread). */
-function tfjsImpl(name: string, spec: NetSpec, x: Float32Array, y: Float32Array, rows: number): Impl {
-  const model = tfjs.sequential({
-    layers: spec.layers.map((l, i) =>
-      tfjs.layers.dense({ units: l.units, activation: l.activation as 'relu', ...(i === 0 ? { inputShape: [spec.inputs] } : {}) }),
-    ),
-  });
-  model.compile({ optimizer: spec.optimizer(tfjs) as tfjs.Optimizer, loss: spec.loss });
-  const outputs = spec.layers.at(-1)!.units;
-  const xs = tfjs.tensor2d(x.subarray(0, rows * spec.inputs), [rows, spec.inputs]);
-  const ys = tfjs.tensor2d(y.subarray(0, rows * outputs), [rows, outputs]);
-  const impl: Impl = {
-    impl: name,
-    samples: rows,
-    run: async (epochs) => {
-      const h = await model.fit(xs, ys, { epochs, batchSize: spec.batchSize, shuffle: true, verbose: 0 });
-      impl.lastLoss = h.history.loss.at(-1) as number;
-    },
-    dispose: () => {
-      tfjs.dispose([xs, ys]);
+      lib.dispose([xs, ys]);
       model.dispose();
     },
   };
@@ -251,9 +229,9 @@ export async function benchTraining(): Promise<Row[]> {
       label: 'MLP 784-128-64-10 relu/relu/softmax, adam, batch 64, MNIST (brain.js: sigmoid, per sample)',
       make: async () => {
         const impls: Impl[] = [];
-        impls.push(await onNeurite('wasm', () => neuriteImpl(wasmName, MLP, mnistX, mnistY, train.rows)));
-        impls.push(await onNeurite('js', () => neuriteImpl('js', MLP, mnistX, mnistY, 2048)));
-        impls.push(tfjsImpl(tfName, MLP, mnistX, mnistY, 2048));
+        impls.push(await onNeurite('wasm', () => layersImpl(tf, wasmName, MLP, mnistX, mnistY, train.rows)));
+        impls.push(await onNeurite('js', () => layersImpl(tf, 'js', MLP, mnistX, mnistY, 2048)));
+        impls.push(layersImpl(tfjs as unknown as typeof tf, tfName, MLP, mnistX, mnistY, 2048));
         // brain.js cannot do softmax: its default sigmoid everywhere, squared error, per-sample updates.
         impls.push(...brainImpls('brain.js', MLP, 'sigmoid', mnistX, mnistY, 512, 256));
         return impls;
@@ -263,9 +241,9 @@ export async function benchTraining(): Promise<Row[]> {
       label: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd, mse, batch 10 (brain.js: tanh, per sample)',
       make: async () => {
         const impls: Impl[] = [];
-        impls.push(await onNeurite('wasm', () => neuriteImpl(wasmName, SMALL, xor.x, xor.y, 1000)));
-        impls.push(await onNeurite('js', () => neuriteImpl('js', SMALL, xor.x, xor.y, 1000)));
-        impls.push(tfjsImpl(tfName, SMALL, xor.x, xor.y, 1000));
+        impls.push(await onNeurite('wasm', () => layersImpl(tf, wasmName, SMALL, xor.x, xor.y, 1000)));
+        impls.push(await onNeurite('js', () => layersImpl(tf, 'js', SMALL, xor.x, xor.y, 1000)));
+        impls.push(layersImpl(tfjs as unknown as typeof tf, tfName, SMALL, xor.x, xor.y, 1000));
         // brain.js applies one activation to every layer: tanh throughout (its output is tanh, not sigmoid).
         impls.push(...brainImpls('brain.js', SMALL, 'tanh', xor.x, xor.y, 1000, 1000));
         return impls;

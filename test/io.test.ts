@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tfjs from '@tensorflow/tfjs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import type { ModelArtifacts, SaveResult } from '../src/io/index.js';
-import { expectClose, randomData } from './support.js';
+import { expectClose, onBackend, randomData } from './support.js';
 
 const X = randomData(5 * 6, 7, -2, 2);
 const x6 = () => tf.tensor2d(X, [5, 6]);
@@ -157,18 +157,7 @@ afterAll(() => {
 describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => {
   const dir = (name: string) => path.join(tmpRoot, backend, name);
 
-  beforeAll(async () => {
-    await tf.ready();
-    await tf.setBackend(backend);
-  });
-
-  let before = { numTensors: 0, numBytes: 0 };
-  beforeEach(() => {
-    before = tf.memory();
-  });
-  afterEach(() => {
-    expect(tf.memory(), 'each test frees what it made').toEqual(before);
-  });
+  onBackend(backend);
 
   it('round-trips through file:// with identical predictions, weights and config', async () => {
     const model = neuriteModel();

@@ -1,9 +1,9 @@
 // Models through the public API on both backends: the course's worked example, whole-model gradients
 // against finite differences, one conformance check per layer, determinism, bad input, memory.
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
-import { expectClose, randomData } from './support.js';
+import { expectClose, onBackend, randomData } from './support.js';
 
 /** Current weights as plain arrays (and disposes the copies). */
 function weightsOf(model: tf.Sequential): Float32Array[] {
@@ -28,18 +28,7 @@ function lossOf(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor): number {
 }
 
 describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
-  beforeAll(async () => {
-    await tf.ready();
-    await tf.setBackend(backend);
-  });
-
-  let liveBefore = 0;
-  beforeEach(() => {
-    liveBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors, 'each test disposes its tensors').toBe(liveBefore);
-  });
+  onBackend(backend);
 
   it("reproduces the course's worked example exactly (x=2, w=3, ReLU, v=0.5, target 5)", () => {
     const model = tf.sequential({

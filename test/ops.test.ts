@@ -1,9 +1,9 @@
 // The public ops on both backends: wiring to the kernels, shapes, broadcasting, reductions and argument
 // checks. The kernels' numerics on awkward shapes are covered by the kernel suites.
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
-import { expectClose, randomData } from './support.js';
+import { expectClose, onBackend, randomData } from './support.js';
 
 /** f64 reference product of row-major matrices, with the operands' stored layouts. */
 function refMatMul(a: Float32Array, b: Float32Array, m: number, n: number, k: number, ta: boolean, tb: boolean): Float64Array {
@@ -18,18 +18,7 @@ function refMatMul(a: Float32Array, b: Float32Array, m: number, n: number, k: nu
 }
 
 describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
-  beforeAll(async () => {
-    await tf.ready();
-    await tf.setBackend(backend);
-  });
-
-  let liveBefore = 0;
-  beforeEach(() => {
-    liveBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors, 'each test disposes what it makes').toBe(liveBefore);
-  });
+  onBackend(backend);
 
   it.each([
     [1, 1, 1],

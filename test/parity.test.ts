@@ -2,9 +2,9 @@
 // CPU backend give the same per-epoch losses and metrics and the same final weights. Dropout is left out (its masks are random).
 
 import * as tfjs from '@tensorflow/tfjs';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
-import { expectClose, randomData } from './support.js';
+import { expectClose, onBackend, randomData } from './support.js';
 
 /**
  * Tolerance. Both sides compute in float32 but not in the same order (TF.js sums a matmul or a loss
@@ -214,18 +214,7 @@ beforeAll(async () => {
 });
 
 describe.each(['wasm', 'js'] as const)('TF.js parity on %s', (backend) => {
-  beforeAll(async () => {
-    await tf.ready();
-    await tf.setBackend(backend);
-  });
-
-  let liveBefore = 0;
-  beforeEach(() => {
-    liveBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors, 'each test disposes its tensors').toBe(liveBefore);
-  });
+  onBackend(backend);
 
   it.each(CASES)('%s: same losses, metrics and final weights', async (name, c) => {
     const want = await tfjsResult(name, c);

@@ -1,11 +1,12 @@
 // Shared test tools: the backends every kernel suite runs on, data in and out of a backend's heap,
 // seeded test data, f64 references and tolerance checks.
 
-import { expect } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
 import { createJsBackend } from '../src/backend/js/index.js';
 import type { Ptr } from '../src/backend/kernels.js';
 import { loadWasmBackend } from '../src/backend/wasm.js';
+import * as tf from '../src/index.js';
 
 /** Every kernel implementation: both wasm builds and the TS twin. */
 export const BUILDS = ['simd', 'relaxed', 'js'] as const;
@@ -112,4 +113,22 @@ export function numericGradient(f: (x: Float64Array) => number, x: Float64Array,
 /** Frees every pointer in the list (tests clean up so heap-level leaks would show). */
 export function freeAll(backend: Backend, ptrs: Ptr[]): void {
   for (const p of ptrs) backend.heap.free(p);
+}
+
+/**
+ * Runs the enclosing describe block's tests on a backend of the public API, and checks that each test
+ * frees everything it made (tensors and model memory alike).
+ */
+export function onBackend(backend: 'wasm' | 'js'): void {
+  let before = { numTensors: 0, numBytes: 0 };
+  beforeAll(async () => {
+    await tf.ready();
+    await tf.setBackend(backend);
+  });
+  beforeEach(() => {
+    before = tf.memory();
+  });
+  afterEach(() => {
+    expect(tf.memory(), 'each test frees what it made').toEqual(before);
+  });
 }

@@ -1,21 +1,14 @@
 // Tensors through the public API on both backends: creation, read-back, validation, lifetime.
 
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
+import { onBackend } from './support.js';
 
 describe.each(['wasm', 'js'] as const)('tensors on %s', (backend) => {
-  beforeAll(async () => {
-    await tf.ready();
-    expect(await tf.setBackend(backend)).toBe(true);
-    expect(tf.getBackend()).toBe(backend);
-  });
+  onBackend(backend);
 
-  let liveBefore = 0;
-  beforeEach(() => {
-    liveBefore = tf.memory().numTensors;
-  });
-  afterEach(() => {
-    expect(tf.memory().numTensors, 'each test disposes what it makes').toBe(liveBefore);
+  it('runs on the backend asked for', () => {
+    expect(tf.getBackend()).toBe(backend);
   });
 
   it('creates from nested arrays, flat values with a shape, and typed arrays', () => {

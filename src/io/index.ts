@@ -8,22 +8,7 @@ import { describe } from '../validate.js';
 import * as io from './namespace.js';
 import type { IOHandler, LoadOptions, SaveResult } from './types.js';
 
-export type {
-  IOHandler,
-  LoadHandler,
-  LoadOptions,
-  ModelArtifacts,
-  ModelArtifactsInfo,
-  ModelJSON,
-  SaveHandler,
-  SaveResult,
-  TrainingConfig,
-  WeightData,
-  WeightGroup,
-  WeightsManifestConfig,
-  WeightsManifestEntry,
-  WeightsManifestGroupConfig,
-} from './types.js';
+export type * from './types.js';
 
 /** Saves through a handler, or the one a URL names ('file://dir', 'localstorage://name', ...). Used by model.save. */
 export async function saveModel(model: Sequential, handlerOrUrl: string | IOHandler): Promise<SaveResult> {

@@ -2,19 +2,4 @@
 // `tf.io.fromMemory(...)` and the type `tf.io.IOHandler` work as they do with TF.js.
 
 export { fromMemory, withSaveHandler } from './memory.js';
-export type {
-  IOHandler,
-  LoadHandler,
-  LoadOptions,
-  ModelArtifacts,
-  ModelArtifactsInfo,
-  ModelJSON,
-  SaveHandler,
-  SaveResult,
-  TrainingConfig,
-  WeightData,
-  WeightGroup,
-  WeightsManifestConfig,
-  WeightsManifestEntry,
-  WeightsManifestGroupConfig,
-} from './types.js';
+export type * from './types.js';

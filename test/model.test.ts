@@ -222,6 +222,36 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     model.dispose();
   });
 
+  it('a callback may switch backends between batches: training carries on with the same numbers', async () => {
+    const run = async (toggle: boolean) => {
+      tf.setSeed(4);
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, activation: 'tanh', inputShape: [3] }), tf.layers.dense({ units: 1 })] });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'mse' });
+      const x = tf.tensor2d(randomData(60, 12), [20, 3]);
+      const y = tf.tensor2d(randomData(20, 13), [20, 1]);
+      const other = backend === 'wasm' ? 'js' : 'wasm';
+      let flips = 0;
+      const history = await model.fit(x, y, {
+        epochs: 3,
+        batchSize: 5,
+        shuffle: false,
+        verbose: 0,
+        callbacks: toggle ? { onBatchEnd: async () => void (await tf.setBackend(++flips % 2 ? other : backend)) } : undefined,
+      });
+      await tf.setBackend(backend);
+      const w = weightsOf(model);
+      tf.dispose([x, y]);
+      model.dispose();
+      return { loss: history.history.loss, w, flips };
+    };
+    const steady = await run(false);
+    const switching = await run(true);
+    expect(switching.flips).toBe(12);
+    // The twins agree to float tolerance, not bit for bit.
+    expectClose(switching.loss, steady.loss, { atol: 1e-6, rtol: 1e-5 }, 'loss');
+    switching.w.forEach((w, i) => expectClose(w, steady.w[i], { atol: 1e-6, rtol: 1e-5 }, `weights[${i}]`));
+  });
+
   it('200 models built, trained and disposed leave memory() where it started', async () => {
     const start = tf.memory();
     const x = tf.tensor2d(randomData(20, 3), [10, 2]);

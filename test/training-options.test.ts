@@ -99,7 +99,7 @@ describe('progress bar', () => {
     const out: string[] = [];
     const bar = new ProgressBar(2, 100, (s) => out.push(s), true);
     bar.epochBegin(0);
-    bar.progress(40, { loss: 0.5 });
+    bar.progress(40, () => ({ loss: 0.5 }));
     bar.epochEnd(0, { loss: 0.25, acc: 0.9 });
     expect(out[0]).toBe('Epoch 1/2\n');
     expect(out[1]).toMatch(/^\r 40\/100 \[={10}>\.{13}\] \d+\.\ds \d+ samples\/s - loss: 0\.5000$/);
@@ -110,7 +110,7 @@ describe('progress bar', () => {
     const out: string[] = [];
     const bar = new ProgressBar(3, 10, (s) => out.push(s), false);
     bar.epochBegin(1);
-    bar.progress(5, { loss: 1 });
+    bar.progress(5, () => ({ loss: 1 }));
     bar.epochEnd(1, { loss: 0.125 });
     expect(out).toHaveLength(1);
     expect(out[0]).toMatch(/^Epoch 2\/3 10\/10 \[={24}\] .* - loss: 0\.1250\n$/);

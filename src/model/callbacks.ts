@@ -124,12 +124,12 @@ export class ProgressBar {
     if (this.tty) this.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
   }
 
-  /** Redraws at most ten times a second. */
-  progress(seen: number, logs: Logs): void {
+  /** Redraws at most ten times a second (logs are computed only then). */
+  progress(seen: number, logs: () => Logs): void {
     const now = performance.now();
     if (!this.tty || now - this.lastDraw < 100) return;
     this.lastDraw = now;
-    this.write(`\r${this.line(seen, logs, now)}`);
+    this.write(`\r${this.line(seen, logs(), now)}`);
   }
 
   epochEnd(epoch: number, logs: Logs): void {

@@ -542,7 +542,6 @@ export class Sequential implements TrainingModel {
     const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;
     const bar = opts.verbose && out ? new ProgressBar(opts.epochs, train.rows, (s) => out.write(s), !!out.isTTY) : null;
 
-    const backend = activeBackend();
     const rows = train.rows;
     const batch = Math.min(opts.batchSize, rows);
     const xWidth = train.x.shape[1];
@@ -558,12 +557,14 @@ export class Sequential implements TrainingModel {
         await call('onEpochBegin', epoch, {});
         bar?.epochBegin(epoch);
         for (let i = 0; i < rows; i++) order[i] = i;
-        if (randoms) shuffleOrder(backend, order, randoms.ptr());
+        if (randoms) shuffleOrder(activeBackend(), order, randoms.ptr());
         sums.fill(0);
         let seen = 0;
         for (let start = 0, b = 0; start < rows; start += batch, b++) {
           const count = Math.min(batch, rows - start);
           if (batchHooks) await call('onBatchBegin', b, { batch: b, size: count });
+          // Read every batch: a callback may have switched backend (setBackend, setThreads) since the last.
+          const backend = activeBackend();
           const ws = this.workspaceFor(batch);
           const slots = this.ensureSlots();
           const bufs = this.buffers(ws);
@@ -583,7 +584,7 @@ export class Sequential implements TrainingModel {
           seen += count;
           if (!Number.isFinite(sums[0])) throw new Error(`fit: the loss became ${sums[0] - before > 0 ? 'Infinity' : 'NaN'} at epoch ${epoch + 1}, batch ${b}; lower the learning rate or check the data`);
           if (batchHooks) await call('onBatchEnd', b, { batch: b, size: count, ...this.logsFrom(sums, seen) });
-          bar?.progress(seen, this.logsFrom(sums, seen));
+          bar?.progress(seen, () => this.logsFrom(sums, seen));
           if (inBrowser && performance.now() - lastYield > 16) {
             await new Promise((resolve) => setTimeout(resolve, 0));
             lastYield = performance.now();

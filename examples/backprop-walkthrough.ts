@@ -21,7 +21,7 @@ const h = Math.max(w * 2, 0);
 const out = model.predict(x).dataSync()[0];
 console.log(`forward:  z = w·x = ${w}·2 = ${w * 2}, h = relu(z) = ${h}, out = v·h = ${v}·${h} = ${out}`);
 
-const loss = model.trainOnBatch(x, target) as number;
+const loss = (await model.trainOnBatch(x, target)) as number;
 console.log(`loss:     (out - target)² = (${out} - 5)² = ${loss}`);
 const [w1, v1] = model.getWeights().map((t) => t.dataSync()[0]);
 // With SGD, each gradient is what the step subtracted, divided by the learning rate.

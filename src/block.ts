@@ -30,7 +30,10 @@ export class Block {
     return this.backend === null;
   }
 
-  /** The address on the active backend (moving the bytes there first); valid until the next allocation. */
+  /**
+   * The address on the active backend, moving the bytes there first. Moving allocates, which may grow memory
+   * and replace the heap's typed views: take every pointer before reading a view.
+   */
   ptr(): Ptr {
     const from = this.backend;
     if (from === null) throw new Error('block is freed');

@@ -78,8 +78,9 @@ function fromValues(op: string, values: TensorLike, shape: number[] | undefined,
     }
   }
   const t = emptyTensor(op, shape ? shape.slice() : inferred, dtype);
+  const to = t.ptr() >> 2;
   const heap = activeBackend().heap;
-  (dtype === 'int32' ? heap.i32 : heap.f32).set(flat, t.ptr() >> 2);
+  (dtype === 'int32' ? heap.i32 : heap.f32).set(flat, to);
   return t;
 }
 
@@ -197,9 +198,9 @@ export function oneHot(indices: Tensor | number[] | Int32Array, depth: number, o
     if (!Number.isInteger(label) || label < 0 || label >= depth) throw new Error(`oneHot: indices[${i}] must be an integer in [0, ${depth - 1}], got ${label}`);
   }
   const t = filled('oneHot', [labels.length, depth], offValue, dtype);
+  const start = t.ptr() >> 2;
   const heap = activeBackend().heap;
   const view = dtype === 'int32' ? heap.i32 : heap.f32;
-  const start = t.ptr() >> 2;
   for (let i = 0; i < labels.length; i++) view[start + i * depth + labels[i]] = onValue;
   return t;
 }

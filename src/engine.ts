@@ -29,6 +29,7 @@ export function activeBackend(): Backend {
  */
 export async function ready({ build }: { build?: WasmBuild } = {}): Promise<void> {
   if (wasm && build && wasm.build !== build) {
+    wasm.stopThreads();
     if (active === wasm) active = null;
     wasm = null;
   }
@@ -92,13 +93,23 @@ function seeded<B extends Backend | null>(b: B): B {
 }
 
 /**
- * Runs large matmuls on n threads (worker threads over shared wasm memory; results are bit-identical to
- * one thread). Where SharedArrayBuffer is unavailable (a page that is not cross-origin isolated) it stays
- * on one thread with a one-line notice. setThreads(1) stops the workers.
+ * Runs large matmuls and activations on n threads (worker threads over shared wasm memory; results are
+ * bit-identical to one thread). Where SharedArrayBuffer is unavailable (a page that is not cross-origin
+ * isolated) it stays on one thread with a one-line notice. setThreads(1) stops the workers. The first
+ * setThreads(n > 1) moves to a shared memory: tensors and models move there when next used.
  * @example await tf.setThreads(2);
  */
 export async function setThreads(n: number): Promise<void> {
   checkInt('setThreads', 'n', n, 1, 64);
+  // One change at a time: overlapping calls would otherwise each build a pool and keep the wrong one.
+  const change = threadsChange.then(() => applyThreads(n));
+  threadsChange = change.catch(() => {});
+  return change;
+}
+
+let threadsChange: Promise<void> = Promise.resolve();
+
+async function applyThreads(n: number): Promise<void> {
   if (n === getThreads()) return;
   wasm?.stopThreads();
   if (n === 1) return;
@@ -107,6 +118,7 @@ export async function setThreads(n: number): Promise<void> {
     console.info('neurite: SharedArrayBuffer is unavailable (the page is not cross-origin isolated); running on one thread');
     return;
   }
+  if (wasm && (await wasm.startThreads(n))) return; // already on shared memory
   const previous = wasm;
   const build = previous?.build === 'simd' || previous?.build === 'relaxed' ? previous.build : bestBuild();
   const threaded = await threads.loadThreadedBackend(build, n);

@@ -101,9 +101,9 @@ export function getMetric(op: string, value: unknown, loss: LossSpec, outputWidt
       return { key: 'acc', compute };
     }
     case 'binaryAccuracy':
-      return { key: value, compute: binaryAccuracy };
     case 'categoricalAccuracy':
-      return { key: value, compute: categoricalAccuracy };
+      if (loss.sparse) throw new Error(`${op}: metric ${value} needs targets of the output's shape; with sparse labels use sparseCategoricalAccuracy`);
+      return { key: value, compute: value === 'binaryAccuracy' ? binaryAccuracy : categoricalAccuracy };
     case 'sparseCategoricalAccuracy':
       if (!loss.sparse) throw new Error(`${op}: metric sparseCategoricalAccuracy needs the sparseCategoricalCrossentropy loss (int32 labels)`);
       return { key: value, compute: sparseCategoricalAccuracy };

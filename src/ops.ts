@@ -190,7 +190,10 @@ function reduceSum(op: string, x: Tensor, axis: number | number[] | undefined, k
   const out = emptyTensor(op, keepDims ? shape : x.shape.filter((_, i) => !axes.includes(i)));
   const { kernels, heap } = activeBackend();
   if (axes.length === x.rank) {
-    heap.f32[out.ptr() >> 2] = x.size === 0 ? 0 : kernels.sum(x.ptr(), x.size);
+    // Pointers first: x.ptr() may move x here from another backend, growing memory and replacing the views.
+    const total = x.size === 0 ? 0 : kernels.sum(x.ptr(), x.size);
+    const at = out.ptr() >> 2;
+    heap.f32[at] = total;
     return out;
   }
   if (out.size === 0) return out;

@@ -23,7 +23,7 @@ export abstract class Optimizer {
   abstract readonly slots: number;
 
   constructor(learningRate: number | LearningRateSchedule) {
-    if (typeof learningRate !== 'function') checkPositive(this.constructor.name, 'learningRate', learningRate);
+    if (typeof learningRate !== 'function') checkNonNegative(this.constructor.name, 'learningRate', learningRate);
     this.learningRate = learningRate;
   }
 
@@ -39,20 +39,34 @@ export abstract class Optimizer {
     return lr;
   }
 
-  /** @internal One update of n weights at w from gradients g (which clipping may scale in place). */
-  apply(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number): void {
+  /**
+   * @internal One step over the weights in `ranges` ([offset, length] in floats) of an arena at w, from the
+   * gradients at g (which clipping may scale in place); slots are laid out like the arena.
+   */
+  apply(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], ranges: ReadonlyArray<readonly [number, number]>): void {
     if (this.clipNorm !== null) {
-      const norm = Math.sqrt(kernels.sumSquares(g, n));
-      if (norm > this.clipNorm) kernels.scale(g, g, n, this.clipNorm / norm);
+      let squares = 0;
+      for (const [offset, n] of ranges) squares += kernels.sumSquares(g + offset * 4, n);
+      const norm = Math.sqrt(squares);
+      if (norm > this.clipNorm) for (const [offset, n] of ranges) kernels.scale(g + offset * 4, g + offset * 4, n, this.clipNorm / norm);
     }
-    this.step(kernels, w, g, slots, n, this.currentLearningRate());
+    const lr = this.currentLearningRate();
+    for (const [offset, n] of ranges) {
+      const at = offset * 4;
+      this.update(kernels, w + at, g + at, at === 0 ? slots : slots.map((s) => s + at), n, lr);
+    }
+    this.advance();
     this.iterations++;
   }
 
-  protected abstract step(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): void;
+  /** Updates n weights in place. */
+  protected abstract update(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): void;
+
+  /** Runs once after each step's updates. */
+  protected advance(): void {}
 }
 
-function checkPositive(op: string, name: string, value: unknown): void {
+function checkNonNegative(op: string, name: string, value: unknown): void {
   checkNumber(op, name, value);
   if ((value as number) < 0) throw new Error(`${op}: ${name} must be >= 0, got ${value}`);
 }
@@ -64,7 +78,7 @@ function checkFraction(op: string, name: string, value: unknown): void {
 
 export class SGDOptimizer extends Optimizer {
   readonly slots = 0;
-  protected step(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): void {
+  protected update(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): void {
     k.sgdStep(w, g, n, lr);
   }
 }
@@ -77,9 +91,9 @@ export class MomentumOptimizer extends Optimizer {
     readonly useNesterov = false,
   ) {
     super(learningRate);
-    checkPositive('momentum', 'momentum', momentum);
+    checkNonNegative('momentum', 'momentum', momentum);
   }
-  protected step(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
+  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
     k.momentumStep(w, g, acc, n, lr, this.momentum, +this.useNesterov);
   }
 }
@@ -99,13 +113,15 @@ export class AdamOptimizer extends Optimizer {
     super(learningRate);
     checkFraction('adam', 'beta1', beta1);
     checkFraction('adam', 'beta2', beta2);
-    checkPositive('adam', 'epsilon', epsilon);
-    checkPositive('adam', 'weightDecay', weightDecay);
+    checkNonNegative('adam', 'epsilon', epsilon);
+    checkNonNegative('adam', 'weightDecay', weightDecay);
     this.accBeta1 = f32(beta1);
     this.accBeta2 = f32(beta2);
   }
-  protected step(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): void {
+  protected update(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): void {
     k.adamStep(w, g, m, v, n, lr, this.beta1, this.beta2, this.epsilon, f32(1 - this.accBeta1), f32(1 - this.accBeta2), this.weightDecay);
+  }
+  protected override advance(): void {
     this.accBeta1 = f32(this.accBeta1 * f32(this.beta1));
     this.accBeta2 = f32(this.accBeta2 * f32(this.beta2));
   }
@@ -122,10 +138,10 @@ export class RMSPropOptimizer extends Optimizer {
   ) {
     super(learningRate);
     checkFraction('rmsprop', 'decay', decay);
-    checkPositive('rmsprop', 'momentum', momentum);
-    checkPositive('rmsprop', 'epsilon', epsilon);
+    checkNonNegative('rmsprop', 'momentum', momentum);
+    checkNonNegative('rmsprop', 'epsilon', epsilon);
   }
-  protected step(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): void {
+  protected update(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): void {
     k.rmspropStep(w, g, ms, mom, mg, n, lr, this.decay, this.momentum, this.epsilon, +this.centered);
   }
 }
@@ -137,12 +153,12 @@ export class AdagradOptimizer extends Optimizer {
     readonly initialAccumulatorValue: number,
   ) {
     super(learningRate);
-    checkPositive('adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
+    checkNonNegative('adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
   }
   override slotInitialValue(): number {
     return this.initialAccumulatorValue;
   }
-  protected step(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
+  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
     k.adagradStep(w, g, acc, n, lr, 1e-7);
   }
 }
@@ -166,8 +182,8 @@ export const train = {
 export const schedules = {
   /** lr0 · decayRate^(step / decaySteps), the exponent floored when staircase. */
   exponentialDecay({ initialLearningRate, decaySteps, decayRate, staircase = false }: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
-    checkPositive('exponentialDecay', 'initialLearningRate', initialLearningRate);
-    checkPositive('exponentialDecay', 'decayRate', decayRate);
+    checkNonNegative('exponentialDecay', 'initialLearningRate', initialLearningRate);
+    checkNonNegative('exponentialDecay', 'decayRate', decayRate);
     if (!(decaySteps > 0)) throw new Error(`exponentialDecay: decaySteps must be > 0, got ${describe(decaySteps)}`);
     return (step) => {
       const p = step / decaySteps;
@@ -176,7 +192,7 @@ export const schedules = {
   },
   /** lr0 · ((1 - alpha) · ½(1 + cos(π · min(step, decaySteps) / decaySteps)) + alpha). */
   cosineDecay({ initialLearningRate, decaySteps, alpha = 0 }: { initialLearningRate: number; decaySteps: number; alpha?: number }): LearningRateSchedule {
-    checkPositive('cosineDecay', 'initialLearningRate', initialLearningRate);
+    checkNonNegative('cosineDecay', 'initialLearningRate', initialLearningRate);
     if (!(decaySteps > 0)) throw new Error(`cosineDecay: decaySteps must be > 0, got ${describe(decaySteps)}`);
     return (step) => {
       const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(step, decaySteps)) / decaySteps));

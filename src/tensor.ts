@@ -43,8 +43,8 @@ export class Tensor {
   }
 
   /**
-   * @internal The tensor's block on the active backend, moving it there first if it was made on another.
-   * Valid until the next allocation.
+   * @internal The tensor's block on the active backend, moving it there first if it was made on another
+   * (which allocates: take every pointer before reading a heap view).
    */
   ptr(name = 'tensor'): Ptr {
     if (this.block.isFreed) throw new Error(`${name}: the tensor is disposed`);

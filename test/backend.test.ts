@@ -1,3 +1,5 @@
+// The two wasm builds export every kernel of the js twin, and relaxed SIMD is detected where it is on.
+
 import { describe, expect, it } from 'vitest';
 import { createJsBackend } from '../src/backend/js/index.js';
 import { hasRelaxedSimd, loadWasmBackend } from '../src/backend/wasm.js';

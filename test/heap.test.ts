@@ -1,3 +1,5 @@
+// The allocator: alignment, reuse and merging of freed blocks, growth with fresh views, clear errors.
+
 import { describe, expect, it } from 'vitest';
 import { ArrayMemory, Heap, MAX_PAGES, PAGE_BYTES } from '../src/backend/heap.js';
 
@@ -28,16 +30,22 @@ describe('Heap', () => {
     expect(guard).toBeGreaterThan(c);
   });
 
-  it('10,000 allocate/free cycles of mixed sizes leave it where it started', () => {
+  it('10,000 allocate/free cycles of mixed sizes never overlap live blocks and leave it where it started', () => {
     const heap = new Heap(new ArrayMemory(1), 0);
     const startTop = heap.topAddress;
     const live: number[] = [];
+    const overlapping = () => {
+      const blocks = live.map((p) => [p, p + heap.sizeOf(p)]).sort((a, b) => a[0] - b[0]);
+      return blocks.some((b, i) => i > 0 && b[0] < blocks[i - 1][1]);
+    };
     let s = 12345;
     for (let i = 0; i < 10_000; i++) {
       s = (Math.imul(s, 1103515245) + 12345) >>> 0;
       if (live.length > 0 && s % 3 === 0) heap.free(live.splice(s % live.length, 1)[0]);
       else live.push(heap.alloc((s >>> 8) % 5000));
+      if (i % 500 === 0) expect(overlapping(), `after ${i} cycles`).toBe(false);
     }
+    expect(overlapping()).toBe(false);
     for (const p of live) heap.free(p);
     expect(heap.bytesInUse).toBe(0);
     expect(heap.topAddress).toBe(startTop);

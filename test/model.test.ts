@@ -1,7 +1,7 @@
 // Models through the public API on both backends: the course's worked example, whole-model gradients
 // against finite differences, one conformance check per layer, determinism, bad input, memory.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as tf from '../src/index.js';
 import { expectClose, onBackend, randomData } from './support.js';
 
@@ -30,7 +30,7 @@ function lossOf(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor): number {
 describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
   onBackend(backend);
 
-  it("reproduces the course's worked example exactly (x=2, w=3, ReLU, v=0.5, target 5)", () => {
+  it("reproduces the course's worked example exactly (x=2, w=3, ReLU, v=0.5, target 5)", async () => {
     const model = tf.sequential({
       layers: [
         tf.layers.dense({ units: 1, activation: 'relu', useBias: false, inputShape: [1], kernelInitializer: 'ones' }),
@@ -43,7 +43,7 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     const y = tf.tensor2d([[5]]);
     const out = model.predict(x);
     expect(out.dataSync()[0]).toBe(3);
-    expect(model.trainOnBatch(x, y)).toBe(4);
+    expect(await model.trainOnBatch(x, y)).toBe(4);
     const [w, v] = weightsOf(model);
     expect(w[0]).toBeCloseTo(3.4, 6); // w - 0.1 * dL/dw = 3 - 0.1 * (-4)
     expect(v[0]).toBeCloseTo(2.9, 6); // v - 0.1 * dL/dv = 0.5 - 0.1 * (-24)
@@ -56,7 +56,7 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     ['tanh / sigmoid, binaryCrossentropy', 'tanh', 'sigmoid', 'binaryCrossentropy'],
     ['elu / linear, meanSquaredError', 'elu', 'linear', 'meanSquaredError'],
     ['gelu / softmax, sparseCategoricalCrossentropy', 'gelu', 'softmax', 'sparseCategoricalCrossentropy'],
-  ])('gradients of a whole model match finite differences: %s', (_name, hidden, output, loss) => {
+  ])('gradients of a whole model match finite differences: %s', async (_name, hidden, output, loss) => {
     const classes = output === 'sigmoid' || output === 'linear' ? 2 : 3;
     const model = tf.sequential({
       layers: [
@@ -74,7 +74,7 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
       : tf.oneHot(labels, classes, 1, 0, 'float32');
     const w0 = weightsOf(model);
     // With SGD at learning rate 1, one step moves each weight by minus its gradient.
-    model.trainOnBatch(x, y);
+    await model.trainOnBatch(x, y);
     const analytic = weightsOf(model).map((w, i) => w.map((v, j) => w0[i][j] - v));
     setWeightValues(model, w0);
     const h = 1e-3;
@@ -104,7 +104,7 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     ['activation', () => tf.layers.activation({ activation: 'softplus' }), 0],
     ['leakyReLU', () => tf.layers.leakyReLU({ alpha: 0.1 }), 0],
   ];
-  it.each(layerCases)('conformance of %s: output shape, parameter count, one step lowers the loss', (_name, make, params) => {
+  it.each(layerCases)('conformance of %s: output shape, parameter count, one step lowers the loss', async (_name, make, params) => {
     tf.setSeed(5);
     const layer = make();
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }), layer, tf.layers.dense({ units: 1 })] });
@@ -116,7 +116,7 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     const out = model.predict(x);
     expect(out.shape).toEqual([32, 1]);
     const before = lossOf(model, x, y);
-    model.trainOnBatch(x, y);
+    await model.trainOnBatch(x, y);
     expect(lossOf(model, x, y)).toBeLessThan(before);
     tf.dispose([x, y, out]);
     model.dispose();
@@ -182,6 +182,13 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     }
     model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
     await expect(model.fit(x, labels)).rejects.toThrow(/fit: y\[1\] must be a class index in \[0, 2\], got 3/);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['categoricalAccuracy'] })).toThrow(
+      /compile: metric categoricalAccuracy needs targets of the output's shape; with sparse labels use sparseCategoricalAccuracy/,
+    );
+    const unbuilt = tf.sequential({ layers: [tf.layers.dense({ units: 3 })] });
+    unbuilt.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(unbuilt.fit(x, y, { validationData: [wide, y] })).rejects.toThrow(/fit \(validationData\): x must have 2 features per sample, got shape \[2, 3\]/);
+    unbuilt.dispose();
     expect(() => tf.layers.dense({ units: 0 })).toThrow(/dense: units must be an integer >= 1, got 0/);
     expect(() => tf.layers.dense({ units: 2, activation: 'relu7' })).toThrow(/dense: activation must be one of/);
     expect(() => tf.layers.dropout({ rate: 1 })).toThrow(/dropout: rate must be in \[0, 1\), got 1/);
@@ -209,15 +216,23 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     expect(Object.keys(history.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
     expect(history.history.loss[2]).toBeLessThan(history.history.loss[0]);
 
-    // A learning rate far too high makes the validation loss grow from the first epoch on.
+    // A learning rate far too high makes the validation loss grow from the second epoch on: with patience 2,
+    // TF.js's count stops after epochs 0 (the best), 1 and 2.
     model.optimizer!.learningRate = 0.9;
-    const best = weightsOf(model);
-    const stopper = tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 1, restoreBestWeights: true });
+    const initial = weightsOf(model);
+    const stopper = tf.callbacks.earlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true });
     const diverging = await model.fit(x, y, { epochs: 10, batchSize: 4, shuffle: false, verbose: 0, validationData: [x, y], callbacks: [stopper] });
-    expect(diverging.epoch.length).toBeLessThan(10);
-    const restored = weightsOf(model);
-    expect(restored[0][0]).not.toBe(best[0][0]);
-    expect(lossOf(model, x, y)).toBeCloseTo(Math.min(...diverging.history.val_loss), 4);
+    expect(diverging.history.val_loss[1]).toBeGreaterThan(diverging.history.val_loss[0]);
+    expect(diverging.epoch).toEqual([0, 1, 2]);
+    expect(weightsOf(model)[0][0]).not.toBe(initial[0][0]);
+    expect(lossOf(model, x, y)).toBeCloseTo(diverging.history.val_loss[0], 4);
+
+    // A monitor that is never logged warns, as in TF.js, instead of ending training half-way.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const unmonitored = await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [tf.callbacks.earlyStopping({ monitor: 'val_acc' })] });
+    expect(unmonitored.epoch).toEqual([0, 1]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/earlyStopping: monitor 'val_acc' is not among the logged values/));
+    warn.mockRestore();
     tf.dispose([x, y]);
     model.dispose();
   });
@@ -250,6 +265,54 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     // The twins agree to float tolerance, not bit for bit.
     expectClose(switching.loss, steady.loss, { atol: 1e-6, rtol: 1e-5 }, 'loss');
     switching.w.forEach((w, i) => expectClose(w, steady.w[i], { atol: 1e-6, rtol: 1e-5 }, `weights[${i}]`));
+  });
+
+  it('frozen layers (trainable: false) keep their weights and count as non-trainable', async () => {
+    tf.setSeed(6);
+    const frozen = tf.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', trainable: false });
+    const model = tf.sequential({ layers: [frozen, tf.layers.dense({ units: 2 })] });
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    const lines: string[] = [];
+    model.summary(65, undefined, (line) => lines.push(line));
+    expect(lines).toContain('Trainable params: 10');
+    expect(lines).toContain('Non-trainable params: 16');
+    const x = tf.tensor2d(randomData(24, 1), [8, 3]);
+    const y = tf.tensor2d(randomData(16, 2), [8, 2]);
+    const before = weightsOf(model);
+    await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
+    const after = weightsOf(model);
+    expect(Array.from(after[0])).toEqual(Array.from(before[0]));
+    expect(Array.from(after[1])).toEqual(Array.from(before[1]));
+    expect(Array.from(after[2])).not.toEqual(Array.from(before[2]));
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('recompiling from sparse labels to one-hot targets trains as a fresh model does', async () => {
+    const make = () => {
+      tf.setSeed(8);
+      return tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [5] }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    };
+    const x = tf.tensor2d(randomData(5 * 30, 2), [30, 5]);
+    const labels = Array.from({ length: 30 }, (_, i) => i % 3);
+    const sparse = tf.tensor1d(labels, 'int32');
+    const dense = tf.oneHot(labels, 3, 1, 0, 'float32');
+    const reused = make();
+    reused.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    await reused.fit(x, sparse, { epochs: 1, batchSize: 10, verbose: 0 });
+    const fresh = make();
+    const trained = reused.getWeights();
+    fresh.setWeights(trained);
+    tf.dispose(trained);
+    for (const m of [reused, fresh]) m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    tf.setSeed(9);
+    const a = await reused.fit(x, dense, { epochs: 2, batchSize: 10, verbose: 0 });
+    tf.setSeed(9);
+    const b = await fresh.fit(x, dense, { epochs: 2, batchSize: 10, verbose: 0 });
+    expect(a.history.loss).toEqual(b.history.loss);
+    tf.dispose([x, sparse, dense]);
+    reused.dispose();
+    fresh.dispose();
   });
 
   it('200 models built, trained and disposed leave memory() where it started', async () => {

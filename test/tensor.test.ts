@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
+import { activeBackend } from '../src/engine.js';
 import { onBackend } from './support.js';
 
 describe.each(['wasm', 'js'] as const)('tensors on %s', (backend) => {
@@ -170,5 +171,52 @@ describe('set-up', () => {
     const { readFile } = await import('node:fs/promises');
     const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
     expect(tf.version).toBe(pkg.version);
+  });
+});
+
+describe('blocks moving between backends', () => {
+  /** Columns of a [1000, n] float32 block larger than `backend`'s whole heap now: moving it there must grow it. */
+  async function widerThanHeapOf(backend: 'wasm' | 'js'): Promise<number> {
+    await tf.setBackend(backend);
+    return Math.ceil(activeBackend().heap.memory.buffer.byteLength / 4000) + 1000;
+  }
+
+  it.each([
+    ['js', 'wasm'],
+    ['wasm', 'js'],
+  ] as const)('%s to %s: sum, setWeights and a weight restore read the moved values', async (from, to) => {
+    let n = await widerThanHeapOf(to);
+    await tf.setBackend(from);
+    const x = tf.ones([1000, n]);
+    await tf.setBackend(to);
+    expect(tf.sum(x).dataSync()[0]).toBe(1000 * n);
+    x.dispose();
+
+    n = await widerThanHeapOf(to);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: n, inputShape: [1000], useBias: false })] });
+    model.build();
+    await tf.setBackend(from);
+    const w = tf.ones([1000, n]);
+    await tf.setBackend(to);
+    model.setWeights([w]);
+    w.dispose();
+    const [kernel] = model.getWeights();
+    expect((kernel.dataSync() as Float32Array).every((v) => v === 1)).toBe(true);
+    kernel.dispose();
+
+    model.dispose();
+
+    // A restore (as earlyStopping does) into an arena that has to move to a heap smaller than itself.
+    const m = await widerThanHeapOf(from);
+    await tf.setBackend(to);
+    const big = tf.sequential({ layers: [tf.layers.dense({ units: m, inputShape: [1000], useBias: false })] });
+    big.build();
+    const snapshot = big.snapshotWeights().map((_, i) => i % 7);
+    await tf.setBackend(from);
+    big.restoreWeights(snapshot);
+    const [restored] = big.getWeights();
+    expect(Array.from(restored.dataSync().subarray(0, 14))).toEqual([0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6]);
+    restored.dispose();
+    big.dispose();
   });
 });

@@ -35,7 +35,7 @@ describe.each(['wasm', 'js'] as const)('training options on %s', (backend) => {
     expect(cosine(500)).toBeCloseTo(0.02, 12);
   });
 
-  it('SGD applies the scheduled rate at each step, and a rate set between steps', () => {
+  it('SGD applies the scheduled rate at each step, and a rate set between steps', async () => {
     // One weight, x = 1, target 0: the gradient is 2w, so each step multiplies w by (1 - 2·lr).
     const schedule = tf.schedules.exponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 });
     const optimizer = tf.train.sgd(schedule);
@@ -44,26 +44,26 @@ describe.each(['wasm', 'js'] as const)('training options on %s', (backend) => {
     const y = tf.tensor2d([[0]]);
     let expected = 1;
     for (let step = 0; step < 3; step++) {
-      model.trainOnBatch(x, y);
+      await model.trainOnBatch(x, y);
       expected *= 1 - 2 * 0.1 * 0.5 ** step;
       expect(weights(model)[0]).toBeCloseTo(expected, 6);
     }
     optimizer.learningRate = 0.25;
-    model.trainOnBatch(x, y);
+    await model.trainOnBatch(x, y);
     expect(weights(model)[0]).toBeCloseTo(expected * 0.5, 6);
     expect(optimizer.iterations).toBe(4);
     tf.dispose([x, y]);
     model.dispose();
   });
 
-  it('clipNorm scales the gradients to the global norm it allows', () => {
+  it('clipNorm scales the gradients to the global norm it allows', async () => {
     // Two weights 3 and 4, x = [1, 1], target 0: prediction 7, gradient 2·7·[1, 1] = [14, 14], norm 14·√2.
     const optimizer = tf.train.sgd(0.1);
     optimizer.clipNorm = 1;
     const model = linearModel([3, 4], optimizer);
     const x = tf.tensor2d([[1, 1]]);
     const y = tf.tensor2d([[0]]);
-    model.trainOnBatch(x, y);
+    await model.trainOnBatch(x, y);
     const step = 0.1 / Math.SQRT2; // each clipped component is 1/√2
     const [w0, w1] = weights(model);
     expect(w0).toBeCloseTo(3 - step, 6);
@@ -72,13 +72,13 @@ describe.each(['wasm', 'js'] as const)('training options on %s', (backend) => {
     model.dispose();
   });
 
-  it('AdamW decays weights even where the gradient is zero; Adam does not', () => {
+  it('AdamW decays weights even where the gradient is zero; Adam does not', async () => {
     const x = tf.tensor2d([[0]]); // x = 0: the gradient of every weight is zero
     const y = tf.tensor2d([[0]]);
     const adam = linearModel([2], tf.train.adam(0.1));
     const adamw = linearModel([2], tf.train.adamw(0.1, 0.9, 0.999, 1e-7, 0.5));
-    adam.trainOnBatch(x, y);
-    adamw.trainOnBatch(x, y);
+    await adam.trainOnBatch(x, y);
+    await adamw.trainOnBatch(x, y);
     expect(weights(adam)[0]).toBe(2);
     expect(weights(adamw)[0]).toBeCloseTo(2 * (1 - 0.1 * 0.5), 6);
     tf.dispose([x, y]);

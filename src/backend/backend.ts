@@ -27,6 +27,11 @@ export class Backend {
     return 1;
   }
 
+  /** Restarts worker threads where this backend runs on shared memory; false where it cannot. */
+  async startThreads(_threads: number): Promise<boolean> {
+    return false;
+  }
+
   /** Stops any worker threads; the backend keeps working on the calling thread. */
   stopThreads(): void {}
 }

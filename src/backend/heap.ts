@@ -146,7 +146,7 @@ export class Heap {
     const pages = Math.ceil((end - have) / PAGE_BYTES);
     const havePages = have / PAGE_BYTES;
     if (havePages + pages > MAX_PAGES) {
-      throw new Error(`out of memory: ${end - this.inUse} more bytes needed, but the heap is limited to 4 GiB`);
+      throw new Error(`out of memory: ${end - have} more bytes needed, but the heap is limited to 4 GiB`);
     }
     try {
       // Grow geometrically so that a run of small allocations does not grow page by page.

@@ -277,7 +277,12 @@ class ThreadedBackend extends Backend {
   private pool: ThreadPool | null = null;
   private poolScratch: Ptr[] = [];
 
-  constructor(build: WasmBuild, exports: ThreadedExports, memory: WebAssembly.Memory) {
+  constructor(
+    build: WasmBuild,
+    exports: ThreadedExports,
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+  ) {
     const kernels: Kernels = {
       ...exports,
       matmul: (a, b, c, m, n, k, transA, transB, accumulate, scratch) => {
@@ -307,10 +312,11 @@ class ThreadedBackend extends Backend {
     return this.pool && !this.pool.broken ? this.pool : null;
   }
 
-  async start(module: WebAssembly.Module, memory: WebAssembly.Memory, threads: number): Promise<void> {
+  override async startThreads(threads: number): Promise<boolean> {
     this.stopThreads();
     this.poolScratch = Array.from({ length: threads - 1 }, () => this.heap.alloc(MATMUL_SCRATCH_BYTES));
-    this.pool = await ThreadPool.create(module, memory, this.poolScratch);
+    this.pool = await ThreadPool.create(this.module, this.memory, this.poolScratch);
+    return true;
   }
 
   override stopThreads(): void {
@@ -338,7 +344,7 @@ export async function loadThreadedBackend(build: WasmBuild, threads: number): Pr
   const module = await WebAssembly.compile(await wasmBytes(url));
   const imports = makeImports(true);
   const instance = await WebAssembly.instantiate(module, imports);
-  const backend = new ThreadedBackend(build, instance.exports as unknown as ThreadedExports, imports.env.memory);
-  await backend.start(module, imports.env.memory, threads);
+  const backend = new ThreadedBackend(build, instance.exports as unknown as ThreadedExports, module, imports.env.memory);
+  await backend.startThreads(threads);
   return backend;
 }

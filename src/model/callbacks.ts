@@ -87,7 +87,9 @@ export class EarlyStopping extends Callback {
   onEpochEnd(_epoch: number, logs: Logs = {}): void {
     const value = logs[this.monitor];
     if (value === undefined) {
-      throw new Error(`earlyStopping: monitor '${this.monitor}' is not among the logged values (${Object.keys(logs).join(', ')})`);
+      // As TF.js: a warning, not an Error that would end training half-way.
+      console.warn(`earlyStopping: monitor '${this.monitor}' is not among the logged values (${Object.keys(logs).join(', ')}); not stopping`);
+      return;
     }
     const score = this.sign * value;
     if (score < this.best - this.minDelta) {
@@ -96,7 +98,8 @@ export class EarlyStopping extends Callback {
       if (this.restoreBestWeights) this.bestWeights = this.model!.snapshotWeights();
       return;
     }
-    if (++this.wait > this.patience) {
+    // TF.js's and Keras's count: stop after `patience` epochs without improvement (at once for 0).
+    if (++this.wait >= this.patience) {
       this.model!.stopTraining = true;
       if (this.bestWeights) this.model!.restoreWeights(this.bestWeights);
     }

@@ -53,6 +53,8 @@ interface Data {
   temporary: Tensor[];
 }
 
+type Ranges = ReadonlyArray<readonly [number, number]>;
+
 const inBrowser = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
 
 let modelCount = 0;
@@ -162,15 +164,24 @@ export class Sequential implements TrainingModel {
     this.grads = grads;
   }
 
-  /** Number of weights (all trainable). */
+  /** Number of weights. */
   countParams(): number {
-    if (!this.params) {
-      const inputDim = this.inputDim;
-      if (inputDim === null) throw new Error('countParams: the input width is unknown until the first layer has an inputShape or the model is built');
-      const dims = this.outputWidths(inputDim);
-      return this.layers.reduce((sum, layer, i) => sum + layer.paramSpecs(dims[i]).reduce((s, spec) => s + sizeOf(spec.shape), 0), 0);
-    }
-    return this.entries.reduce((sum, e) => sum + e.size, 0);
+    return this.paramCounts('countParams').total;
+  }
+
+  /** Weights in all layers and in trainable ones, from the layers' specs (the model need not be built). */
+  private paramCounts(op: string): { total: number; trainable: number } {
+    const inputDim = this.inputDim;
+    if (inputDim === null) throw new Error(`${op}: the input width is unknown until the first layer has an inputShape or the model is built`);
+    const dims = this.outputWidths(inputDim);
+    let total = 0;
+    let trainable = 0;
+    this.layers.forEach((layer, i) => {
+      const count = layer.paramSpecs(dims[i]).reduce((sum, spec) => sum + sizeOf(spec.shape), 0);
+      total += count;
+      if (layer.trainable) trainable += count;
+    });
+    return { total, trainable };
   }
 
   /** Prints a Keras-style table of layers, output shapes and parameter counts. */
@@ -189,10 +200,10 @@ export class Sequential implements TrainingModel {
       printFn(row(`${layer.name} (${layer.className})`, `[null,${dims[i + 1]}]`, String(count)));
       printFn((i === this.layers.length - 1 ? '=' : '_').repeat(lineLength));
     });
-    const total = this.countParams();
+    const { total, trainable } = this.paramCounts('summary');
     printFn(`Total params: ${total}`);
-    printFn(`Trainable params: ${total}`);
-    printFn('Non-trainable params: 0');
+    printFn(`Trainable params: ${trainable}`);
+    printFn(`Non-trainable params: ${total - trainable}`);
     printFn('_'.repeat(lineLength));
   }
 
@@ -219,9 +230,9 @@ export class Sequential implements TrainingModel {
       .filter((e) => e.layer === layer)
       .map((e) => {
         const t = emptyTensor('getWeights', e.spec.shape.slice());
-        const heap = activeBackend().heap;
         const from = (this.params!.ptr() >> 2) + e.offset;
-        heap.f32.copyWithin(t.ptr() >> 2, from, from + e.size);
+        const to = t.ptr() >> 2;
+        activeBackend().heap.f32.copyWithin(to, from, from + e.size);
         return t;
       });
   }
@@ -244,8 +255,10 @@ export class Sequential implements TrainingModel {
       }
     });
     entries.forEach((e, i) => {
+      // Both pointers before the view: either block may move here from another backend.
       const src = weights[i].ptr() >> 2;
-      activeBackend().heap.f32.copyWithin((this.params!.ptr() >> 2) + e.offset, src, src + e.size);
+      const dst = (this.params!.ptr() >> 2) + e.offset;
+      activeBackend().heap.f32.copyWithin(dst, src, src + e.size);
     });
   }
 
@@ -257,7 +270,8 @@ export class Sequential implements TrainingModel {
 
   /** @internal */
   restoreWeights(snapshot: Float32Array): void {
-    activeBackend().heap.f32.set(snapshot, this.params!.ptr() >> 2);
+    const to = this.params!.ptr() >> 2;
+    activeBackend().heap.f32.set(snapshot, to);
   }
 
   // ---- training set-up ----
@@ -301,11 +315,30 @@ export class Sequential implements TrainingModel {
     return this.slotPtrs;
   }
 
+  /**
+   * Arena ranges ([offset, length] in floats) of the trainable layers' weights, neighbours merged: the
+   * optimizer updates only these (one range when every layer trains).
+   */
+  private trainableRanges(): Ranges {
+    const ranges: Array<[number, number]> = [];
+    for (const e of this.entries) {
+      if (!e.layer.trainable) continue;
+      const length = Math.ceil(e.size / 4) * 4;
+      const last = ranges[ranges.length - 1];
+      if (last && last[0] + last[1] === e.offset) last[1] += length;
+      else ranges.push([e.offset, length]);
+    }
+    return ranges;
+  }
+
+  /** Buffers for at least `rows` rows, laid out for the current loss's targets. */
   private workspaceFor(rows: number): Workspace {
-    if (this.workspace && this.workspace.capacity >= rows) return this.workspace;
-    this.workspace?.block.free();
     const dims = this.outputWidths(this.inputDim!);
-    this.workspace = new Workspace(this.layers, dims, this.loss?.sparse ? 1 : dims[dims.length - 1], rows, this);
+    const targetWidth = this.loss?.sparse ? 1 : dims[dims.length - 1];
+    const ws = this.workspace;
+    if (ws && ws.capacity >= rows && ws.targetWidth === targetWidth) return ws;
+    ws?.block.free();
+    this.workspace = new Workspace(this.layers, dims, targetWidth, rows, this);
     return this.workspace;
   }
 
@@ -315,13 +348,16 @@ export class Sequential implements TrainingModel {
 
   // ---- data ----
 
-  /** Checks x (and y) against the model and the loss; converts targets to what the loss kernel reads. */
-  private prepare(op: string, x: unknown, y?: unknown): Data {
+  /**
+   * Checks x (and y) against the model (or, before it is built, against `features`) and the loss; converts
+   * targets to what the loss kernel reads.
+   */
+  private prepare(op: string, x: unknown, y?: unknown, features = this.inputDim): Data {
     checkTensor(op, 'x', x, 'float32');
     if (x.rank !== 2) throw new Error(`${op}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
     const [rows, width] = x.shape;
     if (rows === 0) throw new Error(`${op}: x has no samples`);
-    if (this.inputDim !== null && width !== this.inputDim) throw new Error(`${op}: x must have ${this.inputDim} features per sample, got shape [${x.shape.join(', ')}]`);
+    if (features !== null && width !== features) throw new Error(`${op}: x must have ${features} features per sample, got shape [${x.shape.join(', ')}]`);
     checkFinite(op, 'x', x);
     const temporary: Tensor[] = [];
     if (y === undefined) return { rows, x, target: x, temporary };
@@ -337,7 +373,8 @@ export class Sequential implements TrainingModel {
       }
       if (y.dtype === 'int32' && y.rank === 1) return { rows, x, target: y, temporary };
       const target = emptyTensor(op, [rows], 'int32');
-      activeBackend().heap.i32.set(labels, target.ptr() >> 2);
+      const to = target.ptr() >> 2;
+      activeBackend().heap.i32.set(labels, to);
       temporary.push(target);
       return { rows, x, target, temporary };
     }
@@ -347,8 +384,10 @@ export class Sequential implements TrainingModel {
       checkFinite(op, 'y', y);
       return { rows, x, target: y, temporary };
     }
+    const values = y.dataSync();
     const target = emptyTensor(op, [rows, outputs]);
-    activeBackend().heap.f32.set(y.dataSync(), target.ptr() >> 2);
+    const to = target.ptr() >> 2;
+    activeBackend().heap.f32.set(values, to);
     temporary.push(target);
     return { rows, x, target, temporary };
   }
@@ -366,7 +405,7 @@ export class Sequential implements TrainingModel {
   }
 
   /** One optimisation step on rows already in place; returns the loss and adds metric sums into `sums`. */
-  private step(backend: Backend, bufs: LayerBuffers[], slots: Ptr[], x: Ptr, target: Ptr, rows: number, sums: Float64Array): void {
+  private step(backend: Backend, bufs: LayerBuffers[], slots: Ptr[], trainable: Ranges, x: Ptr, target: Ptr, rows: number, sums: Float64Array): void {
     const k = backend.kernels;
     const loss = this.loss!;
     const last = this.layers.length - 1;
@@ -382,7 +421,7 @@ export class Sequential implements TrainingModel {
       const r = e.spec.regularizer;
       if (r) value += k.penalty(params + e.offset * 4, grads + e.offset * 4, e.size, r.l1, r.l2);
     }
-    this.optimizer!.apply(k, params, grads, slots, this.arenaFloats);
+    this.optimizer!.apply(k, params, grads, slots, trainable);
     sums[0] += value * rows;
     for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += this.metrics[m].compute(k, backend.heap, out.y, target, rows, width) * rows;
   }
@@ -464,8 +503,8 @@ export class Sequential implements TrainingModel {
     }
   }
 
-  /** One optimisation step on the whole of x, y; returns the loss, or [loss, ...metrics]. */
-  trainOnBatch(x: Tensor, y: Tensor): number | number[] {
+  /** One optimisation step on the whole of x, y; resolves to the loss, or [loss, ...metrics]. */
+  async trainOnBatch(x: Tensor, y: Tensor): Promise<number | number[]> {
     this.checkLive('trainOnBatch');
     this.checkCompiled('trainOnBatch');
     const data = this.prepare('trainOnBatch', x, y);
@@ -475,7 +514,7 @@ export class Sequential implements TrainingModel {
       const ws = this.workspaceFor(data.rows);
       const slots = this.ensureSlots();
       const sums = new Float64Array(this.metrics.length + 1);
-      this.step(backend, this.buffers(ws), slots, x.ptr(), data.target.ptr(), data.rows, sums);
+      this.step(backend, this.buffers(ws), slots, this.trainableRanges(), x.ptr(), data.target.ptr(), data.rows, sums);
       const values = Array.from(sums, (s) => s / data.rows);
       return values.length === 1 ? values[0] : values;
     } finally {
@@ -507,7 +546,7 @@ export class Sequential implements TrainingModel {
       let validation: Data | null = null;
       if (validationData) {
         if (!Array.isArray(validationData) || validationData.length !== 2) throw new Error('fit: validationData must be [xVal, yVal]');
-        validation = this.prepare('fit (validationData)', validationData[0], validationData[1]);
+        validation = this.prepare('fit (validationData)', validationData[0], validationData[1], x.shape[1]);
         temporary.push(...validation.temporary);
       } else if (validationSplit > 0) {
         // As TF.js: the last fraction of the samples, before any shuffling.
@@ -549,6 +588,7 @@ export class Sequential implements TrainingModel {
     const order = new Int32Array(rows);
     const randoms = opts.shuffle ? new Block(rows * 4, this) : null;
     const sums = new Float64Array(this.metrics.length + 1);
+    const trainable = this.trainableRanges();
     this.stopTraining = false;
     try {
       await call('onTrainBegin', {});
@@ -580,7 +620,7 @@ export class Sequential implements TrainingModel {
             tPtr = train.target.ptr() + start * tWidth * 4;
           }
           const before = sums[0];
-          this.step(backend, bufs, slots, xPtr, tPtr, count, sums);
+          this.step(backend, bufs, slots, trainable, xPtr, tPtr, count, sums);
           seen += count;
           if (!Number.isFinite(sums[0])) throw new Error(`fit: the loss became ${sums[0] - before > 0 ? 'Infinity' : 'NaN'} at epoch ${epoch + 1}, batch ${b}; lower the learning rate or check the data`);
           if (batchHooks) await call('onBatchEnd', b, { batch: b, size: count, ...this.logsFrom(sums, seen) });
@@ -649,10 +689,10 @@ function splitRows(t: Tensor, split: number): [Tensor, Tensor] {
   const rest = t.shape[0] - split;
   const first = emptyTensor('fit', t.rank === 2 ? [split, width] : [split], t.dtype);
   const second = emptyTensor('fit', t.rank === 2 ? [rest, width] : [rest], t.dtype);
+  const [src, a, b] = [t.ptr() >> 2, first.ptr() >> 2, second.ptr() >> 2];
   const f32 = activeBackend().heap.f32;
-  const src = t.ptr() >> 2;
-  f32.copyWithin(first.ptr() >> 2, src, src + split * width);
-  f32.copyWithin(second.ptr() >> 2, src + split * width, src + t.size);
+  f32.copyWithin(a, src, src + split * width);
+  f32.copyWithin(b, src + split * width, src + t.size);
   return [first, second];
 }
 

@@ -22,14 +22,12 @@ export class Workspace {
   private readonly buffers: LayerBuffers[];
   private resolvedAt: Ptr[] = [];
 
-  /**
-   * @param dims input width then each layer's output width
-   * @param targetWidth floats (or int32 labels) per target row
-   */
+  /** @param dims input width then each layer's output width */
   constructor(
     readonly layers: Layer[],
     dims: number[],
-    targetWidth: number,
+    /** Floats (or int32 labels) per target row. */
+    readonly targetWidth: number,
     readonly capacity: number,
     owner: object,
   ) {

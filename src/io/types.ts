@@ -33,12 +33,9 @@ export interface TrainingConfig {
   loss_weights?: number[] | { [key: string]: number };
 }
 
-/** A saved model in memory: what a save handler receives and a load handler returns. */
-export interface ModelArtifacts {
-  modelTopology?: {} | ArrayBuffer;
+/** What model.json and the in-memory artifacts both carry besides topology and weights. */
+interface ModelMetadata {
   trainingConfig?: TrainingConfig;
-  weightSpecs?: WeightsManifestEntry[];
-  weightData?: WeightData;
   format?: string;
   generatedBy?: string;
   convertedBy?: string | null;
@@ -48,18 +45,17 @@ export interface ModelArtifacts {
   initializerSignature?: {};
 }
 
+/** A saved model in memory: what a save handler receives and a load handler returns. */
+export interface ModelArtifacts extends ModelMetadata {
+  modelTopology?: {} | ArrayBuffer;
+  weightSpecs?: WeightsManifestEntry[];
+  weightData?: WeightData;
+}
+
 /** The contents of model.json. */
-export interface ModelJSON {
+export interface ModelJSON extends ModelMetadata {
   modelTopology: {};
-  trainingConfig?: TrainingConfig;
   weightsManifest: WeightsManifestConfig;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  signature?: {};
-  userDefinedMetadata?: { [key: string]: {} };
-  modelInitializer?: {};
-  initializerSignature?: {};
 }
 
 export interface ModelArtifactsInfo {

@@ -177,6 +177,32 @@ describe.skipIf(!hasChromium())('the package in Chromium', () => {
     await page.close();
   });
 
+  it('saves and loads through localstorage://, indexeddb:// and downloads:// in the page', async () => {
+    const { page } = await run(`${server.url}/test/browser/fixtures/importmap.html`, 'package-storage.png');
+    const downloads: string[] = [];
+    page.on('download', (download) => downloads.push(download.suggestedFilename()));
+    const outcome = await page.evaluate(async () => {
+      const { tf } = globalThis as unknown as { tf: typeof import('../../src/index.js') };
+      tf.setSeed(3);
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'tanh', inputShape: [3] }), tf.layers.dense({ units: 2 })] });
+      const x = tf.tensor2d([[0.1, -0.2, 0.3], [1, 2, 3]]);
+      const expected = Array.from(model.predict(x).dataSync());
+      const results: Record<string, number[]> = {};
+      for (const url of ['localstorage://neurite-test', 'indexeddb://neurite-test']) {
+        await model.save(url);
+        const loaded = await tf.loadLayersModel(url);
+        results[url] = Array.from(loaded.predict(x).dataSync());
+        loaded.dispose();
+      }
+      await model.save('downloads://neurite-test');
+      return { expected, results };
+    });
+    expect(outcome.results['localstorage://neurite-test']).toEqual(outcome.expected);
+    expect(outcome.results['indexeddb://neurite-test']).toEqual(outcome.expected);
+    await expect.poll(() => downloads.sort(), { timeout: 5_000 }).toEqual(['neurite-test.json', 'neurite-test.weights.bin']);
+    await page.close();
+  });
+
   it('gives Node and Chromium bit-identical weights on the simd build (relaxed: reported only)', async () => {
     const { page } = await run(`${server.url}/test/browser/fixtures/importmap.html`, 'package-parity.png');
     const simd = (await page.evaluate(() => (globalThis as unknown as { trainTiny(b: string): Promise<unknown> }).trainTiny('simd'))) as TrainResult;

@@ -121,7 +121,14 @@ async function applyThreads(n: number): Promise<void> {
   if (wasm && (await wasm.startThreads(n))) return; // already on shared memory
   const previous = wasm;
   const build = previous?.build === 'simd' || previous?.build === 'relaxed' ? previous.build : bestBuild();
-  const threaded = await threads.loadThreadedBackend(build, n);
+  let threaded: Backend;
+  try {
+    threaded = await threads.loadThreadedBackend(build, n);
+  } catch (error) {
+    // E.g. the shared-memory build cannot be fetched (neurite/inline embeds only the single-thread builds).
+    console.info(`neurite: threads are unavailable (${(error as Error).message}); running on one thread`);
+    return;
+  }
   // The random sequence carries on where it was.
   if (previous) threaded.heap.u8.set(previous.heap.u8.subarray(previous.rngState, previous.rngState + 16), threaded.rngState);
   else seeded(threaded);

@@ -78,16 +78,18 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     const analytic = weightsOf(model).map((w, i) => w.map((v, j) => w0[i][j] - v));
     setWeightValues(model, w0);
     const h = 1e-3;
+    // evaluate() leaves out regularization, as TF.js does; training's loss adds 0.01·Σw² of the last kernel.
+    const l2Penalty = (kernel: Float32Array) => 0.01 * kernel.reduce((sum, w) => sum + w * w, 0);
     for (let i = 0; i < w0.length; i++) {
       const numeric = new Float64Array(w0[i].length);
       for (let j = 0; j < w0[i].length; j++) {
         const probe = w0.map((w) => w.slice());
         probe[i][j] = w0[i][j] + h;
         setWeightValues(model, probe);
-        const up = lossOf(model, x, y);
+        const up = lossOf(model, x, y) + l2Penalty(probe[2]);
         probe[i][j] = w0[i][j] - h;
         setWeightValues(model, probe);
-        const down = lossOf(model, x, y);
+        const down = lossOf(model, x, y) + l2Penalty(probe[2]);
         numeric[j] = (up - down) / (2 * h);
       }
       // f32 forward passes: the difference quotient carries about 1e-7/h of rounding noise.

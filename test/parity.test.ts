@@ -1,5 +1,6 @@
 // TF.js parity: the same initial weights and data trained by neurite (both backends) and by TF.js 4.22 on its
-// CPU backend give the same per-epoch losses and metrics and the same final weights. Dropout is left out (its masks are random).
+// CPU backend give the same per-epoch losses and metrics, training and validation, and the same final weights.
+// Dropout is left out (its masks are random).
 
 import * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,8 @@ const ATOL = 1e-6;
 
 const ROWS = 23;
 const FEATURES = 4;
-/** 23 = 4·5 + 3: every epoch ends with a partial batch. */
+/** The last 5 rows validate (val_loss, val_acc ...); 18 = 3·5 + 3 train, so every epoch ends with a partial batch. */
+const VALIDATION_SPLIT = 0.2;
 const BATCH = 5;
 const EPOCHS = 4;
 
@@ -123,7 +125,7 @@ function neuriteModel(c: Case): tf.Sequential {
   });
 }
 
-const fitArgs = { epochs: EPOCHS, batchSize: BATCH, shuffle: false, verbose: 0 } as const;
+const fitArgs = { epochs: EPOCHS, batchSize: BATCH, shuffle: false, verbose: 0, validationSplit: VALIDATION_SPLIT } as const;
 
 /** Trains the TF.js model; returns its history, initial weights and final weights. */
 async function runTfjs(c: Case): Promise<Result & { initial: Float32Array[] }> {
@@ -233,8 +235,8 @@ describe.each(['wasm', 'js'] as const)('TF.js parity on %s', (backend) => {
   it('the metric names match TF.js: accuracy is logged as acc, mse and mae under their own names', async () => {
     const [name, c] = CASES.find(([, k]) => k.loss === 'meanSquaredError')!;
     const want = await tfjsResult(name, c);
-    expect(Object.keys(want.history).sort()).toEqual(['loss', 'mae', 'mse']);
+    expect(Object.keys(want.history).sort()).toEqual(['loss', 'mae', 'mse', 'val_loss', 'val_mae', 'val_mse']);
     const [name2, c2] = CASES.find(([, k]) => k.loss === 'sparseCategoricalCrossentropy')!;
-    expect(Object.keys((await tfjsResult(name2, c2)).history).sort()).toEqual(['acc', 'loss']);
+    expect(Object.keys((await tfjsResult(name2, c2)).history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
   });
 });

@@ -426,7 +426,7 @@ export class Sequential implements TrainingModel {
     for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += this.metrics[m].compute(k, backend.heap, out.y, target, rows, width) * rows;
   }
 
-  /** Loss and metric sums over data in chunks, without training. */
+  /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
   private measure(data: Data, batchSize: number): Float64Array {
     const backend = activeBackend();
     const k = backend.kernels;
@@ -446,10 +446,6 @@ export class Sequential implements TrainingModel {
       sums[0] += rows * (fused ? k.loss(this.loss!.fusedCode, this.layers[last].logits(out), target, 0, rows, width) : k.loss(this.loss!.code, out.y, target, 0, rows, width));
       for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += rows * this.metrics[m].compute(k, backend.heap, out.y, target, rows, width);
     }
-    const params = this.params!.ptr();
-    let penalty = 0;
-    for (const e of this.entries) if (e.spec.regularizer) penalty += k.penalty(params + e.offset * 4, 0, e.size, e.spec.regularizer.l1, e.spec.regularizer.l2);
-    sums[0] += penalty * data.rows;
     return sums;
   }
 

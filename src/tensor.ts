@@ -7,7 +7,6 @@ import { activeBackend } from './engine.js';
 import { argMax } from './ops.js';
 
 export type DType = 'float32' | 'int32';
-export type Rank = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 /** Nested number arrays, as `arraySync()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 

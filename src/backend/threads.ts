@@ -40,7 +40,7 @@ const Op = { MatmulPart: 0, ActivationForward: 1, ActivationBackward: 2 } as con
 type Op = (typeof Op)[keyof typeof Op];
 
 /** What the thread pool needs of a wasm instance beyond the Kernels. */
-export interface ThreadedExports extends Kernels {
+interface ThreadedExports extends Kernels {
   heapBase(): number;
   matmulPart(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number, accumulate: number, scratch: Ptr, row0: number, row1: number, col0: number, col1: number): void;
 }
@@ -94,7 +94,7 @@ export function threadsAvailable(): boolean {
   return typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
 }
 
-export class ThreadPool {
+class ThreadPool {
   private readonly ints: Int32Array;
   private readonly args: Float64Array;
   private seq = 0;

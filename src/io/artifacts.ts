@@ -26,7 +26,7 @@ export const weightSources = new WeakMap<object, string>();
 // ---- names, as tfjs-layers converts them ----
 
 /** 'fanAvg' -> 'fan_avg', 'useBias' -> 'use_bias' (TF.js's toSnakeCase). */
-export function toSnakeCase(name: string): string {
+function toSnakeCase(name: string): string {
   const snake = name
     .replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2')
     .replace(/([a-z])([A-Z])/g, '$1_$2')
@@ -35,7 +35,7 @@ export function toSnakeCase(name: string): string {
 }
 
 /** 'fan_avg' -> 'fanAvg' (TF.js's toCamelCase). */
-export function toCamelCase(name: string): string {
+function toCamelCase(name: string): string {
   return name.length <= 1 || !name.includes('_') ? name : name.replace(/[_]+(\w|$)/g, (_, c: string) => c.toUpperCase());
 }
 

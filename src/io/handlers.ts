@@ -12,7 +12,7 @@ const LOAD_SCHEMES = ['file://', 'http://', 'https://', 'localstorage://', 'inde
 // ---- shared pieces ----
 
 /** One ArrayBuffer holding all of the weight data. */
-export function concatWeightData(data: WeightData | undefined): ArrayBuffer {
+function concatWeightData(data: WeightData | undefined): ArrayBuffer {
   if (data === undefined || data === null) return new ArrayBuffer(0);
   if (!Array.isArray(data)) return data;
   const out = new Uint8Array(data.reduce((n, d) => n + d.byteLength, 0));
@@ -27,7 +27,7 @@ export function concatWeightData(data: WeightData | undefined): ArrayBuffer {
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
 
 /** TF.js's getModelArtifactsInfoForJSON. */
-export function artifactsInfo(artifacts: ModelArtifacts): ModelArtifactsInfo {
+function artifactsInfo(artifacts: ModelArtifacts): ModelArtifactsInfo {
   if (artifacts.modelTopology instanceof ArrayBuffer) throw new Error('save: binary model topologies are not supported');
   return {
     dateSaved: new Date(),

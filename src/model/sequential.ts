@@ -4,7 +4,7 @@
 // preallocated buffers (see workspace.ts); no tensors are made inside the batch loop.
 
 import type { Backend } from '../backend/backend.js';
-import type { Ptr } from '../backend/kernels.js';
+import type { Kernels, Loss, Ptr } from '../backend/kernels.js';
 import { Block } from '../block.js';
 import { emptyTensor, scalar } from '../creation.js';
 import { activeBackend } from '../engine.js';
@@ -54,6 +54,19 @@ interface Data {
 }
 
 type Ranges = ReadonlyArray<readonly [number, number]>;
+
+/** See Sequential.plan(). */
+interface Plan {
+  /** The loss kernel, and whether it takes the last layer's logits (fused) rather than its output. */
+  code: Loss;
+  fromLogits: boolean;
+  /** The model's output width. */
+  width: number;
+  /** Arena ranges the optimizer updates. */
+  trainable: Ranges;
+  /** Weights with a regularizer. */
+  regularized: ParamEntry[];
+}
 
 const inBrowser = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
 
@@ -295,9 +308,26 @@ export class Sequential implements TrainingModel {
     this.metricNames = names;
   }
 
-  /** Fused when the network ends in the activation the loss folds in (sigmoid or softmax). */
-  private fused(): boolean {
-    return this.loss!.fusedWith !== null && this.layers[this.layers.length - 1].finalActivation() === this.loss!.fusedWith;
+  /**
+   * What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate.
+   * The loss is fused (taken from the logits) when the network ends in the activation it folds in.
+   */
+  private plan(): Plan {
+    const loss = this.loss!;
+    const fromLogits = loss.fusedWith !== null && this.layers[this.layers.length - 1].finalActivation() === loss.fusedWith;
+    return {
+      code: fromLogits ? loss.fusedCode : loss.code,
+      fromLogits,
+      width: this.outputDim!,
+      trainable: this.trainableRanges(),
+      regularized: this.entries.filter((e) => e.spec.regularizer !== null),
+    };
+  }
+
+  /** The mean loss of the last layer's output against target; writes its gradient into grad when grad != 0. */
+  private lossValue(k: Kernels, plan: Plan, out: LayerBuffers, target: Ptr, grad: Ptr, rows: number): number {
+    const predicted = plan.fromLogits ? this.layers[this.layers.length - 1].logits(out) : out.y;
+    return k.loss(plan.code, predicted, target, grad, rows, plan.width);
   }
 
   /** The optimizer's state buffers, created (and filled) when the optimizer changes. */
@@ -405,46 +435,41 @@ export class Sequential implements TrainingModel {
   }
 
   /** One optimisation step on rows already in place; returns the loss and adds metric sums into `sums`. */
-  private step(backend: Backend, bufs: LayerBuffers[], slots: Ptr[], trainable: Ranges, x: Ptr, target: Ptr, rows: number, sums: Float64Array): void {
+  private step(backend: Backend, bufs: LayerBuffers[], slots: Ptr[], plan: Plan, x: Ptr, target: Ptr, rows: number, sums: Float64Array): void {
     const k = backend.kernels;
-    const loss = this.loss!;
     const last = this.layers.length - 1;
-    const fused = this.fused();
     this.forward(backend, bufs, x, rows, true);
     const out = bufs[last];
-    const width = this.layers[last].outputDim(this.layers[last].inputDim!);
-    let value = fused ? k.loss(loss.fusedCode, this.layers[last].logits(out), target, out.dy, rows, width) : k.loss(loss.code, out.y, target, out.dy, rows, width);
-    for (let i = last; i >= 0; i--) this.layers[i].backward(backend, bufs[i], rows, fused && i === last);
+    let value = this.lossValue(k, plan, out, target, out.dy, rows);
+    for (let i = last; i >= 0; i--) this.layers[i].backward(backend, bufs[i], rows, plan.fromLogits && i === last);
     const params = this.params!.ptr();
     const grads = this.grads!.ptr();
-    for (const e of this.entries) {
-      const r = e.spec.regularizer;
-      if (r) value += k.penalty(params + e.offset * 4, grads + e.offset * 4, e.size, r.l1, r.l2);
+    for (const e of plan.regularized) {
+      const r = e.spec.regularizer!;
+      value += k.penalty(params + e.offset * 4, grads + e.offset * 4, e.size, r.l1, r.l2);
     }
-    this.optimizer!.apply(k, params, grads, slots, trainable);
+    this.optimizer!.apply(k, params, grads, slots, plan.trainable);
     sums[0] += value * rows;
-    for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += this.metrics[m].compute(k, backend.heap, out.y, target, rows, width) * rows;
+    for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += this.metrics[m].compute(k, backend.heap, out.y, target, rows, plan.width) * rows;
   }
 
   /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
-  private measure(data: Data, batchSize: number): Float64Array {
+  private measure(data: Data, batchSize: number, plan: Plan): Float64Array {
     const backend = activeBackend();
     const k = backend.kernels;
     const ws = this.workspaceFor(Math.min(batchSize, data.rows));
     const last = this.layers.length - 1;
-    const width = this.outputDim!;
     const sums = new Float64Array(this.metrics.length + 1);
     const xRow = data.x.shape[1] * 4;
-    const tRow = this.loss!.sparse ? 4 : width * 4;
+    const tRow = this.loss!.sparse ? 4 : plan.width * 4;
     for (let start = 0; start < data.rows; start += ws.capacity) {
       const rows = Math.min(ws.capacity, data.rows - start);
       const bufs = this.buffers(ws);
       this.forward(backend, bufs, data.x.ptr() + start * xRow, rows, false);
       const out = bufs[last];
       const target = data.target.ptr() + start * tRow;
-      const fused = this.fused();
-      sums[0] += rows * (fused ? k.loss(this.loss!.fusedCode, this.layers[last].logits(out), target, 0, rows, width) : k.loss(this.loss!.code, out.y, target, 0, rows, width));
-      for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += rows * this.metrics[m].compute(k, backend.heap, out.y, target, rows, width);
+      sums[0] += rows * this.lossValue(k, plan, out, target, 0, rows);
+      for (let m = 0; m < this.metrics.length; m++) sums[m + 1] += rows * this.metrics[m].compute(k, backend.heap, out.y, target, rows, plan.width);
     }
     return sums;
   }
@@ -491,7 +516,7 @@ export class Sequential implements TrainingModel {
     const data = this.prepare('evaluate', x, y);
     try {
       this.build([null, x.shape[1]]);
-      const sums = this.measure(data, batchSize);
+      const sums = this.measure(data, batchSize, this.plan());
       const values = Array.from(sums, (s) => scalar(s / data.rows));
       return values.length === 1 ? values[0] : values;
     } finally {
@@ -510,7 +535,7 @@ export class Sequential implements TrainingModel {
       const ws = this.workspaceFor(data.rows);
       const slots = this.ensureSlots();
       const sums = new Float64Array(this.metrics.length + 1);
-      this.step(backend, this.buffers(ws), slots, this.trainableRanges(), x.ptr(), data.target.ptr(), data.rows, sums);
+      this.step(backend, this.buffers(ws), slots, this.plan(), x.ptr(), data.target.ptr(), data.rows, sums);
       const values = Array.from(sums, (s) => s / data.rows);
       return values.length === 1 ? values[0] : values;
     } finally {
@@ -584,7 +609,7 @@ export class Sequential implements TrainingModel {
     const order = new Int32Array(rows);
     const randoms = opts.shuffle ? new Block(rows * 4, this) : null;
     const sums = new Float64Array(this.metrics.length + 1);
-    const trainable = this.trainableRanges();
+    const plan = this.plan();
     this.stopTraining = false;
     try {
       await call('onTrainBegin', {});
@@ -616,7 +641,7 @@ export class Sequential implements TrainingModel {
             tPtr = train.target.ptr() + start * tWidth * 4;
           }
           const before = sums[0];
-          this.step(backend, bufs, slots, trainable, xPtr, tPtr, count, sums);
+          this.step(backend, bufs, slots, plan, xPtr, tPtr, count, sums);
           seen += count;
           if (!Number.isFinite(sums[0])) throw new Error(`fit: the loss became ${sums[0] - before > 0 ? 'Infinity' : 'NaN'} at epoch ${epoch + 1}, batch ${b}; lower the learning rate or check the data`);
           if (batchHooks) await call('onBatchEnd', b, { batch: b, size: count, ...this.logsFrom(sums, seen) });
@@ -627,7 +652,7 @@ export class Sequential implements TrainingModel {
           }
         }
         const logs = this.logsFrom(sums, rows);
-        if (validation) Object.assign(logs, this.logsFrom(this.measure(validation, Math.max(batch, 256)), validation.rows, 'val_'));
+        if (validation) Object.assign(logs, this.logsFrom(this.measure(validation, Math.max(batch, 256), plan), validation.rows, 'val_'));
         bar?.epochEnd(epoch, logs);
         history.record(epoch, logs);
         await call('onEpochEnd', epoch, logs);

@@ -8,6 +8,7 @@ import { createJsBackend } from '../src/backend/js/index.js';
 import { Act } from '../src/backend/kernels.js';
 import { hasRelaxedSimd, loadWasmBackend } from '../src/backend/wasm.js';
 import { secondsPerCall, type Row } from './harness.js';
+import { word } from '../src/backend/heap.js';
 
 const M = 64;
 const N = 1000;
@@ -30,8 +31,8 @@ export async function benchActivations(): Promise<Row[]> {
     const dx = b.heap.alloc(count * 4);
     const f = b.heap.f32;
     for (let i = 0; i < count; i++) {
-      f[(x >> 2) + i] = Math.sin(i) * 4;
-      f[(dout >> 2) + i] = Math.cos(i);
+      f[word(x) + i] = Math.sin(i) * 4;
+      f[word(dout) + i] = Math.cos(i);
     }
     const cases: Array<[string, () => void]> = [
       ['relu forward', () => k.activationForward(Act.Relu, x, y, count, 0)],

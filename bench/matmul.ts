@@ -14,6 +14,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { createJsBackend } from '../src/backend/js/index.js';
 import { hasRelaxedSimd, loadWasmBackend } from '../src/backend/wasm.js';
 import { type Row, secondsPerCall } from './harness.js';
+import { word } from '../src/backend/heap.js';
 
 const DEFAULT_SIZES = [64, 128, 256, 512, 1024];
 /** Seconds of calls per benchmark.js sample (five samples at least): enough for steady figures on a quiet core. */
@@ -63,14 +64,14 @@ function neuriteGflops(backend: Backend, m: number, n: number, k: number, transA
   const a = heap.alloc(m * k * 4);
   const b = heap.alloc(k * n * 4);
   const c = heap.alloc(m * n * 4);
-  heap.f32.set(data(m * k, 1), a >> 2);
-  heap.f32.set(data(k * n, 2), b >> 2);
+  heap.f32.set(data(m * k, 1), word(a));
+  heap.f32.set(data(k * n, 2), word(b));
   const { kernels, scratch } = backend;
   const seconds = secondsPerCall(
     read
       ? () => {
           kernels.matmul(a, b, c, m, n, k, transA, transB, 0, scratch);
-          heap.f32.slice(c >> 2, (c >> 2) + m * n);
+          heap.f32.slice(word(c), word(c) + m * n);
         }
       : () => kernels.matmul(a, b, c, m, n, k, transA, transB, 0, scratch),
     MIN_TIME,

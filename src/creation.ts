@@ -2,7 +2,7 @@
 // Values are checked against the shape and dtype here, so nothing downstream sees a malformed tensor.
 
 import { activeBackend } from './engine.js';
-import { MAX_PAGES, PAGE_BYTES } from './backend/heap.js';
+import { MAX_PAGES, PAGE_BYTES, word } from './backend/heap.js';
 import { type DType, type NestedArray, Tensor, sizeOf } from './tensor.js';
 import { checkInt, checkNumber, checkShape, checkTensor, describe } from './validate.js';
 
@@ -78,7 +78,7 @@ function fromValues(op: string, values: TensorLike, shape: number[] | undefined,
     }
   }
   const t = emptyTensor(op, shape ? shape.slice() : inferred, dtype);
-  const to = t.ptr() >> 2;
+  const to = word(t.ptr());
   const heap = activeBackend().heap;
   (dtype === 'int32' ? heap.i32 : heap.f32).set(flat, to);
   return t;
@@ -117,7 +117,7 @@ function filled(op: string, shape: number[], value: number, dtype: DType): Tenso
   checkDType(op, dtype);
   const t = emptyTensor(op, shape.slice(), dtype);
   const heap = activeBackend().heap;
-  const start = t.ptr() >> 2;
+  const start = word(t.ptr());
   (dtype === 'int32' ? heap.i32 : heap.f32).fill(value, start, start + t.size);
   return t;
 }
@@ -198,7 +198,7 @@ export function oneHot(indices: Tensor | number[] | Int32Array, depth: number, o
     if (!Number.isInteger(label) || label < 0 || label >= depth) throw new Error(`oneHot: indices[${i}] must be an integer in [0, ${depth - 1}], got ${label}`);
   }
   const t = filled('oneHot', [labels.length, depth], offValue, dtype);
-  const start = t.ptr() >> 2;
+  const start = word(t.ptr());
   const heap = activeBackend().heap;
   const view = dtype === 'int32' ? heap.i32 : heap.f32;
   for (let i = 0; i < labels.length; i++) view[start + i * depth + labels[i]] = onValue;

@@ -6,6 +6,7 @@
 import type { Heap } from './backend/heap.js';
 import { Loss, type Kernels, type Ptr } from './backend/kernels.js';
 import { describe } from './validate.js';
+import { word } from './backend/heap.js';
 
 export type LossIdentifier = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
 
@@ -61,8 +62,8 @@ export interface Metric {
 
 function binaryAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number {
   const f32 = heap.f32;
-  const yi = y >> 2;
-  const ti = target >> 2;
+  const yi = word(y);
+  const ti = word(target);
   let hits = 0;
   for (let i = 0; i < m * n; i++) hits += +(f32[yi + i] > 0.5 === f32[ti + i] > 0.5);
   return hits / (m * n);
@@ -77,13 +78,13 @@ function rowArgMax(f32: Float32Array, start: number, n: number): number {
 function categoricalAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number {
   const f32 = heap.f32;
   let hits = 0;
-  for (let i = 0; i < m; i++) hits += +(rowArgMax(f32, (y >> 2) + i * n, n) === rowArgMax(f32, (target >> 2) + i * n, n));
+  for (let i = 0; i < m; i++) hits += +(rowArgMax(f32, word(y) + i * n, n) === rowArgMax(f32, word(target) + i * n, n));
   return hits / m;
 }
 
 function sparseCategoricalAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number {
   let hits = 0;
-  for (let i = 0; i < m; i++) hits += +(rowArgMax(heap.f32, (y >> 2) + i * n, n) === heap.i32[(target >> 2) + i]);
+  for (let i = 0; i < m; i++) hits += +(rowArgMax(heap.f32, word(y) + i * n, n) === heap.i32[word(target) + i]);
   return hits / m;
 }
 

@@ -7,6 +7,7 @@ import { activeBackend } from './engine.js';
 import { emptyTensor, type TensorLike, tensor } from './creation.js';
 import { sizeOf, Tensor } from './tensor.js';
 import { checkInt, checkNumber, checkRank, checkTensor, describe } from './validate.js';
+import { word } from './backend/heap.js';
 
 /** Runs fn on x as a Tensor, converting (and afterwards disposing) a TensorLike. */
 function withTensor<T>(op: string, name: string, x: Tensor | TensorLike, fn: (t: Tensor) => T): T {
@@ -192,7 +193,7 @@ function reduceSum(op: string, x: Tensor, axis: number | number[] | undefined, k
   if (axes.length === x.rank) {
     // Pointers first: x.ptr() may move x here from another backend, growing memory and replacing the views.
     const total = x.size === 0 ? 0 : kernels.sum(x.ptr(), x.size);
-    const at = out.ptr() >> 2;
+    const at = word(out.ptr());
     heap.f32[at] = total;
     return out;
   }

@@ -5,6 +5,7 @@ import type { Ptr } from './backend/kernels.js';
 import { Block, bytesInUse } from './block.js';
 import { activeBackend } from './engine.js';
 import { argMax } from './ops.js';
+import { word } from './backend/heap.js';
 
 export type DType = 'float32' | 'int32';
 /** Nested number arrays, as `arraySync()` returns and `tensor()` accepts. */
@@ -55,7 +56,7 @@ export class Tensor {
     const ptr = this.ptr('dataSync');
     const heap = activeBackend().heap;
     const view = this.dtype === 'int32' ? heap.i32 : heap.f32;
-    return view.slice(ptr >> 2, (ptr >> 2) + this.size);
+    return view.slice(word(ptr), word(ptr) + this.size);
   }
 
   async data(): Promise<Float32Array | Int32Array> {

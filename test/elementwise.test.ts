@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bcast, BinOp, UnOp } from '../src/backend/kernels.js';
 import { BUILDS, SIZES, backendFor, expectClose, freeAll, get, getInt, put, putInt, randomData } from './support.js';
+import { word } from '../src/backend/heap.js';
 
 const f = Math.fround;
 
@@ -90,7 +91,7 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
       const dout = put(b, d);
       const db = put(b, start);
       for (const accumulate of [0, 1]) {
-        b.heap.f32.set(start, db >> 2);
+        b.heap.f32.set(start, word(db));
         b.kernels.biasGrad(dout, db, m, n, accumulate);
         const got = get(b, db, n);
         for (let j = 0; j < n; j++) {
@@ -148,7 +149,7 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
     xs[0] = 1e8;
     const x = put(b, xs);
     expect(Math.abs(b.kernels.sum(x, n) - (1e8 + (n - 1) * tenth))).toBeLessThan(0.012);
-    b.heap.f32[x >> 2] = 1e4;
+    b.heap.f32[word(x)] = 1e4;
     expect(Math.abs(b.kernels.sumSquares(x, n) - (1e8 + (n - 1) * tenth * tenth))).toBeLessThan(0.012);
     freeAll(b, [x]);
   });
@@ -163,7 +164,7 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
       const w = put(b, ws);
       const g = put(b, gs);
       for (const [l1, l2] of [[0.01, 0], [0, 0.02], [0.003, 0.5]]) {
-        b.heap.f32.set(gs, g >> 2);
+        b.heap.f32.set(gs, word(g));
         const got = b.kernels.penalty(w, g, n, l1, l2);
         const want = l1 * compensatedSum(Array.from(ws, Math.abs)) + l2 * compensatedSum(Array.from(ws, (v) => v * v));
         // Two f64 sums of n terms: n * 2^-53 relative at most.
@@ -205,7 +206,7 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
             if (aMode === Bcast.Full) {
               b.kernels.binary(op, a, aMode, bb, bMode, a, m, n);
               expectExact(get(b, a, m * n), expected, `${label} out=a`);
-              b.heap.f32.set(as, a >> 2);
+              b.heap.f32.set(as, word(a));
             }
             if (bMode === Bcast.Full) {
               b.kernels.binary(op, a, aMode, bb, bMode, bb, m, n);
@@ -261,7 +262,7 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
       expectExact(get(b, x, n), expected, `scale n=${n} in place`);
       // fill must touch exactly n values: a guard value after the block stays.
       const guard = b.heap.alloc((n + 1) * 4);
-      b.heap.f32[(guard >> 2) + n] = 42;
+      b.heap.f32[word(guard) + n] = 42;
       b.kernels.fill(guard, n, -1.5);
       expect(Array.from(get(b, guard, n + 1)), `fill n=${n}`).toEqual([...new Array(n).fill(-1.5), 42]);
       freeAll(b, [x, out, guard]);

@@ -1,7 +1,7 @@
 // The allocator: alignment, reuse and merging of freed blocks, growth with fresh views, clear errors.
 
 import { describe, expect, it } from 'vitest';
-import { ArrayMemory, Heap, MAX_PAGES, PAGE_BYTES } from '../src/backend/heap.js';
+import { ArrayMemory, Heap, MAX_PAGES, PAGE_BYTES, word } from '../src/backend/heap.js';
 
 describe('Heap', () => {
   it('hands out 16-byte-aligned, non-overlapping blocks', () => {
@@ -55,13 +55,13 @@ describe('Heap', () => {
     const memory = new ArrayMemory(1);
     const heap = new Heap(memory, 0);
     const p = heap.alloc(16);
-    heap.f32[p >> 2] = 42;
+    heap.f32[word(p)] = 42;
     const before = heap.f32;
     const big = heap.alloc(3 * PAGE_BYTES);
     expect(memory.buffer.byteLength).toBeGreaterThanOrEqual(big + 3 * PAGE_BYTES);
     expect(heap.f32).not.toBe(before);
     expect(heap.f32.buffer).toBe(memory.buffer);
-    expect(heap.f32[p >> 2]).toBe(42);
+    expect(heap.f32[word(p)]).toBe(42);
   });
 
   it('refuses more than the memory can hold with a clear Error, and keeps working', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
 import { MATMUL_SCRATCH_BYTES } from '../src/backend/kernels.js';
 import { BUILDS, SIZES, backendFor, freeAll, get, randomData } from './support.js';
+import { word } from '../src/backend/heap.js';
 
 /** One logical product A (m,k) · B (k,n) with its exact value and the magnitude sum_p |a_ip| |b_pj|. */
 interface Product {
@@ -78,22 +79,22 @@ function run(backend: Backend, kernel: Kernel, pr: Product, transA: number, tran
   const a = aBlock + A_SHIFT * 4;
   const b = bBlock + B_SHIFT * 4;
   const c = cBlock + GUARD * 4;
-  heap.f32.set(transA ? transpose(pr.a, m, k) : pr.a, a >> 2);
-  heap.f32.set(transB ? transpose(pr.b, k, n) : pr.b, b >> 2);
-  heap.f32.fill(SENTINEL, cBlock >> 2, (cBlock >> 2) + m * n + 2 * GUARD);
+  heap.f32.set(transA ? transpose(pr.a, m, k) : pr.a, word(a));
+  heap.f32.set(transB ? transpose(pr.b, k, n) : pr.b, word(b));
+  heap.f32.fill(SENTINEL, word(cBlock), word(cBlock) + m * n + 2 * GUARD);
   // Without accumulate, C starts as NaN: reading it would show.
-  if (accumulate) heap.f32.set(pr.c0, c >> 2);
-  else heap.f32.fill(NaN, c >> 2, (c >> 2) + m * n);
+  if (accumulate) heap.f32.set(pr.c0, word(c));
+  else heap.f32.fill(NaN, word(c), word(c) + m * n);
 
   if (kernel === 'matmul') backend.kernels.matmul(a, b, c, m, n, k, transA, transB, accumulate, backend.scratch);
   else backend.kernels.matmulNaive(a, b, c, m, n, k, transA, transB, accumulate);
 
   const f = heap.f32;
   for (let g = 0; g < GUARD; g++) {
-    expect(f[(cBlock >> 2) + g], `${label}: sentinel before C`).toBe(SENTINEL);
-    expect(f[(c >> 2) + m * n + g], `${label}: sentinel after C`).toBe(SENTINEL);
+    expect(f[word(cBlock) + g], `${label}: sentinel before C`).toBe(SENTINEL);
+    expect(f[word(c) + m * n + g], `${label}: sentinel after C`).toBe(SENTINEL);
   }
-  const out = f.slice(c >> 2, (c >> 2) + m * n);
+  const out = f.slice(word(c), word(c) + m * n);
   const unit = 2 ** -24 * (k + 2);
   for (let i = 0; i < m * n; i++) {
     const start = accumulate ? pr.c0[i] : 0;
@@ -153,7 +154,7 @@ describe.each(BUILDS)('matmul on %s', (build) => {
     const start = randomData(5 * 7, 3);
     for (const kernel of ['matmul', 'matmulNaive'] as const) {
       for (const accumulate of [0, 1]) {
-        backend.heap.f32.set(start, c >> 2);
+        backend.heap.f32.set(start, word(c));
         if (kernel === 'matmul') backend.kernels.matmul(c, c, c, 5, 7, 0, 0, 0, accumulate, backend.scratch);
         else backend.kernels.matmulNaive(c, c, c, 5, 7, 0, 0, 0, accumulate);
         expect(Array.from(get(backend, c, 5 * 7)), `${kernel} accumulate=${accumulate}`).toEqual(Array.from(accumulate ? start : new Float32Array(5 * 7)));
@@ -166,7 +167,7 @@ describe.each(BUILDS)('matmul on %s', (build) => {
     const backend = await backendFor(build);
     const pr = productFor(600, 700, 900);
     // The block after the scratch (the backend's PRNG state) shows a write past MATMUL_SCRATCH_BYTES.
-    const after = (backend.scratch + MATMUL_SCRATCH_BYTES) >> 2;
+    const after = word(backend.scratch + MATMUL_SCRATCH_BYTES);
     const next = backend.heap.f32.slice(after, after + 4);
     run(backend, 'matmulNaive', pr, 0, 0, 0);
     for (const [transA, transB, accumulate] of LAYOUTS.slice(2, 6)) run(backend, 'matmul', pr, transA, transB, accumulate);

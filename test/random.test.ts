@@ -6,6 +6,7 @@ import type { Backend } from '../src/backend/backend.js';
 import { log64 } from '../src/backend/js/random.js';
 import { RNG_STATE_BYTES, type Ptr } from '../src/backend/kernels.js';
 import { BUILDS, backendFor, freeAll, get, put, randomData } from './support.js';
+import { word } from '../src/backend/heap.js';
 
 /** One kernel call on a fresh state seeded with `seed`: the f32 output bits and the state after. */
 type Draw = (b: Backend, state: Ptr, n: number) => Float32Array;
@@ -14,7 +15,7 @@ function run(b: Backend, seed: number, n: number, draw: Draw): { out: Uint32Arra
   const state = b.heap.alloc(RNG_STATE_BYTES);
   b.kernels.rngSeed(state, seed);
   const out = draw(b, state, n);
-  const after = b.heap.u32.slice(state >> 2, (state >> 2) + 4);
+  const after = b.heap.u32.slice(word(state), word(state) + 4);
   b.heap.free(state);
   return { out: new Uint32Array(out.buffer), state: after };
 }
@@ -108,13 +109,13 @@ describe.each(BUILDS)('random (%s)', (build) => {
     // implementation (prng.di.unimi.it/xoshiro128starstar.c): four outputs and the state after them.
     const b = await backendFor(build);
     const state = b.heap.alloc(RNG_STATE_BYTES);
-    b.heap.u32.set([0x964d4a0c, 0xd40ab895, 0xad7fdecb, 0x3006f0f0], state >> 2);
+    b.heap.u32.set([0x964d4a0c, 0xd40ab895, 0xad7fdecb, 0x3006f0f0], word(state));
     const out = b.heap.alloc(16);
     b.kernels.rngUniform(state, out, 4, 0, 1);
     // rngUniform(0, 1) is exactly the top 24 bits of each output times 2^-24.
     const expected = [0xf1391922, 0x6fe53806, 0xa5be2840, 0xf510ee70].map((r) => (r >>> 8) * 2 ** -24);
     expect(Array.from(get(b, out, 4))).toEqual(expected);
-    expect(Array.from(b.heap.u32.slice(state >> 2, (state >> 2) + 4))).toEqual([0xfc65379c, 0x52006d70, 0x87487639, 0xf1908343]);
+    expect(Array.from(b.heap.u32.slice(word(state), word(state) + 4))).toEqual([0xfc65379c, 0x52006d70, 0x87487639, 0xf1908343]);
     freeAll(b, [state, out]);
   });
 
@@ -124,13 +125,13 @@ describe.each(BUILDS)('random (%s)', (build) => {
     // 0x61c88647 = -0x9e3779b9 mod 2^32 makes the first word's input 0, so that word is 0.
     for (const seed of [0, 1, 42, 0xffffffff, 0x61c88647]) {
       b.kernels.rngSeed(state, seed);
-      const words = Array.from(b.heap.u32.slice(state >> 2, (state >> 2) + 4));
+      const words = Array.from(b.heap.u32.slice(word(state), word(state) + 4));
       const expected = [1n, 2n, 3n, 4n].map((k) => Number(fmix32(BigInt(seed) + k * 0x9e3779b9n)));
       expect(words, `seed ${seed}`).toEqual(expected);
       expect(words.some((w) => w !== 0)).toBe(true);
     }
     b.kernels.rngSeed(state, 0x61c88647);
-    expect(b.heap.u32[state >> 2]).toBe(0);
+    expect(b.heap.u32[word(state)]).toBe(0);
     b.heap.free(state);
   });
 

@@ -7,6 +7,7 @@ import { createJsBackend } from '../src/backend/js/index.js';
 import type { Ptr } from '../src/backend/kernels.js';
 import { loadWasmBackend } from '../src/backend/wasm.js';
 import * as tf from '../src/index.js';
+import { word } from '../src/backend/heap.js';
 
 /** Every kernel implementation: both wasm builds and the TS twin. */
 export const BUILDS = ['simd', 'relaxed', 'js'] as const;
@@ -29,25 +30,25 @@ export const SIZES = [1, 3, 7, 9, 17, 63, 65, 127, 257];
 /** Copies f32 values into a fresh block of the backend's heap. */
 export function put(backend: Backend, values: ArrayLike<number>): Ptr {
   const ptr = backend.heap.alloc(values.length * 4);
-  backend.heap.f32.set(values, ptr >> 2);
+  backend.heap.f32.set(values, word(ptr));
   return ptr;
 }
 
 /** Copies i32 values into a fresh block of the backend's heap. */
 export function putInt(backend: Backend, values: ArrayLike<number>): Ptr {
   const ptr = backend.heap.alloc(values.length * 4);
-  backend.heap.i32.set(values, ptr >> 2);
+  backend.heap.i32.set(values, word(ptr));
   return ptr;
 }
 
 /** A copy of n f32 values at ptr. */
 export function get(backend: Backend, ptr: Ptr, n: number): Float32Array {
-  return backend.heap.f32.slice(ptr >> 2, (ptr >> 2) + n);
+  return backend.heap.f32.slice(word(ptr), word(ptr) + n);
 }
 
 /** A copy of n i32 values at ptr. */
 export function getInt(backend: Backend, ptr: Ptr, n: number): Int32Array {
-  return backend.heap.i32.slice(ptr >> 2, (ptr >> 2) + n);
+  return backend.heap.i32.slice(word(ptr), word(ptr) + n);
 }
 
 /** Seeded uniform test data in [lo, hi), rounded to f32 (mulberry32: independent of the library's PRNG). */

@@ -9,6 +9,14 @@ export const PAGE_BYTES = 65536;
 export const MAX_PAGES = 65536;
 const ALIGN = 16;
 
+/**
+ * The index of the 4-byte word at byte address ptr, for the f32 / i32 / u32 views. Unsigned: a heap passes
+ * 2 GiB, where a signed shift would turn the address negative and every view would read the wrong place.
+ */
+export function word(ptr: Ptr): number {
+  return ptr >>> 2;
+}
+
 /** The part of WebAssembly.Memory the heap needs. */
 export interface LinearMemory {
   readonly buffer: ArrayBufferLike;

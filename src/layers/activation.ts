@@ -6,6 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import { Act } from '../backend/kernels.js';
 import { checkNumber } from '../validate.js';
 import { Layer, type LayerArgs, type LayerBuffers } from './layer.js';
+import { word } from '../backend/heap.js';
 
 abstract class Elementwise extends Layer {
   protected abstract readonly fn: ActivationFn;
@@ -31,7 +32,7 @@ abstract class Elementwise extends Layer {
   backward({ kernels: k, heap }: Backend, b: LayerBuffers, rows: number, logitsGrad: boolean): void {
     if (!b.dx) return;
     const n = this.inputDim!;
-    if (logitsGrad) heap.f32.copyWithin(b.dx >> 2, b.dy >> 2, (b.dy >> 2) + rows * n);
+    if (logitsGrad) heap.f32.copyWithin(word(b.dx), word(b.dy), word(b.dy) + rows * n);
     else if (this.fn.softmax) k.softmaxBackward(b.y, b.dy, b.dx, rows, n);
     else k.activationBackward(this.fn.act, b.x, b.y, b.dy, b.dx, rows * n, this.fn.alpha);
   }

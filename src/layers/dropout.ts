@@ -6,6 +6,7 @@ import { BinOp, Bcast } from '../backend/kernels.js';
 import { Block } from '../block.js';
 import { checkInt, checkNumber } from '../validate.js';
 import { Layer, type LayerArgs, type LayerBuffers } from './layer.js';
+import { word } from '../backend/heap.js';
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -43,14 +44,14 @@ export class Dropout extends Layer {
   forward(backend: Backend, b: LayerBuffers, rows: number, training: boolean): void {
     const n = rows * this.inputDim!;
     if (training && this.rate > 0) backend.kernels.dropoutForward(this.state(backend), b.x, b.y, b.mask, n, this.rate);
-    else backend.heap.f32.copyWithin(b.y >> 2, b.x >> 2, (b.x >> 2) + n);
+    else backend.heap.f32.copyWithin(word(b.y), word(b.x), word(b.x) + n);
   }
 
   backward({ kernels: k, heap }: Backend, b: LayerBuffers, rows: number): void {
     if (!b.dx) return;
     const n = rows * this.inputDim!;
     if (this.rate > 0) k.binary(BinOp.Mul, b.dy, Bcast.Full, b.mask, Bcast.Full, b.dx, 1, n);
-    else heap.f32.copyWithin(b.dx >> 2, b.dy >> 2, (b.dy >> 2) + n);
+    else heap.f32.copyWithin(word(b.dx), word(b.dy), word(b.dy) + n);
   }
 
   override releaseMemory(): void {

@@ -16,6 +16,7 @@ import { checkInt, checkTensor, describe } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
 import { Workspace } from './workspace.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
+import { word } from '../backend/heap.js';
 
 export interface ModelCompileArgs {
   optimizer: Optimizer | string;
@@ -243,8 +244,8 @@ export class Sequential implements TrainingModel {
       .filter((e) => e.layer === layer)
       .map((e) => {
         const t = emptyTensor('getWeights', e.spec.shape.slice());
-        const from = (this.params!.ptr() >> 2) + e.offset;
-        const to = t.ptr() >> 2;
+        const from = word(this.params!.ptr()) + e.offset;
+        const to = word(t.ptr());
         activeBackend().heap.f32.copyWithin(to, from, from + e.size);
         return t;
       });
@@ -269,21 +270,21 @@ export class Sequential implements TrainingModel {
     });
     entries.forEach((e, i) => {
       // Both pointers before the view: either block may move here from another backend.
-      const src = weights[i].ptr() >> 2;
-      const dst = (this.params!.ptr() >> 2) + e.offset;
+      const src = word(weights[i].ptr());
+      const dst = word(this.params!.ptr()) + e.offset;
       activeBackend().heap.f32.copyWithin(dst, src, src + e.size);
     });
   }
 
   /** @internal */
   snapshotWeights(): Float32Array {
-    const from = this.params!.ptr() >> 2;
+    const from = word(this.params!.ptr());
     return activeBackend().heap.f32.slice(from, from + this.arenaFloats);
   }
 
   /** @internal */
   restoreWeights(snapshot: Float32Array): void {
-    const to = this.params!.ptr() >> 2;
+    const to = word(this.params!.ptr());
     activeBackend().heap.f32.set(snapshot, to);
   }
 
@@ -403,7 +404,7 @@ export class Sequential implements TrainingModel {
       }
       if (y.dtype === 'int32' && y.rank === 1) return { rows, x, target: y, temporary };
       const target = emptyTensor(op, [rows], 'int32');
-      const to = target.ptr() >> 2;
+      const to = word(target.ptr());
       activeBackend().heap.i32.set(labels, to);
       temporary.push(target);
       return { rows, x, target, temporary };
@@ -416,7 +417,7 @@ export class Sequential implements TrainingModel {
     }
     const values = y.dataSync();
     const target = emptyTensor(op, [rows, outputs]);
-    const to = target.ptr() >> 2;
+    const to = word(target.ptr());
     activeBackend().heap.f32.set(values, to);
     temporary.push(target);
     return { rows, x, target, temporary };
@@ -501,8 +502,8 @@ export class Sequential implements TrainingModel {
       const rows = Math.min(ws.capacity, data.rows - start);
       const bufs = this.buffers(ws);
       this.forward(backend, bufs, x.ptr() + start * xRow, rows, false);
-      const y = bufs[bufs.length - 1].y >> 2;
-      backend.heap.f32.copyWithin((out.ptr() >> 2) + start * width, y, y + rows * width);
+      const y = word(bufs[bufs.length - 1].y);
+      backend.heap.f32.copyWithin(word(out.ptr()) + start * width, y, y + rows * width);
     }
     return out;
   }
@@ -710,7 +711,7 @@ function splitRows(t: Tensor, split: number): [Tensor, Tensor] {
   const rest = t.shape[0] - split;
   const first = emptyTensor('fit', t.rank === 2 ? [split, width] : [split], t.dtype);
   const second = emptyTensor('fit', t.rank === 2 ? [rest, width] : [rest], t.dtype);
-  const [src, a, b] = [t.ptr() >> 2, first.ptr() >> 2, second.ptr() >> 2];
+  const [src, a, b] = [word(t.ptr()), word(first.ptr()), word(second.ptr())];
   const f32 = activeBackend().heap.f32;
   f32.copyWithin(a, src, src + split * width);
   f32.copyWithin(b, src + split * width, src + t.size);
@@ -721,7 +722,7 @@ function splitRows(t: Tensor, split: number): [Tensor, Tensor] {
 function shuffleOrder(backend: Backend, order: Int32Array, randoms: Ptr): void {
   backend.kernels.rngUniform(backend.rngState, randoms, order.length, 0, 1);
   const u = backend.heap.f32;
-  const base = randoms >> 2;
+  const base = word(randoms);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.min(i, Math.floor(u[base + i] * (i + 1)));
     const tmp = order[i];
@@ -732,8 +733,8 @@ function shuffleOrder(backend: Backend, order: Int32Array, randoms: Ptr): void {
 
 /** Copies the rows order[start..start+count) of src (width floats each) to consecutive rows at dst. */
 function gatherRows(backend: Backend, src: Ptr, dst: Ptr, width: number, order: Int32Array, start: number, count: number): void {
-  const s = src >> 2;
-  const d = dst >> 2;
+  const s = word(src);
+  const d = word(dst);
   if (width < 16) {
     // Narrow rows: an indexed copy beats a copyWithin call per row. Through i32, bit-exact for floats and labels.
     const i32 = backend.heap.i32;

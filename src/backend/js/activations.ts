@@ -4,6 +4,7 @@
 import type { Heap } from '../heap.js';
 import { Act, type Kernels, type Ptr } from '../kernels.js';
 import { erf, sigmoid, softplus } from './math.js';
+import { word } from '../heap.js';
 
 // SELU's published constants (Klambauer et al. 2017), as TF.js uses them.
 const SELU_SCALE = 1.0507009873554805;
@@ -15,8 +16,8 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
     // x (n), out (n); out may be x
     activationForward(act: Act, x: Ptr, out: Ptr, n: number, alpha: number): void {
       const f = heap.f32;
-      const i0 = x >> 2;
-      const o0 = out >> 2;
+      const i0 = word(x);
+      const o0 = word(out);
       switch (act) {
         case Act.Linear:
           if (out !== x) f.copyWithin(o0, i0, i0 + n);
@@ -54,10 +55,10 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
     // x, y = f(x), dout, dx (n); dx may be dout. Gradients as TF.js defines them (see assembly/activations.ts).
     activationBackward(act: Act, x: Ptr, y: Ptr, dout: Ptr, dx: Ptr, n: number, alpha: number): void {
       const f = heap.f32;
-      const x0 = x >> 2;
-      const y0 = y >> 2;
-      const g0 = dout >> 2;
-      const d0 = dx >> 2;
+      const x0 = word(x);
+      const y0 = word(y);
+      const g0 = word(dout);
+      const d0 = word(dx);
       switch (act) {
         case Act.Linear:
           if (dx !== dout) f.copyWithin(d0, g0, g0 + n);
@@ -104,8 +105,8 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
     softmaxForward(x: Ptr, out: Ptr, m: number, n: number): void {
       const f = heap.f32;
       for (let i = 0; i < m; i++) {
-        const xr = (x >> 2) + i * n;
-        const or = (out >> 2) + i * n;
+        const xr = word(x) + i * n;
+        const or = word(out) + i * n;
         let max = -Infinity;
         for (let j = 0; j < n; j++) max = Math.max(max, f[xr + j]);
         let sum = 0;
@@ -123,9 +124,9 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
     softmaxBackward(y: Ptr, dout: Ptr, dx: Ptr, m: number, n: number): void {
       const f = heap.f32;
       for (let i = 0; i < m; i++) {
-        const yr = (y >> 2) + i * n;
-        const gr = (dout >> 2) + i * n;
-        const dr = (dx >> 2) + i * n;
+        const yr = word(y) + i * n;
+        const gr = word(dout) + i * n;
+        const dr = word(dx) + i * n;
         let dot = 0;
         for (let j = 0; j < n; j++) dot += f[gr + j] * f[yr + j];
         for (let j = 0; j < n; j++) f[dr + j] = f[yr + j] * (f[gr + j] - dot);

@@ -4,6 +4,7 @@
 
 import type { Heap } from '../heap.js';
 import { Bcast, BinOp, UnOp, type Kernels, type Ptr } from '../kernels.js';
+import { word } from '../heap.js';
 
 type ElementwiseKernels = Pick<Kernels, 'biasAdd' | 'biasGrad' | 'rowSums' | 'sum' | 'sumSquares' | 'penalty' | 'binary' | 'unary' | 'scale' | 'fill' | 'argMax'>;
 
@@ -80,45 +81,45 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
     // x (m,n), bias (n), out (m,n); out may be x
     biasAdd(x: Ptr, bias: Ptr, out: Ptr, m: number, n: number): void {
       const f32 = heap.f32;
-      for (let i = 0; i < m; i++) binaryRow(f32, BinOp.Add, (x >> 2) + i * n, 1, bias >> 2, 1, (out >> 2) + i * n, n);
+      for (let i = 0; i < m; i++) binaryRow(f32, BinOp.Add, word(x) + i * n, 1, word(bias), 1, word(out) + i * n, n);
     },
 
     // dout (m,n), db (n): db (+)= column sums, row by row in f32 as the wasm kernel adds them
     biasGrad(dout: Ptr, db: Ptr, m: number, n: number, accumulate: number): void {
       const f32 = heap.f32;
-      const d = db >> 2;
+      const d = word(db);
       if (!accumulate) f32.fill(0, d, d + n);
-      for (let i = 0; i < m; i++) binaryRow(f32, BinOp.Add, d, 1, (dout >> 2) + i * n, 1, d, n);
+      for (let i = 0; i < m; i++) binaryRow(f32, BinOp.Add, d, 1, word(dout) + i * n, 1, d, n);
     },
 
     // x (m,n), out (m): row sums in f64, rounded once
     rowSums(x: Ptr, out: Ptr, m: number, n: number): void {
       const f32 = heap.f32;
       for (let i = 0; i < m; i++) {
-        const row = (x >> 2) + i * n;
+        const row = word(x) + i * n;
         let s = 0;
         for (let j = 0; j < n; j++) s += f32[row + j];
-        f32[(out >> 2) + i] = s;
+        f32[word(out) + i] = s;
       }
     },
 
     // x (n)
     sum(x: Ptr, n: number): number {
-      return sumLanes(heap.f32, x >> 2, n, SumOf.Plain);
+      return sumLanes(heap.f32, word(x), n, SumOf.Plain);
     },
 
     // x (n)
     sumSquares(x: Ptr, n: number): number {
-      return sumLanes(heap.f32, x >> 2, n, SumOf.Squares);
+      return sumLanes(heap.f32, word(x), n, SumOf.Squares);
     },
 
     // w (n), g (n) or 0: returns l1*sum|w| + l2*sum w^2 (f64; a zero coefficient skips its sum), and when
     // g != 0 adds l1*sign(w) + l2*(2w) into g in f32 (sign(0) = sign(NaN) = 0)
     penalty(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number {
       const f32 = heap.f32;
-      const wi = w >> 2;
+      const wi = word(w);
       if (g !== 0) {
-        const gi = g >> 2;
+        const gi = word(g);
         const l1f = Math.fround(l1);
         const l2f = Math.fround(l2);
         for (let i = 0; i < n; i++) {
@@ -144,14 +145,14 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
       const bInc = bMode === Bcast.Scalar ? 0 : 1;
       const aStep = aMode === Bcast.Full ? len : 0;
       const bStep = bMode === Bcast.Full ? len : 0;
-      for (let i = 0; i < rows; i++) binaryRow(f32, op, (a >> 2) + i * aStep, aInc, (b >> 2) + i * bStep, bInc, (out >> 2) + i * len, len);
+      for (let i = 0; i < rows; i++) binaryRow(f32, op, word(a) + i * aStep, aInc, word(b) + i * bStep, bInc, word(out) + i * len, len);
     },
 
     // x (n), out (n); out may be x. exp and log are the host's Math.exp / Math.log rounded to f32.
     unary(op: UnOp, x: Ptr, out: Ptr, n: number): void {
       const f32 = heap.f32;
-      const xi = x >> 2;
-      const oi = out >> 2;
+      const xi = word(x);
+      const oi = word(out);
       switch (op) {
         case UnOp.Exp:
           for (let i = 0; i < n; i++) f32[oi + i] = Math.exp(f32[xi + i]);
@@ -177,14 +178,14 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
     scale(x: Ptr, out: Ptr, n: number, s: number): void {
       const f32 = heap.f32;
       const sf = Math.fround(s);
-      const xi = x >> 2;
-      const oi = out >> 2;
+      const xi = word(x);
+      const oi = word(out);
       for (let i = 0; i < n; i++) f32[oi + i] = f32[xi + i] * sf;
     },
 
     // out (n) = value
     fill(out: Ptr, n: number, value: number): void {
-      heap.f32.fill(value, out >> 2, (out >> 2) + n);
+      heap.f32.fill(value, word(out), word(out) + n);
     },
 
     // x (m,n), out i32 (n) for axis 0 or (m) for axis 1. As TF.js's CPU argMax: the running maximum starts at
@@ -193,8 +194,8 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
     argMax(x: Ptr, out: Ptr, m: number, n: number, axis: number): void {
       const f32 = heap.f32;
       const i32 = heap.i32;
-      const xi = x >> 2;
-      const oi = out >> 2;
+      const xi = word(x);
+      const oi = word(out);
       if (axis === 0) {
         i32.fill(0, oi, oi + n);
         for (let i = 1; i < m; i++) {

@@ -4,6 +4,7 @@
 import type { Heap } from '../heap.js';
 import { Loss, type Kernels, type Ptr } from '../kernels.js';
 import { sigmoid, softplus } from './math.js';
+import { word } from '../heap.js';
 
 // TF.js clips probabilities to [epsilon, 1 - epsilon] in f32, so its bounds are these f32 values.
 const LO = Math.fround(1e-7);
@@ -17,9 +18,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, 'loss'> {
   // pred (m,n), target (m,n) f32, grad (m,n) or 0. Averaged over the last axis then the batch.
   function elementwise(kind: Loss, pred: Ptr, target: Ptr, grad: Ptr, m: number, n: number): number {
     const f = heap.f32;
-    const p0 = pred >> 2;
-    const t0 = target >> 2;
-    const g0 = grad >> 2;
+    const p0 = word(pred);
+    const t0 = word(target);
+    const g0 = word(grad);
     const count = m * n;
     const inv = 1 / count;
     let total = 0;
@@ -52,9 +53,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, 'loss'> {
     const inv = 1 / m;
     let total = 0;
     for (let i = 0; i < m; i++) {
-      const pr = (pred >> 2) + i * n;
-      const tr = (target >> 2) + i * n;
-      const gr = (grad >> 2) + i * n;
+      const pr = word(pred) + i * n;
+      const tr = word(target) + i * n;
+      const gr = word(grad) + i * n;
       if (kind === Loss.CategoricalCrossentropy) {
         // q = p / sum(p) clipped; dL/dp_k = (g_k - sum_j g_j q_j) / sum(p) with g_j = dL/dq_j
         let s = 0;
@@ -104,9 +105,9 @@ export function lossKernels(heap: Heap): Pick<Kernels, 'loss'> {
     const inv = 1 / m;
     let total = 0;
     for (let i = 0; i < m; i++) {
-      const pr = (pred >> 2) + i * n;
-      const gr = (grad >> 2) + i * n;
-      const label = ints[(labels >> 2) + i];
+      const pr = word(pred) + i * n;
+      const gr = word(grad) + i * n;
+      const label = ints[word(labels) + i];
       if (kind === Loss.SparseCategoricalCrossentropy) {
         // TF.js clips p, then takes categorical crossentropy of the one-hot label: q = c_y / sum(c), clipped.
         let s = 0;

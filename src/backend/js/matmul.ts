@@ -4,21 +4,22 @@
 
 import type { Heap } from '../heap.js';
 import type { Kernels, Ptr } from '../kernels.js';
+import { word } from '../heap.js';
 
 export function matmulKernels(heap: Heap): Pick<Kernels, 'matmul' | 'matmulNaive'> {
   return {
     // a (m,k) or (k,m) if transA, b (k,n) or (n,k) if transB, c (m,n)
     matmul(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void {
       // A stored (m,k) or (k,m): steps between rows and columns of op(A); likewise for B, (k,n) or (n,k).
-      tiles(heap.f32, a >> 2, transA ? 1 : k, transA ? m : 1, b >> 2, transB ? 1 : n, transB ? k : 1, c >> 2, m, n, k, accumulate);
+      tiles(heap.f32, word(a), transA ? 1 : k, transA ? m : 1, word(b), transB ? 1 : n, transB ? k : 1, word(c), m, n, k, accumulate);
     },
 
     // a (m,k) or (k,m) if transA, b (k,n) or (n,k) if transB, c (m,n)
     matmulNaive(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number, accumulate: number): void {
       const f = heap.f32;
-      const A = a >> 2;
-      const B = b >> 2;
-      const C = c >> 2;
+      const A = word(a);
+      const B = word(b);
+      const C = word(c);
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
           let sum = 0;

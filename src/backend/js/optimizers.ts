@@ -3,6 +3,7 @@
 
 import type { Heap } from '../heap.js';
 import type { Kernels, Ptr } from '../kernels.js';
+import { word } from '../heap.js';
 
 type OptimizerKernels = Pick<Kernels, 'sgdStep' | 'momentumStep' | 'adamStep' | 'rmspropStep' | 'adagradStep'>;
 
@@ -14,8 +15,8 @@ export function optimizerKernels(heap: Heap): OptimizerKernels {
     sgdStep(w: Ptr, g: Ptr, n: number, lr: number): void {
       const f32 = heap.f32;
       const lrf = f(lr);
-      const wi = w >> 2;
-      const gi = g >> 2;
+      const wi = word(w);
+      const gi = word(g);
       for (let i = 0; i < n; i++) f32[wi + i] = f32[wi + i] - f(lrf * f32[gi + i]);
     },
 
@@ -24,9 +25,9 @@ export function optimizerKernels(heap: Heap): OptimizerKernels {
       const f32 = heap.f32;
       const lrf = f(lr);
       const mf = f(momentum);
-      const wi = w >> 2;
-      const gi = g >> 2;
-      const ai = acc >> 2;
+      const wi = word(w);
+      const gi = word(g);
+      const ai = word(acc);
       for (let i = 0; i < n; i++) {
         const gv = f32[gi + i];
         const a = f(f(mf * f32[ai + i]) + gv);
@@ -49,10 +50,10 @@ export function optimizerKernels(heap: Heap): OptimizerKernels {
       const c2f = f(c2);
       const wd = f(weightDecay);
       const decay = wd > 0;
-      const wi = w >> 2;
-      const gi = g >> 2;
-      const mi = m >> 2;
-      const vi = v >> 2;
+      const wi = word(w);
+      const gi = word(g);
+      const mi = word(m);
+      const vi = word(v);
       for (let i = 0; i < n; i++) {
         const gv = f32[gi + i];
         let wv = f32[wi + i];
@@ -74,11 +75,11 @@ export function optimizerKernels(heap: Heap): OptimizerKernels {
       const od = f(1 - decay);
       const mf = f(momentum);
       const epsf = f(eps);
-      const wi = w >> 2;
-      const gi = g >> 2;
-      const si = ms >> 2;
-      const oi = mom >> 2;
-      const ci = mg >> 2;
+      const wi = word(w);
+      const gi = word(g);
+      const si = word(ms);
+      const oi = word(mom);
+      const ci = word(mg);
       for (let i = 0; i < n; i++) {
         const gv = f32[gi + i];
         const msv = f(f(f32[si + i] * d) + f(f(gv * gv) * od));
@@ -102,9 +103,9 @@ export function optimizerKernels(heap: Heap): OptimizerKernels {
       const f32 = heap.f32;
       const lrf = f(lr);
       const epsf = f(eps);
-      const wi = w >> 2;
-      const gi = g >> 2;
-      const ai = acc >> 2;
+      const wi = word(w);
+      const gi = word(g);
+      const ai = word(acc);
       for (let i = 0; i < n; i++) {
         const gv = f32[gi + i];
         const a = f(f32[ai + i] + f(gv * gv));

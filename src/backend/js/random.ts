@@ -4,6 +4,7 @@
 
 import type { Heap } from '../heap.js';
 import type { Kernels, Ptr } from '../kernels.js';
+import { word } from '../heap.js';
 
 type RandomKernels = Pick<Kernels, 'rngSeed' | 'rngUniform' | 'rngNormal' | 'dropoutForward'>;
 
@@ -84,7 +85,7 @@ export function randomKernels(heap: Heap): RandomKernels {
         h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
         h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
         h ^= h >>> 16;
-        u32[(state >> 2) + k] = h;
+        u32[word(state) + k] = h;
       }
     },
 
@@ -92,18 +93,18 @@ export function randomKernels(heap: Heap): RandomKernels {
     rngUniform(state: Ptr, out: Ptr, n: number, lo: number, hi: number): void {
       const u32 = heap.u32;
       const f32 = heap.f32;
-      const s = state >> 2;
+      const s = word(state);
       const lof = f(lo);
       const range = f(f(hi) - lof);
-      for (let i = 0; i < n; i++) f32[(out >> 2) + i] = lof + f(range * uniform24(u32, s));
+      for (let i = 0; i < n; i++) f32[word(out) + i] = lof + f(range * uniform24(u32, s));
     },
 
     // out (n) = fround(mean + std*z), polar method, pairs used in order; truncated=1 skips |z| > 2
     rngNormal(state: Ptr, out: Ptr, n: number, mean: number, std: number, truncated: number): void {
       const u32 = heap.u32;
       const f32 = heap.f32;
-      const s = state >> 2;
-      const o = out >> 2;
+      const s = word(state);
+      const o = word(out);
       let i = 0;
       while (i < n) {
         let x: number;
@@ -126,13 +127,13 @@ export function randomKernels(heap: Heap): RandomKernels {
     dropoutForward(state: Ptr, x: Ptr, out: Ptr, mask: Ptr, n: number, rate: number): void {
       const u32 = heap.u32;
       const f32 = heap.f32;
-      const s = state >> 2;
+      const s = word(state);
       const ratef = f(rate);
       const keepScale = f(1 / f(1 - ratef));
       for (let i = 0; i < n; i++) {
         const mi = uniform24(u32, s) >= ratef ? keepScale : 0;
-        f32[(mask >> 2) + i] = mi;
-        f32[(out >> 2) + i] = f32[(x >> 2) + i] * mi;
+        f32[word(mask) + i] = mi;
+        f32[word(out) + i] = f32[word(x) + i] * mi;
       }
     },
   };

@@ -6,7 +6,7 @@ import { type Act, Act as A, BinOp, Bcast, UnOp } from './backend/kernels.js';
 import { activeBackend } from './engine.js';
 import { emptyTensor, type TensorLike, tensor } from './creation.js';
 import { sizeOf, Tensor } from './tensor.js';
-import { checkInt, checkNumber, checkRank, checkTensor, describe } from './validate.js';
+import { checkBool, checkInt, checkNumber, checkRank, checkTensor, describe } from './validate.js';
 import { word } from './backend/heap.js';
 
 /** Runs fn on x as a Tensor, converting (and afterwards disposing) a TensorLike. */
@@ -37,6 +37,8 @@ export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   checkRank('matMul', 'b', b, 2);
   checkTensor('matMul', 'a', a, 'float32');
   checkTensor('matMul', 'b', b, 'float32');
+  checkBool('matMul', 'transposeA', transposeA);
+  checkBool('matMul', 'transposeB', transposeB);
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : a.shape;
   const [kb, n] = transposeB ? [b.shape[1], b.shape[0]] : b.shape;
   if (k !== kb) {

@@ -1,27 +1,37 @@
 // Optimizer steps in place over n f32 parameters, each in TF.js 4.22's order of operations (one rounding per
 // op, as its CPU backend does). No relaxed madd here: a fused multiply-add would round differently from TF.js.
 // Learning-rate schedules, bias-correction powers and state allocation belong to the caller.
+// Each returns 0 when every updated weight is finite and NaN otherwise (x - x is NaN exactly for NaN and
+// ±Infinity): the caller's divergence check, at the cost of two vector ops per four weights.
 // Adam's betas and RMSprop's decay arrive as f64 because TF.js rounds 1 - beta from the f64 value: forming it
 // from an f32 beta would be off by 1.3e-5 relative for beta2 = 0.999.
 
 // w (n), g (n): w = w - lr*g  (TF.js: (-lr)*g + w, the same bits)
-export function sgdStep(w: usize, g: usize, n: i32, lr: f32): void {
+export function sgdStep(w: usize, g: usize, n: i32, lr: f32): f32 {
   const lrv = f32x4.splat(lr);
+  let finite = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(lrv, v128.load(g + o))));
+    const wn = f32x4.sub(v128.load(w + o), f32x4.mul(lrv, v128.load(g + o)));
+    v128.store(w + o, wn);
+    finite = f32x4.add(finite, f32x4.sub(wn, wn));
   }
+  let tail: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    store<f32>(w + o, load<f32>(w + o) - lr * load<f32>(g + o));
+    const wn = load<f32>(w + o) - lr * load<f32>(g + o);
+    store<f32>(w + o, wn);
+    tail += wn - wn;
   }
+  return lanes(finite) + tail;
 }
 
 // w (n), g (n), acc (n): acc = momentum*acc + g; w -= lr*acc, or lr*(g + acc*momentum) with nesterov
-export function momentumStep(w: usize, g: usize, acc: usize, n: i32, lr: f32, momentum: f32, nesterov: i32): void {
+export function momentumStep(w: usize, g: usize, acc: usize, n: i32, lr: f32, momentum: f32, nesterov: i32): f32 {
   const lrv = f32x4.splat(lr);
   const mv = f32x4.splat(momentum);
+  let finite = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -29,22 +39,28 @@ export function momentumStep(w: usize, g: usize, acc: usize, n: i32, lr: f32, mo
     const a = f32x4.add(f32x4.mul(mv, v128.load(acc + o)), gi);
     const step = nesterov ? f32x4.add(gi, f32x4.mul(a, mv)) : a;
     v128.store(acc + o, a);
-    v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(lrv, step)));
+    const wn = f32x4.sub(v128.load(w + o), f32x4.mul(lrv, step));
+    v128.store(w + o, wn);
+    finite = f32x4.add(finite, f32x4.sub(wn, wn));
   }
+  let tail: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o);
     const a = momentum * load<f32>(acc + o) + gi;
     const step = nesterov ? gi + a * momentum : a;
     store<f32>(acc + o, a);
-    store<f32>(w + o, load<f32>(w + o) - lr * step);
+    const wn = load<f32>(w + o) - lr * step;
+    store<f32>(w + o, wn);
+    tail += wn - wn;
   }
+  return lanes(finite) + tail;
 }
 
 // w (n), g (n), m (n), v (n). c1 = 1 - beta1^t, c2 = 1 - beta2^t. weightDecay > 0: AdamW, decoupled as
 // Keras does it (w = w - w*wd*lr before the Adam update).
 //   m = m*beta1 + g*(1-beta1); v = v*beta2 + g^2*(1-beta2); w = (m/c1) / (sqrt(v/c2) + eps) * (-lr) + w
-export function adamStep(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f64, beta2: f64, eps: f32, c1: f32, c2: f32, weightDecay: f32): void {
+export function adamStep(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f64, beta2: f64, eps: f32, c1: f32, c2: f32, weightDecay: f32): f32 {
   const decay = weightDecay > 0;
   const beta1f = <f32>beta1;
   const beta2f = <f32>beta2;
@@ -59,6 +75,7 @@ export function adamStep(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32
   const c1v = f32x4.splat(c1);
   const c2v = f32x4.splat(c2);
   const epsv = f32x4.splat(eps);
+  let finite = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -70,8 +87,11 @@ export function adamStep(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const update = f32x4.div(f32x4.div(mi, c1v), f32x4.add(f32x4.sqrt(f32x4.div(vi, c2v)), epsv));
-    v128.store(w + o, f32x4.sub(wi, f32x4.mul(update, lrv)));
+    const wn = f32x4.sub(wi, f32x4.mul(update, lrv));
+    v128.store(w + o, wn);
+    finite = f32x4.add(finite, f32x4.sub(wn, wn));
   }
+  let tail: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o);
@@ -82,15 +102,18 @@ export function adamStep(w: usize, g: usize, m: usize, v: usize, n: i32, lr: f32
     store<f32>(m + o, mi);
     store<f32>(v + o, vi);
     const update = (mi / c1) / (Mathf.sqrt(vi / c2) + eps);
-    store<f32>(w + o, wi - update * lr);
+    const wn = wi - update * lr;
+    store<f32>(w + o, wn);
+    tail += wn - wn;
   }
+  return lanes(finite) + tail;
 }
 
 // w (n), g (n), ms (n), mom (n), mg (n, read and written only when centered). TF.js keeps the momentum
 // accumulator even when momentum is 0.
 //   ms = ms*decay + g^2*(1-decay); plain:    mom = mom*momentum + g*lr / sqrt(ms + eps)
 //   mg = mg*decay + g*(1-decay);   centered: mom = mom*momentum + g*lr / sqrt(ms - (mg^2 + eps));  w -= mom
-export function rmspropStep(w: usize, g: usize, ms: usize, mom: usize, mg: usize, n: i32, lr: f32, decay: f64, momentum: f32, eps: f32, centered: i32): void {
+export function rmspropStep(w: usize, g: usize, ms: usize, mom: usize, mg: usize, n: i32, lr: f32, decay: f64, momentum: f32, eps: f32, centered: i32): f32 {
   const decayf = <f32>decay;
   const oneMinusDecay = <f32>(1 - decay);
   const lrv = f32x4.splat(lr);
@@ -98,6 +121,7 @@ export function rmspropStep(w: usize, g: usize, ms: usize, mom: usize, mg: usize
   const odv = f32x4.splat(oneMinusDecay);
   const mv = f32x4.splat(momentum);
   const epsv = f32x4.splat(eps);
+  let finite = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -114,8 +138,11 @@ export function rmspropStep(w: usize, g: usize, ms: usize, mom: usize, mg: usize
     const momi = f32x4.add(f32x4.mul(v128.load(mom + o), mv), f32x4.div(f32x4.mul(gi, lrv), denom));
     v128.store(ms + o, msi);
     v128.store(mom + o, momi);
-    v128.store(w + o, f32x4.sub(v128.load(w + o), momi));
+    const wn = f32x4.sub(v128.load(w + o), momi);
+    v128.store(w + o, wn);
+    finite = f32x4.add(finite, f32x4.sub(wn, wn));
   }
+  let tail: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o);
@@ -131,14 +158,18 @@ export function rmspropStep(w: usize, g: usize, ms: usize, mom: usize, mg: usize
     const momi = load<f32>(mom + o) * momentum + (gi * lr) / denom;
     store<f32>(ms + o, msi);
     store<f32>(mom + o, momi);
-    store<f32>(w + o, load<f32>(w + o) - momi);
+    const wn = load<f32>(w + o) - momi;
+    store<f32>(w + o, wn);
+    tail += wn - wn;
   }
+  return lanes(finite) + tail;
 }
 
 // w (n), g (n), acc (n, the caller starts it at initialAccumulatorValue): acc += g^2; w -= g / sqrt(acc + eps) * lr
-export function adagradStep(w: usize, g: usize, acc: usize, n: i32, lr: f32, eps: f32): void {
+export function adagradStep(w: usize, g: usize, acc: usize, n: i32, lr: f32, eps: f32): f32 {
   const lrv = f32x4.splat(lr);
   const epsv = f32x4.splat(eps);
+  let finite = f32x4.splat(0);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
@@ -146,13 +177,24 @@ export function adagradStep(w: usize, g: usize, acc: usize, n: i32, lr: f32, eps
     const a = f32x4.add(v128.load(acc + o), f32x4.mul(gi, gi));
     v128.store(acc + o, a);
     const update = f32x4.div(gi, f32x4.sqrt(f32x4.add(a, epsv)));
-    v128.store(w + o, f32x4.sub(v128.load(w + o), f32x4.mul(update, lrv)));
+    const wn = f32x4.sub(v128.load(w + o), f32x4.mul(update, lrv));
+    v128.store(w + o, wn);
+    finite = f32x4.add(finite, f32x4.sub(wn, wn));
   }
+  let tail: f32 = 0;
   for (; i < n; i++) {
     const o = <usize>i << 2;
     const gi = load<f32>(g + o);
     const a = load<f32>(acc + o) + gi * gi;
     store<f32>(acc + o, a);
-    store<f32>(w + o, load<f32>(w + o) - (gi / Mathf.sqrt(a + eps)) * lr);
+    const wn = load<f32>(w + o) - (gi / Mathf.sqrt(a + eps)) * lr;
+    store<f32>(w + o, wn);
+    tail += wn - wn;
   }
+  return lanes(finite) + tail;
+}
+
+/** The sum of a vector's four lanes. */
+function lanes(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }

@@ -1,5 +1,6 @@
 // A block of heap memory that belongs to a tensor or a model. It follows the active backend: used after
 // setBackend, it moves its bytes over first. Blocks whose owner is garbage-collected are freed.
+// An allocation that does not fit throws an Error naming the call and what it was for; nothing is held then.
 
 import type { Backend } from './backend/backend.js';
 import type { Ptr } from './backend/kernels.js';
@@ -18,12 +19,21 @@ export class Block {
   private backend: Backend | null;
   private address: Ptr;
 
-  /** Allocates `bytes` on the active backend; contents are undefined. Frees it when `owner` is collected. */
-  constructor(readonly bytes: number, owner: object) {
-    this.backend = activeBackend();
-    this.address = this.backend.heap.alloc(bytes);
+  /**
+   * Allocates `bytes` on the active backend; contents are undefined. Frees it when `owner` is collected
+   * (owner null: the caller frees it). `op` and `what` name the call and the use in an out-of-memory Error.
+   */
+  constructor(
+    readonly bytes: number,
+    owner: object | null,
+    private readonly op: string,
+    private readonly what: string,
+  ) {
+    const backend = activeBackend();
+    this.address = allocate(backend, bytes, op, what);
+    this.backend = backend;
     liveBytes += bytes;
-    registry.register(owner, this, this);
+    if (owner) registry.register(owner, this, this);
   }
 
   get isFreed(): boolean {
@@ -36,10 +46,10 @@ export class Block {
    */
   ptr(): Ptr {
     const from = this.backend;
-    if (from === null) throw new Error('block is freed');
+    if (from === null) throw new Error(`${this.op}: ${this.what} was freed (disposed) and cannot be used`);
     const to = activeBackend();
     if (from !== to) {
-      const address = to.heap.alloc(this.bytes);
+      const address = allocate(to, this.bytes, this.op, this.what);
       to.heap.u8.set(from.heap.u8.subarray(this.address, this.address + this.bytes), address);
       from.heap.free(this.address);
       this.backend = to;
@@ -56,4 +66,24 @@ export class Block {
     liveBytes -= this.bytes;
     registry.unregister(this);
   }
+}
+
+function allocate(backend: Backend, bytes: number, op: string, what: string): Ptr {
+  try {
+    return backend.heap.alloc(bytes);
+  } catch (error) {
+    throw new Error(`${op}: out of memory for ${what} (${formatBytes(bytes)}): ${(error as Error).message}`);
+  }
+}
+
+/** 1536 -> '1.5 KB', for messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -16,17 +16,23 @@ export function emptyTensor(op: string, shape: number[], dtype: DType = 'float32
   if (bytes > MAX_PAGES * PAGE_BYTES) {
     throw new Error(`${op}: a tensor of shape [${shape.join(', ')}] needs ${bytes} bytes, more than the 4 GiB a heap can hold`);
   }
-  return new Tensor(shape, dtype);
+  return new Tensor(shape, dtype, op);
 }
 
 function checkDType(op: string, dtype: unknown): asserts dtype is DType {
   if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`${op}: dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
 }
 
+/** Nested arrays deeper than this are refused (TF.js's ops go to rank 6; a deeper nest is a mistake or a cycle). */
+const MAX_RANK = 64;
+
 /** Flattens nested arrays, returning the values and the shape they imply; throws on ragged or non-numeric input. */
 function flatten(op: string, values: NestedArray): { flat: number[]; shape: number[] } {
   const shape: number[] = [];
-  for (let level: NestedArray = values; Array.isArray(level); level = level[0]) shape.push(level.length);
+  for (let level: NestedArray = values; Array.isArray(level); level = level[0]) {
+    if (shape.length === MAX_RANK) throw new Error(`${op}: values are arrays nested more than ${MAX_RANK} deep (or an array that contains itself)`);
+    shape.push(level.length);
+  }
   const flat: number[] = [];
   const walk = (v: NestedArray, dim: number, path: string): void => {
     if (dim === shape.length) {
@@ -41,6 +47,20 @@ function flatten(op: string, values: NestedArray): { flat: number[]; shape: numb
   };
   walk(values, 0, '');
   return { flat, shape };
+}
+
+/**
+ * TF.js's rule for values given with a shape: same size, and nested values keep their leading dimensions
+ * (only the innermost inferred dimension may stand for several given ones, as flat values do).
+ */
+function checkShapeMatches(op: string, inferred: number[], shape: number[]): void {
+  if (sizeOf(shape) !== sizeOf(inferred)) throw new Error(`${op}: shape [${shape.join(', ')}] needs ${sizeOf(shape)} values, got ${sizeOf(inferred)}`);
+  const last = inferred.length - 1;
+  inferred.forEach((d, i) => {
+    if (d !== shape[i] && (i < last || d !== sizeOf(shape.slice(i)))) {
+      throw new Error(`${op}: the values have shape [${inferred.join(', ')}], which does not match the given shape [${shape.join(', ')}]`);
+    }
+  });
 }
 
 /**
@@ -67,9 +87,7 @@ function fromValues(op: string, values: TensorLike, shape: number[] | undefined,
   checkDType(op, dtype);
   if (shape !== undefined) {
     checkShape(op, 'shape', shape);
-    if (sizeOf(shape) !== flat.length) {
-      throw new Error(`${op}: shape [${shape.join(', ')}] needs ${sizeOf(shape)} values, got ${flat.length}`);
-    }
+    checkShapeMatches(op, inferred, shape);
   }
   if (dtype === 'int32') {
     for (let i = 0; i < flat.length; i++) {
@@ -90,6 +108,11 @@ function withRank(op: string, t: Tensor, rank: number): Tensor {
     throw new Error(`${op}: values must describe a rank-${rank} tensor, got shape [${t.shape.join(', ')}]`);
   }
   return t;
+}
+
+/** @internal A scalar made for `op` (named in an out-of-memory Error). */
+export function scalarFor(op: string, value: number): Tensor {
+  return fromValues(op, value, [], 'float32');
 }
 
 /** A rank-0 tensor. */

@@ -4,8 +4,8 @@
 // cannot be loaded, so pages that run on wasm never download it.
 
 import type { Backend, BackendName } from './backend/backend.js';
-import { bestBuild, loadWasmBackend, loadWasmBackendSync, type WasmBuild } from './backend/wasm.js';
-import { checkInt } from './validate.js';
+import { bestBuild, hasRelaxedSimd, loadWasmBackend, loadWasmBackendSync, type WasmBuild } from './backend/wasm.js';
+import { checkInt, checkOptions, describe, is } from './validate.js';
 
 let active: Backend | null = null;
 let wasm: Backend | null = null;
@@ -27,7 +27,9 @@ export function activeBackend(): Backend {
  * js twin, with a one-line notice, where WebAssembly SIMD is unavailable. Idempotent.
  * `build` picks a wasm build instead (e.g. 'simd' for results bit-identical across hosts).
  */
-export async function ready({ build }: { build?: WasmBuild } = {}): Promise<void> {
+export async function ready(options?: { build?: WasmBuild }): Promise<void> {
+  const { build } = checkOptions('ready', 'options', options, { build: is.oneOf('simd', 'relaxed') });
+  if (build === 'relaxed' && !hasRelaxedSimd()) throw new Error("ready: build 'relaxed' needs relaxed SIMD, which this host lacks; use 'simd'");
   if (wasm && build && wasm.build !== build) {
     wasm.stopThreads();
     if (active === wasm) active = null;
@@ -37,6 +39,7 @@ export async function ready({ build }: { build?: WasmBuild } = {}): Promise<void
     try {
       wasm = seeded(await loadWasmBackend(build));
     } catch (error) {
+      if (build) throw new Error(`ready: could not load the ${build} build (${(error as Error).message})`);
       if (active) return;
       console.warn(`neurite: WebAssembly SIMD is unavailable (${(error as Error).message}); using the js backend`);
       active = await jsBackend();
@@ -57,7 +60,7 @@ export function getBackend(): BackendName {
  * @example await tf.setBackend('js'); // the pure-TypeScript twin
  */
 export async function setBackend(name: BackendName): Promise<boolean> {
-  if (name !== 'wasm' && name !== 'js') throw new Error(`setBackend: name must be 'wasm' or 'js', got ${JSON.stringify(name)}`);
+  if (name !== 'wasm' && name !== 'js') throw new Error(`setBackend: name must be 'wasm' or 'js', got ${describe(name)}`);
   if (name === 'js') {
     active = await jsBackend();
   } else {
@@ -77,7 +80,7 @@ export async function setBackend(name: BackendName): Promise<boolean> {
  * and build gives bit-identical results.
  */
 export function setSeed(value: number): void {
-  if (!Number.isInteger(value)) throw new Error(`setSeed: seed must be an integer, got ${value}`);
+  if (!Number.isSafeInteger(value)) throw new Error(`setSeed: seed must be an integer, got ${describe(value)}`);
   seed = value >>> 0;
   for (const b of [wasm, js]) if (b) seeded(b);
 }

@@ -4,7 +4,7 @@
 
 import type { Backend } from './backend/backend.js';
 import type { Ptr } from './backend/kernels.js';
-import { describe } from './validate.js';
+import { checkOptions, describe, didYouMean, is, type Schema } from './validate.js';
 
 export interface Initializer {
   /** TF.js's class name, used when saving (e.g. 'VarianceScaling', 'Zeros'). */
@@ -91,29 +91,59 @@ class RandomUniform implements Initializer {
 
 type SeedArgs = { seed?: number };
 
+const SEED = is.int(-(2 ** 31), 2 ** 32 - 1);
+const SEED_ONLY: Schema = { seed: SEED };
+const VARIANCE_SCALING: Schema = {
+  scale: is.number(0, Infinity, { min: true }),
+  mode: is.oneOf('fanIn', 'fanOut', 'fanAvg'),
+  distribution: is.oneOf('normal', 'uniform'),
+  seed: SEED,
+};
+const RANDOM_NORMAL: Schema = { mean: is.number(), stddev: is.number(0), seed: SEED };
+const RANDOM_UNIFORM: Schema = { minval: is.number(), maxval: is.number(), seed: SEED };
+
+/** A factory taking only a seed, as glorotUniform({ seed }) and its siblings. */
+const seeded =
+  (op: string, scale: number, mode: FanMode, distribution: 'normal' | 'uniform') =>
+  (args?: SeedArgs): Initializer =>
+    new VarianceScaling(scale, mode, distribution, checkOptions(op, 'args', args, SEED_ONLY).seed);
+
 /** Initializer factories with TF.js's names: `tf.initializers.heNormal({ seed: 1 })`. */
 export const initializers = {
-  glorotUniform: ({ seed }: SeedArgs = {}): Initializer => new VarianceScaling(1, 'fanAvg', 'uniform', seed),
-  glorotNormal: ({ seed }: SeedArgs = {}): Initializer => new VarianceScaling(1, 'fanAvg', 'normal', seed),
-  heNormal: ({ seed }: SeedArgs = {}): Initializer => new VarianceScaling(2, 'fanIn', 'normal', seed),
-  heUniform: ({ seed }: SeedArgs = {}): Initializer => new VarianceScaling(2, 'fanIn', 'uniform', seed),
-  leCunNormal: ({ seed }: SeedArgs = {}): Initializer => new VarianceScaling(1, 'fanIn', 'normal', seed),
-  leCunUniform: ({ seed }: SeedArgs = {}): Initializer => new VarianceScaling(1, 'fanIn', 'uniform', seed),
-  varianceScaling: ({ scale = 1, mode = 'fanIn', distribution = 'normal', seed }: { scale?: number; mode?: FanMode; distribution?: 'normal' | 'uniform'; seed?: number } = {}): Initializer =>
-    new VarianceScaling(scale, mode, distribution, seed),
+  glorotUniform: seeded('glorotUniform', 1, 'fanAvg', 'uniform'),
+  glorotNormal: seeded('glorotNormal', 1, 'fanAvg', 'normal'),
+  heNormal: seeded('heNormal', 2, 'fanIn', 'normal'),
+  heUniform: seeded('heUniform', 2, 'fanIn', 'uniform'),
+  leCunNormal: seeded('leCunNormal', 1, 'fanIn', 'normal'),
+  leCunUniform: seeded('leCunUniform', 1, 'fanIn', 'uniform'),
+  varianceScaling: (args?: { scale?: number; mode?: FanMode; distribution?: 'normal' | 'uniform'; seed?: number }): Initializer => {
+    const { scale = 1, mode = 'fanIn', distribution = 'normal', seed } = checkOptions('varianceScaling', 'args', args, VARIANCE_SCALING);
+    return new VarianceScaling(scale, mode, distribution, seed);
+  },
   zeros: (): Initializer => new Constant('Zeros', 0),
   ones: (): Initializer => new Constant('Ones', 1),
-  randomNormal: ({ mean, stddev, seed }: { mean?: number; stddev?: number; seed?: number } = {}): Initializer => new RandomNormal(mean, stddev, seed),
-  randomUniform: ({ minval, maxval, seed }: { minval?: number; maxval?: number; seed?: number } = {}): Initializer => new RandomUniform(minval, maxval, seed),
+  randomNormal: (args?: { mean?: number; stddev?: number; seed?: number }): Initializer => {
+    const { mean, stddev, seed } = checkOptions('randomNormal', 'args', args, RANDOM_NORMAL);
+    return new RandomNormal(mean, stddev, seed);
+  },
+  randomUniform: (args?: { minval?: number; maxval?: number; seed?: number }): Initializer => {
+    const { minval, maxval, seed } = checkOptions('randomUniform', 'args', args, RANDOM_UNIFORM);
+    return new RandomUniform(minval, maxval, seed);
+  },
 };
 
 export type InitializerIdentifier = keyof typeof initializers;
 
-/** An initializer from a name ('heNormal'), an Initializer, or a saved {className, config}. */
+/** An initializer from a name ('heNormal'), or an Initializer object (which must have its methods). */
 export function getInitializer(op: string, name: string, value: unknown): Initializer {
   if (typeof value === 'string' && Object.hasOwn(initializers, value)) return initializers[value as InitializerIdentifier]();
-  if (value !== null && typeof value === 'object' && 'fill' in value && 'className' in value) return value as Initializer;
-  throw new Error(`${op}: ${name} must be one of ${Object.keys(initializers).join(', ')} or an initializer; got ${describe(value)}`);
+  const candidate = value as Partial<Initializer> | null;
+  if (candidate !== null && typeof candidate === 'object' && typeof candidate.fill === 'function' && typeof candidate.getConfig === 'function' && typeof candidate.className === 'string') {
+    return value as Initializer;
+  }
+  const names = Object.keys(initializers);
+  const hint = typeof value === 'string' ? didYouMean(value, names) : `; expected one of ${names.join(', ')} or a tf.initializers object`;
+  throw new Error(`${op}: ${name} ${describe(value)} is not an initializer${hint}`);
 }
 
 /** Rebuilds a saved initializer ({ class_name, config } in the TF.js Layers format). */

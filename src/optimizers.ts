@@ -3,7 +3,7 @@
 // (`slots` buffers laid out like the parameters), so one step over every weight is one kernel call.
 
 import type { Kernels, Ptr } from './backend/kernels.js';
-import { checkNumber, describe } from './validate.js';
+import { checkBool, checkNumber, checkOptions, describe, is } from './validate.js';
 
 /** A learning rate that depends on the step (0 for the first update). */
 export interface LearningRateSchedule {
@@ -13,18 +13,40 @@ export interface LearningRateSchedule {
 const f32 = Math.fround;
 
 export abstract class Optimizer {
-  /** A number, or a schedule evaluated at every step. Settable between steps. */
-  learningRate: number | LearningRateSchedule;
-  /** When set, gradients are scaled so that their global L2 norm is at most this. */
-  clipNorm: number | null = null;
   /** Updates applied so far. */
   iterations = 0;
   /** How many parameter-sized state buffers the optimizer needs. */
   abstract readonly slots: number;
+  private rate: number | LearningRateSchedule = 0;
+  private clip: number | null = null;
 
-  constructor(learningRate: number | LearningRateSchedule) {
-    if (typeof learningRate !== 'function') checkNonNegative(this.constructor.name, 'learningRate', learningRate);
+  /** @param op the factory's name (tf.train.sgd: 'sgd'), for messages */
+  constructor(
+    protected readonly op: string,
+    learningRate: number | LearningRateSchedule,
+  ) {
     this.learningRate = learningRate;
+  }
+
+  /** A number >= 0, or a schedule evaluated at every step. Settable between steps, checked when set. */
+  get learningRate(): number | LearningRateSchedule {
+    return this.rate;
+  }
+  set learningRate(value: number | LearningRateSchedule) {
+    if (typeof value !== 'function') checkNonNegative(this.op, 'learningRate', value);
+    this.rate = value;
+  }
+
+  /** When set, gradients are scaled so that their global L2 norm is at most this (> 0). Checked when set. */
+  get clipNorm(): number | null {
+    return this.clip;
+  }
+  set clipNorm(value: number | null) {
+    if (value !== null) {
+      checkNumber(this.op, 'clipNorm', value);
+      if (value <= 0) throw new Error(`${this.op}: clipNorm must be > 0 (or null for no clipping), got ${value}`);
+    }
+    this.clip = value;
   }
 
   /** The value every slot starts at (zero for all but Adagrad's accumulator). */
@@ -32,35 +54,43 @@ export abstract class Optimizer {
     return 0;
   }
 
-  /** The learning rate the next step will use. */
+  /** The learning rate the next step will use; a schedule's value is checked like a set one. */
   currentLearningRate(): number {
-    const lr = typeof this.learningRate === 'function' ? this.learningRate(this.iterations) : this.learningRate;
-    checkNumber(this.constructor.name, 'learningRate', lr);
+    const lr = typeof this.rate === 'function' ? this.rate(this.iterations) : this.rate;
+    checkNonNegative(this.op, typeof this.rate === 'function' ? `learningRate (the schedule's value at step ${this.iterations})` : 'learningRate', lr);
     return lr;
   }
 
   /**
    * @internal One step over the weights in `ranges` ([offset, length] in floats) of an arena at w, from the
-   * gradients at g (which clipping may scale in place); slots are laid out like the arena.
+   * gradients at g (which clipping may scale in place); slots are laid out like the arena. Returns false when
+   * an updated weight is not finite (NaN or Infinity): the caller restores the weights.
    */
-  apply(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], ranges: ReadonlyArray<readonly [number, number]>): void {
-    if (this.clipNorm !== null) {
+  apply(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], ranges: ReadonlyArray<readonly [number, number]>): boolean {
+    const lr = this.currentLearningRate();
+    if (this.clip !== null) {
       let squares = 0;
       for (const [offset, n] of ranges) squares += kernels.sumSquares(g + offset * 4, n);
       const norm = Math.sqrt(squares);
-      if (norm > this.clipNorm) for (const [offset, n] of ranges) kernels.scale(g + offset * 4, g + offset * 4, n, this.clipNorm / norm);
+      if (norm > this.clip) for (const [offset, n] of ranges) kernels.scale(g + offset * 4, g + offset * 4, n, this.clip / norm);
     }
-    const lr = this.currentLearningRate();
+    let finite = 0;
     for (const [offset, n] of ranges) {
       const at = offset * 4;
-      this.update(kernels, w + at, g + at, at === 0 ? slots : slots.map((s) => s + at), n, lr);
+      finite += this.update(kernels, w + at, g + at, at === 0 ? slots : slots.map((s) => s + at), n, lr);
     }
     this.advance();
     this.iterations++;
+    return finite === 0;
   }
 
-  /** Updates n weights in place. */
-  protected abstract update(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): void;
+  /** @internal Sets the step count back (with state derived from it), when the weights are restored. */
+  rewind(iterations: number): void {
+    this.iterations = iterations;
+  }
+
+  /** Updates n weights in place; returns 0 when they are all finite. */
+  protected abstract update(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): number;
 
   /** Runs once after each step's updates. */
   protected advance(): void {}
@@ -78,8 +108,11 @@ function checkFraction(op: string, name: string, value: unknown): void {
 
 export class SGDOptimizer extends Optimizer {
   readonly slots = 0;
-  protected update(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): void {
-    k.sgdStep(w, g, n, lr);
+  constructor(learningRate: number | LearningRateSchedule) {
+    super('sgd', learningRate);
+  }
+  protected update(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): number {
+    return k.sgdStep(w, g, n, lr);
   }
 }
 
@@ -90,11 +123,12 @@ export class MomentumOptimizer extends Optimizer {
     readonly momentum: number,
     readonly useNesterov = false,
   ) {
-    super(learningRate);
+    super('momentum', learningRate);
     checkNonNegative('momentum', 'momentum', momentum);
+    checkBool('momentum', 'useNesterov', useNesterov);
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
-    k.momentumStep(w, g, acc, n, lr, this.momentum, +this.useNesterov);
+  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): number {
+    return k.momentumStep(w, g, acc, n, lr, this.momentum, +this.useNesterov);
   }
 }
 
@@ -110,20 +144,26 @@ export class AdamOptimizer extends Optimizer {
     readonly epsilon: number,
     readonly weightDecay = 0,
   ) {
-    super(learningRate);
-    checkFraction('adam', 'beta1', beta1);
-    checkFraction('adam', 'beta2', beta2);
-    checkNonNegative('adam', 'epsilon', epsilon);
-    checkNonNegative('adam', 'weightDecay', weightDecay);
+    super(weightDecay === 0 ? 'adam' : 'adamw', learningRate);
+    checkFraction(this.op, 'beta1', beta1);
+    checkFraction(this.op, 'beta2', beta2);
+    checkNonNegative(this.op, 'epsilon', epsilon);
+    checkNonNegative(this.op, 'weightDecay', weightDecay);
     this.accBeta1 = f32(beta1);
     this.accBeta2 = f32(beta2);
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): void {
-    k.adamStep(w, g, m, v, n, lr, this.beta1, this.beta2, this.epsilon, f32(1 - this.accBeta1), f32(1 - this.accBeta2), this.weightDecay);
+  protected update(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): number {
+    return k.adamStep(w, g, m, v, n, lr, this.beta1, this.beta2, this.epsilon, f32(1 - this.accBeta1), f32(1 - this.accBeta2), this.weightDecay);
   }
   protected override advance(): void {
     this.accBeta1 = f32(this.accBeta1 * f32(this.beta1));
     this.accBeta2 = f32(this.accBeta2 * f32(this.beta2));
+  }
+  override rewind(iterations: number): void {
+    super.rewind(iterations);
+    this.accBeta1 = f32(this.beta1);
+    this.accBeta2 = f32(this.beta2);
+    for (let t = 0; t < iterations; t++) this.advance();
   }
 }
 
@@ -136,13 +176,14 @@ export class RMSPropOptimizer extends Optimizer {
     readonly epsilon: number,
     readonly centered: boolean,
   ) {
-    super(learningRate);
+    super('rmsprop', learningRate);
+    checkBool('rmsprop', 'centered', centered);
     checkFraction('rmsprop', 'decay', decay);
     checkNonNegative('rmsprop', 'momentum', momentum);
     checkNonNegative('rmsprop', 'epsilon', epsilon);
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): void {
-    k.rmspropStep(w, g, ms, mom, mg, n, lr, this.decay, this.momentum, this.epsilon, +this.centered);
+  protected update(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): number {
+    return k.rmspropStep(w, g, ms, mom, mg, n, lr, this.decay, this.momentum, this.epsilon, +this.centered);
   }
 }
 
@@ -152,48 +193,62 @@ export class AdagradOptimizer extends Optimizer {
     learningRate: number | LearningRateSchedule,
     readonly initialAccumulatorValue: number,
   ) {
-    super(learningRate);
+    super('adagrad', learningRate);
     checkNonNegative('adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
   }
   override slotInitialValue(): number {
     return this.initialAccumulatorValue;
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): void {
-    k.adagradStep(w, g, acc, n, lr, 1e-7);
+  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): number {
+    return k.adagradStep(w, g, acc, n, lr, 1e-7);
   }
 }
 
 type Rate = number | LearningRateSchedule;
 
+/** TF.js's backend epsilon, which an epsilon of null (its default) stands for. */
+const EPSILON = 1e-7;
+
 /** Optimizer factories with TF.js's names, argument order and defaults: `tf.train.adam(0.001)`. */
 export const train = {
   sgd: (learningRate: Rate) => new SGDOptimizer(learningRate),
   momentum: (learningRate: Rate, momentum: number, useNesterov = false) => new MomentumOptimizer(learningRate, momentum, useNesterov),
-  adam: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) => new AdamOptimizer(learningRate, beta1, beta2, epsilon),
+  adam: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) => new AdamOptimizer(learningRate, beta1, beta2, epsilon ?? EPSILON),
   /** Adam with decoupled weight decay (Keras's AdamW; not in TF.js). */
-  adamw: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, weightDecay = 0.004) =>
-    new AdamOptimizer(learningRate, beta1, beta2, epsilon, weightDecay),
-  rmsprop: (learningRate: Rate, decay = 0.9, momentum = 0, epsilon = 1e-7, centered = false) =>
-    new RMSPropOptimizer(learningRate, decay, momentum, epsilon, centered),
+  adamw: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, weightDecay = 0.004) =>
+    new AdamOptimizer(learningRate, beta1, beta2, epsilon ?? EPSILON, weightDecay),
+  rmsprop: (learningRate: Rate, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false) =>
+    new RMSPropOptimizer(learningRate, decay, momentum, epsilon ?? EPSILON, centered),
   adagrad: (learningRate: Rate, initialAccumulatorValue = 0.1) => new AdagradOptimizer(learningRate, initialAccumulatorValue),
 };
+
+const EXPONENTIAL_DECAY = { initialLearningRate: is.number(0), decaySteps: is.number(0, Infinity, { min: true }), decayRate: is.number(0), staircase: is.bool };
+const COSINE_DECAY = { initialLearningRate: is.number(0), decaySteps: is.number(0, Infinity, { min: true }), alpha: is.number(0, 1) };
+
+/** Throws unless every named option is present (a schedule has no default for them). */
+function required(op: string, args: object, names: string[]): void {
+  for (const name of names) {
+    if ((args as Record<string, unknown>)[name] === undefined) throw new Error(`${op}: ${name} is required (expected { ${names.join(', ')} })`);
+  }
+}
 
 /** Learning-rate schedules with Keras's formulas; pass one where a learning rate is expected. */
 export const schedules = {
   /** lr0 · decayRate^(step / decaySteps), the exponent floored when staircase. */
-  exponentialDecay({ initialLearningRate, decaySteps, decayRate, staircase = false }: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
-    checkNonNegative('exponentialDecay', 'initialLearningRate', initialLearningRate);
-    checkNonNegative('exponentialDecay', 'decayRate', decayRate);
-    if (!(decaySteps > 0)) throw new Error(`exponentialDecay: decaySteps must be > 0, got ${describe(decaySteps)}`);
+  exponentialDecay(args: { initialLearningRate: number; decaySteps: number; decayRate: number; staircase?: boolean }): LearningRateSchedule {
+    if (args === undefined) throw new Error('exponentialDecay: expected { initialLearningRate, decaySteps, decayRate, staircase? }');
+    const { initialLearningRate, decaySteps, decayRate, staircase = false } = checkOptions('exponentialDecay', 'args', args, EXPONENTIAL_DECAY);
+    required('exponentialDecay', args, ['initialLearningRate', 'decaySteps', 'decayRate']);
     return (step) => {
       const p = step / decaySteps;
       return initialLearningRate * decayRate ** (staircase ? Math.floor(p) : p);
     };
   },
   /** lr0 · ((1 - alpha) · ½(1 + cos(π · min(step, decaySteps) / decaySteps)) + alpha). */
-  cosineDecay({ initialLearningRate, decaySteps, alpha = 0 }: { initialLearningRate: number; decaySteps: number; alpha?: number }): LearningRateSchedule {
-    checkNonNegative('cosineDecay', 'initialLearningRate', initialLearningRate);
-    if (!(decaySteps > 0)) throw new Error(`cosineDecay: decaySteps must be > 0, got ${describe(decaySteps)}`);
+  cosineDecay(args: { initialLearningRate: number; decaySteps: number; alpha?: number }): LearningRateSchedule {
+    if (args === undefined) throw new Error('cosineDecay: expected { initialLearningRate, decaySteps, alpha? }');
+    const { initialLearningRate, decaySteps, alpha = 0 } = checkOptions('cosineDecay', 'args', args, COSINE_DECAY);
+    required('cosineDecay', args, ['initialLearningRate', 'decaySteps']);
     return (step) => {
       const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(step, decaySteps)) / decaySteps));
       return initialLearningRate * ((1 - alpha) * cosine + alpha);

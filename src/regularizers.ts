@@ -1,7 +1,7 @@
 // Weight regularizers with TF.js's names and defaults: the penalty sum(l1·|w|) + sum(l2·w²) is added to the
 // loss, and its gradient l1·sign(w) + 2·l2·w to the weights' gradient.
 
-import { checkNumber, describe } from './validate.js';
+import { checkNumber, checkOptions, describe, is } from './validate.js';
 
 export class Regularizer {
   readonly className = 'L1L2';
@@ -20,9 +20,12 @@ export class Regularizer {
 
 /** `tf.regularizers.l1({ l1: 0.01 })`, `l2({ l2: 0.01 })`, `l1l2({ l1, l2 })`. */
 export const regularizers = {
-  l1: ({ l1 = 0.01 }: { l1?: number } = {}) => new Regularizer(l1, 0),
-  l2: ({ l2 = 0.01 }: { l2?: number } = {}) => new Regularizer(0, l2),
-  l1l2: ({ l1 = 0.01, l2 = 0.01 }: { l1?: number; l2?: number } = {}) => new Regularizer(l1, l2),
+  l1: (args?: { l1?: number }) => new Regularizer(checkOptions('l1', 'args', args, { l1: is.number(0) }).l1 ?? 0.01, 0),
+  l2: (args?: { l2?: number }) => new Regularizer(0, checkOptions('l2', 'args', args, { l2: is.number(0) }).l2 ?? 0.01),
+  l1l2: (args?: { l1?: number; l2?: number }) => {
+    const { l1 = 0.01, l2 = 0.01 } = checkOptions('l1l2', 'args', args, { l1: is.number(0), l2: is.number(0) });
+    return new Regularizer(l1, l2);
+  },
 };
 
 /** A regularizer from a Regularizer, a name ('l1', 'l2', 'l1l2' with TF.js's defaults), or null. */

@@ -14,8 +14,13 @@ export type NestedArray = number | NestedArray[];
 let liveTensors = 0;
 const scopes: Array<Set<Tensor>> = [];
 
-// Counts tensors the finalizer frees; their Block frees itself through its own registration.
-const counter = new FinalizationRegistry<null>(() => liveTensors--);
+// One registry frees a collected tensor's block and counts it, in the same callback, so memory() never sees
+// the count and the bytes disagree.
+const finalizer = new FinalizationRegistry<Block>((block) => {
+  if (block.isFreed) return;
+  block.free();
+  liveTensors--;
+});
 
 export class Tensor {
   readonly shape: number[];
@@ -23,13 +28,16 @@ export class Tensor {
   readonly dtype: DType;
   private readonly block: Block;
 
-  /** @internal Use the creation functions (tensor, tensor2d, zeros, ...): this allocates uninitialised values. */
-  constructor(shape: number[], dtype: DType) {
+  /**
+   * @internal Use the creation functions (tensor, tensor2d, zeros, ...): this allocates uninitialised values.
+   * `op` names the call in an out-of-memory Error.
+   */
+  constructor(shape: number[], dtype: DType, op = 'tensor') {
     this.shape = shape;
     this.size = sizeOf(shape);
     this.dtype = dtype;
-    this.block = new Block(this.size * 4, this);
-    counter.register(this, null, this);
+    this.block = new Block(this.size * 4, null, op, `a ${dtype} tensor of shape [${shape.join(', ')}]`);
+    finalizer.register(this, this.block, this);
     liveTensors++;
     scopes[scopes.length - 1]?.add(this);
   }
@@ -82,7 +90,7 @@ export class Tensor {
   dispose(): void {
     if (this.block.isFreed) return;
     this.block.free();
-    counter.unregister(this);
+    finalizer.unregister(this);
     liveTensors--;
   }
 

@@ -77,9 +77,11 @@ export const is = {
       const below = open.min ? v <= min : v < min;
       const above = open.max ? v >= max : v > max;
       if (below || above) {
-        const lo = min === -Infinity ? '' : `${open.min ? '>' : '>='} ${min}`;
-        const hi = max === Infinity ? '' : `${open.max ? '<' : '<='} ${max}`;
-        throw new Error(`${op}: ${name} must be ${[lo, hi].filter(Boolean).join(' and ')}, got ${describe(v)}`);
+        const range =
+          min > -Infinity && max < Infinity ? `in ${open.min ? '(' : '['}${min}, ${max}${open.max ? ')' : ']'}`
+          : min > -Infinity ? `${open.min ? '>' : '>='} ${min}`
+          : `${open.max ? '<' : '<='} ${max}`;
+        throw new Error(`${op}: ${name} must be ${range}, got ${describe(v)}`);
       }
     },
   bool: checkBool as Rule,
@@ -111,6 +113,12 @@ export const is = {
     },
   /** Checked where it is used (its rule needs more context than the value). */
   any: (() => {}) as Rule,
+  /** A TF.js option neurite does not implement yet: refused rather than silently ignored. */
+  unsupported:
+    (hint = ''): Rule =>
+    (op, name) => {
+      throw new Error(`${op}: ${name} is not supported yet${hint ? ` (${hint})` : ''}`);
+    },
 };
 
 /**

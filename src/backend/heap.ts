@@ -154,7 +154,7 @@ export class Heap {
     const pages = Math.ceil((end - have) / PAGE_BYTES);
     const havePages = have / PAGE_BYTES;
     if (havePages + pages > MAX_PAGES) {
-      throw new Error(`out of memory: ${end - have} more bytes needed, but the heap is limited to 4 GiB`);
+      throw new Error(`the heap would need ${end - have} more bytes, past the 4 GiB a wasm32 memory can address`);
     }
     try {
       // Grow geometrically so that a run of small allocations does not grow page by page.
@@ -163,7 +163,7 @@ export class Heap {
       try {
         this.memory.grow(pages);
       } catch {
-        throw new Error(`out of memory: could not grow the heap by ${pages * PAGE_BYTES} bytes`);
+        throw new Error(`the host refused to grow the heap by ${pages * PAGE_BYTES} bytes`);
       }
     }
     this.refreshViews();

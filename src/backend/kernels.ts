@@ -124,19 +124,20 @@ export interface Kernels {
   loss(kind: Loss, pred: Ptr, target: Ptr, grad: Ptr, m: number, n: number): number;
 
   // ---- optimizer steps, in place over n parameters (assembly/optimizers.ts) ----
-  sgdStep(w: Ptr, g: Ptr, n: number, lr: number): void;
+  // Each returns 0 when every updated weight is finite, NaN otherwise (the divergence check).
+  sgdStep(w: Ptr, g: Ptr, n: number, lr: number): number;
   /** acc = momentum*acc + g; w -= lr*acc, or with nesterov w -= lr*(g + momentum*acc). */
-  momentumStep(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, momentum: number, nesterov: number): void;
+  momentumStep(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, momentum: number, nesterov: number): number;
   /**
    * Adam with bias correction as TF.js computes it: m, v updated, then
    * w -= lr * (m/c1) / (sqrt(v/c2) + eps), where c1 = 1 - beta1^t, c2 = 1 - beta2^t.
    * weightDecay > 0 makes it AdamW (decoupled: w -= lr*weightDecay*w first).
    */
-  adamStep(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, weightDecay: number): void;
+  adamStep(w: Ptr, g: Ptr, m: Ptr, v: Ptr, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, weightDecay: number): number;
   /** TF.js RMSprop; mg is read and written only when centered=1. */
-  rmspropStep(w: Ptr, g: Ptr, ms: Ptr, mom: Ptr, mg: Ptr, n: number, lr: number, decay: number, momentum: number, eps: number, centered: number): void;
+  rmspropStep(w: Ptr, g: Ptr, ms: Ptr, mom: Ptr, mg: Ptr, n: number, lr: number, decay: number, momentum: number, eps: number, centered: number): number;
   /** acc += g^2; w -= lr * g / sqrt(acc + eps). */
-  adagradStep(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): void;
+  adagradStep(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): number;
 
   // ---- seeded random numbers (assembly/random.ts), bit-identical across backends ----
   /** Seeds the xoshiro128** state (RNG_STATE_BYTES at state) from a 32-bit seed. */

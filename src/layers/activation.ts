@@ -4,7 +4,7 @@
 import { type Activation as ActivationFn, getActivation } from '../activations.js';
 import type { Backend } from '../backend/backend.js';
 import { Act } from '../backend/kernels.js';
-import { checkNumber } from '../validate.js';
+import { is } from '../validate.js';
 import { Layer, type LayerArgs, type LayerBuffers } from './layer.js';
 import { word } from '../backend/heap.js';
 
@@ -42,7 +42,7 @@ export class Activation extends Elementwise {
   readonly className = 'Activation';
   protected readonly fn: ActivationFn;
   constructor(args: LayerArgs & { activation: string }) {
-    super('activation', args, 'Activation');
+    super('activation', args, 'Activation', { activation: is.any });
     this.fn = getActivation('activation', args.activation);
   }
   getConfig() {
@@ -54,9 +54,8 @@ export class LeakyReLU extends Elementwise {
   readonly className = 'LeakyReLU';
   protected readonly fn: ActivationFn;
   constructor(args: LayerArgs & { alpha?: number } = {}) {
-    super('leakyReLU', args, 'LeakyReLU');
+    super('leakyReLU', args, 'LeakyReLU', { alpha: is.number() });
     const alpha = args.alpha ?? 0.3;
-    checkNumber('leakyReLU', 'alpha', alpha);
     this.fn = { name: 'linear', act: Act.LeakyRelu, softmax: false, alpha };
   }
   get alpha(): number {

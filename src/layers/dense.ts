@@ -6,7 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import { Act } from '../backend/kernels.js';
 import { getInitializer, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
-import { checkInt } from '../validate.js';
+import { checkInt, is, type Schema } from '../validate.js';
 import { Layer, type LayerArgs, type LayerBuffers, type ParamSpec } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -19,6 +19,19 @@ export interface DenseArgs extends LayerArgs {
   biasRegularizer?: string | Regularizer;
 }
 
+const DENSE_OPTIONS: Schema = {
+  units: is.int(1),
+  activation: is.any,
+  useBias: is.bool,
+  kernelInitializer: is.any,
+  biasInitializer: is.any,
+  kernelRegularizer: is.any,
+  biasRegularizer: is.any,
+  activityRegularizer: is.unsupported(),
+  kernelConstraint: is.unsupported(),
+  biasConstraint: is.unsupported(),
+};
+
 export class Dense extends Layer {
   readonly className = 'Dense';
   readonly units: number;
@@ -30,7 +43,7 @@ export class Dense extends Layer {
   readonly biasRegularizer: Regularizer | null;
 
   constructor(args: DenseArgs) {
-    super('dense', args, 'Dense');
+    super('dense', args, 'Dense', DENSE_OPTIONS);
     checkInt('dense', 'units', args.units, 1);
     this.units = args.units;
     this.activation = getActivation('dense', args.activation);

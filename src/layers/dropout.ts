@@ -4,9 +4,15 @@
 import type { Backend } from '../backend/backend.js';
 import { BinOp, Bcast } from '../backend/kernels.js';
 import { Block } from '../block.js';
-import { checkInt, checkNumber } from '../validate.js';
+import { is, type Schema } from '../validate.js';
 import { Layer, type LayerArgs, type LayerBuffers } from './layer.js';
 import { word } from '../backend/heap.js';
+
+const DROPOUT_OPTIONS: Schema = {
+  rate: is.number(0, 1, { max: true }),
+  seed: is.int(-(2 ** 31), 2 ** 32 - 1),
+  noiseShape: is.unsupported(),
+};
 
 export class Dropout extends Layer {
   readonly className = 'Dropout';
@@ -16,10 +22,8 @@ export class Dropout extends Layer {
   private rng: Block | null = null;
 
   constructor(args: LayerArgs & { rate: number; seed?: number }) {
-    super('dropout', args, 'Dropout');
-    checkNumber('dropout', 'rate', args.rate);
-    if (args.rate < 0 || args.rate >= 1) throw new Error(`dropout: rate must be in [0, 1), got ${args.rate}`);
-    if (args.seed !== undefined) checkInt('dropout', 'seed', args.seed, -(2 ** 31), 2 ** 32 - 1);
+    super('dropout', args, 'Dropout', DROPOUT_OPTIONS);
+    if (args.rate === undefined) throw new Error('dropout: rate is required (a fraction in [0, 1) of the inputs to drop)');
     this.rate = args.rate;
     this.seed = args.seed;
   }
@@ -35,7 +39,7 @@ export class Dropout extends Layer {
   private state(backend: Backend): number {
     if (this.seed === undefined) return backend.rngState;
     if (!this.rng) {
-      this.rng = new Block(16, this);
+      this.rng = new Block(16, this, this.name, 'the random state of its seed');
       backend.kernels.rngSeed(this.rng.ptr(), this.seed >>> 0);
     }
     return this.rng.ptr();

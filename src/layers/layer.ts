@@ -7,7 +7,7 @@ import type { Ptr } from '../backend/kernels.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import type { Tensor } from '../tensor.js';
-import { checkInt, describe } from '../validate.js';
+import { checkBool, checkInt, checkOptions, describe, is, type Schema } from '../validate.js';
 
 export interface ParamSpec {
   /** 'kernel' or 'bias', as TF.js names a dense layer's weights. */
@@ -50,31 +50,61 @@ export interface LayerArgs {
   inputShape?: number[];
   inputDim?: number;
   batchInputShape?: Array<number | null>;
+  batchSize?: number;
+  dtype?: 'float32';
   trainable?: boolean;
 }
+
+/** The options every layer accepts (TF.js's LayerArgs); each layer adds its own. */
+const LAYER_OPTIONS: Schema = {
+  name: is.string,
+  inputShape: is.any,
+  inputDim: is.int(1),
+  batchInputShape: is.any,
+  batchSize: is.int(1),
+  dtype: is.oneOf('float32'),
+  trainable: is.bool,
+  inputDType: is.oneOf('float32'),
+  weights: is.unsupported('set them with layer.setWeights once the layer is in a model'),
+};
 
 const counters = new Map<string, number>();
 
 export abstract class Layer {
   abstract readonly className: string;
   readonly name: string;
-  trainable: boolean;
+  /** Whether fit updates this layer's weights. Checked when set. */
+  private trainable_: boolean;
   /** Input width, known from the layer's arguments or once built. */
   inputDim: number | null;
-  /** @internal Set by the model that built this layer. */
+  /** @internal The model this layer was added to (a layer belongs to one model). */
   owner: WeightOwner | null = null;
 
-  constructor(op: string, args: LayerArgs, className: string) {
-    if (args === null || typeof args !== 'object') throw new Error(`${op}: expected an arguments object, got ${describe(args)}`);
-    const shape = args.inputShape ?? (args.batchInputShape ? args.batchInputShape.slice(1) : args.inputDim !== undefined ? [args.inputDim] : undefined);
+  /** @param options the layer's own options beyond LayerArgs, each with its rule */
+  constructor(op: string, args: LayerArgs, className: string, options: Schema) {
+    if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new Error(`${op}: expected an arguments object, got ${describe(args)}`);
+    checkOptions(op, 'args', args, { ...LAYER_OPTIONS, ...options });
+    const batchShape = args.batchInputShape;
+    if (batchShape !== undefined && (!Array.isArray(batchShape) || batchShape.length < 1)) {
+      throw new Error(`${op}: batchInputShape must be an array [batch, ...inputShape], got ${describe(batchShape)}`);
+    }
+    const shape = args.inputShape ?? (batchShape ? batchShape.slice(1) : args.inputDim !== undefined ? [args.inputDim] : undefined);
     if (shape !== undefined) {
       if (!Array.isArray(shape) || shape.length !== 1) throw new Error(`${op}: inputShape must be [features] (dense networks take rank-2 input), got ${describe(shape)}`);
       checkInt(op, 'inputShape[0]', shape[0], 1);
     }
     this.inputDim = shape ? (shape[0] as number) : null;
-    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) throw new Error(`${op}: name must be a non-empty string, got ${describe(args.name)}`);
+    if (args.name === '') throw new Error(`${op}: name must be a non-empty string, got ""`);
     this.name = args.name ?? Layer.uniqueName(className);
-    this.trainable = args.trainable ?? true;
+    this.trainable_ = args.trainable ?? true;
+  }
+
+  get trainable(): boolean {
+    return this.trainable_;
+  }
+  set trainable(value: boolean) {
+    checkBool(this.name, 'trainable', value);
+    this.trainable_ = value;
   }
 
   /** TF.js-style default names: dense_Dense1, dropout_Dropout2, ... */
@@ -122,14 +152,14 @@ export abstract class Layer {
   /** Frees memory the layer holds itself (its model frees the weights). */
   releaseMemory(): void {}
 
-  /** The layer's weights as new tensors (kernel then bias for dense). */
+  /** The layer's weights as new tensors (kernel then bias for dense); [] until its model can be built. */
   getWeights(): Tensor[] {
     return this.owner ? this.owner.layerWeights(this) : [];
   }
 
   /** Replaces the layer's weights; shapes must match. */
   setWeights(weights: Tensor[]): void {
-    if (!this.owner) throw new Error(`setWeights: layer ${this.name} is not built yet (add it to a model and build or fit it first)`);
+    if (!this.owner) throw new Error(`setWeights: layer ${this.name} is not in a model yet (add it to one first)`);
     this.owner.setLayerWeights(this, weights);
   }
 }

@@ -1,7 +1,7 @@
 // Training callbacks with TF.js's hook names, the History that fit() returns, early stopping (with Keras's
 // restoreBestWeights), and the Keras-style progress bar that verbose: 1 draws in a terminal.
 
-import { checkInt, checkNumber, describe } from '../validate.js';
+import { checkOptions, is, type Schema } from '../validate.js';
 
 export type Logs = Record<string, number>;
 
@@ -13,6 +13,8 @@ export interface CustomCallbackArgs {
   onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
+  /** Called each time fit yields to the event loop (see yieldEvery). */
+  onYield?: (epoch: number, batch: number, logs: Logs) => void | Promise<void>;
 }
 
 /** What a callback may need of the model it watches. */
@@ -49,7 +51,19 @@ export interface EarlyStoppingArgs {
   mode?: 'auto' | 'min' | 'max';
   baseline?: number;
   restoreBestWeights?: boolean;
+  /** 1: prints a line when it stops training. */
+  verbose?: 0 | 1;
 }
+
+const EARLY_STOPPING: Schema = {
+  monitor: is.string,
+  minDelta: is.number(),
+  patience: is.int(0),
+  mode: is.oneOf('auto', 'min', 'max'),
+  baseline: is.number(),
+  restoreBestWeights: is.bool,
+  verbose: is.oneOf(0, 1),
+};
 
 /** Stops training when `monitor` stops improving for `patience` epochs; optionally restores the best weights. */
 export class EarlyStopping extends Callback {
@@ -59,16 +73,15 @@ export class EarlyStopping extends Callback {
   readonly restoreBestWeights: boolean;
   private readonly sign: number;
   private readonly baseline: number | undefined;
+  private readonly verbose: number;
   private best = Infinity;
   private wait = 0;
   private bestWeights: Float32Array | null = null;
 
-  constructor({ monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto', baseline, restoreBestWeights = false }: EarlyStoppingArgs = {}) {
+  constructor(args?: EarlyStoppingArgs) {
     super();
-    if (typeof monitor !== 'string') throw new Error(`earlyStopping: monitor must be a metric name such as 'val_loss', got ${describe(monitor)}`);
-    checkNumber('earlyStopping', 'minDelta', minDelta);
-    checkInt('earlyStopping', 'patience', patience, 0);
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new Error(`earlyStopping: mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
+    const { monitor = 'val_loss', minDelta = 0, patience = 0, mode = 'auto', baseline, restoreBestWeights = false, verbose = 0 } = checkOptions('earlyStopping', 'args', args, EARLY_STOPPING);
+    this.verbose = verbose;
     this.monitor = monitor;
     this.minDelta = Math.abs(minDelta);
     this.patience = patience;
@@ -84,7 +97,7 @@ export class EarlyStopping extends Callback {
     this.bestWeights = null;
   }
 
-  onEpochEnd(_epoch: number, logs: Logs = {}): void {
+  onEpochEnd(epoch: number, logs: Logs = {}): void {
     const value = logs[this.monitor];
     if (value === undefined) {
       // As TF.js: a warning, not an Error that would end training half-way.
@@ -102,6 +115,7 @@ export class EarlyStopping extends Callback {
     if (++this.wait >= this.patience) {
       this.model!.stopTraining = true;
       if (this.bestWeights) this.model!.restoreWeights(this.bestWeights);
+      if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: early stopping`);
     }
   }
 }

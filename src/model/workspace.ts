@@ -30,6 +30,8 @@ export class Workspace {
     readonly targetWidth: number,
     readonly capacity: number,
     owner: object,
+    /** The call that needs it, for an out-of-memory Error. */
+    op: string,
   ) {
     let bytes = 0;
     const take = (floats: number): number => {
@@ -44,7 +46,7 @@ export class Workspace {
       const needs = layer.needs();
       return { y: take(width), z: needs.z ? take(width) : -1, mask: needs.mask ? take(width) : -1, dy: take(width) };
     });
-    this.block = new Block(bytes, owner);
+    this.block = new Block(bytes, owner, op, `the layer buffers for a batch of ${capacity} rows`);
     this.buffers = layers.map(() => ({ x: 0, y: 0, z: 0, mask: 0, dy: 0, dx: 0, params: [], grads: [] }));
   }
 

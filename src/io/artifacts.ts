@@ -1,9 +1,10 @@
 // A Sequential model to and from ModelArtifacts in the TF.js Layers format: the topology JSON TF.js 4.22
 // writes for dense networks (snake_case keys, Keras class names), weight specs, and float32 weight data.
-// Loading checks everything (topology, manifest, data length, shapes, values) before it allocates, so a
-// refused file leaves memory as it was. Left out: functional models, layer types neurite lacks, training
-// config and optimizer state (ignored when loading, not written when saving).
+// Loading checks everything (topology, manifest and its sizes, data length, shapes, values) before it
+// allocates, so a refused file leaves memory as it was. Left out: functional models, layer types neurite
+// lacks, training config and optimizer state (ignored when loading, not written when saving).
 
+import { MAX_PAGES, PAGE_BYTES } from '../backend/heap.js';
 import { tensor } from '../creation.js';
 import { version } from '../version.js';
 import { type Initializer, initializerFromConfig, initializers } from '../initializers.js';
@@ -12,7 +13,7 @@ import { Sequential } from '../model/sequential.js';
 import { Regularizer } from '../regularizers.js';
 import { dispose, sizeOf, type Tensor } from '../tensor.js';
 import { describe } from '../validate.js';
-import type { ModelArtifacts, WeightData, WeightsManifestEntry } from './types.js';
+import type { ModelArtifacts, WeightsManifestEntry } from './types.js';
 
 /** The format version written: the layer-config schema of tfjs-layers 4.22, which TF.js and its Keras converter read. */
 const KERAS_VERSION = 'tfjs-layers 4.22.0';
@@ -158,19 +159,19 @@ function readTopology(topology: unknown): { name: string | undefined; entries: L
     const className = item.class_name;
     const layerName = typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : `${toSnakeCase(className)}_${index + 1}`;
     if (!SUPPORTED_LAYERS.includes(className)) {
-      throw new Error(`${LOAD}: layer ${index} (${JSON.stringify(layerName)}) is a ${className}, which neurite does not support; supported layers: ${SUPPORTED_LAYERS.join(', ')}`);
+      throw new Error(`${LOAD}: layer ${index} (${describe(layerName)}) is a ${short(className)}, which neurite does not support; supported layers: ${SUPPORTED_LAYERS.join(', ')}`);
     }
     checkDtype(layerName, cfg.dtype);
     const shape = inputShapeOf(layerName, cfg);
     if (className === 'InputLayer') {
-      if (entries.length > 0 || inputDim !== null) throw new Error(`${LOAD}: an InputLayer (${JSON.stringify(layerName)}) may only come first`);
-      if (shape === null) throw new Error(`${LOAD}: InputLayer ${JSON.stringify(layerName)} has no batch_input_shape`);
-      if (cfg.sparse === true) throw new Error(`${LOAD}: InputLayer ${JSON.stringify(layerName)} is sparse; neurite takes dense input`);
+      if (entries.length > 0 || inputDim !== null) throw new Error(`${LOAD}: an InputLayer (${describe(layerName)}) may only come first`);
+      if (shape === null) throw new Error(`${LOAD}: InputLayer ${describe(layerName)} has no batch_input_shape`);
+      if (cfg.sparse === true) throw new Error(`${LOAD}: InputLayer ${describe(layerName)} is sparse; neurite takes dense input`);
       inputDim = shape;
       return;
     }
     if (shape !== null && entries.length === 0) {
-      if (inputDim !== null && inputDim !== shape) throw new Error(`${LOAD}: the InputLayer gives input width ${inputDim}, but layer ${JSON.stringify(layerName)} says ${shape}`);
+      if (inputDim !== null && inputDim !== shape) throw new Error(`${LOAD}: the InputLayer gives input width ${inputDim}, but layer ${describe(layerName)} says ${shape}`);
       inputDim = shape;
     }
     entries.push({ className, name: layerName, config: cfg, index });
@@ -185,7 +186,7 @@ function inputShapeOf(layerName: string, cfg: Record<string, unknown>): number |
   const shape = batch !== undefined && batch !== null ? batch : cfg.input_shape !== undefined && cfg.input_shape !== null ? [null, ...(cfg.input_shape as unknown[])] : null;
   if (shape === null) return null;
   if (!Array.isArray(shape) || shape.length !== 2 || !Number.isInteger(shape[1]) || (shape[1] as number) < 1) {
-    throw new Error(`${LOAD}: layer ${JSON.stringify(layerName)} has input shape ${describe(shape)}; neurite's dense networks take [batch, features] input`);
+    throw new Error(`${LOAD}: layer ${describe(layerName)} has input shape ${describe(shape)}; neurite's dense networks take [batch, features] input`);
   }
   return shape[1] as number;
 }
@@ -194,21 +195,21 @@ function checkDtype(layerName: string, dtype: unknown): void {
   // Keras 3 writes a DTypePolicy object; its name is the compute dtype.
   const name = isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype;
   if (name === undefined || name === null || name === 'float32') return;
-  throw new Error(`${LOAD}: layer ${JSON.stringify(layerName)} has dtype ${describe(name)}; neurite computes in float32 only`);
+  throw new Error(`${LOAD}: layer ${describe(layerName)} has dtype ${describe(name)}; neurite computes in float32 only`);
 }
 
 function refuseNonNull(entry: LayerEntry, keys: string[]): void {
   for (const key of keys) {
     const value = entry.config[key];
     if (value !== undefined && value !== null) {
-      throw new Error(`${LOAD}: layer ${JSON.stringify(entry.name)} sets ${key} (${describe(isObject(value) ? value.class_name : value)}), which neurite does not support`);
+      throw new Error(`${LOAD}: layer ${describe(entry.name)} sets ${key} (${describe(isObject(value) ? value.class_name : value)}), which neurite does not support`);
     }
   }
 }
 
 function activationName(entry: LayerEntry, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new Error(`${LOAD}: layer ${JSON.stringify(entry.name)} has activation ${describe(value)}; expected a name such as 'relu'`);
+  if (typeof value !== 'string') throw new Error(`${LOAD}: layer ${describe(entry.name)} has activation ${describe(value)}; expected a name such as 'relu'`);
   const name = toCamelCase(value);
   return name === 'silu' ? 'swish' : name;
 }
@@ -217,11 +218,11 @@ function activationName(entry: LayerEntry, value: unknown): string | undefined {
 function readInitializer(entry: LayerEntry, key: string): Initializer | undefined {
   const value = entry.config[key];
   if (value === undefined || value === null) return undefined;
-  const where = `layer ${JSON.stringify(entry.name)}: ${key}`;
+  const where = `layer ${describe(entry.name)}: ${key}`;
   if (typeof value === 'string') {
     const name = toCamelCase(value) as keyof typeof initializers;
     if (Object.hasOwn(initializers, name)) return initializers[name]();
-    throw new Error(`${LOAD}: ${where} ${JSON.stringify(value)} is not an initializer neurite knows`);
+    throw new Error(`${LOAD}: ${where} ${describe(value)} is not an initializer neurite knows`);
   }
   if (!isObject(value) || typeof value.class_name !== 'string') throw new Error(`${LOAD}: ${where} must be { class_name, config }, got ${describe(value)}`);
   const config = { ...((isObject(value.config) ? value.config : {}) as Record<string, unknown>) };
@@ -245,7 +246,7 @@ function readInitializer(entry: LayerEntry, key: string): Initializer | undefine
 function readRegularizer(entry: LayerEntry, key: string): Regularizer | undefined {
   const value = entry.config[key];
   if (value === undefined || value === null) return undefined;
-  const where = `layer ${JSON.stringify(entry.name)}: ${key}`;
+  const where = `layer ${describe(entry.name)}: ${key}`;
   if (!isObject(value) || !['L1L2', 'L1', 'L2', 'l1_l2'].includes(value.class_name as string)) {
     throw new Error(`${LOAD}: ${where} must be an L1L2, L1 or L2 regularizer, got ${describe(isObject(value) ? value.class_name : value)}`);
   }
@@ -288,15 +289,38 @@ function makeLayer(entry: LayerEntry, inputDim: number | null): Layer {
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith(LOAD)) throw error;
-    throw new Error(`${LOAD}: layer ${JSON.stringify(entry.name)} (${entry.className}): ${message}`);
+    throw new Error(`${LOAD}: layer ${describe(entry.name)} (${entry.className}): ${message}`);
   }
 }
 
 // ---- loading: weights ----
 
-/** Bytes per stored value, to find each weight's bytes (only float32 weights are loaded; see decode). */
+/**
+ * The most weight data a model can hold: its weights live in the heap, which wasm32 (and the js twin, for
+ * parity) caps at 4 GiB. A manifest asking for more is refused before any weight data is read.
+ */
+const MAX_WEIGHT_BYTES = MAX_PAGES * PAGE_BYTES;
+
+/** Bytes per stored value. Optimizer weights (skipped when loading) may be int32 and the like; model weights are float32. */
 const VALUE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8 };
 const QUANTIZED_BYTES: Record<string, number> = { uint8: 1, uint16: 2, float16: 2 };
+
+/** A name, path or URL from a model file, cut for messages: a hostile file can make one any length. */
+export function short(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max >> 1)}...${text.slice(3 - (max >> 1))}`;
+}
+
+/** Names for a message: as many as fit in about 120 characters, then how many there are in all. */
+export function listed(names: string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (length > 120) return `${shown.join(', ')}, ... (${names.length} in all)`;
+    shown.push(short(name, 60));
+    length += shown.at(-1)!.length + 2;
+  }
+  return shown.join(', ');
+}
 
 interface Located {
   spec: WeightsManifestEntry;
@@ -304,34 +328,55 @@ interface Located {
   bytes: number;
 }
 
-/** Checks each spec and finds its bytes; the specs must describe exactly the data's length. */
-function locate(specs: unknown, dataBytes: number, source: string): Located[] {
+/** Where each weight's bytes are in the weight data, and how many bytes the data must hold. */
+export interface Layout {
+  weights: Located[];
+  bytes: number;
+}
+
+/**
+ * Checks the weight specs and lays out their bytes, before any weight data is read: names, shapes of
+ * non-negative safe integers, no more than MAX_WEIGHT_BYTES in all, dtypes and quantizations neurite decodes.
+ */
+export function layout(specs: unknown): Layout {
   if (specs === undefined || specs === null) throw new Error(`${LOAD}: the model has no weight specs (weightsManifest / weightSpecs)`);
   if (!Array.isArray(specs)) throw new Error(`${LOAD}: weightSpecs must be an array, got ${describe(specs)}`);
   let offset = 0;
-  const located = specs.map((spec: unknown, i): Located => {
-    if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new Error(`${LOAD}: weight spec ${i} must be { name, shape: non-negative integers, dtype }, got ${JSON.stringify(spec)}`);
+  const weights = specs.map((spec: unknown, i): Located => {
+    if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      const got = isObject(spec) ? `name ${describe(spec.name)}, shape ${describe(spec.shape)}` : describe(spec);
+      throw new Error(`${LOAD}: weight spec ${i} must be { name, shape: non-negative integers, dtype }, got ${got}`);
     }
-    const quantized = isObject(spec.quantization);
-    const stored = quantized ? (spec.quantization as Record<string, unknown>).dtype : spec.dtype;
-    const known = quantized ? QUANTIZED_BYTES : VALUE_BYTES;
-    if (typeof stored !== 'string' || !Object.hasOwn(known, stored)) {
-      throw new Error(`${LOAD}: weight ${spec.name} has unsupported ${quantized ? 'quantization dtype' : 'dtype'} ${describe(stored)}`);
+    const name = short(spec.name);
+    if (typeof spec.dtype !== 'string' || !Object.hasOwn(VALUE_BYTES, spec.dtype)) throw new Error(`${LOAD}: weight ${name} has unsupported dtype ${describe(spec.dtype)}`);
+    if (spec.group !== 'optimizer' && spec.dtype !== 'float32') throw new Error(`${LOAD}: weight ${name} has dtype ${describe(spec.dtype)}; neurite loads float32 weights`);
+    let size = VALUE_BYTES[spec.dtype];
+    const q = spec.quantization;
+    if (q !== undefined && q !== null) {
+      if (!isObject(q) || typeof q.dtype !== 'string' || !Object.hasOwn(QUANTIZED_BYTES, q.dtype)) {
+        throw new Error(`${LOAD}: weight ${name} has unsupported quantization ${describe(isObject(q) ? q.dtype : q)}; neurite decodes uint8, uint16 and float16`);
+      }
+      if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) throw new Error(`${LOAD}: weight ${name} is quantized to ${q.dtype} but lacks a finite scale and min`);
+      size = QUANTIZED_BYTES[q.dtype];
     }
-    const size = known[stored];
     const bytes = sizeOf(spec.shape as number[]) * size;
+    if (!(offset + bytes <= MAX_WEIGHT_BYTES)) {
+      throw new Error(`${LOAD}: weight ${name} of shape ${describe(spec.shape)} takes the weights past ${MAX_WEIGHT_BYTES / 2 ** 30} GiB, more than neurite can hold; a corrupted manifest?`);
+    }
     const entry = { spec: spec as unknown as WeightsManifestEntry, offset, bytes };
     offset += bytes;
     return entry;
   });
-  if (dataBytes < offset) {
-    throw new Error(`${LOAD}: ${source} is truncated: the weights manifest describes ${offset} bytes (${specs.length} weights), but ${source} holds ${dataBytes}`);
+  return { weights, bytes: offset };
+}
+
+/** Throws unless the weight data holds exactly the bytes the layout describes. */
+export function checkDataLength(layout: Layout, dataBytes: number, source: string): void {
+  const what = `${layout.bytes} bytes (${layout.weights.length} weights)`;
+  if (dataBytes < layout.bytes) throw new Error(`${LOAD}: ${source} is truncated: the weights manifest describes ${what}, but ${source} holds ${dataBytes}`);
+  if (dataBytes > layout.bytes) {
+    throw new Error(`${LOAD}: ${source} is longer than the weights manifest says: it holds ${dataBytes} bytes, the manifest describes ${what}; wrong or corrupted weight file?`);
   }
-  if (dataBytes > offset) {
-    throw new Error(`${LOAD}: ${source} is longer than the weights manifest says: it holds ${dataBytes} bytes, the manifest describes ${offset} (${specs.length} weights); wrong or corrupted weight file?`);
-  }
-  return located;
 }
 
 /** 'dense_1/kernel:0' and 'sequential/dense_1/kernel' both name dense_1/kernel. */
@@ -356,13 +401,13 @@ function match(targets: Target[], located: Located[]): Located[] {
   if (byName.every((l) => l !== null)) {
     const used = new Set(byName);
     const extra = modelWeights.filter((l) => !used.has(l));
-    if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${extra.map((l) => l.spec.name).join(', ')}`);
+    if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
     return byName as Located[];
   }
   if (modelWeights.length !== targets.length) {
     throw new Error(
-      `${LOAD}: the layers need ${targets.length} weights (${targets.map((t) => t.name).join(', ')}), but the weights manifest has ${modelWeights.length}` +
-        (modelWeights.length ? ` (${modelWeights.map((l) => l.spec.name).join(', ')})` : ''),
+      `${LOAD}: the layers need ${targets.length} weights (${listed(targets.map((t) => t.name))}), but the weights manifest has ${modelWeights.length}` +
+        (modelWeights.length ? ` (${listed(modelWeights.map((l) => l.spec.name))})` : ''),
     );
   }
   return modelWeights; // names differ from neurite's: take them in order; shapes are still checked
@@ -383,47 +428,46 @@ function decode(target: Target, l: Located, data: Uint8Array): Float32Array {
   const { spec } = l;
   const shape = spec.shape;
   if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
-    throw new Error(`${LOAD}: weight ${spec.name} has shape [${shape.join(', ')}], but layer ${JSON.stringify(target.layer.name)} needs ${target.name.split('/').pop()} of shape [${target.shape.join(', ')}]`);
+    throw new Error(`${LOAD}: weight ${short(spec.name)} has shape ${shapeText(shape)}, but layer ${describe(target.layer.name)} needs ${target.name.split('/').pop()} of shape [${target.shape.join(', ')}]`);
   }
-  if (spec.dtype !== 'float32') throw new Error(`${LOAD}: weight ${spec.name} has dtype ${describe(spec.dtype)}; neurite loads float32 weights`);
   const n = sizeOf(shape);
   const bytes = data.slice(l.offset, l.offset + l.bytes); // a copy, so aligned
   const q = spec.quantization;
   let values: Float32Array;
   if (!q) values = new Float32Array(bytes.buffer, 0, n);
-  else if (q.dtype === 'float16') {
-    const half = new Uint16Array(bytes.buffer, 0, n);
-    values = Float32Array.from(half, halfToFloat);
-  } else {
-    const { scale, min } = q;
-    if (typeof scale !== 'number' || typeof min !== 'number' || !Number.isFinite(scale) || !Number.isFinite(min)) {
-      throw new Error(`${LOAD}: weight ${spec.name} is quantized to ${q.dtype} but lacks a finite scale and min`);
-    }
+  else if (q.dtype === 'float16') values = Float32Array.from(new Uint16Array(bytes.buffer, 0, n), halfToFloat);
+  else {
+    const { scale, min } = q as { scale: number; min: number }; // finite: checked by layout
     const ints = q.dtype === 'uint8' ? bytes : new Uint16Array(bytes.buffer, 0, n);
     values = Float32Array.from(ints, (v) => v * scale + min);
   }
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`${LOAD}: weight ${spec.name} holds ${values[i]} at index ${i}; the weight data is corrupted`);
+    if (!Number.isFinite(values[i])) throw new Error(`${LOAD}: weight ${short(spec.name)} holds ${values[i]} at index ${i}; the weight data is corrupted`);
   }
   return values;
 }
 
-/** Weight data as one byte array: ArrayBuffer, shards, or a typed array / Node Buffer. */
-function joinWeightData(data: WeightData | ArrayBufferView | undefined): Uint8Array {
-  if (data === undefined || data === null) return new Uint8Array(0);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (Array.isArray(data) && data.every((d) => d instanceof ArrayBuffer || ArrayBuffer.isView(d))) {
-    const parts = data.map((d) => joinWeightData(d));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let offset = 0;
-    for (const p of parts) {
-      out.set(p, offset);
-      offset += p.length;
-    }
-    return out;
+/** '[6, 5]', or a short description of a shape too long to print. */
+const shapeText = (shape: number[]): string => (shape.length <= 8 ? `[${shape.join(', ')}]` : describe(shape));
+
+/** Weight data as byte views, not copied: an ArrayBuffer, a typed array / Node Buffer, or shards of them. */
+function weightParts(data: unknown): Uint8Array[] {
+  if (data === undefined || data === null) return [];
+  const view = (d: unknown) => (d instanceof ArrayBuffer ? new Uint8Array(d) : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : null);
+  const parts = Array.isArray(data) ? data.map(view) : [view(data)];
+  if (parts.includes(null)) throw new Error(`${LOAD}: weightData must be an ArrayBuffer or an array of them, got ${describe(data)}`);
+  return parts as Uint8Array[];
+}
+
+/** The parts in one new byte array of its own. */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
   }
-  throw new Error(`${LOAD}: weightData must be an ArrayBuffer or an array of them, got ${describe(data)}`);
+  return out;
 }
 
 /** A new model from artifacts; everything is checked first, and nothing stays allocated if it fails. */
@@ -433,10 +477,15 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): Sequential {
     throw new Error(`${LOAD}: the model's format is ${describe(artifacts.format)}; neurite loads 'layers-model' (TF.js Layers) models`);
   }
   const { name, entries, inputDim: statedDim } = readTopology(artifacts.modelTopology);
-  const source = weightSources.get(artifacts) ?? 'the weight data';
-  const data = joinWeightData(artifacts.weightData as WeightData | ArrayBufferView | undefined);
+  if (artifacts.weightData == null && typeof artifacts.getWeightStream === 'function') {
+    throw new Error(`${LOAD}: the artifacts give the weights as a stream (getWeightStream, TF.js's streamWeights); neurite needs them as weightData`);
+  }
   if (artifacts.weightSpecs === undefined && artifacts.weightData === undefined) throw new Error(`${LOAD}: the model has no weights (no weightsManifest / weightSpecs)`);
-  const located = locate(artifacts.weightSpecs, data.byteLength, source);
+  const manifest = layout(artifacts.weightSpecs);
+  const parts = weightParts(artifacts.weightData);
+  checkDataLength(manifest, parts.reduce((n, p) => n + p.byteLength, 0), weightSources.get(artifacts) ?? 'the weight data');
+  const data = parts.length === 1 ? parts[0] : concatBytes(parts);
+  const located = manifest.weights;
 
   let inputDim = statedDim;
   if (inputDim === null && entries[0].className === 'Dense') {

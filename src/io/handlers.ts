@@ -3,25 +3,32 @@
 // downloads:// (save only). Loaded only when a model is saved or loaded (io/index.ts imports it lazily).
 // Node modules are reached through process.getBuiltinModule so that browser bundles never see node:fs.
 
-import { weightSources } from './artifacts.js';
+import { describe } from '../validate.js';
+import { checkDataLength, concatBytes, layout, listed, short, weightSources } from './artifacts.js';
 import type { IOHandler, LoadOptions, ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightsManifestConfig, WeightsManifestEntry } from './types.js';
 
 const SAVE_SCHEMES = ['file://', 'localstorage://', 'indexeddb://', 'downloads://'];
 const LOAD_SCHEMES = ['file://', 'http://', 'https://', 'localstorage://', 'indexeddb://'];
+
+/**
+ * The largest model.json read. It holds the topology and the weights manifest: a few KB for a dense network,
+ * a few MB for the largest converted models (the weights are in the .bin files). Anything near 64 MB is a
+ * mistake (a weight file named model.json) or an attack, refused before it is read and parsed.
+ */
+const MAX_MODEL_JSON_BYTES = 64 * 2 ** 20;
+
+/**
+ * The most weight files one manifest may list. TF.js writes 4 MB shards, so 10,000 files would be 40 GB, far
+ * past the 4 GiB a model can hold; a longer list only asks for a flood of reads or requests.
+ */
+const MAX_WEIGHT_FILES = 10_000;
 
 // ---- shared pieces ----
 
 /** One ArrayBuffer holding all of the weight data. */
 function concatWeightData(data: WeightData | undefined): ArrayBuffer {
   if (data === undefined || data === null) return new ArrayBuffer(0);
-  if (!Array.isArray(data)) return data;
-  const out = new Uint8Array(data.reduce((n, d) => n + d.byteLength, 0));
-  let offset = 0;
-  for (const d of data) {
-    out.set(new Uint8Array(d), offset);
-    offset += d.byteLength;
-  }
-  return out.buffer;
+  return Array.isArray(data) ? (concatBytes(data.map((d) => new Uint8Array(d))).buffer as ArrayBuffer) : data;
 }
 
 const utf8Bytes = (s: string) => new TextEncoder().encode(s).length;
@@ -53,13 +60,18 @@ function modelJSONFor(artifacts: ModelArtifacts, weightsManifest: WeightsManifes
   return json;
 }
 
-/** Parses and checks model.json; `where` names it in messages. */
-function parseModelJSON(text: string, where: string): ModelJSON {
+/** The refusal of a model.json past MAX_MODEL_JSON_BYTES. */
+const jsonTooLarge = (where: string) =>
+  new Error(`loadLayersModel: ${short(where)} is larger than ${MAX_MODEL_JSON_BYTES >> 20} MB, the most a model.json may be (its weights belong in .bin files)`);
+
+/** Parses and checks model.json, up to the weight specs (artifacts.ts's layout checks those); `where` names it in messages. */
+function parseModelJSON(text: string, location: string): ModelJSON {
+  const where = short(location);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`loadLayersModel: ${where} is not valid JSON (${(error as Error).message}); truncated or corrupted?`);
+    throw new Error(`loadLayersModel: ${where} is not valid JSON (${short((error as Error).message, 120)}); truncated or corrupted?`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`loadLayersModel: ${where} must hold a JSON object`);
   const m = json as Partial<ModelJSON>;
@@ -71,20 +83,24 @@ function parseModelJSON(text: string, where: string): ModelJSON {
       throw new Error(`loadLayersModel: ${where}: weightsManifest[${i}] must be { paths: string[], weights: [...] }`);
     }
   });
+  const files = m.weightsManifest.reduce((n, group) => n + group.paths.length, 0);
+  if (files > MAX_WEIGHT_FILES) throw new Error(`loadLayersModel: ${where} lists ${files} weight files; neurite reads at most ${MAX_WEIGHT_FILES} (TF.js writes 4 MB shards)`);
   return m as ModelJSON;
 }
 
+/** The weight specs of all of model.json's manifest groups, in order. */
+const specsOf = (json: ModelJSON): WeightsManifestEntry[] => json.weightsManifest.flatMap((group) => group.weights);
+
+/** Names the weight files in messages: 'weights.bin', or 'the weight files (a.bin, b.bin)'. */
+const sourceName = (files: string[]): string => (files.length === 1 ? short(files[0]) : `the weight files (${listed(files)})`);
+
 /** Artifacts from a parsed model.json and its weight files' contents, in manifest order. */
 function artifactsFromJSON(json: ModelJSON, weightData: ArrayBuffer, weightFiles: string[]): ModelArtifacts {
-  const artifacts: ModelArtifacts = {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((group) => group.weights as WeightsManifestEntry[]),
-    weightData,
-  };
+  const artifacts: ModelArtifacts = { modelTopology: json.modelTopology, weightSpecs: specsOf(json), weightData };
   for (const key of ['format', 'generatedBy', 'convertedBy', 'trainingConfig', 'signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature'] as const) {
     if (json[key] !== undefined) (artifacts as Record<string, unknown>)[key] = json[key];
   }
-  weightSources.set(artifacts, weightFiles.length === 1 ? weightFiles[0] : `the weight files (${weightFiles.join(', ')})`);
+  weightSources.set(artifacts, sourceName(weightFiles));
   return artifacts;
 }
 
@@ -124,35 +140,128 @@ function fileHandler(url: string): IOHandler {
     async load() {
       const fs = await nodeModule<Fs>('loadLayersModel', 'node:fs/promises');
       const path = await nodeModule<Path>('loadLayersModel', 'node:path');
-      let jsonPath = target;
       const read = async <T>(file: string, how: (f: string) => Promise<T>): Promise<T> => {
         try {
           return await how(file);
         } catch (error) {
-          const code = (error as { code?: string }).code;
-          throw new Error(`loadLayersModel: cannot read ${file}${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}`);
+          const { code, message } = error as { code?: string; message: string };
+          throw new Error(`loadLayersModel: cannot read ${short(file)}: ${code === 'ENOENT' ? 'no such file' : short(message.replace(/, \w+ '.*'$/s, ''), 120)}`);
         }
       };
-      const stat = await read(jsonPath, (f) => fs.stat(f));
-      if (stat.isDirectory()) jsonPath = path.join(jsonPath, 'model.json');
+      /** The file's size, refused unless it is a regular file (a FIFO or /dev/zero would never end). */
+      const fileSize = async (file: string): Promise<number> => {
+        const stat = await read(file, (f) => fs.stat(f));
+        if (!stat.isFile()) throw new Error(`loadLayersModel: ${short(file)} is not a file`);
+        return stat.size;
+      };
+      const jsonPath = (await read(target, (f) => fs.stat(f))).isDirectory() ? path.join(target, 'model.json') : target;
+      if ((await fileSize(jsonPath)) > MAX_MODEL_JSON_BYTES) throw jsonTooLarge(jsonPath);
       const json = parseModelJSON(await read(jsonPath, (f) => fs.readFile(f, 'utf8')), jsonPath);
-      const dir = path.dirname(jsonPath);
-      const files = json.weightsManifest.flatMap((group) => group.paths);
-      const parts = await Promise.all(files.map((p) => read(path.join(dir, p), (f) => fs.readFile(f))));
-      const data = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-      let offset = 0;
-      for (const p of parts) {
-        data.set(p, offset);
-        offset += p.byteLength;
-      }
-      return artifactsFromJSON(json, data.buffer, files);
+      const manifest = layout(specsOf(json));
+
+      // Weight paths stay inside model.json's folder, links resolved: a hostile manifest must not read other files.
+      const dir = path.resolve(path.dirname(jsonPath));
+      const root = await read(dir, (f) => fs.realpath(f));
+      const outside = (from: string, file: string) => {
+        const rel = path.relative(from, file);
+        return rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel);
+      };
+      const paths = json.weightsManifest.flatMap((group) => group.paths);
+      const files = await Promise.all(
+        paths.map(async (p) => {
+          const file = path.resolve(dir, p);
+          if (path.isAbsolute(p) || outside(dir, file)) {
+            throw new Error(`loadLayersModel: weight path ${describe(p)} in ${short(jsonPath)} leaves the model's folder; weight paths must be relative to model.json and stay in its folder`);
+          }
+          const real = await read(file, (f) => fs.realpath(f));
+          if (outside(root, real)) throw new Error(`loadLayersModel: weight file ${describe(p)} is a link to ${short(real)}, outside the model's folder ${short(root)}`);
+          return file;
+        }),
+      );
+      // Sizes before contents: a weight file of the wrong length is refused without reading it.
+      const sizes = await Promise.all(files.map(fileSize));
+      checkDataLength(manifest, sizes.reduce((n, size) => n + size, 0), sourceName(paths));
+      const parts = await Promise.all(files.map((f) => read(f, (x) => fs.readFile(x))));
+      return artifactsFromJSON(json, concatBytes(parts).buffer as ArrayBuffer, paths);
     },
   };
 }
 
 // ---- http(s) and relative URLs (fetch) ----
 
-function httpHandler(url: string, options: LoadOptions): IOHandler {
+/** Stops a response's download; a fetchFunc's own response may have no web stream to cancel. */
+function discard(response: Response): void {
+  response.body?.cancel?.().catch(() => {});
+}
+
+/** A response's bytes, refused with tooLarge() once more than budget.left have arrived (parallel reads share a budget). */
+async function readBody(response: Response, url: string, budget: { left: number }, tooLarge: () => Error): Promise<Uint8Array> {
+  try {
+    const reader = response.body?.getReader?.();
+    if (!reader) {
+      // A fetchFunc whose responses have no web stream (node-fetch 2): read whole, then check.
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if ((budget.left -= bytes.byteLength) < 0) throw tooLarge();
+      return bytes;
+    }
+    const chunks: Uint8Array[] = [];
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if ((budget.left -= chunk.value.byteLength) < 0) {
+        reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(chunk.value);
+    }
+    return concatBytes(chunks);
+  } catch (error) {
+    if ((error as Error).message?.startsWith('loadLayersModel')) throw error;
+    throw new Error(`loadLayersModel: reading ${short(url)} failed: ${short(String((error as Error).message), 120)}`);
+  }
+}
+
+/** A URL's origin. Relative URLs resolve against the page, or outside one against a stand-in that they all share. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url, (globalThis as { location?: { href: string } }).location?.href ?? 'http://relative.invalid/').origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where each weight file is fetched, as in TF.js: beside model.json with its query string, under
+ * options.weightPathPrefix, or wherever options.weightUrlConverter says. Without either option a weight URL
+ * must stay at model.json's origin: a hostile manifest must not send requests, with requestInit's
+ * credentials, to another server.
+ */
+async function weightUrls(url: string, paths: string[], options: LoadOptions): Promise<string[]> {
+  const convert = options.weightUrlConverter;
+  if (convert) {
+    return Promise.all(
+      paths.map(async (p) => {
+        const converted: unknown = await convert(p);
+        if (typeof converted !== 'string' || converted === '') throw new Error(`loadLayersModel: options.weightUrlConverter must return a URL, got ${describe(converted)} for ${describe(p)}`);
+        return converted;
+      }),
+    );
+  }
+  const slash = url.lastIndexOf('/');
+  const query = url.lastIndexOf('?') > slash ? url.slice(url.lastIndexOf('?')) : '';
+  const prefix = options.weightPathPrefix || url.slice(0, slash + 1); // '' means unset, as in TF.js
+  const urls = paths.map((p) => (prefix.endsWith('/') || prefix === '' ? prefix : prefix + '/') + p + query);
+  if (!options.weightPathPrefix) {
+    const origin = originOf(url);
+    urls.forEach((u, i) => {
+      if (origin === undefined || originOf(u) !== origin) {
+        throw new Error(`loadLayersModel: weight path ${describe(paths[i])} leads to ${short(u)}, outside the origin of ${short(url)}; to fetch weights elsewhere, pass options.weightPathPrefix or options.weightUrlConverter`);
+      }
+    });
+  }
+  return urls;
+}
+
+/** Loads model.json and its weight files with fetch (options already checked by http.ts's checkLoadOptions). */
+export function httpHandler(url: string, options: LoadOptions): IOHandler {
   return {
     async load() {
       const fetchFn = options.fetchFunc ?? (globalThis as { fetch?: typeof fetch }).fetch;
@@ -163,19 +272,36 @@ function httpHandler(url: string, options: LoadOptions): IOHandler {
           response = await fetchFn(u, options.requestInit);
         } catch (error) {
           const hint = /^[a-z][a-z0-9+.-]*:/i.test(u) ? '' : ' (a relative URL needs a browser page to resolve against; in Node use file://)';
-          throw new Error(`loadLayersModel: fetching ${u} failed: ${(error as Error).message}${hint}`);
+          throw new Error(`loadLayersModel: fetching ${short(u)} failed: ${short(String((error as Error)?.message), 120)}${hint}`);
         }
-        if (!response.ok) throw new Error(`loadLayersModel: fetching ${u} failed with HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+        if (!response?.ok) {
+          throw new Error(`loadLayersModel: fetching ${short(u)} failed with HTTP ${response?.status}${response?.statusText ? ` ${short(response.statusText)}` : ''}`);
+        }
         return response;
       };
-      const json = parseModelJSON(await (await get(url)).text(), url);
-      // As TF.js: weight files sit beside model.json, and the query string carries over.
-      const slash = url.lastIndexOf('/');
-      const query = url.lastIndexOf('?') > slash ? url.slice(url.lastIndexOf('?')) : '';
-      const prefix = options.weightPathPrefix ?? url.slice(0, slash + 1);
-      const urls = json.weightsManifest.flatMap((group) => group.paths.map((p) => (prefix.endsWith('/') || prefix === '' ? prefix : prefix + '/') + p + query));
-      const buffers = await Promise.all(urls.map(async (u) => (await get(u)).arrayBuffer()));
-      return artifactsFromJSON(json, concatWeightData(buffers), urls);
+
+      const response = await get(url);
+      if (Number(response.headers?.get?.('content-length')) > MAX_MODEL_JSON_BYTES) {
+        discard(response);
+        throw jsonTooLarge(url);
+      }
+      const text = new TextDecoder().decode(await readBody(response, url, { left: MAX_MODEL_JSON_BYTES }, () => jsonTooLarge(url)));
+      const json = parseModelJSON(text, url);
+      const manifest = layout(specsOf(json)); // before any weight file is requested
+
+      const paths = json.weightsManifest.flatMap((group) => group.paths);
+      const urls = await weightUrls(url, paths, options);
+      const budget = { left: manifest.bytes };
+      let done = 0;
+      const parts = await Promise.all(
+        urls.map(async (u) => {
+          const tooLong = () => new Error(`loadLayersModel: ${short(u)} sends more bytes than the weights manifest describes (${manifest.bytes} in all); wrong or corrupted weight file?`);
+          const bytes = await readBody(await get(u), u, budget, tooLong);
+          options.onProgress?.(++done / urls.length);
+          return bytes;
+        }),
+      );
+      return artifactsFromJSON(json, concatBytes(parts).buffer as ArrayBuffer, urls);
     },
   };
 }

@@ -5,6 +5,7 @@
 
 import type { Sequential } from '../model/sequential.js';
 import { describe } from '../validate.js';
+import { checkLoadOptions } from './http.js';
 import * as io from './namespace.js';
 import type { IOHandler, LoadOptions, SaveResult } from './types.js';
 
@@ -24,13 +25,15 @@ export async function saveModel(model: Sequential, handlerOrUrl: string | IOHand
 
 /**
  * Loads a Sequential model saved in the TF.js Layers format, by neurite, TF.js or the Keras converter.
- * A truncated, corrupted or mismatched model is refused with an Error that says what is wrong, and
- * leaves no memory allocated.
+ * A truncated, corrupted, oversized or mismatched model is refused with an Error that says what is wrong,
+ * and leaves no memory allocated; weight files are read only from model.json's folder (file://) or origin
+ * (http(s), unless options.weightPathPrefix or options.weightUrlConverter say otherwise).
  * @example const model = await tf.loadLayersModel('file://./my-model/model.json');
  */
-export async function loadLayersModel(handlerOrUrl: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
+export async function loadLayersModel(handlerOrUrl: string | IOHandler, options?: LoadOptions): Promise<Sequential> {
+  const checked = checkLoadOptions('loadLayersModel', 'options', options);
   let handler: IOHandler;
-  if (typeof handlerOrUrl === 'string') handler = (await import('./persistence.js')).handlerForUrl(handlerOrUrl, 'load', options ?? {});
+  if (typeof handlerOrUrl === 'string') handler = (await import('./persistence.js')).handlerForUrl(handlerOrUrl, 'load', checked);
   else if (handlerOrUrl !== null && typeof handlerOrUrl === 'object' && typeof handlerOrUrl.load === 'function') handler = handlerOrUrl;
   else {
     throw new Error(`loadLayersModel: expected a URL ('file://dir/model.json', 'https://.../model.json', 'localstorage://name', 'indexeddb://name') or an IOHandler with a load method, got ${describe(handlerOrUrl)}`);
@@ -40,5 +43,5 @@ export async function loadLayersModel(handlerOrUrl: string | IOHandler, options:
   return modelFromArtifacts(artifacts);
 }
 
-/** `tf.io`: fromMemory and withSaveHandler as in TF.js, and the artifact types (`tf.io.IOHandler`, ...). */
+/** `tf.io`: fromMemory, withSaveHandler and http as in TF.js, and the artifact types (`tf.io.IOHandler`, ...). */
 export { io };

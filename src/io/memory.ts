@@ -1,7 +1,13 @@
 // TF.js's in-memory handlers, io.fromMemory and io.withSaveHandler: small and synchronous, so they stay in
 // the main bundle while the URL handlers and the format code (handlers.ts, artifacts.ts) load on first use.
 
+import { checkOptions, is, type Schema } from '../validate.js';
 import type { IOHandler, ModelArtifacts, SaveResult, TrainingConfig, WeightData, WeightsManifestEntry } from './types.js';
+
+/** The keys of TF.js 4.22's ModelArtifacts, so that a misspelt one is refused; loadLayersModel checks the values. */
+const ARTIFACTS: Schema = Object.fromEntries(
+  ['modelTopology', 'trainingConfig', 'weightSpecs', 'weightData', 'getWeightStream', 'format', 'generatedBy', 'convertedBy', 'signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature'].map((key) => [key, is.any]),
+);
 
 /**
  * A handler whose load() returns the given artifacts (TF.js 4.x: one artifacts object; the older
@@ -13,7 +19,7 @@ export function fromMemory(modelArtifacts: {} | ModelArtifacts, weightSpecs?: We
   const a = modelArtifacts as ModelArtifacts;
   const artifacts: ModelArtifacts =
     weightSpecs === undefined && weightData === undefined && trainingConfig === undefined && (a.modelTopology != null || a.weightSpecs != null)
-      ? a
+      ? checkOptions('io.fromMemory', 'modelArtifacts', a, ARTIFACTS)
       : { modelTopology: modelArtifacts, weightSpecs, weightData, trainingConfig };
   return { load: async () => artifacts };
 }

@@ -50,6 +50,8 @@ export interface ModelArtifacts extends ModelMetadata {
   modelTopology?: {} | ArrayBuffer;
   weightSpecs?: WeightsManifestEntry[];
   weightData?: WeightData;
+  /** The weights as a stream (TF.js's streamWeights); neurite refuses it and needs weightData. */
+  getWeightStream?: () => ReadableStream<ArrayBuffer>;
 }
 
 /** The contents of model.json. */
@@ -81,10 +83,21 @@ export interface IOHandler {
   load?: LoadHandler;
 }
 
-/** Options of loadLayersModel for http(s) URLs (TF.js's LoadOptions, the parts that apply here). */
+/** Options of loadLayersModel and io.http: TF.js 4.22's LoadOptions, all checked (unknown keys are refused). */
 export interface LoadOptions {
+  /** Passed to every fetch (headers, credentials, ...); a body is refused, as in TF.js. */
   requestInit?: RequestInit;
+  /** Called with the fraction of weight files fetched, up to 1. */
+  onProgress?: (fraction: number) => void;
   fetchFunc?: typeof fetch;
-  /** Where weight files are fetched from instead of model.json's directory. */
+  /** Only true (the default): neurite always refuses missing or extra weights. */
+  strict?: boolean;
+  /** Where weight files are fetched from instead of model.json's directory (may be another origin). */
   weightPathPrefix?: string;
+  /** Ignored, as by TF.js's loadLayersModel (only loadGraphModel reads it). */
+  fromTFHub?: boolean;
+  /** The URL of each weight file from its manifest path (may be another origin). */
+  weightUrlConverter?: (weightFileName: string) => Promise<string>;
+  /** Accepted; the weights are read whole either way, and the model is the same. */
+  streamWeights?: boolean;
 }

@@ -241,6 +241,8 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
       const y = tf.tensor2d([[1, 0, 0]]);
       await expect(model.fit(x, y, { classWeight: { 0: 2 } } as tf.ModelFitArgs)).rejects.toThrow(/^fit: classWeight is not supported yet/);
       expect(() => tf.layers.dense({ units: 1, kernelConstraint: 'maxNorm' } as tf.DenseArgs)).toThrow(/^dense: kernelConstraint is not supported yet$/);
+      await expect(model.save('file://unused', { includeOptimizer: true })).rejects.toThrow(/^save: config\.includeOptimizer true is not supported yet/);
+      await expect(model.save('file://unused', { trainableOnly: 'no' } as unknown as {})).rejects.toThrow(/^save: config\.trainableOnly must be true or false, got "no"$/);
       tf.dispose([x, y]);
       model.dispose();
     });

@@ -12,7 +12,7 @@ import { Layer, type LayerBuffers, type ParamSpec } from '../layers/layer.js';
 import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
 import { sizeOf, Tensor, tidy } from '../tensor.js';
-import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
+import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
 import { Workspace } from './workspace.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
@@ -62,6 +62,12 @@ const FIT_OPTIONS: Schema = {
 };
 const EVALUATE_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.oneOf(0, 1), sampleWeight: is.unsupported(), steps: is.unsupported() };
 const PREDICT_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.bool };
+/** TF.js's SaveConfig: both flags are accepted off (their default); on, they are not supported yet. */
+const offOnly: Rule = (op, name, value) => {
+  checkBool(op, name, value);
+  if (value) throw new Error(`${op}: ${name} true is not supported yet (neurite saves the topology and all weights)`);
+};
+const SAVE_OPTIONS: Schema = { trainableOnly: offOnly, includeOptimizer: offOnly };
 /** The hooks a callbacks object may have (TF.js's CustomCallbackArgs). */
 const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
 
@@ -823,8 +829,9 @@ export class Sequential implements TrainingModel {
    * Saves topology and weights in the TF.js Layers format (model.json + weights.bin).
    * @example await model.save('file://./my-model'); // or 'localstorage://name', 'indexeddb://name', 'downloads://name'
    */
-  save(handlerOrUrl: string | IOHandler): Promise<SaveResult> {
+  async save(handlerOrUrl: string | IOHandler, config?: { trainableOnly?: boolean; includeOptimizer?: boolean }): Promise<SaveResult> {
     this.checkLive('save');
+    checkOptions('save', 'config', config, SAVE_OPTIONS);
     return saveModel(this, handlerOrUrl);
   }
 

@@ -85,23 +85,16 @@ export function biasAdd(x: usize, bias: usize, out: usize, m: i32, n: i32): void
   for (let i = 0; i < m; i++) rowVV(BinOp.Add, x + <usize>i * rowBytes, bias, out + <usize>i * rowBytes, n);
 }
 
-// dout (m,n), db (n): db (+)= column sums, added row by row in f32 (the js twin adds in the same order)
-export function biasGrad(dout: usize, db: usize, m: i32, n: i32, accumulate: i32): void {
-  if (!accumulate) fill(db, n, 0);
-  const rowBytes = <usize>n << 2;
-  for (let i = 0; i < m; i++) rowVV(BinOp.Add, db, dout + <usize>i * rowBytes, db, n);
-}
-
 // ---- reductions ----
+// Every sum accumulates in f64, where f32 terms neither overflow nor lose each other's low bits, and any
+// scale (a mean's 1/n) is applied in f64 before the one rounding to f32: the mean of four 1e38 is 1e38.
 
-// x (m,n), out (m): row sums accumulated in f64, rounded once
-export function rowSums(x: usize, out: usize, m: i32, n: i32): void {
-  for (let i = 0; i < m; i++) {
-    const row = x + (<usize>i * <usize>n << 2);
-    let s: f64 = 0;
-    for (let j = 0; j < n; j++) s += <f64>load<f32>(row + (<usize>j << 2));
-    store<f32>(out + (<usize>i << 2), <f32>s);
-  }
+// Lanes 0-1 and 2-3 of four f32, as f64x2.
+@inline function low2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline function high2(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
 }
 
 const PLAIN = 0;
@@ -116,8 +109,8 @@ const ABS = 2;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    let lo = f64x2.promote_low_f32x4(v);
-    let hi = f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 2, 3));
+    let lo = low2(v);
+    let hi = high2(v);
     if (mode == SQUARES) {
       lo = f64x2.mul(lo, lo); // exact: a product of two f32 fits in f64
       hi = f64x2.mul(hi, hi);
@@ -139,6 +132,73 @@ const ABS = 2;
 // x (n)
 export function sum(x: usize, n: i32): f64 {
   return sumLanes(x, n, PLAIN);
+}
+
+// x (m,n), out (m): out[i] = scale * row sum, each row summed as `sum` sums, scaled in f64, rounded once
+export function rowSums(x: usize, out: usize, m: i32, n: i32, scale: f64): void {
+  const rowBytes = <usize>n << 2;
+  for (let i = 0; i < m; i++) store<f32>(out + (<usize>i << 2), <f32>(sumLanes(x + <usize>i * rowBytes, n, PLAIN) * scale));
+}
+
+// out (4) (+)= scale * (lo, hi) in f64, rounded once
+@inline function storeSums4(out: usize, lo: v128, hi: v128, accumulate: i32, scale: f64): void {
+  const s = f64x2.splat(scale);
+  lo = f64x2.mul(lo, s);
+  hi = f64x2.mul(hi, s);
+  if (accumulate) {
+    const old = v128.load(out);
+    lo = f64x2.add(low2(old), lo);
+    hi = f64x2.add(high2(old), hi);
+  }
+  const a = f32x4.demote_f64x2_zero(lo);
+  const b = f32x4.demote_f64x2_zero(hi);
+  v128.store(out, v128.shuffle<f32>(a, b, 0, 1, 4, 5));
+}
+
+// dout (m,n), db (n): db (+)= scale * column sums (the bias gradient, and sums and means over a leading axis).
+// Each column adds its m values in row order in f64, then is scaled (and added to db's old value) in f64 and
+// rounded once; the js twin sums in the same order, so the bits agree. Eight columns at a time keep four
+// independent f64x2 sums in registers, enough to make the f32 -> f64 promotion the limit; then four, then one.
+export function biasGrad(dout: usize, db: usize, m: i32, n: i32, accumulate: i32, scale: f64): void {
+  const rowBytes = <usize>n << 2;
+  let j = 0;
+  for (; j + 8 <= n; j += 8) {
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let s2 = f64x2.splat(0);
+    let s3 = f64x2.splat(0);
+    let p = dout + (<usize>j << 2);
+    for (let i = 0; i < m; i++, p += rowBytes) {
+      const a = v128.load(p);
+      const b = v128.load(p, 16);
+      s0 = f64x2.add(s0, low2(a));
+      s1 = f64x2.add(s1, high2(a));
+      s2 = f64x2.add(s2, low2(b));
+      s3 = f64x2.add(s3, high2(b));
+    }
+    storeSums4(db + (<usize>j << 2), s0, s1, accumulate, scale);
+    storeSums4(db + (<usize>j << 2) + 16, s2, s3, accumulate, scale);
+  }
+  if (j + 4 <= n) {
+    let s0 = f64x2.splat(0);
+    let s1 = f64x2.splat(0);
+    let p = dout + (<usize>j << 2);
+    for (let i = 0; i < m; i++, p += rowBytes) {
+      const a = v128.load(p);
+      s0 = f64x2.add(s0, low2(a));
+      s1 = f64x2.add(s1, high2(a));
+    }
+    storeSums4(db + (<usize>j << 2), s0, s1, accumulate, scale);
+    j += 4;
+  }
+  for (; j < n; j++) {
+    let s: f64 = 0;
+    let p = dout + (<usize>j << 2);
+    for (let i = 0; i < m; i++, p += rowBytes) s += <f64>load<f32>(p);
+    const o = db + (<usize>j << 2);
+    s *= scale;
+    store<f32>(o, <f32>(accumulate ? <f64>load<f32>(o) + s : s));
+  }
 }
 
 // x (n)

@@ -7,7 +7,6 @@ import { activeBackend } from './engine.js';
 import { emptyTensor, type TensorLike, tensor } from './creation.js';
 import { sizeOf, Tensor } from './tensor.js';
 import { checkBool, checkInt, checkNumber, checkRank, checkTensor, describe } from './validate.js';
-import { word } from './backend/heap.js';
 
 /** Runs fn on x as a Tensor, converting (and afterwards disposing) a TensorLike. */
 function withTensor<T>(op: string, name: string, x: Tensor | TensorLike, fn: (t: Tensor) => T): T {
@@ -186,34 +185,51 @@ function around(shape: number[], axis: number): [number, number, number] {
   return [sizeOf(shape.slice(0, axis)), shape[axis], sizeOf(shape.slice(axis + 1))];
 }
 
-/** Sums x over the axes (all, when undefined); keeps the reduced axes as size 1 when keepDims. */
-function reduceSum(op: string, x: Tensor, axis: number | number[] | undefined, keepDims: boolean): Tensor {
+/**
+ * Sums (op 'sum') or averages (op 'mean') x over the axes (all, when undefined); keeps the reduced axes as
+ * size 1 when keepDims. Adjacent axes of the same kind merge (the layout is row-major), so each run of
+ * reduced axes is one kernel pass, summed in f64 with the mean's 1/count applied before rounding to f32.
+ */
+function reduceSum(op: 'sum' | 'mean', x: Tensor, axis: number | number[] | undefined, keepDims: boolean): Tensor {
   const axes = reductionAxes(op, x, axis);
   const shape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const out = emptyTensor(op, keepDims ? shape : x.shape.filter((_, i) => !axes.includes(i)));
-  const { kernels, heap } = activeBackend();
-  if (axes.length === x.rank) {
-    // Pointers first: x.ptr() may move x here from another backend, growing memory and replacing the views.
-    const total = x.size === 0 ? 0 : kernels.sum(x.ptr(), x.size);
-    const at = word(out.ptr());
-    heap.f32[at] = total;
-    return out;
-  }
   if (out.size === 0) return out;
-  // One axis at a time, from the last; intermediate sums are freed as soon as they are consumed.
+  const dims: number[] = [];
+  const reduced: boolean[] = [];
+  x.shape.forEach((d, i) => {
+    const r = axes.includes(i);
+    if (reduced.at(-1) === r) dims[dims.length - 1] *= d;
+    else {
+      dims.push(d);
+      reduced.push(r);
+    }
+  });
+  // Nothing to reduce (a scalar, or axis []): a trailing run of one copies x.
+  if (!reduced.includes(true)) {
+    dims.push(1);
+    reduced.push(true);
+  }
+  const runs = dims.flatMap((_, i) => (reduced[i] ? [i] : []));
+  const { kernels } = activeBackend();
+  // Runs apart need f32 intermediates, one run at a time from the last. Each is scaled down by a power of two
+  // no smaller than its run (exact), so it cannot overflow; the last pass scales back up.
   let source = x;
-  let sourceShape = x.shape.slice();
-  for (let i = axes.length - 1; i >= 0; i--) {
-    const [outer, dim, inner] = around(sourceShape, axes[i]);
-    const target = i === 0 ? out : emptyTensor(op, [outer * inner]);
+  let up = 1;
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const [outer, dim, inner] = around(dims, runs[r]);
+    const down = r > 0 ? 2 ** Math.ceil(Math.log2(Math.max(dim, 1))) : 1;
+    const scale = r > 0 ? 1 / down : op === 'mean' ? up / (x.size / out.size) : up;
+    up *= down;
+    const target = r === 0 ? out : emptyTensor(op, [outer * inner]);
     const src = source.ptr();
     const dst = target.ptr();
-    if (dim === 0) kernels.fill(dst, outer * inner, 0);
-    else if (inner === 1) kernels.rowSums(src, dst, outer, dim);
-    else for (let o = 0; o < outer; o++) kernels.biasGrad(src + o * dim * inner * 4, dst + o * inner * 4, dim, inner, 0);
+    if (dim === 0) kernels.fill(dst, outer * inner, op === 'mean' ? NaN : 0);
+    else if (inner === 1) kernels.rowSums(src, dst, outer, dim, scale);
+    else for (let o = 0; o < outer; o++) kernels.biasGrad(src + o * dim * inner * 4, dst + o * inner * 4, dim, inner, 0, scale);
     if (source !== x) source.dispose();
     source = target;
-    sourceShape = sourceShape.map((d, j) => (j === axes[i] ? 1 : d));
+    dims[runs[r]] = 1;
   }
   return out;
 }
@@ -226,14 +242,9 @@ export function sum(x: Tensor | TensorLike, axis?: number | number[], keepDims =
   return withTensor('sum', 'x', x, (t) => reduceSum('sum', t, axis, keepDims));
 }
 
-/** The mean over `axis` (all axes when omitted). */
+/** The mean over `axis` (all axes when omitted), summed in f64 and scaled before rounding: no overflow. */
 export function mean(x: Tensor | TensorLike, axis?: number | number[], keepDims = false): Tensor {
-  return withTensor('mean', 'x', x, (t) => {
-    const out = reduceSum('mean', t, axis, keepDims);
-    const count = t.size / Math.max(out.size, 1);
-    activeBackend().kernels.scale(out.ptr(), out.ptr(), out.size, 1 / count);
-    return out;
-  });
+  return withTensor('mean', 'x', x, (t) => reduceSum('mean', t, axis, keepDims));
 }
 
 /** The index of the largest value along `axis` (TF.js's default axis is 0), as int32. */

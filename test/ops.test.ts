@@ -17,6 +17,19 @@ function refMatMul(a: Float32Array, b: Float32Array, m: number, n: number, k: nu
   return out;
 }
 
+/** The sum of the values, exact enough to judge f32 results (f64 with Neumaier compensation). */
+function compensatedSum(values: ArrayLike<number>): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
 describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
   onBackend(backend);
 
@@ -118,8 +131,77 @@ describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
       expect(tf.sum(x, [0, 2]).arraySync()).toEqual([18, 26, 34]);
       expect(tf.mean(x, 1, true).arraySync()).toEqual([[[3, 4]], [[9, 10]]]);
       expect(tf.sum(tf.zeros([0, 3]), 0).arraySync()).toEqual([0, 0, 0]);
+      // No axes to reduce (axis [] or a scalar): x itself, as TF.js gives.
+      expect(tf.sum(tf.tensor2d([[1, 2], [3, 4]]), []).arraySync()).toEqual([[1, 2], [3, 4]]);
+      expect(tf.mean(tf.scalar(5)).arraySync()).toBe(5);
       expect(() => tf.sum(x, 3)).toThrow(/sum: axis must be an integer in \[-3, 2\], got 3/);
       expect(() => tf.mean(x, [1, 1])).toThrow(/mean: axis must not repeat an axis/);
+    });
+  });
+
+  it('mean of huge values does not overflow: four 1e38 average to 1e38, as in TF.js; their sum is Infinity', () => {
+    const big = Math.fround(1e38);
+    const full = (shape: number[], v: number) => tf.tensor(new Float32Array(shape.reduce((a, d) => a * d, 1)).fill(v), shape);
+    tf.tidy(() => {
+      for (const sign of [1, -1]) {
+        const v = sign * big;
+        for (const shape of [[4], [2, 2], [4, 1, 1]]) {
+          expect(tf.mean(full(shape, v)).arraySync(), `mean [${shape}]`).toBe(v);
+          expect(tf.sum(full(shape, v)).arraySync(), `sum [${shape}]`).toBe(sign * Infinity);
+        }
+        // Along one axis, both orientations of a matrix and the middle axis of a rank-3 tensor.
+        const cases: Array<[number[], number | number[], number[]]> = [
+          [[3, 4], 1, [3]],
+          [[4, 3], 0, [3]],
+          [[2, 4, 3], 1, [2, 3]],
+          [[4, 3, 4], [0, 2], [3]], // axes apart: through an intermediate
+          [[4, 2, 2, 3], [1, 2], [4, 3]],
+        ];
+        for (const [shape, axis, outShape] of cases) {
+          const x = full(shape, v);
+          const mean = tf.mean(x, axis);
+          expect(mean.shape).toEqual(outShape);
+          expect(Array.from(mean.dataSync()), `mean [${shape}] axis ${axis}`).toEqual(new Array(mean.size).fill(v));
+          expect(Array.from(tf.sum(x, axis).dataSync()), `sum [${shape}] axis ${axis}`).toEqual(new Array(mean.size).fill(sign * Infinity));
+        }
+      }
+      // Sums over axes apart cancel exactly, as TF.js's: no Infinity - Infinity in between.
+      const halves = tf.tensor([...new Array(12).fill(big), ...new Array(12).fill(-big)], [2, 3, 4]);
+      expect(tf.sum(halves, [0, 2]).arraySync()).toEqual([0, 0, 0]);
+      expect(tf.mean(halves, [0, 2]).arraySync()).toEqual([0, 0, 0]);
+    });
+  });
+
+  it('sum and mean of many values of mixed magnitude: within one f32 rounding of the exact sum', () => {
+    // Magnitudes from 1e-6 to 1e6 with random signs, exact sums from a compensated f64 sum.
+    const [m, n] = [1031, 67];
+    const exponent = randomData(m * n, 11, -6, 6);
+    const sign = randomData(m * n, 12);
+    const xs = Float32Array.from(exponent, (e, i) => Math.sign(sign[i]) * 10 ** e);
+    /** |got - exact| <= half an f32 ulp plus the f64 accumulation bound, for the sum of terms times scale. */
+    const check = (got: number, terms: number[], scale: number, label: string) => {
+      const exact = scale * compensatedSum(terms);
+      const bound = 2 ** -24 * Math.abs(exact) + terms.length * 2 ** -53 * scale * terms.reduce((t, v) => t + Math.abs(v), 0);
+      if (!(Math.abs(got - exact) <= bound)) expect.fail(`${label}: ${got}, exact ${exact} +- ${bound}`);
+    };
+    const column = (j: number) => Array.from({ length: m }, (_, i) => xs[i * n + j]);
+    const row = (i: number) => Array.from(xs.subarray(i * n, (i + 1) * n));
+    tf.tidy(() => {
+      const x = tf.tensor2d(xs, [m, n]);
+      check(tf.sum(x).arraySync() as number, Array.from(xs), 1, 'sum');
+      check(tf.mean(x).arraySync() as number, Array.from(xs), 1 / (m * n), 'mean');
+      const sum0 = tf.sum(x, 0).dataSync();
+      const mean0 = tf.mean(x, 0).dataSync();
+      for (let j = 0; j < n; j++) {
+        check(sum0[j], column(j), 1, `sum axis 0 [${j}]`);
+        check(mean0[j], column(j), 1 / m, `mean axis 0 [${j}]`);
+      }
+      const sum1 = tf.sum(x, 1).dataSync();
+      const mean1 = tf.mean(x, 1).dataSync();
+      for (let i = 0; i < m; i++) {
+        check(sum1[i], row(i), 1, `sum axis 1 [${i}]`);
+        check(mean1[i], row(i), 1 / n, `mean axis 1 [${i}]`);
+      }
     });
   });
 

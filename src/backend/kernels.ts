@@ -81,10 +81,14 @@ export interface Kernels {
   // ---- elementwise, bias, reductions (assembly/elementwise.ts) ----
   /** out[i,j] = x[i,j] + bias[j]; out may be x. */
   biasAdd(x: Ptr, bias: Ptr, out: Ptr, m: number, n: number): void;
-  /** db[j] (+)= sum_i dout[i,j] (column sums); also sum over axis 0. */
-  biasGrad(dout: Ptr, db: Ptr, m: number, n: number, accumulate: number): void;
-  /** out[i] = sum_j x[i,j] (row sums, axis 1). */
-  rowSums(x: Ptr, out: Ptr, m: number, n: number): void;
+  /**
+   * db[j] (+)= scale · sum_i dout[i,j] (column sums: the bias gradient with scale 1, sums and means over a
+   * leading axis). Each column sums in f64 in row order; the scale (and db's old value) is applied in f64
+   * before one rounding to f32, so a mean (scale 1/m) of finite values cannot overflow.
+   */
+  biasGrad(dout: Ptr, db: Ptr, m: number, n: number, accumulate: number, scale: number): void;
+  /** out[i] = scale · sum_j x[i,j] (row sums, axis 1), summed as `sum` does, scaled in f64, rounded once. */
+  rowSums(x: Ptr, out: Ptr, m: number, n: number, scale: number): void;
   /** Sum of all n values, accumulated in f64. */
   sum(x: Ptr, n: number): number;
   /** Sum of squares of n values, accumulated in f64 (global-norm clipping). */

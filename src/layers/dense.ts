@@ -89,7 +89,7 @@ export class Dense extends Layer {
       else if (b.z) k.activationBackward(this.activation.act, b.z, b.y, b.dy, dz, rows * this.units, this.activation.alpha);
     }
     k.matmul(b.x, dz, b.grads[0], inputDim, this.units, rows, 1, 0, 0, scratch);
-    if (this.useBias) k.biasGrad(dz, b.grads[1], rows, this.units, 0);
+    if (this.useBias) k.biasGrad(dz, b.grads[1], rows, this.units, 0, 1);
     if (b.dx) k.matmul(dz, b.params[0], b.dx, rows, inputDim, this.units, 0, 1, 0, scratch);
   }
 

@@ -1,6 +1,6 @@
 // The js twin of assembly/elementwise.ts: elementwise arithmetic, bias add/grad, sums, penalty and argMax.
 // Storing into a Float32Array rounds each single operation exactly as f32 arithmetic does, and the sums keep the
-// wasm lane order, so every kernel but exp/log (host Math) returns the same bits as the wasm builds.
+// wasm kernels' f64 order, so every kernel but exp/log (host Math) returns the same bits as the wasm builds.
 
 import type { Heap } from '../heap.js';
 import { Bcast, BinOp, UnOp, type Kernels, type Ptr } from '../kernels.js';
@@ -84,23 +84,24 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
       for (let i = 0; i < m; i++) binaryRow(f32, BinOp.Add, word(x) + i * n, 1, word(bias), 1, word(out) + i * n, n);
     },
 
-    // dout (m,n), db (n): db (+)= column sums, row by row in f32 as the wasm kernel adds them
-    biasGrad(dout: Ptr, db: Ptr, m: number, n: number, accumulate: number): void {
+    // dout (m,n), db (n): db (+)= scale * column sums, each column in row order in f64, scaled (and added to
+    // db's old value) in f64, rounded once: the wasm kernel's order
+    biasGrad(dout: Ptr, db: Ptr, m: number, n: number, accumulate: number, scale: number): void {
       const f32 = heap.f32;
+      const x = word(dout);
       const d = word(db);
-      if (!accumulate) f32.fill(0, d, d + n);
-      for (let i = 0; i < m; i++) binaryRow(f32, BinOp.Add, d, 1, word(dout) + i * n, 1, d, n);
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0, p = x + j; i < m; i++, p += n) s += f32[p];
+        s *= scale;
+        f32[d + j] = accumulate ? f32[d + j] + s : s;
+      }
     },
 
-    // x (m,n), out (m): row sums in f64, rounded once
-    rowSums(x: Ptr, out: Ptr, m: number, n: number): void {
+    // x (m,n), out (m): out[i] = scale * row sum, each row summed as `sum` sums, scaled in f64, rounded once
+    rowSums(x: Ptr, out: Ptr, m: number, n: number, scale: number): void {
       const f32 = heap.f32;
-      for (let i = 0; i < m; i++) {
-        const row = word(x) + i * n;
-        let s = 0;
-        for (let j = 0; j < n; j++) s += f32[row + j];
-        f32[word(out) + i] = s;
-      }
+      for (let i = 0; i < m; i++) f32[word(out) + i] = sumLanes(f32, word(x) + i * n, n, SumOf.Plain) * scale;
     },
 
     // x (n)

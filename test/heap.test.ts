@@ -13,7 +13,18 @@ describe('Heap', () => {
     for (let i = 1; i < sorted.length; i++) expect(sorted[i].ptr).toBeGreaterThanOrEqual(sorted[i - 1].ptr + sorted[i - 1].bytes);
   });
 
-  it('reuses freed blocks and merges neighbours', () => {
+  it('gives a freed block back to the next allocation of its size at once', () => {
+    const heap = new Heap(new ArrayMemory(1), 0);
+    const a = heap.alloc(64);
+    const b = heap.alloc(100);
+    heap.free(a);
+    heap.free(b);
+    expect(heap.alloc(112)).toBe(b); // 100 rounds up to 112
+    expect(heap.alloc(64)).toBe(a);
+    expect(heap.alloc(64)).toBe(b + 112); // none cached: a new block at the top
+  });
+
+  it('flushes cached blocks into a free list that merges neighbours', () => {
     const heap = new Heap(new ArrayMemory(1), 0);
     const a = heap.alloc(64);
     const b = heap.alloc(64);
@@ -21,13 +32,25 @@ describe('Heap', () => {
     const guard = heap.alloc(16);
     heap.free(a);
     heap.free(c);
-    heap.free(b); // a, b, c merge into one 192-byte block
+    heap.free(b);
+    heap.flush(); // a, b, c merge into one 192-byte block
     expect(heap.alloc(192)).toBe(a);
     heap.free(a);
+    heap.flush();
     expect(heap.alloc(32)).toBe(a); // first fit, then the rest of the block
     expect(heap.alloc(32)).toBe(a + 32);
     expect(heap.bytesInUse).toBe(16 + 64);
     expect(guard).toBeGreaterThan(c);
+  });
+
+  it('flushes the cache rather than grow the memory', () => {
+    const memory = new ArrayMemory(1);
+    const heap = new Heap(memory, 0);
+    const blocks = Array.from({ length: 4 }, () => heap.alloc(PAGE_BYTES / 4 - 16));
+    for (const p of blocks) heap.free(p);
+    const whole = heap.alloc(PAGE_BYTES - 64); // fits only once the four cached blocks are merged
+    expect(whole).toBe(blocks[0]);
+    expect(memory.buffer.byteLength).toBe(PAGE_BYTES);
   });
 
   it('10,000 allocate/free cycles of mixed sizes never overlap live blocks and leave it where it started', () => {
@@ -48,6 +71,7 @@ describe('Heap', () => {
     expect(overlapping()).toBe(false);
     for (const p of live) heap.free(p);
     expect(heap.bytesInUse).toBe(0);
+    heap.flush();
     expect(heap.topAddress).toBe(startTop);
   });
 

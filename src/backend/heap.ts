@@ -40,8 +40,11 @@ export class ArrayMemory implements LinearMemory {
 }
 
 /**
- * First-fit allocator with coalescing over [base, top); freed blocks are reused, and a freed block at the
- * top lowers the top again, so allocate/free cycles leave the heap where it started.
+ * Allocator over [base, top). A freed block first goes to a cache of recently freed blocks by exact size,
+ * which the next allocation of that size takes in constant time: a training step or a loop of ops frees and
+ * allocates the same sizes over and over. Before the memory would grow, the cache is flushed into a
+ * first-fit free list with coalescing, where a freed block at the top lowers the top again, so cached
+ * blocks never cost memory.
  * Views (f32, i32, u8) are replaced whenever the memory grows: never keep one across an alloc.
  */
 export class Heap {
@@ -50,7 +53,11 @@ export class Heap {
   u32!: Uint32Array;
   u8!: Uint8Array;
   private top: number;
+  /** Bytes of the memory, cached: reading WebAssembly.Memory's buffer costs more than an allocation should. */
+  private capacity = 0;
   private readonly sizes = new Map<Ptr, number>();
+  /** Recently freed blocks, by size. */
+  private readonly recent = new Map<number, Ptr[]>();
   /** Free blocks as [ptr, bytes], sorted by address, never adjacent (they are merged). */
   private readonly free_: Array<[Ptr, number]> = [];
   private inUse = 0;
@@ -65,7 +72,7 @@ export class Heap {
     return this.inUse;
   }
 
-  /** Highest address ever needed so far by live blocks (the top of the heap). */
+  /** The top of the heap: every block lies below it. flush() first to see it as low as it can be. */
   get topAddress(): number {
     return this.top;
   }
@@ -73,19 +80,19 @@ export class Heap {
   /** Allocates `bytes` (rounded up to 16) and returns a 16-byte-aligned pointer. Contents are undefined. */
   alloc(bytes: number): Ptr {
     if (!Number.isSafeInteger(bytes) || bytes < 0) throw new Error(`alloc: bytes must be a non-negative integer, got ${bytes}`);
-    const size = Math.max(align(bytes), ALIGN);
-    const free = this.free_;
-    for (let i = 0; i < free.length; i++) {
-      const [ptr, avail] = free[i];
-      if (avail < size) continue;
-      if (avail === size) free.splice(i, 1);
-      else free[i] = [ptr + size, avail - size];
-      return this.handOut(ptr, size);
+    const size = bytes <= ALIGN ? ALIGN : align(bytes);
+    const cached = this.recent.get(size);
+    if (cached !== undefined && cached.length > 0) return this.handOut(cached.pop()!, size);
+    const ptr = this.firstFit(size);
+    if (ptr >= 0) return this.handOut(ptr, size);
+    if (this.top + size > this.capacity && this.recent.size > 0) {
+      this.flush();
+      return this.alloc(bytes);
     }
-    const ptr = this.top;
-    this.ensure(ptr + size);
-    this.top = ptr + size;
-    return this.handOut(ptr, size);
+    const at = this.top;
+    this.ensure(at + size);
+    this.top = at + size;
+    return this.handOut(at, size);
   }
 
   /** Returns a block to the heap. Freeing an unknown pointer throws (a double free is a bug). */
@@ -94,6 +101,56 @@ export class Heap {
     if (size === undefined) throw new Error(`free: ${ptr} is not an allocated block`);
     this.sizes.delete(ptr);
     this.inUse -= size;
+    const cached = this.recent.get(size);
+    if (cached === undefined) this.recent.set(size, [ptr]);
+    else cached.push(ptr);
+  }
+
+  /** Moves every cached block to the free list, merging neighbours and lowering the top. */
+  flush(): void {
+    for (const [size, ptrs] of this.recent) for (const ptr of ptrs) this.release(ptr, size);
+    this.recent.clear();
+  }
+
+  /** Size in bytes of a live block. */
+  sizeOf(ptr: Ptr): number {
+    const size = this.sizes.get(ptr);
+    if (size === undefined) throw new Error(`sizeOf: ${ptr} is not an allocated block`);
+    return size;
+  }
+
+  /** Recreates the typed views if the memory's buffer changed (growth, by this heap or another owner). */
+  refreshViews(): void {
+    const buffer = this.memory.buffer;
+    this.capacity = buffer.byteLength;
+    if (this.u8 !== undefined && this.u8.buffer === buffer) return;
+    this.f32 = new Float32Array(buffer);
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+  }
+
+  private handOut(ptr: Ptr, size: number): Ptr {
+    this.sizes.set(ptr, size);
+    this.inUse += size;
+    return ptr;
+  }
+
+  /** Takes a block of `size` from the free list (first fit), or returns -1. */
+  private firstFit(size: number): Ptr {
+    const free = this.free_;
+    for (let i = 0; i < free.length; i++) {
+      const [ptr, avail] = free[i];
+      if (avail < size) continue;
+      if (avail === size) free.splice(i, 1);
+      else free[i] = [ptr + size, avail - size];
+      return ptr;
+    }
+    return -1;
+  }
+
+  /** Puts a block on the free list, merging it with its neighbours, or lowers the top. */
+  private release(ptr: Ptr, size: number): void {
     const free = this.free_;
     let lo = 0;
     let hi = free.length;
@@ -123,29 +180,6 @@ export class Heap {
     } else {
       free.splice(removeFrom, removeCount, [start, end - start]);
     }
-  }
-
-  /** Size in bytes of a live block. */
-  sizeOf(ptr: Ptr): number {
-    const size = this.sizes.get(ptr);
-    if (size === undefined) throw new Error(`sizeOf: ${ptr} is not an allocated block`);
-    return size;
-  }
-
-  /** Recreates the typed views if the memory's buffer changed (growth, by this heap or another owner). */
-  refreshViews(): void {
-    const buffer = this.memory.buffer;
-    if (this.u8 !== undefined && this.u8.buffer === buffer) return;
-    this.f32 = new Float32Array(buffer);
-    this.i32 = new Int32Array(buffer);
-    this.u32 = new Uint32Array(buffer);
-    this.u8 = new Uint8Array(buffer);
-  }
-
-  private handOut(ptr: Ptr, size: number): Ptr {
-    this.sizes.set(ptr, size);
-    this.inUse += size;
-    return ptr;
   }
 
   private ensure(end: number): void {

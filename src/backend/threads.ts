@@ -2,8 +2,9 @@
 // compute-only instance of the same module on parts of large matmuls (row or column ranges) and of large
 // activations, woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes,
 // and no element's arithmetic depends on which thread computes it, so results are bit-identical to one
-// thread. Optimizer steps stay on the calling thread: a worker fault can then never leave weights half-updated
-// (everything split is recomputed by the next step).
+// thread. Only calls that write nothing they read are split (no optimizer step, no accumulating matmul, no
+// in-place activation), so the part of a worker that fails or dies half-way can be run again on the calling
+// thread with the same result; the pool then falls back to one thread.
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';
@@ -26,12 +27,17 @@ const INTS = 4;
 const ARGS = 16;
 const SLOT_BYTES = INTS * 4 + ARGS * 8;
 const STOP = -1;
+/** Added to an op for fault tests: the worker runs it, then stops for good without answering. */
+const CRASH = 16;
 /**
  * Polls of the control buffer before a waiting thread sleeps (a millisecond or so): a training step's next
  * split call usually comes sooner, and waking a sleeping thread costs more than a small matmul.
  */
 const SPINS = 1 << 20;
-/** A worker that has not answered in this long is taken for dead. */
+/**
+ * A worker that has not answered in this long is taken for dead: a calling thread blocked in a kernel call
+ * cannot see a worker's exit event, so silence is all a death in the middle of a kernel shows.
+ */
 const TIMEOUT_MS = 30_000;
 
 /** The kernels workers run, by their index in the control buffer. */
@@ -71,11 +77,12 @@ const start = ({ module, memory, control, index, names }, ready) => {
     const op = ints[${OP}];
     if (op < 0) return;
     try {
-      kernels[names[op]](...args);
+      kernels[names[op % ${CRASH}]](...args);
       ints[${STATUS}] = 0;
     } catch {
       ints[${STATUS}] = 1;
     }
+    if (op >= ${CRASH}) return;
     Atomics.store(ints, ${DONE}, seen);
     Atomics.notify(ints, ${DONE});
   }
@@ -98,9 +105,13 @@ class ThreadPool {
   private readonly ints: Int32Array;
   private readonly args: Float64Array;
   private seq = 0;
-  private failure: string | null = null;
+  private failed = false;
   /** Calls split across threads so far (tests check that splitting happens). */
   splitCalls = 0;
+  /** How long a worker may stay silent before it is taken for dead (fault tests shorten it). */
+  timeoutMs = TIMEOUT_MS;
+  /** The worker that dies half-way through its share in the next split call, or -1 (fault tests). */
+  private crashNext = -1;
 
   private constructor(
     private readonly workers: WorkerHandle[],
@@ -126,28 +137,32 @@ class ThreadPool {
 
   /**
    * C (+)= op(A)·op(B) split across the threads, by rows or by columns, whichever duplicates less packing
-   * (each thread packs the B columns, or the A rows, it reads). Small products run on the calling thread.
+   * (each thread packs the B columns, or the A rows, it reads). Small products run on the calling thread, and
+   * so do accumulating ones: a part half added into C could not be redone (no layer accumulates).
    */
   matmul(k: ThreadedExports, a: Ptr, b: Ptr, c: Ptr, m: number, n: number, kk: number, transA: number, transB: number, accumulate: number, scratch: Ptr): void {
     const byRows = n <= m;
     const extent = byRows ? m : n;
-    if (m * n * kk < MIN_PARALLEL_WORK || extent <= QUANTUM) return k.matmul(a, b, c, m, n, kk, transA, transB, accumulate, scratch);
+    if (accumulate || m * n * kk < MIN_PARALLEL_WORK || extent <= QUANTUM) return k.matmul(a, b, c, m, n, kk, transA, transB, accumulate, scratch);
     this.split(Op.MatmulPart, extent, QUANTUM, (from, to, w) => [a, b, c, m, n, kk, transA, transB, accumulate, w < 0 ? scratch : this.scratch[w], ...(byRows ? [from, to, 0, n] : [0, m, from, to])], (args) =>
       k.matmulPart(...(args as Parameters<ThreadedExports['matmulPart']>)),
     );
   }
 
-  /** out = f(x) over n values, split into ranges when n is large. */
+  /** out = f(x) over n values, split into ranges when n is large and out is not x. */
   activationForward(k: Kernels, act: Act, x: Ptr, out: Ptr, n: number, alpha: number): void {
-    if (n < MIN_PARALLEL_ELEMENTS) return k.activationForward(act, x, out, n, alpha);
+    if (n < MIN_PARALLEL_ELEMENTS || out === x) return k.activationForward(act, x, out, n, alpha);
     this.split(Op.ActivationForward, n, 4, (from, to) => [act, x + from * 4, out + from * 4, to - from, alpha], (args) =>
       k.activationForward(...(args as Parameters<Kernels['activationForward']>)),
     );
   }
 
-  /** dx = dout * f'(x) over n values, split into ranges when n is large. */
+  /**
+   * dx = dout * f'(x) over n values, split into ranges when n is large and dx is not dout (dense layers run it
+   * in place, on the calling thread: measured under 1% of a training step).
+   */
   activationBackward(k: Kernels, act: Act, x: Ptr, y: Ptr, dout: Ptr, dx: Ptr, n: number, alpha: number): void {
-    if (n < MIN_PARALLEL_ELEMENTS) return k.activationBackward(act, x, y, dout, dx, n, alpha);
+    if (n < MIN_PARALLEL_ELEMENTS || dx === dout) return k.activationBackward(act, x, y, dout, dx, n, alpha);
     this.split(Op.ActivationBackward, n, 4, (from, to) => [act, x + from * 4, y + from * 4, dout + from * 4, dx + from * 4, to - from, alpha], (args) =>
       k.activationBackward(...(args as Parameters<Kernels['activationBackward']>)),
     );
@@ -156,62 +171,70 @@ class ThreadPool {
   /**
    * Splits [0, extent) into equal shares (multiples of quantum): the calling thread runs the first share
    * itself while worker w runs share w + 2 of kernel op. `args(from, to, w)` gives a share's arguments
-   * (w is -1 for the calling thread).
+   * (w is -1 for the calling thread). A share whose worker has exited, failed or stopped answering is run
+   * again here: it may be half written, but only from inputs no split call writes, so the bits are the same.
    */
   private split(op: Op, extent: number, quantum: number, args: (from: number, to: number, w: number) => number[], run: (args: number[]) => void): void {
     const share = Math.ceil(extent / this.size / quantum) * quantum;
-    const jobs: number[][] = [];
+    const jobs: Array<[w: number, from: number, to: number]> = [];
     for (let w = 0; w < this.workers.length; w++) {
       const from = Math.min(extent, share * (w + 1));
       const to = Math.min(extent, share * (w + 2));
-      if (from < to) jobs.push([w, ...args(from, to, w)]);
+      if (from < to) jobs.push([w, from, to]);
     }
     this.splitCalls++;
-    this.dispatch(op, jobs);
+    this.seq++;
+    for (const [w, from, to] of jobs) {
+      if (!this.workers[w].alive) continue;
+      if (w !== this.crashNext) this.dispatch(w, op, args(from, to, w));
+      else this.dispatch(w, op + CRASH, args(from, Math.min(to, from + Math.ceil(share / 2 / quantum) * quantum), w));
+    }
+    this.crashNext = -1;
     run(args(0, Math.min(share, extent), -1));
-    this.await(jobs.map((j) => j[0]));
+    const faults: string[] = [];
+    const lost = jobs.filter(([w]) => {
+      const fault = this.await(w);
+      if (fault) faults.push(`worker thread ${w + 1} ${fault}`);
+      return fault !== null;
+    });
+    if (lost.length === 0) return;
+    // End the workers before redoing their parts: one taken for dead after the timeout may be hung rather
+    // than dead, and must stop writing (a terminated thread stops within milliseconds).
+    this.terminate();
+    this.failed = true;
+    const parts = lost.length > 1 ? 'their parts were' : 'its part was';
+    console.warn(`neurite: ${faults.join(', ')}; ${parts} redone on the calling thread, which runs alone from now on (setThreads(n) starts new workers)`);
+    for (const [, from, to] of lost) run(args(from, to, -1));
   }
 
   private slot(w: number): number {
     return (w * SLOT_BYTES) / 4;
   }
 
-  private dispatch(op: number, jobs: number[][]): void {
-    if (this.failure) throw new Error(this.failure);
-    this.seq++;
-    for (const [w, ...args] of jobs) {
-      if (!this.workers[w].alive) this.fail(`worker thread ${w + 1} has exited`);
-      const s = this.slot(w);
-      this.args.set(args, (w * SLOT_BYTES + INTS * 4) / 8);
-      this.ints[s + OP] = op;
-      Atomics.store(this.ints, s + SEQ, this.seq);
-      Atomics.notify(this.ints, s + SEQ);
-    }
+  private dispatch(w: number, op: number, args: number[]): void {
+    const s = this.slot(w);
+    this.args.set(args, (w * SLOT_BYTES + INTS * 4) / 8);
+    this.ints[s + OP] = op;
+    Atomics.store(this.ints, s + SEQ, this.seq);
+    Atomics.notify(this.ints, s + SEQ);
   }
 
-  private await(workers: number[]): void {
+  /** Waits for worker w's share of the current call: null once it is done, else why it never will be. */
+  private await(w: number): string | null {
+    if (!this.workers[w].alive) return 'has exited';
+    const s = this.slot(w);
+    for (let i = 0; i < SPINS && Atomics.load(this.ints, s + DONE) !== this.seq; i++);
     const spin = !canBlock();
-    for (const w of workers) {
-      const s = this.slot(w);
-      for (let i = 0; i < SPINS && Atomics.load(this.ints, s + DONE) !== this.seq; i++);
-      const started = performance.now();
-      while (Atomics.load(this.ints, s + DONE) !== this.seq) {
-        if (performance.now() - started > TIMEOUT_MS) this.fail(`worker thread ${w + 1} stopped answering`);
-        if (!spin) Atomics.wait(this.ints, s + DONE, Atomics.load(this.ints, s + DONE), 50);
-      }
-      if (this.ints[s + STATUS] !== 0) this.fail(`worker thread ${w + 1} failed in a kernel`);
+    const started = performance.now();
+    while (Atomics.load(this.ints, s + DONE) !== this.seq) {
+      if (performance.now() - started > this.timeoutMs) return 'stopped answering in a kernel';
+      if (!spin) Atomics.wait(this.ints, s + DONE, Atomics.load(this.ints, s + DONE), 50);
     }
-  }
-
-  /** Marks the pool broken, stops the workers, and throws; the owner falls back to one thread. */
-  private fail(reason: string): never {
-    this.failure = `neurite: ${reason}; falling back to one thread (call setThreads again to retry)`;
-    this.terminate();
-    throw new Error(this.failure);
+    return this.ints[s + STATUS] === 0 ? null : 'failed in a kernel';
   }
 
   get broken(): boolean {
-    return this.failure !== null;
+    return this.failed;
   }
 
   /** Stops every worker. */
@@ -227,9 +250,17 @@ class ThreadPool {
     }
   }
 
-  /** @internal For fault tests: kills one worker as a crash would. */
+  /** @internal For fault tests: kills one worker's thread; the pool sees it has exited at the next call. */
   async killWorker(index: number): Promise<void> {
     await this.workers[index].terminate();
+  }
+
+  /**
+   * @internal For fault tests: in the next split call, worker w writes half its share and then stops for
+   * good without answering, which is all a worker dying in the middle of a kernel shows the calling thread.
+   */
+  crashInNextKernel(w: number): void {
+    this.crashNext = w;
   }
 }
 
@@ -334,6 +365,12 @@ class ThreadedBackend extends Backend {
   /** @internal For fault tests. */
   killWorker(index: number): Promise<void> {
     return this.pool!.killWorker(index);
+  }
+
+  /** @internal For fault tests: see ThreadPool.crashInNextKernel; the pool then gives up on a silent worker after timeoutMs. */
+  crashWorkerInNextKernel(index: number, timeoutMs: number): void {
+    this.pool!.timeoutMs = timeoutMs;
+    this.pool!.crashInNextKernel(index);
   }
 }
 

@@ -275,6 +275,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     if (op == UnOp.Square) r = f32x4.mul(v, v);
     else if (op == UnOp.Neg) r = f32x4.neg(v);
     else if (op == UnOp.Abs) r = f32x4.abs(v);
+    else if (op == UnOp.Sign) r = f32x4.convert_i32x4_s(i32x4.sub(f32x4.lt(v, f32x4.splat(0)), f32x4.gt(v, f32x4.splat(0)))); // (v<0) - (v>0) as -1/0 masks
     else r = f32x4.sqrt(v);
     v128.store(out + o, r);
   }
@@ -285,6 +286,7 @@ export function unary(op: i32, x: usize, out: usize, n: i32): void {
     if (op == UnOp.Square) r = v * v;
     else if (op == UnOp.Neg) r = -v;
     else if (op == UnOp.Abs) r = Mathf.abs(v);
+    else if (op == UnOp.Sign) r = v > 0 ? 1 : v < 0 ? -1 : 0;
     else r = Mathf.sqrt(v);
     store<f32>(out + o, r);
   }

@@ -6,6 +6,8 @@ export { activationForward, activationBackward, softmaxForward, softmaxBackward 
 export { loss } from './losses';
 export { sgdStep, momentumStep, adamStep, rmspropStep, adagradStep } from './optimizers';
 export { rngSeed, rngUniform, rngNormal, dropoutForward } from './random';
+export { binaryStrided } from './broadcast';
+export { cast } from './cast';
 
 /** First byte after the module's static data: where the TS allocator may start. */
 export function heapBase(): usize {

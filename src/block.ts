@@ -1,23 +1,35 @@
-// A block of heap memory that belongs to a tensor or a model. It follows the active backend: used after
-// setBackend, it moves its bytes over first. Blocks whose owner is garbage-collected are freed.
-// An allocation that does not fit throws an Error naming the call and what it was for; nothing is held then.
+// A block of heap memory that belongs to tensors or a model. It follows the active backend: used after
+// setBackend, it moves its bytes over first. Tensors that share values (a reshape, a clone) share a block,
+// counted by refs; blocks of a garbage-collected owner are freed. An allocation that does not fit throws an
+// Error naming the call and what it was for; nothing is held then.
 
 import type { Backend } from './backend/backend.js';
 import type { Ptr } from './backend/kernels.js';
 import { activeBackend } from './engine.js';
 
 let liveBytes = 0;
+let liveBlocks = 0;
 
 /** Bytes held by live blocks on any backend. */
 export function bytesInUse(): number {
   return liveBytes;
 }
 
+/** Live blocks on any backend. */
+export function blockCount(): number {
+  return liveBlocks;
+}
+
+/** What a block holds, for an out-of-memory message: a description, or a tensor's shape and dtype. */
+export type Contents = string | { shape: readonly number[]; dtype: string };
+
 const registry = new FinalizationRegistry<Block>((block) => block.free());
 
 export class Block {
   private backend: Backend | null;
   private address: Ptr;
+  /** Holders of this block; release() frees it when the last one lets go. */
+  refs = 1;
 
   /**
    * Allocates `bytes` on the active backend; contents are undefined. Frees it when `owner` is collected
@@ -27,13 +39,25 @@ export class Block {
     readonly bytes: number,
     owner: object | null,
     private readonly op: string,
-    private readonly what: string,
+    private readonly what: Contents,
   ) {
     const backend = activeBackend();
     this.address = allocate(backend, bytes, op, what);
     this.backend = backend;
     liveBytes += bytes;
+    liveBlocks++;
     if (owner) registry.register(owner, this, this);
+  }
+
+  /** Adds a holder. */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
+  /** Drops a holder; the last one frees the block. */
+  release(): void {
+    if (--this.refs === 0) this.free();
   }
 
   get isFreed(): boolean {
@@ -46,7 +70,7 @@ export class Block {
    */
   ptr(): Ptr {
     const from = this.backend;
-    if (from === null) throw new Error(`${this.op}: ${this.what} was freed (disposed) and cannot be used`);
+    if (from === null) throw new Error(`${this.op}: ${contents(this.what)} was freed (disposed) and cannot be used`);
     const to = activeBackend();
     if (from !== to) {
       const address = allocate(to, this.bytes, this.op, this.what);
@@ -64,16 +88,21 @@ export class Block {
     this.backend.heap.free(this.address);
     this.backend = null;
     liveBytes -= this.bytes;
+    liveBlocks--;
     registry.unregister(this);
   }
 }
 
-function allocate(backend: Backend, bytes: number, op: string, what: string): Ptr {
+function allocate(backend: Backend, bytes: number, op: string, what: Contents): Ptr {
   try {
     return backend.heap.alloc(bytes);
   } catch (error) {
-    throw new Error(`${op}: out of memory for ${what} (${formatBytes(bytes)}): ${(error as Error).message}`);
+    throw new Error(`${op}: out of memory for ${contents(what)} (${formatBytes(bytes)}): ${(error as Error).message}`);
   }
+}
+
+function contents(what: Contents): string {
+  return typeof what === 'string' ? what : `a ${what.dtype} tensor of shape [${what.shape.join(', ')}]`;
 }
 
 /** 1536 -> '1.5 KB', for messages. */

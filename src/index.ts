@@ -1,15 +1,14 @@
-// neurite's public entry: TF.js's names for tensors and dense networks, over a WebAssembly SIMD core.
-// `import * as tf from 'neurite'` runs ordinary TF.js dense-network code.
+// neurite's public entry: TF.js's API (tensors and ops of any rank, gradients, variables, layers, models,
+// optimizers, io) over a WebAssembly SIMD core. `import * as tf from 'neurite'` runs ordinary TF.js code.
 
 export { ready, getBackend, setBackend, setSeed, setThreads, getThreads } from './engine.js';
-export { Tensor, tidy, keep, dispose, memory } from './tensor.js';
-export type { DType, NestedArray, TensorContainer } from './tensor.js';
-export { tensor, tensor1d, tensor2d, scalar, zeros, ones, randomNormal, randomUniform, truncatedNormal, oneHot } from './creation.js';
-export type { TensorLike, TypedArray } from './creation.js';
-export {
-  matMul, add, sub, mul, div, relu, sigmoid, tanh, elu, selu, softplus, leakyRelu,
-  exp, log, square, neg, abs, sqrt, softmax, sum, mean, argMax,
-} from './ops.js';
+export { Tensor, Variable, tidy, keep, dispose, memory } from './tensor/tensor.js';
+export type { NestedArray, TensorContainer } from './tensor/tensor.js';
+export type { DType } from './tensor/dtype.js';
+export * from './ops/index.js';
+export type { TensorLike, TypedArray } from './ops/values.js';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, variable } from './autodiff/gradients.js';
+export type { CustomGradientResult } from './autodiff/gradients.js';
 export { layers, Layer, Dense, Dropout, Activation, LeakyReLU } from './layers/index.js';
 export type { DenseArgs, LayerArgs } from './layers/index.js';
 export { sequential, Sequential } from './model/sequential.js';
@@ -24,3 +23,14 @@ export { regularizers, Regularizer } from './regularizers.js';
 export { io, loadLayersModel } from './io/index.js';
 export type { IOHandler, ModelArtifacts, SaveResult, LoadOptions } from './io/index.js';
 export { version } from './version.js';
+
+import type { Tensor as T } from './tensor/tensor.js';
+/** TF.js's rank-specific tensor types; in neurite every tensor is a Tensor of any rank. */
+export type Scalar = T;
+export type Tensor1D = T;
+export type Tensor2D = T;
+export type Tensor3D = T;
+export type Tensor4D = T;
+export type Tensor5D = T;
+export type Tensor6D = T;
+export type Rank = number;

@@ -2,7 +2,7 @@
 // what was expected, before anything is allocated or changed. Options objects are checked against one schema
 // per call (checkOptions): unknown keys are refused with a did-you-mean, so a typo never passes silently.
 
-import { Tensor } from './tensor.js';
+import { Tensor } from './tensor/tensor.js';
 
 /** Throws unless x is a live Tensor (of the given dtype, when one is given). */
 export function checkTensor(op: string, name: string, x: unknown, dtype?: Tensor['dtype']): asserts x is Tensor {
@@ -122,12 +122,13 @@ export const is = {
 };
 
 /**
- * Checks an options object: it must be a plain object (or undefined, for no options), hold only the schema's
- * keys (an unknown key is refused with a did-you-mean: `fit: unknown option 'epoch' (did you mean 'epochs'?)`),
- * and every value that is not undefined must pass its rule. Returns the options, {} for undefined.
+ * Checks an options object: it must be a plain object (or undefined or null, for no options, as TF.js takes
+ * them), hold only the schema's keys (an unknown key is refused with a did-you-mean: `fit: unknown option
+ * 'epoch' (did you mean 'epochs'?)`), and every value that is not undefined must pass its rule. Returns the
+ * options, {} for none.
  */
-export function checkOptions<T extends object>(op: string, name: string, args: T | undefined, schema: Schema): T {
-  if (args === undefined) return {} as T;
+export function checkOptions<T extends object>(op: string, name: string, args: T | undefined | null, schema: Schema): T {
+  if (args === undefined || args === null) return {} as T;
   checkObject(op, name, args);
   for (const key of Object.keys(args)) {
     if (!Object.hasOwn(schema, key)) throw new Error(`${op}: unknown option ${describe(key)}${name === 'args' ? '' : ` in ${name}`}${didYouMean(key, Object.keys(schema))}`);

@@ -59,7 +59,7 @@ describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
       const v = tf.zeros([3]);
       expect(() => tf.matMul(a, a)).toThrow(/matMul: inner dimensions must match, got a \[2, 3\] and b \[2, 3\] \(3 vs 2\)/);
       expect(() => tf.matMul(a, v)).toThrow(/matMul: b must have rank 2, got shape \[3\]/);
-      expect(() => tf.matMul(a, [[1]] as unknown as tf.Tensor)).toThrow(/matMul: b must be a Tensor/);
+      expect(() => tf.matMul(a, 'b' as unknown as tf.Tensor)).toThrow(/matMul: b must be a Tensor or tensor-like values/);
       expect(tf.matMul(a, a, false, true).shape).toEqual([2, 2]);
       expect(tf.matMul(tf.zeros([2, 0]), tf.zeros([0, 4])).arraySync()).toEqual([[0, 0, 0, 0], [0, 0, 0, 0]]);
     });
@@ -76,10 +76,10 @@ describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
       expect(tf.add(x, tf.tensor2d([[1, 1, 1]])).arraySync()).toEqual([[2, 3, 4], [5, 6, 7]]);
       expect(tf.mul(x, x).arraySync()).toEqual([[1, 4, 9], [16, 25, 36]]);
       expect(tf.add(tf.scalar(1), tf.scalar(2)).arraySync()).toBe(3);
-      expect(() => tf.add(x, tf.tensor1d([1, 2]))).toThrow(/add: shapes \[2, 3\] and \[2\] cannot be broadcast together/);
-      expect(() => tf.add(x, tf.tensor2d([[1], [2]]))).toThrow(/add: b of shape \[2, 1\] broadcasts along an inner axis/);
+      expect(() => tf.add(x, tf.tensor1d([1, 2]))).toThrow(/add: operands could not be broadcast together with shapes \[2,3\] and \[2\]/);
+      expect(tf.add(x, tf.tensor2d([[1], [2]])).arraySync()).toEqual([[2, 3, 4], [6, 7, 8]]);
       expect(() => tf.add(x, 'a' as unknown as number)).toThrow(/add: b must be a Tensor or tensor-like values/);
-      expect(() => tf.add(x, tf.tensor1d([1, 2, 3], 'int32'))).toThrow(/add: b must have dtype float32, got int32/);
+      expect(tf.add(x, tf.tensor1d([1, 2, 3], 'int32')).dtype).toBe('float32');
     });
   });
 
@@ -134,8 +134,8 @@ describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
       // No axes to reduce (axis [] or a scalar): x itself, as TF.js gives.
       expect(tf.sum(tf.tensor2d([[1, 2], [3, 4]]), []).arraySync()).toEqual([[1, 2], [3, 4]]);
       expect(tf.mean(tf.scalar(5)).arraySync()).toBe(5);
-      expect(() => tf.sum(x, 3)).toThrow(/sum: axis must be an integer in \[-3, 2\], got 3/);
-      expect(() => tf.mean(x, [1, 1])).toThrow(/mean: axis must not repeat an axis/);
+      expect(() => tf.sum(x, 3)).toThrow(/sum: axis 3 is out of range for a tensor of rank 3 \(expected an integer in \[-3, 2\]\)/);
+      expect(() => tf.mean(x, [1, 1])).toThrow(/mean: axis \[1,1\] repeats an axis/);
     });
   });
 

@@ -1,8 +1,8 @@
 // A backend is a Kernels implementation plus the heap its pointers refer to, with the few blocks every
-// caller needs (matmul packing scratch, the PRNG state) allocated once up front.
+// caller needs (matmul packing scratch, the PRNG state, the strided kernels' descriptor) allocated once up front.
 
 import { Heap } from './heap.js';
-import { MATMUL_SCRATCH_BYTES, RNG_STATE_BYTES, type Kernels, type Ptr } from './kernels.js';
+import { DESC_BYTES, MATMUL_SCRATCH_BYTES, RNG_STATE_BYTES, type Kernels, type Ptr } from './kernels.js';
 
 export type BackendName = 'wasm' | 'js';
 /** Which code runs the kernels: a wasm build, or the TypeScript twin. */
@@ -11,6 +11,8 @@ export type BuildName = 'simd' | 'relaxed' | 'js';
 export class Backend {
   readonly scratch: Ptr;
   readonly rngState: Ptr;
+  /** Where strided kernels read their descriptor (see src/ops/op.ts). */
+  readonly desc: Ptr;
   constructor(
     readonly name: BackendName,
     readonly build: BuildName,
@@ -19,6 +21,7 @@ export class Backend {
   ) {
     this.scratch = heap.alloc(MATMUL_SCRATCH_BYTES);
     this.rngState = heap.alloc(RNG_STATE_BYTES);
+    this.desc = heap.alloc(DESC_BYTES);
     kernels.rngSeed(this.rngState, (Math.random() * 2 ** 32) >>> 0);
   }
 

@@ -46,8 +46,28 @@ export const UnOp = {
   Neg: 3,
   Abs: 4,
   Sqrt: 5,
+  Sign: 6,
 } as const;
 export type UnOp = (typeof UnOp)[keyof typeof UnOp];
+
+/** Elementwise binary ops of binaryStrided, by operand dtype (the numbers equal assembly/codes.ts). */
+export const Binary = {
+  Add: 0,
+  Sub: 1,
+  Mul: 2,
+  Div: 3,
+  AddInt: 32,
+  SubInt: 33,
+  MulInt: 34,
+  FloorDivInt: 35,
+} as const;
+export type Binary = (typeof Binary)[keyof typeof Binary];
+
+/** The kernels' code for each dtype. */
+export const DTYPE_CODES = { float32: 0, int32: 1, bool: 2 } as const;
+
+/** Bytes of the block strided kernels read their descriptor from (see src/ops/op.ts describeStrides). */
+export const DESC_BYTES = 256;
 
 /** Loss codes. `*Logits` variants take pre-activation values and fuse the sigmoid / softmax. */
 export const Loss = {
@@ -142,6 +162,17 @@ export interface Kernels {
   rmspropStep(w: Ptr, g: Ptr, ms: Ptr, mom: Ptr, mg: Ptr, n: number, lr: number, decay: number, momentum: number, eps: number, centered: number): number;
   /** acc += g^2; w -= lr * g / sqrt(acc + eps). */
   adagradStep(w: Ptr, g: Ptr, acc: Ptr, n: number, lr: number, eps: number): number;
+
+  // ---- any rank, with broadcasting (assembly/broadcast.ts) ----
+  /**
+   * out = a op b elementwise, out contiguous of the descriptor's shape, a and b read with its strides
+   * (0 along broadcast axes). desc: i32 [rank, shape..., aStrides..., bStrides...].
+   */
+  binaryStrided(op: Binary, a: Ptr, b: Ptr, out: Ptr, desc: Ptr): void;
+
+  // ---- dtypes (assembly/cast.ts) ----
+  /** out = x converted, n values; dtype codes 0 float32, 1 int32, 2 bool, as DTYPE_CODES. out may be x. */
+  cast(x: Ptr, from: number, to: number, out: Ptr, n: number): void;
 
   // ---- seeded random numbers (assembly/random.ts), bit-identical across backends ----
   /** Seeds the xoshiro128** state (RNG_STATE_BYTES at state) from a 32-bit seed. */

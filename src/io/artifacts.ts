@@ -5,13 +5,13 @@
 // lacks, training config and optimizer state (ignored when loading, not written when saving).
 
 import { MAX_PAGES, PAGE_BYTES } from '../backend/heap.js';
-import { tensor } from '../creation.js';
+import { tensor } from '../ops/creation.js';
 import { version } from '../version.js';
 import { type Initializer, initializerFromConfig, initializers } from '../initializers.js';
 import { Activation, Dense, Dropout, type Layer, LeakyReLU } from '../layers/index.js';
 import { Sequential } from '../model/sequential.js';
 import { Regularizer } from '../regularizers.js';
-import { dispose, sizeOf, type Tensor } from '../tensor.js';
+import { dispose, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 import type { ModelArtifacts, WeightsManifestEntry } from './types.js';
 
@@ -391,26 +391,19 @@ interface Target {
   shape: number[];
 }
 
-/** The spec for each target: by name when every name is found once, else in manifest order. */
+/** The spec for each target, by name, as TF.js matches them: each layer weight found once, and no weight left over. */
 function match(targets: Target[], located: Located[]): Located[] {
   const modelWeights = located.filter((l) => l.spec.group !== 'optimizer');
   const byName = targets.map((t) => {
     const found = modelWeights.filter((l) => nameMatches(l.spec.name, t.name));
-    return found.length === 1 ? found[0] : null;
+    if (found.length === 1) return found[0];
+    const what = found.length === 0 ? 'has no weight' : `has ${found.length} weights`;
+    throw new Error(`${LOAD}: the weights manifest ${what} for ${short(t.name)} (it lists ${listed(modelWeights.map((l) => l.spec.name))})`);
   });
-  if (byName.every((l) => l !== null)) {
-    const used = new Set(byName);
-    const extra = modelWeights.filter((l) => !used.has(l));
-    if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
-    return byName as Located[];
-  }
-  if (modelWeights.length !== targets.length) {
-    throw new Error(
-      `${LOAD}: the layers need ${targets.length} weights (${listed(targets.map((t) => t.name))}), but the weights manifest has ${modelWeights.length}` +
-        (modelWeights.length ? ` (${listed(modelWeights.map((l) => l.spec.name))})` : ''),
-    );
-  }
-  return modelWeights; // names differ from neurite's: take them in order; shapes are still checked
+  const used = new Set(byName);
+  const extra = modelWeights.filter((l) => !used.has(l));
+  if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
+  return byName;
 }
 
 /** Float16 bits to a number. */

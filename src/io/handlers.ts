@@ -119,7 +119,6 @@ async function nodeModule<T>(op: string, name: string): Promise<T> {
 
 function fileHandler(url: string): IOHandler {
   const target = url.slice('file://'.length);
-  if (target === '') throw new Error(`file://: expected a directory after file://, e.g. 'file://./my-model', got ${JSON.stringify(url)}`);
   return {
     async save(artifacts) {
       const fs = await nodeModule<Fs>('save', 'node:fs/promises');
@@ -465,6 +464,7 @@ export function handlerForUrl(url: string, purpose: 'save' | 'load', options: Lo
   const rest = scheme === undefined ? url : url.slice(scheme.length + 3);
   const supported = `supported: ${(purpose === 'save' ? SAVE_SCHEMES : LOAD_SCHEMES).join(', ')}${purpose === 'load' ? ', relative URLs' : ''}, or an IOHandler`;
   if ((scheme === 'localstorage' || scheme === 'indexeddb') && rest === '') throw new Error(`${op}: ${scheme}:// needs a model name, e.g. '${scheme}://my-model'`);
+  if (scheme === 'file' && rest === '') throw new Error(`${op}: file:// needs a directory (or a model.json path) after it, e.g. 'file://./my-model'`);
   switch (scheme) {
     case 'file':
       return fileHandler(url);

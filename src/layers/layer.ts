@@ -6,7 +6,7 @@ import type { Backend } from '../backend/backend.js';
 import type { Ptr } from '../backend/kernels.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkOptions, describe, is, type Schema } from '../validate.js';
 
 export interface ParamSpec {
@@ -84,16 +84,24 @@ export abstract class Layer {
   constructor(op: string, args: LayerArgs, className: string, options: Schema) {
     if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new Error(`${op}: expected an arguments object, got ${describe(args)}`);
     checkOptions(op, 'args', args, { ...LAYER_OPTIONS, ...options });
+    // Each way of giving the input width is checked in full, and they must agree.
+    const widths: Array<[string, number]> = [];
     const batchShape = args.batchInputShape;
-    if (batchShape !== undefined && (!Array.isArray(batchShape) || batchShape.length < 1)) {
-      throw new Error(`${op}: batchInputShape must be an array [batch, ...inputShape], got ${describe(batchShape)}`);
+    if (batchShape !== undefined) {
+      if (!Array.isArray(batchShape) || batchShape.length !== 2) throw new Error(`${op}: batchInputShape must be [batch, features] (dense networks take rank-2 input), got ${describe(batchShape)}`);
+      if (batchShape[0] !== null) checkInt(op, 'batchInputShape[0]', batchShape[0], 1);
+      checkInt(op, 'batchInputShape[1]', batchShape[1], 1);
+      widths.push(['batchInputShape', batchShape[1]]);
     }
-    const shape = args.inputShape ?? (batchShape ? batchShape.slice(1) : args.inputDim !== undefined ? [args.inputDim] : undefined);
-    if (shape !== undefined) {
-      if (!Array.isArray(shape) || shape.length !== 1) throw new Error(`${op}: inputShape must be [features] (dense networks take rank-2 input), got ${describe(shape)}`);
-      checkInt(op, 'inputShape[0]', shape[0], 1);
+    if (args.inputShape !== undefined) {
+      if (!Array.isArray(args.inputShape) || args.inputShape.length !== 1) throw new Error(`${op}: inputShape must be [features] (dense networks take rank-2 input), got ${describe(args.inputShape)}`);
+      checkInt(op, 'inputShape[0]', args.inputShape[0], 1);
+      widths.push(['inputShape', args.inputShape[0]]);
     }
-    this.inputDim = shape ? (shape[0] as number) : null;
+    if (args.inputDim !== undefined) widths.push(['inputDim', args.inputDim]);
+    const disagree = widths.find(([, w]) => w !== widths[0][1]);
+    if (disagree) throw new Error(`${op}: ${widths[0][0]} gives ${widths[0][1]} input features but ${disagree[0]} gives ${disagree[1]}`);
+    this.inputDim = widths.length > 0 ? widths[0][1] : null;
     if (args.name === '') throw new Error(`${op}: name must be a non-empty string, got ""`);
     this.name = args.name ?? Layer.uniqueName(className);
     this.trainable_ = args.trainable ?? true;

@@ -6,12 +6,13 @@
 import type { Backend } from '../backend/backend.js';
 import type { Kernels, Loss, Ptr } from '../backend/kernels.js';
 import { Block } from '../block.js';
-import { emptyTensor, scalarFor } from '../creation.js';
+import { empty } from '../ops/op.js';
+import { fromValues } from '../ops/values.js';
 import { activeBackend } from '../engine.js';
 import { Layer, type LayerBuffers, type ParamSpec } from '../layers/layer.js';
 import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
-import { sizeOf, Tensor, tidy } from '../tensor.js';
+import { sizeOf, Tensor, tidy } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
 import { Workspace } from './workspace.js';
@@ -308,11 +309,12 @@ export class Sequential implements TrainingModel {
 
   // ---- weights ----
 
-  /** Copies of every weight, layer by layer, kernel then bias. */
-  getWeights(): Tensor[] {
+  /** Copies of every weight (or only the trainable layers' when trainableOnly), layer by layer, kernel then bias. */
+  getWeights(trainableOnly = false): Tensor[] {
     this.checkLive('getWeights');
+    checkBool('getWeights', 'trainableOnly', trainableOnly);
     if (this.inputDim !== null) this.build();
-    return this.layers.flatMap((layer) => this.layerWeights(layer));
+    return this.layers.filter((layer) => !trainableOnly || layer.trainable).flatMap((layer) => this.layerWeights(layer));
   }
 
   /** Replaces every weight (the order of getWeights); checked in full before anything is written. */
@@ -329,7 +331,7 @@ export class Sequential implements TrainingModel {
     return this.entries
       .filter((e) => e.layer === layer)
       .map((e) => {
-        const t = emptyTensor('getWeights', e.spec.shape.slice());
+        const t = empty('getWeights', e.spec.shape.slice(), 'float32');
         const from = word(this.params!.ptr()) + e.offset;
         const to = word(t.ptr());
         activeBackend().heap.f32.copyWithin(to, from, from + e.size);
@@ -532,7 +534,7 @@ export class Sequential implements TrainingModel {
         if (!Number.isInteger(v) || v < 0 || v >= outputs) throw new Error(`${op}: y[${i}] must be a class index in [0, ${outputs - 1}], got ${v}`);
       }
       if (y.dtype === 'int32' && y.rank === 1) return { ...data, target: y };
-      const target = emptyTensor(op, [rows], 'int32');
+      const target = empty(op, [rows], 'int32');
       activeBackend().heap.i32.set(labels, word(target.ptr()));
       return { ...data, target, temporary: [target] };
     }
@@ -543,13 +545,20 @@ export class Sequential implements TrainingModel {
       return { ...data, target: y };
     }
     const values = y.dataSync();
-    const target = emptyTensor(op, [rows, outputs]);
+    const target = empty(op, [rows, outputs], 'float32');
     activeBackend().heap.f32.set(values, word(target.ptr()));
     return { ...data, target, temporary: [target] };
   }
 
   private checkCompiled(op: string): void {
     if (!this.loss || !this.optimizer) throw new Error(`${op}: the model must be compiled first (model.compile({ optimizer, loss }))`);
+  }
+
+  /** Refuses to train with a learning rate that is wrong now (a schedule's value too), before anything is allocated. */
+  private checkTrainable(op: string): void {
+    this.checkCompiled(op);
+    this.checkIdle(op);
+    this.optimizer!.currentLearningRate();
   }
 
   /** Refuses what would interleave with a running fit (a second fit, trainOnBatch, compile). */
@@ -636,7 +645,7 @@ export class Sequential implements TrainingModel {
     const data = this.prepareInput('predict', x);
     this.allocate('predict', [null, x.shape[1]], true);
     const width = this.outputDim!;
-    const out = emptyTensor('predict', [data.rows, width]);
+    const out = empty('predict', [data.rows, width], 'float32');
     try {
       const backend = activeBackend();
       const ws = this.workspaceFor('predict', Math.min(batchSize, data.rows));
@@ -665,7 +674,10 @@ export class Sequential implements TrainingModel {
       this.allocate('evaluate', [null, x.shape[1]], true);
       const sums = this.measure('evaluate', data, batchSize, this.plan('evaluate'));
       const values = Array.from(sums, (s) => s / data.rows);
-      return values.length === 1 ? scalarFor('evaluate', values[0]) : tidy(() => values.map((v) => scalarFor('evaluate', v)));
+      return tidy(() => {
+        const scalars = values.map((v) => fromValues('evaluate', 'result', v, [], 'float32'));
+        return scalars.length === 1 ? scalars[0] : scalars;
+      });
     } finally {
       for (const t of data.temporary) t.dispose();
     }
@@ -674,8 +686,7 @@ export class Sequential implements TrainingModel {
   /** One optimisation step on the whole of x, y; resolves to the loss, or [loss, ...metrics]. */
   async trainOnBatch(x: Tensor, y: Tensor): Promise<number | number[]> {
     this.checkLive('trainOnBatch');
-    this.checkCompiled('trainOnBatch');
-    this.checkIdle('trainOnBatch');
+    this.checkTrainable('trainOnBatch');
     const data = this.prepare('trainOnBatch', x, y);
     try {
       this.allocate('trainOnBatch', [null, x.shape[1]], true);
@@ -700,8 +711,7 @@ export class Sequential implements TrainingModel {
   async fit(x: Tensor, y: Tensor, args?: ModelFitArgs): Promise<History> {
     this.checkLive('fit');
     const options = checkOptions('fit', 'args', args, FIT_OPTIONS);
-    this.checkCompiled('fit');
-    this.checkIdle('fit');
+    this.checkTrainable('fit');
     const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData, initialEpoch = 0, yieldEvery = 'auto' } = options;
     const hooks = checkCallbacks(options.callbacks);
     const verbose = options.verbose ?? (!inBrowser && (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0);
@@ -887,10 +897,10 @@ function checkFinite(op: string, name: string, t: Tensor): void {
 function splitRows(t: Tensor, split: number): [Tensor, Tensor] {
   const width = t.rank === 2 ? t.shape[1] : 1;
   const rest = t.shape[0] - split;
-  const first = emptyTensor('fit', t.rank === 2 ? [split, width] : [split], t.dtype);
+  const first = empty('fit', t.rank === 2 ? [split, width] : [split], t.dtype);
   let second: Tensor;
   try {
-    second = emptyTensor('fit', t.rank === 2 ? [rest, width] : [rest], t.dtype);
+    second = empty('fit', t.rank === 2 ? [rest, width] : [rest], t.dtype);
   } catch (error) {
     first.dispose();
     throw error;

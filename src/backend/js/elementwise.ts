@@ -170,6 +170,9 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
         case UnOp.Abs:
           for (let i = 0; i < n; i++) f32[oi + i] = Math.abs(f32[xi + i]);
           break;
+        case UnOp.Sign:
+          for (let i = 0; i < n; i++) f32[oi + i] = f32[xi + i] > 0 ? 1 : f32[xi + i] < 0 ? -1 : 0;
+          break;
         default:
           for (let i = 0; i < n; i++) f32[oi + i] = Math.sqrt(f32[xi + i]);
       }

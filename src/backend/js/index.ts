@@ -5,6 +5,8 @@ import { Backend } from '../backend.js';
 import { ArrayMemory, Heap } from '../heap.js';
 import type { Kernels } from '../kernels.js';
 import { activationKernels } from './activations.js';
+import { broadcastKernels } from './broadcast.js';
+import { castKernels } from './cast.js';
 import { elementwiseKernels } from './elementwise.js';
 import { lossKernels } from './losses.js';
 import { matmulKernels } from './matmul.js';
@@ -20,6 +22,8 @@ export function createJsBackend(): Backend {
     ...lossKernels(heap),
     ...optimizerKernels(heap),
     ...randomKernels(heap),
+    ...broadcastKernels(heap),
+    ...castKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);
 }

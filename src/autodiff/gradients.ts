@@ -7,7 +7,7 @@ import { endScope, liveVariables, startScope, Tensor, Variable } from '../tensor
 import { describe } from '../validate.js';
 import { add } from '../ops/arithmetic.js';
 import { cast, clone } from '../ops/cast.js';
-import { onesLike, zerosLike } from '../ops/creation.js';
+import { onesLike, zeros } from '../ops/creation.js';
 import { Binary } from '../backend/kernels.js';
 import { activeBackend } from '../engine.js';
 import { checkSameShape, convert, describeStrides, kernels, type TensorLike } from '../ops/op.js';
@@ -17,7 +17,7 @@ import { backprop, type GradientOps, record, recordOn, type Sink, Tape, withoutR
 /** The ops backprop uses, given to it here so that tape.ts needs no ops. */
 const GRADIENT_OPS: GradientOps = {
   add,
-  zerosLike,
+  zeros,
   clone,
   accumulate(sink: Sink, g: Tensor): void {
     const [to, from] = [sink.tensor.ptr('gradient'), g.ptr('gradient')];
@@ -174,7 +174,7 @@ export interface CustomGradientResult {
  * gradFunc, which gets dy and the tensors passed to save.
  * @example const customOp = tf.customGrad((x, save) => { save([x]); return { value: x.square(), gradFunc: (dy, [x]) => [dy.mul(abs(x))] }; });
  */
-export function customGrad(f: (...args: Array<Tensor | ((tensors: Tensor[]) => void)>) => CustomGradientResult): (...inputs: Tensor[]) => Tensor {
+export function customGrad(f: (...args: never[]) => CustomGradientResult): (...inputs: Tensor[]) => Tensor {
   checkFunction('customGrad', f);
   return (...inputs) => {
     inputs.forEach((t, i) => {
@@ -185,7 +185,7 @@ export function customGrad(f: (...args: Array<Tensor | ((tensors: Tensor[]) => v
       if (!Array.isArray(tensors) || !tensors.every((t) => t instanceof Tensor)) throw new Error(`customGrad: save takes an array of tensors, got ${describe(tensors)}`);
       saved = tensors;
     };
-    const result = withoutRecording(() => f(...inputs, save));
+    const result = withoutRecording(() => (f as (...args: unknown[]) => CustomGradientResult)(...inputs, save));
     if (result === null || typeof result !== 'object' || !(result.value instanceof Tensor)) {
       throw new Error('customGrad: f must return { value, gradFunc } where value is a Tensor');
     }

@@ -4,6 +4,7 @@
 // cannot free them) and its gradient function, written beside the op. Backprop walks the nodes in reverse.
 // A fused op (a dense layer, a loss on logits) is one node with one gradient, not a second training path.
 
+import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -19,6 +20,7 @@ export interface Sink {
  * The gradient of an op: given the gradient of each output (zeros for outputs nothing depends on) and the
  * tensors it saved, returns the gradient of each input (null where needs[i] is false, or for inputs without
  * one). Where into[i] is a Sink the function may write the gradient into it and return sink.tensor.
+ * Written with ops (never raw views), so that an outer tape records it: gradients of gradients.
  */
 export type GradFn = (dys: Tensor[], saved: Tensor[], needs: boolean[], into: Array<Sink | null>) => Array<Tensor | null>;
 
@@ -77,14 +79,23 @@ export function recordOn<T>(tape: Tape, fn: () => T): T {
 export function record(inputs: Tensor[], outputs: Tensor[], saved: Tensor[], grad: GradFn): void {
   for (const tape of tapes) {
     if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
-    tape.nodes.push({ inputs, outputs, saved: saved.map(share), grad });
+    tape.nodes.push({ inputs, outputs, saved: saved.map((t) => share(tape, t)), grad });
     for (const o of outputs) tape.tracked.add(o.id);
   }
 }
 
-/** A handle on t's values that only the tape disposes. */
-function share(t: Tensor): Tensor {
-  return new Tensor(t.shape, t.dtype, t.block.retain(), 'manual');
+/**
+ * A handle on t's values that only `owner` disposes. A gradient function computes with it, so on every other
+ * tape that tracks t it stands for t (an identity node): that is what lets a gradient be differentiated again.
+ */
+function share(owner: Tape, t: Tensor): Tensor {
+  const s = new Tensor(t.shape, t.dtype, t.block.retain(), 'manual');
+  for (const tape of tapes) {
+    if (tape === owner || !tape.tracked.has(t.id)) continue;
+    tape.nodes.push({ inputs: [t], outputs: [s], saved: [], grad: ([dy]) => [dy] });
+    tape.tracked.add(s.id);
+  }
+  return s;
 }
 
 /**
@@ -104,7 +115,7 @@ export function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: Tensor[], ops: G
       return g;
     });
     if (!any) continue;
-    const filled = dys.map((g, k) => g ?? ops.zerosLike(node.outputs[k]));
+    const filled = dys.map((g, k) => g ?? ops.zeros(node.outputs[k].shape, node.outputs[k].dtype));
     const needs = node.inputs.map((t) => tape.tracked.has(t.id));
     const into = node.inputs.map((t) => sinks?.get(t.id) ?? null);
     const inputGrads = node.grad(filled, node.saved, needs, into);
@@ -149,7 +160,7 @@ export function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: Tensor[], ops: G
 /** The ops backprop needs, passed in so that the tape does not import the ops (which import the tape). */
 export interface GradientOps {
   add(a: Tensor, b: Tensor): Tensor;
-  zerosLike(t: Tensor): Tensor;
+  zeros(shape: number[], dtype: DType): Tensor;
   /** A new tensor sharing t's values. */
   clone(t: Tensor): Tensor;
   /** sink += g, or sink = g when nothing was written into it yet. */

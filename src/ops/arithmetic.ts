@@ -6,7 +6,8 @@ import { Binary } from '../backend/kernels.js';
 import { record, recording } from '../autodiff/tape.js';
 import { upcast } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { broadcastAxes, broadcastShapes, broadcastStrides, convert, describeStrides, empty, kernels, op, view, type TensorLike } from './op.js';
+import { broadcastAxes, broadcastShapes, broadcastStrides, convert, describeStrides, empty, kernels, op, type TensorLike } from './op.js';
+import { reshape } from './shape.js';
 import { cast } from './cast.js';
 import { neg } from './unary.js';
 import { sum } from './reduce.js';
@@ -37,7 +38,7 @@ export function broadcastBinary(name: string, code: Binary, a: Tensor, b: Tensor
 /** The gradient dy of a broadcast result, summed back to an operand's shape. */
 export function sumTo(dy: Tensor, shape: number[]): Tensor {
   const axes = broadcastAxes(shape, dy.shape);
-  return view(axes.length === 0 ? dy : sum(dy, axes), shape);
+  return reshape(axes.length === 0 ? dy : sum(dy, axes), shape);
 }
 
 /**

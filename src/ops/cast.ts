@@ -20,7 +20,7 @@ export const cast = op((x: Tensor | TensorLike, dtype: DType): Tensor => {
     const [px, po] = [$x.ptr('cast'), out.ptr('cast')];
     kernels().cast(px, DTYPE_CODES[$x.dtype], DTYPE_CODES[dtype], po, out.size);
   }
-  if (recording()) record([$x], [out], [], ([dy]) => [view(dy, dy.shape.slice())]);
+  if (recording()) record([$x], [out], [], ([dy]) => [dy]);
   return out;
 });
 
@@ -31,7 +31,7 @@ export const cast = op((x: Tensor | TensorLike, dtype: DType): Tensor => {
 export const clone = op((x: Tensor | TensorLike): Tensor => {
   const $x = convert('clone', 'x', x);
   const out = view($x, $x.shape.slice());
-  if (recording()) record([$x], [out], [], ([dy]) => [view(dy, dy.shape.slice())]);
+  if (recording()) record([$x], [out], [], ([dy]) => [dy]);
   return out;
 });
 

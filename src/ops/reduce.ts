@@ -6,7 +6,8 @@ import { record, recording } from '../autodiff/tape.js';
 import { type Tensor, Tensor as TensorClass } from '../tensor/tensor.js';
 import { cast } from './cast.js';
 import { ones } from './creation.js';
-import { convert, empty, kernels, op, parseAxes, view, type TensorLike } from './op.js';
+import { convert, empty, kernels, op, parseAxes, type TensorLike } from './op.js';
+import { reshape } from './shape.js';
 import { mul } from './arithmetic.js';
 import { checkBool } from '../validate.js';
 
@@ -76,7 +77,7 @@ function reduceSum(name: 'sum' | 'mean', x: Tensor, axes: number[], keepDims: bo
 
 /** dy (of the reduced shape) broadcast back to `shape`, times `scale`. */
 function spread(dy: Tensor, shape: number[], axes: number[], scale: number): Tensor {
-  const kept = view(dy, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+  const kept = reshape(dy, shape.map((d, i) => (axes.includes(i) ? 1 : d)));
   return mul(kept, mul(ones(shape), scale));
 }
 

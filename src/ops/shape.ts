@@ -34,7 +34,7 @@ export const reshape = op((x: Operand, shape: number[]): Tensor => {
   const out = view($x, inferShape('reshape', shape, $x.size));
   if (recording()) {
     const from = $x.shape.slice();
-    record([$x], [out], [], ([dy]) => [view(dy, from)]);
+    record([$x], [out], [], ([dy]) => [reshape(dy, from)]);
   }
   return out;
 });

@@ -161,15 +161,21 @@ function sparseLoss(kind: i32, pred: usize, labels: usize, grad: usize, m: i32, 
 }
 
 // pred (m,n), target (m,n) f32 or (m) i32 for the sparse losses, grad (m,n) or 0
-export function loss(kind: i32, pred: usize, target: usize, grad: usize, m: i32, n: i32): f64 {
+// ... and out (1) or 0: the mean loss, also stored there as f32 when out != 0 (a scalar tensor's values)
+export function loss(kind: i32, pred: usize, target: usize, grad: usize, m: i32, n: i32, out: usize): f64 {
+  let value: f64;
   switch (kind) {
     case Loss.CategoricalCrossentropy:
     case Loss.CategoricalCrossentropyLogits:
-      return categoricalLoss(kind, pred, target, grad, m, n);
+      value = categoricalLoss(kind, pred, target, grad, m, n);
+      break;
     case Loss.SparseCategoricalCrossentropy:
     case Loss.SparseCategoricalCrossentropyLogits:
-      return sparseLoss(kind, pred, target, grad, m, n);
+      value = sparseLoss(kind, pred, target, grad, m, n);
+      break;
     default:
-      return elementwiseLoss(kind, pred, target, grad, m, n);
+      value = elementwiseLoss(kind, pred, target, grad, m, n);
   }
+  if (out != 0) store<f32>(out, <f32>value);
+  return value;
 }

@@ -20,6 +20,28 @@ export function blockCount(): number {
   return liveBlocks;
 }
 
+/** The public calls running now (model.fit, predict, ...), innermost last: an out-of-memory Error names it. */
+const calls: string[] = [];
+
+/** Marks the start of the public call `op` (until leaveCall), so that an allocation failing inside names it. */
+export function enterCall(op: string): void {
+  calls.push(op);
+}
+
+export function leaveCall(): void {
+  calls.pop();
+}
+
+/** Runs fn as the public call `op` (see enterCall). */
+export function during<T>(op: string, fn: () => T): T {
+  enterCall(op);
+  try {
+    return fn();
+  } finally {
+    leaveCall();
+  }
+}
+
 /** What a block holds, for an out-of-memory message: a description, or a tensor's shape and dtype. */
 export type Contents = string | { shape: readonly number[]; dtype: string };
 
@@ -93,11 +115,13 @@ export class Block {
   }
 }
 
-function allocate(backend: Backend, bytes: number, op: string, what: Contents): Ptr {
+/** Allocates on a backend's heap, turning a failure into an Error that names the call and what it was for. */
+export function allocate(backend: Backend, bytes: number, op: string, what: Contents): Ptr {
   try {
     return backend.heap.alloc(bytes);
   } catch (error) {
-    throw new Error(`${op}: out of memory for ${contents(what)} (${formatBytes(bytes)}): ${(error as Error).message}`);
+    const call = calls[calls.length - 1] ?? op;
+    throw new Error(`${call}: out of memory for ${contents(what)}${call === op ? '' : ` (in ${op})`} (${formatBytes(bytes)}): ${(error as Error).message}`);
   }
 }
 

@@ -7,6 +7,8 @@ export type { NestedArray, TensorContainer } from './tensor/tensor.js';
 export type { DType } from './tensor/dtype.js';
 export * from './ops/index.js';
 export type { TensorLike, TypedArray } from './ops/values.js';
+export { fused } from './ops/fused.js';
+export type { FusedMatMulArgs } from './ops/fused.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, variable } from './autodiff/gradients.js';
 export type { CustomGradientResult } from './autodiff/gradients.js';
 export { layers, Layer, Dense, Dropout, Activation, LeakyReLU } from './layers/index.js';

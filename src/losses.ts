@@ -88,7 +88,7 @@ function sparseCategoricalAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr,
   return hits / m;
 }
 
-const lossMetric = (code: Loss) => (k: Kernels, _heap: Heap, y: Ptr, target: Ptr, m: number, n: number) => k.loss(code, y, target, 0, m, n);
+const lossMetric = (code: Loss) => (k: Kernels, _heap: Heap, y: Ptr, target: Ptr, m: number, n: number) => k.loss(code, y, target, 0, m, n, 0);
 
 /** A metric by name; 'accuracy'/'acc' picks the accuracy that fits the loss and output width, as TF.js does. */
 export function getMetric(op: string, value: unknown, loss: LossSpec, outputWidth: number): Metric {

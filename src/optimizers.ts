@@ -1,8 +1,14 @@
 // Optimizers with TF.js's names, argument order, defaults and update formulas (the kernels implement the
-// formulas). An optimizer holds hyperparameters and the step count; the model owns the per-weight state
-// (`slots` buffers laid out like the parameters), so one step over every weight is one kernel call.
+// formulas), and TF.js's optimizer API: minimize, computeGradients, applyGradients. An optimizer holds its
+// hyperparameters, the step count and each variable's state (`slots` buffers of the variable's size, freed with
+// the variable); one update of a variable is one kernel call, and model.fit steps through the same path.
 
+import { word } from './backend/heap.js';
 import type { Kernels, Ptr } from './backend/kernels.js';
+import { Block } from './block.js';
+import { activeBackend } from './engine.js';
+import { variableGrads } from './autodiff/gradients.js';
+import { dispose, liveVariables, Tensor, Variable } from './tensor/tensor.js';
 import { checkBool, checkNumber, checkOptions, describe, is } from './validate.js';
 
 /** A learning rate that depends on the step (0 for the first update). */
@@ -10,15 +16,22 @@ export interface LearningRateSchedule {
   (step: number): number;
 }
 
+/** Gradients by variable name, or as TF.js's list of { name, tensor }. */
+export type NamedGradients = Record<string, Tensor> | Array<{ name: string; tensor: Tensor }>;
+
 const f32 = Math.fround;
+const NO_SLOTS: Ptr[] = [];
 
 export abstract class Optimizer {
   /** Updates applied so far. */
   iterations = 0;
-  /** How many parameter-sized state buffers the optimizer needs. */
+  /** How many variable-sized state buffers the optimizer keeps per variable. */
   abstract readonly slots: number;
   private rate: number | LearningRateSchedule = 0;
   private clip: number | null = null;
+  /** Each variable's state: `slots` buffers of its size, one block (freed with the variable), and their addresses. */
+  private readonly state = new WeakMap<Variable, { block: Block; ptrs: Ptr[] }>();
+  private readonly blocks = new Set<Block>();
 
   /** @param op the factory's name (tf.train.sgd: 'sgd'), for messages */
   constructor(
@@ -62,26 +75,127 @@ export abstract class Optimizer {
   }
 
   /**
-   * @internal One step over the weights in `ranges` ([offset, length] in floats) of an arena at w, from the
-   * gradients at g (which clipping may scale in place); slots are laid out like the arena. Returns false when
-   * an updated weight is not finite (NaN or Infinity): the caller restores the weights.
+   * Minimizes f(), a scalar, over the variables (every trainable one by default): one step of their gradients.
+   * Returns the cost when returnCost, else null, as TF.js.
+   * @example const w = tf.variable(tf.scalar(2)); tf.train.sgd(0.1).minimize(() => w.square());
    */
-  apply(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], ranges: ReadonlyArray<readonly [number, number]>): boolean {
+  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
+    checkBool(this.op, 'returnCost', returnCost);
+    const { value, grads } = this.computeGradients(f, varList);
+    try {
+      this.applyGradients(grads);
+    } finally {
+      dispose(grads);
+    }
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** The value of f() and its gradient with respect to each variable, by name (tf.variableGrads). */
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+    return variableGrads(f, varList);
+  }
+
+  /**
+   * Updates each named variable by its gradient (shapes must match), as one step.
+   * @example optimizer.applyGradients({ [w.name]: dw });
+   */
+  applyGradients(variableGradients: NamedGradients): void {
+    const list = Array.isArray(variableGradients) ? variableGradients : variableGradients !== null && typeof variableGradients === 'object' ? Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor })) : null;
+    if (list === null) throw new Error(`${this.op}: applyGradients takes gradients by variable name or as [{ name, tensor }], got ${describe(variableGradients)}`);
+    const byName = new Map(liveVariables().map((v) => [v.name, v]));
+    const pairs: Array<[Variable, Tensor]> = [];
+    for (const { name, tensor } of list) {
+      if (tensor === null || tensor === undefined) continue; // a variable f does not use (variableGrads maps it to null)
+      const v = byName.get(name);
+      if (!v) throw new Error(`${this.op}: applyGradients has a gradient for ${describe(name)}, but no live variable has that name`);
+      if (!(tensor instanceof Tensor) || tensor.isDisposed) throw new Error(`${this.op}: the gradient of ${name} must be a live Tensor, got ${describe(tensor)}`);
+      if (tensor.dtype !== 'float32') throw new Error(`${this.op}: the gradient of ${name} must be float32, got ${tensor.dtype}`);
+      if (tensor.shape.length !== v.shape.length || tensor.shape.some((d, i) => d !== v.shape[i])) {
+        throw new Error(`${this.op}: the gradient of ${name} has shape [${tensor.shape.join(', ')}], but the variable has shape [${v.shape.join(', ')}]`);
+      }
+      if (v.trainable) pairs.push([v, tensor]);
+    }
+    if (!this.step(pairs.map(([v, g]) => [v, g.ptr(this.op)]))) {
+      throw new Error(`${this.op}: the update made some weights NaN or Infinity; lower the learning rate or set clipNorm`);
+    }
+  }
+
+  /**
+   * @internal One step: each variable updated in place by the gradient at its pointer (clipping may scale the
+   * gradients in place first). Returns false when an updated weight is not finite (NaN or Infinity): the
+   * caller restores the weights.
+   */
+  step(pairs: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
     const lr = this.currentLearningRate();
+    const k = activeBackend().kernels;
     if (this.clip !== null) {
       let squares = 0;
-      for (const [offset, n] of ranges) squares += kernels.sumSquares(g + offset * 4, n);
+      for (const [v, g] of pairs) squares += k.sumSquares(g, v.size);
       const norm = Math.sqrt(squares);
-      if (norm > this.clip) for (const [offset, n] of ranges) kernels.scale(g + offset * 4, g + offset * 4, n, this.clip / norm);
+      if (norm > this.clip) for (const [v, g] of pairs) k.scale(g, g, v.size, this.clip / norm);
     }
     let finite = 0;
-    for (const [offset, n] of ranges) {
-      const at = offset * 4;
-      finite += this.update(kernels, w + at, g + at, at === 0 ? slots : slots.map((s) => s + at), n, lr);
+    for (const [v, g] of pairs) {
+      // Pointers before the update: taking one may allocate (a variable's own copy, its state).
+      const slots = this.slotsOf(v);
+      const w = v.writablePtr(this.op);
+      finite += this.update(k, w, g, slots, v.size, lr);
     }
     this.advance();
     this.iterations++;
     return finite === 0;
+  }
+
+  /** @internal The state buffers of a variable, made (and filled) on its first update. */
+  slotsOf(v: Variable): Ptr[] {
+    if (this.slots === 0) return NO_SLOTS;
+    let state = this.state.get(v);
+    if (state === undefined || state.block.isFreed) {
+      const block = new Block(this.slots * v.size * 4, v, this.op, `the optimizer state of ${v.name}`);
+      activeBackend().kernels.fill(block.ptr(), this.slots * v.size, this.slotInitialValue());
+      this.state.set(v, (state = { block, ptrs: [] }));
+      this.blocks.add(block);
+    }
+    const base = state.block.ptr();
+    if (state.ptrs[0] !== base) state.ptrs = Array.from({ length: this.slots }, (_, i) => base + i * v.size * 4);
+    return state.ptrs;
+  }
+
+  /** @internal A copy of a variable's state (empty when it has none yet), for a checkpoint. */
+  saveState(v: Variable): Float32Array {
+    const block = this.state.get(v)?.block;
+    if (!block || block.isFreed) return new Float32Array(0);
+    const at = word(block.ptr());
+    return activeBackend().heap.f32.slice(at, at + this.slots * v.size);
+  }
+
+  /** @internal Puts back a state saveState took (an empty one drops the state). */
+  restoreState(v: Variable, saved: Float32Array): void {
+    if (saved.length === 0) {
+      this.forget([v]);
+      return;
+    }
+    const [base] = this.slotsOf(v);
+    activeBackend().heap.f32.set(saved, word(base));
+  }
+
+  /** @internal Frees the state of variables that are gone (a disposed model's). */
+  forget(variables: Variable[]): void {
+    for (const v of variables) {
+      const block = this.state.get(v)?.block;
+      if (!block) continue;
+      block.free();
+      this.blocks.delete(block);
+      this.state.delete(v);
+    }
+  }
+
+  /** Frees every variable's state, as TF.js's optimizer.dispose(); the optimizer starts afresh if used again. */
+  dispose(): void {
+    for (const block of this.blocks) block.free();
+    this.blocks.clear();
   }
 
   /** @internal Sets the step count back (with state derived from it), when the weights are restored. */

@@ -109,11 +109,15 @@ describe.each(BUILDS)('losses on %s', (build) => {
         const p = put(b, pred);
         const t = target instanceof Int32Array ? putInt(b, target) : put(b, target);
         const g = put(b, new Float32Array(m * n));
-        const value = b.kernels.loss(kind, p, t, g, m, n);
+        const value = b.kernels.loss(kind, p, t, g, m, n, 0);
         const want = reference(kind, pred, target, m, n);
         // f64 accumulation in the kernels against f64 here: only summation order differs.
         expect(Math.abs(value - want), `${build} loss ${kind} ${m}x${n}: ${value} vs ${want}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
-        expect(b.kernels.loss(kind, p, t, 0, m, n), 'grad = 0 gives the same loss').toBe(value);
+        expect(b.kernels.loss(kind, p, t, 0, m, n, 0), 'grad = 0 gives the same loss').toBe(value);
+        const out = put(b, [0]);
+        b.kernels.loss(kind, p, t, 0, m, n, out);
+        expect(get(b, out, 1)[0], 'out holds the loss as float32').toBe(Math.fround(value));
+        freeAll(b, [out]);
         // h = 1e-6: probabilities reach 1e-3, where log's third derivative makes h = 1e-5 too coarse.
         const numeric = numericGradient((x) => reference(kind, x, target, m, n), Float64Array.from(pred), 1e-6);
         // The gradient is computed in f64 and rounded to f32 (rtol); the differences are good to ~1e-7 relative.
@@ -141,7 +145,7 @@ describe.each(BUILDS)('losses on %s', (build) => {
     const p = put(b, pred);
     const t = SPARSE.has(kind) ? putInt(b, target) : put(b, target);
     const digits = String(want).split('.')[1].length;
-    expect(b.kernels.loss(kind, p, t, 0, m, n)).toBeCloseTo(want, Math.min(digits, 6));
+    expect(b.kernels.loss(kind, p, t, 0, m, n, 0)).toBeCloseTo(want, Math.min(digits, 6));
     freeAll(b, [p, t]);
   });
 
@@ -151,7 +155,7 @@ describe.each(BUILDS)('losses on %s', (build) => {
       const p = put(b, pred);
       const t = SPARSE.has(kind) ? putInt(b, target) : put(b, target);
       const g = put(b, new Float32Array(m * n).fill(NaN));
-      const value = b.kernels.loss(kind, p, t, g, m, n);
+      const value = b.kernels.loss(kind, p, t, g, m, n, 0);
       expect(Number.isFinite(value), `loss ${kind} finite`).toBe(true);
       const grad = get(b, g, m * n);
       for (let i = 0; i < m * n; i++) {
@@ -172,7 +176,7 @@ describe.each(BUILDS)('losses on %s', (build) => {
     const b = await backendFor(build);
     const p = put(b, [1, 0]);
     const t = put(b, [0, 1]);
-    expect(b.kernels.loss(Loss.BinaryCrossentropy, p, t, 0, 1, 2)).toBeCloseTo((-Math.log(2 ** -23) - Math.log(Math.fround(1e-7))) / 2, 12);
+    expect(b.kernels.loss(Loss.BinaryCrossentropy, p, t, 0, 1, 2, 0)).toBeCloseTo((-Math.log(2 ** -23) - Math.log(Math.fround(1e-7))) / 2, 12);
     freeAll(b, [p, t]);
   });
 
@@ -181,11 +185,11 @@ describe.each(BUILDS)('losses on %s', (build) => {
     const z = put(b, [1000, -1000, 0, -1000]);
     const t = put(b, [1, 0, 0, 1]);
     const g = put(b, new Float32Array(4));
-    expect(b.kernels.loss(Loss.BinaryCrossentropyLogits, z, t, g, 1, 4)).toBeCloseTo((Math.LN2 + 1000) / 4, 10);
+    expect(b.kernels.loss(Loss.BinaryCrossentropyLogits, z, t, g, 1, 4, 0)).toBeCloseTo((Math.LN2 + 1000) / 4, 10);
     expect(Array.from(get(b, g, 4))).toEqual([0, 0, 0.125, -0.25]);
-    expect(b.kernels.loss(Loss.CategoricalCrossentropyLogits, z, t, g, 1, 4)).toBeCloseTo(1000 + 1000, 10);
+    expect(b.kernels.loss(Loss.CategoricalCrossentropyLogits, z, t, g, 1, 4, 0)).toBeCloseTo(1000 + 1000, 10);
     const labels = putInt(b, [1]);
-    expect(b.kernels.loss(Loss.SparseCategoricalCrossentropyLogits, z, labels, g, 1, 4)).toBe(2000);
+    expect(b.kernels.loss(Loss.SparseCategoricalCrossentropyLogits, z, labels, g, 1, 4, 0)).toBe(2000);
     expect(Array.from(get(b, g, 4))).toEqual([1, -1, 0, 0]);
     freeAll(b, [z, t, g, labels]);
   });
@@ -220,7 +224,7 @@ describe('losses against TF.js (CPU backend) as the oracle', () => {
       const { pred, target } = data(kind, m, n, 5000 + seed);
       const p = put(b, pred);
       const t = target instanceof Int32Array ? putInt(b, target) : put(b, target);
-      const ours = b.kernels.loss(kind, p, t, 0, m, n);
+      const ours = b.kernels.loss(kind, p, t, 0, m, n, 0);
       const theirs = tfLoss(kind, pred, target, m, n);
       // TF.js computes in f32 (a few roundings per element and an f32 mean); we accumulate in f64.
       expect(Math.abs(ours - theirs), `${ours} vs TF.js ${theirs}`).toBeLessThanOrEqual(1e-6 * Math.abs(theirs));

@@ -67,8 +67,10 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
         }
         failures++;
         expect(error.message).toMatch(new RegExp(`^${op}: out of memory for .+: injected allocation failure$`));
-        // Tensors the failed call made are gone; the model still predicts, trains and evaluates.
-        expect(tf.memory().numTensors).toBe(before.numTensors);
+        // Tensors the failed call made are gone (the model may have built its 4 weights, all of them or none);
+        // the model still predicts, trains and evaluates.
+        expect([before.numTensors, before.numTensors + 4]).toContain(tf.memory().numTensors);
+        expect(model.weights.length === 0 || model.weights.length === 4).toBe(true);
         const p = model.predict(x);
         expect(Array.from(p.dataSync()).every(Number.isFinite)).toBe(true);
         p.dispose();
@@ -336,6 +338,11 @@ describe('a collected tensor frees its bytes in the same step that uncounts it',
   it('memory() never sees the count and the bytes disagree', async () => {
     const gc = (globalThis as { gc?: () => void }).gc!;
     await tf.ready();
+    // Let earlier tests' garbage go first: their blocks (optimizer state, ...) free by finalization too.
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const start = tf.memory();
     (() => {
       for (let i = 0; i < 50; i++) tf.zeros([100]);

@@ -14,8 +14,8 @@ import { checkSameShape, convert, describeStrides, kernels, type TensorLike } fr
 import { checkDtypeName } from '../ops/values.js';
 import { backprop, type GradientOps, record, recordOn, type Sink, Tape, withoutRecording } from './tape.js';
 
-/** The ops backprop uses, given to it here so that tape.ts needs no ops. */
-const GRADIENT_OPS: GradientOps = {
+/** @internal The ops backprop uses, given to it here so that tape.ts needs no ops (model.fit runs backprop too). */
+export const GRADIENT_OPS: GradientOps = {
   add,
   zeros,
   clone,

@@ -16,7 +16,8 @@ export class Backend {
   constructor(
     readonly name: BackendName,
     readonly build: BuildName,
-    readonly kernels: Kernels,
+    /** The kernels; a recording program (program.ts) stands in for them while it records. */
+    public kernels: Kernels,
     readonly heap: Heap,
   ) {
     this.scratch = heap.alloc(MATMUL_SCRATCH_BYTES);

@@ -61,6 +61,8 @@ export class Heap {
   /** Free blocks as [ptr, bytes], sorted by address, never adjacent (they are merged). */
   private readonly free_: Array<[Ptr, number]> = [];
   private inUse = 0;
+  /** While a program records (see program.ts), the blocks freed: held for it instead of reused. */
+  private holding: Ptr[] | null = null;
 
   constructor(readonly memory: LinearMemory, base: number) {
     this.top = align(Math.max(base, ALIGN));
@@ -99,11 +101,29 @@ export class Heap {
   free(ptr: Ptr): void {
     const size = this.sizes.get(ptr);
     if (size === undefined) throw new Error(`free: ${ptr} is not an allocated block`);
+    if (this.holding) {
+      this.holding.push(ptr);
+      return;
+    }
     this.sizes.delete(ptr);
     this.inUse -= size;
     const cached = this.recent.get(size);
     if (cached === undefined) this.recent.set(size, [ptr]);
     else cached.push(ptr);
+  }
+
+  /**
+   * Runs fn with every block freed meanwhile held in `held` rather than freed: its address stays reserved (for
+   * a recorded program that replays kernels on it) until the holder frees it for good.
+   */
+  holdFrees<T>(held: Ptr[], fn: () => T): T {
+    const outer = this.holding;
+    this.holding = held;
+    try {
+      return fn();
+    } finally {
+      this.holding = outer;
+    }
   }
 
   /** Moves every cached block to the free list, merging neighbours and lowering the top. */

@@ -143,9 +143,10 @@ export interface Kernels {
   /**
    * Mean loss over the m samples of pred[m,n] against target ([m,n] f32, or [m] i32 for the sparse losses),
    * with TF.js's definitions and its 1e-7 clipping of probabilities. When grad != 0, writes
-   * d(mean loss)/d(pred) into grad[m,n] (for the *Logits losses, the gradient wrt the logits).
+   * d(mean loss)/d(pred) into grad[m,n] (for the *Logits losses, the gradient wrt the logits); when out != 0,
+   * also stores the mean there as f32 (a scalar tensor's values: so a recorded program can replay it).
    */
-  loss(kind: Loss, pred: Ptr, target: Ptr, grad: Ptr, m: number, n: number): number;
+  loss(kind: Loss, pred: Ptr, target: Ptr, grad: Ptr, m: number, n: number, out: Ptr): number;
 
   // ---- optimizer steps, in place over n parameters (assembly/optimizers.ts) ----
   // Each returns 0 when every updated weight is finite, NaN otherwise (the divergence check).

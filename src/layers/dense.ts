@@ -1,13 +1,13 @@
-// Dense: y = f(x·kernel + bias), kernel [inputDim, units] as TF.js and Keras lay it out. Backward computes
-// dkernel = xᵀ·dz, dbias = column sums of dz and dx = dz·kernelᵀ, each one kernel call.
+// Dense: y = f(x·kernel + bias), kernel [inputDim, units] as TF.js and Keras lay it out, computed by the fused
+// dense op: one node on the tape, whose gradient writes the weight gradients straight into the model's sinks.
 
 import { type Activation, getActivation } from '../activations.js';
-import type { Backend } from '../backend/backend.js';
-import { Act } from '../backend/kernels.js';
 import { getInitializer, type Initializer } from '../initializers.js';
+import { dense, LINEAR } from '../ops/fused.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { checkInt, is, type Schema } from '../validate.js';
-import { Layer, type LayerArgs, type LayerBuffers, type ParamSpec } from './layer.js';
+import { Layer, type LayerArgs, type ParamSpec } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -64,33 +64,13 @@ export class Dense extends Layer {
     return [kernel, { name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer, fanIn: this.units, fanOut: this.units }];
   }
 
-  override needs() {
-    return { z: this.activation.softmax || this.activation.act !== Act.Linear, mask: false };
-  }
-
   override finalActivation(): string {
     return this.activation.name;
   }
 
-  forward({ kernels: k, scratch }: Backend, b: LayerBuffers, rows: number): void {
-    const inputDim = this.inputDim!;
-    const out = b.z || b.y;
-    k.matmul(b.x, b.params[0], out, rows, this.units, inputDim, 0, 0, 0, scratch);
-    if (this.useBias) k.biasAdd(out, b.params[1], out, rows, this.units);
-    if (this.activation.softmax) k.softmaxForward(b.z, b.y, rows, this.units);
-    else if (b.z) k.activationForward(this.activation.act, b.z, b.y, rows * this.units, this.activation.alpha);
-  }
-
-  backward({ kernels: k, scratch }: Backend, b: LayerBuffers, rows: number, logitsGrad: boolean): void {
-    const inputDim = this.inputDim!;
-    const dz = b.dy; // the activation's backward runs in place
-    if (!logitsGrad) {
-      if (this.activation.softmax) k.softmaxBackward(b.y, b.dy, dz, rows, this.units);
-      else if (b.z) k.activationBackward(this.activation.act, b.z, b.y, b.dy, dz, rows * this.units, this.activation.alpha);
-    }
-    k.matmul(b.x, dz, b.grads[0], inputDim, this.units, rows, 1, 0, 0, scratch);
-    if (this.useBias) k.biasGrad(dz, b.grads[1], rows, this.units, 0, 1);
-    if (b.dx) k.matmul(dz, b.params[0], b.dx, rows, inputDim, this.units, 0, 1, 0, scratch);
+  call(x: Tensor, _training: boolean, logits: boolean): Tensor {
+    const [kernel, bias] = this.weights;
+    return dense(x, kernel, bias ?? null, logits ? LINEAR : this.activation);
   }
 
   getConfig(): Record<string, unknown> {

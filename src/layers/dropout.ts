@@ -1,12 +1,12 @@
 // Dropout: in training, zeroes each input with probability `rate` and scales the rest by 1/(1-rate)
-// (inverted dropout, as TF.js); in inference it passes the input through. The mask is kept for backward.
+// (inverted dropout, as TF.js); in inference it passes the input through. One fused op on the tape.
 
-import type { Backend } from '../backend/backend.js';
-import { BinOp, Bcast } from '../backend/kernels.js';
 import { Block } from '../block.js';
+import { activeBackend } from '../engine.js';
+import { dropoutMask } from '../ops/fused.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { is, type Schema } from '../validate.js';
-import { Layer, type LayerArgs, type LayerBuffers } from './layer.js';
-import { word } from '../backend/heap.js';
+import { Layer, type LayerArgs } from './layer.js';
 
 const DROPOUT_OPTIONS: Schema = {
   rate: is.number(0, 1, { max: true }),
@@ -32,11 +32,9 @@ export class Dropout extends Layer {
     return inputDim;
   }
 
-  override needs() {
-    return { z: false, mask: true };
-  }
-
-  private state(backend: Backend): number {
+  /** The PRNG state the masks draw from. */
+  private state(): number {
+    const backend = activeBackend();
     if (this.seed === undefined) return backend.rngState;
     if (!this.rng) {
       this.rng = new Block(16, this, this.name, 'the random state of its seed');
@@ -45,20 +43,12 @@ export class Dropout extends Layer {
     return this.rng.ptr();
   }
 
-  forward(backend: Backend, b: LayerBuffers, rows: number, training: boolean): void {
-    const n = rows * this.inputDim!;
-    if (training && this.rate > 0) backend.kernels.dropoutForward(this.state(backend), b.x, b.y, b.mask, n, this.rate);
-    else backend.heap.f32.copyWithin(word(b.y), word(b.x), word(b.x) + n);
+  call(x: Tensor, training: boolean): Tensor {
+    return training && this.rate > 0 ? dropoutMask(x, this.rate, this.state()) : x;
   }
 
-  backward({ kernels: k, heap }: Backend, b: LayerBuffers, rows: number): void {
-    if (!b.dx) return;
-    const n = rows * this.inputDim!;
-    if (this.rate > 0) k.binary(BinOp.Mul, b.dy, Bcast.Full, b.mask, Bcast.Full, b.dx, 1, n);
-    else heap.f32.copyWithin(word(b.dx), word(b.dy), word(b.dy) + n);
-  }
-
-  override releaseMemory(): void {
+  override dispose(): void {
+    super.dispose();
     this.rng?.free();
     this.rng = null;
   }

@@ -1,13 +1,15 @@
-// The layer contract: a layer maps [rows, inputDim] to [rows, outputDim] over pointers into the model's
-// memory. It declares its parameters (the model lays them out in one arena) and the buffers it needs;
-// forward and backward run kernels and allocate nothing.
+// The layer contract: a layer maps [rows, inputDim] to [rows, outputDim]. It declares its weights
+// (paramSpecs), makes them as variables when built, and computes in call() with ops, so that its gradient is
+// the tape's: model.fit and tf.grad share one mechanism. (Shapes beyond [rows, features] come with the
+// layer-contract issue.)
 
-import type { Backend } from '../backend/backend.js';
-import type { Ptr } from '../backend/kernels.js';
+import { activeBackend } from '../engine.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { checkBool, checkInt, checkOptions, describe, is, type Schema } from '../validate.js';
+import { Block } from '../block.js';
+import { Tensor, uniqueVariableName, Variable } from '../tensor/tensor.js';
+import { view } from '../ops/op.js';
+import { checkBool, checkInt, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
 
 export interface ParamSpec {
   /** 'kernel' or 'bias', as TF.js names a dense layer's weights. */
@@ -17,31 +19,6 @@ export interface ParamSpec {
   regularizer: Regularizer | null;
   fanIn: number;
   fanOut: number;
-}
-
-/** Where one layer reads and writes during a step over `rows` rows. Unused pointers are 0. */
-export interface LayerBuffers {
-  /** Input [rows, inputDim]. */
-  x: Ptr;
-  /** Output [rows, outputDim]. */
-  y: Ptr;
-  /** Pre-activation [rows, outputDim], for layers that keep one. */
-  z: Ptr;
-  /** Dropout mask [rows, outputDim]. */
-  mask: Ptr;
-  /** Gradient of the loss wrt y; backward may overwrite it. */
-  dy: Ptr;
-  /** Where backward writes the gradient wrt x, or 0 for the first layer (not needed). */
-  dx: Ptr;
-  /** This layer's parameters and their gradients, in paramSpecs order. */
-  params: Ptr[];
-  grads: Ptr[];
-}
-
-/** What the model gives a layer so that layer.getWeights()/setWeights() work once it is built. */
-export interface WeightOwner {
-  layerWeights(layer: Layer): Tensor[];
-  setLayerWeights(layer: Layer, weights: Tensor[]): void;
 }
 
 export interface LayerArgs {
@@ -78,7 +55,11 @@ export abstract class Layer {
   /** Input width, known from the layer's arguments or once built. */
   inputDim: number | null;
   /** @internal The model this layer was added to (a layer belongs to one model). */
-  owner: WeightOwner | null = null;
+  owner: object | null = null;
+  /** The weights, as variables in paramSpecs order; empty until the layer is built. */
+  weights: Variable[] = [];
+  /** Whether build() made the weights (a layer without any is built too, once told its input width). */
+  built = false;
 
   /** @param options the layer's own options beyond LayerArgs, each with its rule */
   constructor(op: string, args: LayerArgs, className: string, options: Schema) {
@@ -113,6 +94,7 @@ export abstract class Layer {
   set trainable(value: boolean) {
     checkBool(this.name, 'trainable', value);
     this.trainable_ = value;
+    for (const v of this.weights) v.trainable = value;
   }
 
   /** TF.js-style default names: dense_Dense1, dropout_Dropout2, ... */
@@ -131,43 +113,79 @@ export abstract class Layer {
     return [];
   }
 
-  /** Which optional buffers the layer needs for a step. */
-  needs(): { z: boolean; mask: boolean } {
-    return { z: false, mask: false };
+  /**
+   * @internal Makes the weights for an input width: variables filled by their initializers (or zeros when
+   * `initialize` is false, for a loader that sets them next). A failed allocation leaves the layer unbuilt;
+   * `op` names the call in its Error.
+   */
+  build(inputDim: number, initialize = true, op = 'build'): void {
+    if (this.built) return;
+    const specs = this.paramSpecs(inputDim);
+    const made: Variable[] = [];
+    try {
+      for (const spec of specs) {
+        const size = spec.shape.reduce((a, b) => a * b, 1);
+        const values = new Tensor(spec.shape.slice(), 'float32', new Block(size * 4, null, op, `the weight ${this.name}/${spec.name}`), 'manual');
+        const backend = activeBackend();
+        if (initialize) spec.initializer.fill(backend, values.ptr(), size, spec.fanIn, spec.fanOut);
+        else backend.kernels.fill(values.ptr(), size, 0);
+        made.push(new Variable(values, this.trainable, uniqueVariableName(`${this.name}/${spec.name}`)));
+        values.dispose();
+      }
+    } catch (error) {
+      for (const v of made) v.dispose();
+      throw error;
+    }
+    this.inputDim = inputDim;
+    this.weights = made;
+    this.built = true;
   }
+
+  /**
+   * y for input x [rows, inputDim], with ops (recorded on the tape while a gradient is taken). With `logits`,
+   * the layer leaves out the final activation a loss folds in (see finalActivation).
+   */
+  abstract call(x: Tensor, training: boolean, logits: boolean): Tensor;
 
   /** The activation this layer applies last, which a loss may fuse with; 'linear' when none. */
   finalActivation(): string {
     return 'linear';
   }
 
-  /** Where the pre-activation values live, for a loss fused with finalActivation(). */
-  logits(b: LayerBuffers): Ptr {
-    return b.z;
-  }
-
-  abstract forward(backend: Backend, b: LayerBuffers, rows: number, training: boolean): void;
-
-  /**
-   * Writes dx (when b.dx != 0) and the parameter gradients from b.dy. When logitsGrad is true, b.dy already
-   * holds the gradient wrt the logits (a fused loss), so the final activation is skipped.
-   */
-  abstract backward(backend: Backend, b: LayerBuffers, rows: number, logitsGrad: boolean): void;
-
   /** The layer's configuration as TF.js saves it (camelCase keys). */
   abstract getConfig(): Record<string, unknown>;
 
-  /** Frees memory the layer holds itself (its model frees the weights). */
-  releaseMemory(): void {}
-
-  /** The layer's weights as new tensors (kernel then bias for dense); [] until its model can be built. */
+  /** The layer's weights as new tensors (kernel then bias for dense); [] until it is built. */
   getWeights(): Tensor[] {
-    return this.owner ? this.owner.layerWeights(this) : [];
+    return this.weights.map((v) => view(v, v.shape.slice()));
   }
 
-  /** Replaces the layer's weights; shapes must match. */
+  /** Replaces the layer's weights (checked in full first: shapes and dtypes must match). */
   setWeights(weights: Tensor[]): void {
-    if (!this.owner) throw new Error(`setWeights: layer ${this.name} is not in a model yet (add it to one first)`);
-    this.owner.setLayerWeights(this, weights);
+    checkWeights('setWeights', this, weights);
+    this.weights.forEach((v, i) => v.assign(weights[i]));
   }
+
+  /** Frees the weights and anything else the layer holds; the layer can be built again. */
+  dispose(): void {
+    for (const v of this.weights) v.dispose();
+    this.weights = [];
+    this.built = false;
+  }
+}
+
+/** Throws unless weights fit the layer's: one float32 tensor of the right shape per weight. */
+export function checkWeights(op: string, layer: Layer, weights: unknown): asserts weights is Tensor[] {
+  const own = layer.weights;
+  if (!layer.built) throw new Error(`${op}: layer ${layer.name} is not built yet (give the model an inputShape, or build or fit it first)`);
+  if (!Array.isArray(weights) || weights.length !== own.length) {
+    throw new Error(`${op}: layer ${layer.name} expects ${own.length} tensors (${own.map((v) => v.name).join(', ')}), got ${describe(weights)}`);
+  }
+  own.forEach((v, i) => {
+    const w = weights[i];
+    checkTensor(op, `weights[${i}]`, w, 'float32');
+    if (w.shape.length !== v.shape.length || w.shape.some((d, j) => d !== v.shape[j])) {
+      throw new Error(`${op}: weights[${i}] (${v.name}) must have shape [${v.shape.join(', ')}], got [${w.shape.join(', ')}]`);
+    }
+  });
 }

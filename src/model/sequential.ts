@@ -1,23 +1,29 @@
-// Sequential: a stack of layers trained over flat memory. All parameters live in one arena block, their
-// gradients in a second with the same layout, optimizer state in a third (slots × the same layout), so the
-// optimizer is one kernel call per step and a checkpoint is one copy. A training step runs only kernels on
-// preallocated buffers (see workspace.ts); no tensors are made inside the batch loop.
+// Sequential: a stack of layers, trained through the gradient tape. A training step records the forward pass
+// (each dense layer one fused node, the loss one node), backprops into gradient sinks laid out once per call
+// (the fused nodes write their weight gradients straight into them), and applies the optimizer to each
+// variable in place: the same mechanism as tf.grad and optimizer.minimize, with nothing allocated that the
+// heap's cache does not hand back at the next step.
 
-import type { Backend } from '../backend/backend.js';
-import type { Kernels, Loss, Ptr } from '../backend/kernels.js';
-import { Block } from '../block.js';
+import { word } from '../backend/heap.js';
+import type { Loss } from '../backend/kernels.js';
+import { Block, during, enterCall, leaveCall } from '../block.js';
+import { Program } from '../backend/program.js';
+import { activeBackend } from '../engine.js';
+import { GRADIENT_OPS } from '../autodiff/gradients.js';
+import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
+import { getActivation } from '../activations.js';
+import { checkWeights, Layer } from '../layers/layer.js';
+import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
+import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
 import { empty } from '../ops/op.js';
 import { fromValues } from '../ops/values.js';
-import { activeBackend } from '../engine.js';
-import { Layer, type LayerBuffers, type ParamSpec } from '../layers/layer.js';
-import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
-import { sizeOf, Tensor, tidy } from '../tensor/tensor.js';
+import type { Regularizer } from '../regularizers.js';
+import { endScope, sizeOf, startScope, Tensor, tidy, type Variable } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
-import { Workspace } from './workspace.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
-import { word } from '../backend/heap.js';
+
 
 export interface ModelCompileArgs {
   optimizer: Optimizer | string;
@@ -79,15 +85,8 @@ const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBa
  */
 const CHECKPOINT_EVERY = 16;
 
-interface ParamEntry {
-  layer: Layer;
-  spec: ParamSpec;
-  /** Offset in floats into the arena; every entry starts 16-byte aligned. */
-  offset: number;
-  size: number;
-}
 
-/** Training data checked and laid out for the kernels: x rows as given, targets as the loss reads them. */
+/** Training data checked and laid out for the loss: x rows as given, targets as the loss reads them. */
 interface Data {
   rows: number;
   x: Tensor;
@@ -97,21 +96,46 @@ interface Data {
   temporary: Tensor[];
 }
 
-type Ranges = ReadonlyArray<readonly [number, number]>;
-
-/** See Sequential.plan(). */
+/** What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate. */
 interface Plan {
   /** The loss kernel, and whether it takes the last layer's logits (fused) rather than its output. */
   code: Loss;
   fromLogits: boolean;
+  /** The activation the fused loss folds in, applied to the logits for the metrics. */
+  folded: FusedActivation;
   /** The compiled metrics, resolved for the model's output width. */
   metrics: Metric[];
   /** The model's output width. */
   width: number;
-  /** Arena ranges the optimizer updates. */
-  trainable: Ranges;
+  /** The trainable weights, each with the sink its gradient is accumulated in (training calls only). */
+  sources: Variable[];
+  sinks: Map<number, Sink>;
   /** Weights with a regularizer. */
-  regularized: ParamEntry[];
+  regularized: Array<{ variable: Variable; regularizer: Regularizer }>;
+  /** The seed of backprop: the loss's gradient, 1. */
+  one: Tensor | null;
+  /** The recorded training step, per batch size (see runStep). */
+  programs: Map<number, Recorded>;
+}
+
+/** A training step recorded as a program: replaying it leaves the loss at `loss` and the outputs at `output`. */
+interface Recorded {
+  program: Program;
+  loss: number;
+  output: number;
+  /** The sinks the step writes. */
+  written: Sink[];
+  /** The weights the optimizer updates after it (those with a gradient), each with its gradient's address. */
+  updates: Array<readonly [Variable, number]>;
+  /** The tensors the step reads from outside, with the addresses it recorded. */
+  inputs: Array<[Tensor, number]>;
+}
+
+/** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
+interface Checkpoint {
+  iterations: number;
+  weights: Float32Array[];
+  state: Float32Array[];
 }
 
 const inBrowser = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
@@ -131,19 +155,8 @@ export class Sequential implements TrainingModel {
   optimizer: Optimizer | null = null;
   private loss: LossSpec | null = null;
   private metricNames: string[] = [];
-  private entries: ParamEntry[] = [];
-  private arenaFloats = 0;
-  private params: Block | null = null;
-  private grads: Block | null = null;
-  private slots: Block | null = null;
-  private slotsFor: Optimizer | null = null;
-  private slotPtrs: Ptr[] = [];
-  /** Per layer, the arena offsets (in floats) of its parameters. */
-  private layerOffsets: number[][] = [];
-  private workspace: Workspace | null = null;
   /** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
-  private checkpoint: Block | null = null;
-  private checkpointIterations = 0;
+  private checkpoint: Checkpoint | null = null;
   private stepsSinceCheckpoint = Infinity;
   /** True while fit runs: a second fit, trainOnBatch or compile is refused until it ends. */
   private training = false;
@@ -151,10 +164,10 @@ export class Sequential implements TrainingModel {
 
   constructor(args: { layers?: Layer[]; name?: string } = {}) {
     checkOptions('sequential', 'args', args, SEQUENTIAL_OPTIONS);
-    const layers = args.layers ?? [];
+    const layers = args?.layers ?? [];
     if (!Array.isArray(layers)) throw new Error(`sequential: layers must be an array of layers, got ${describe(layers)}`);
-    if (args.name === '') throw new Error('sequential: name must be a non-empty string, got ""');
-    this.name = args.name ?? `sequential_${++modelCount}`;
+    if (args?.name === '') throw new Error('sequential: name must be a non-empty string, got ""');
+    this.name = args?.name ?? `sequential_${++modelCount}`;
     // Checked in full first: a refused layer must not leave the others claimed by a model that never was.
     layers.forEach((layer, i) => this.checkAddable(`layers[${i}]`, layer, layers.slice(0, i)));
     for (const layer of layers) this.add(layer);
@@ -166,7 +179,7 @@ export class Sequential implements TrainingModel {
   add(layer: Layer): void {
     this.checkLive('add');
     this.checkAddable('layer', layer, this.layers);
-    if (this.params) throw new Error('add: the model is already built; add layers before fit, predict or build');
+    if (this.layers.some((l) => l.built)) throw new Error('add: the model is already built; add layers before fit, predict or build');
     this.layers.push(layer);
     layer.owner = this;
   }
@@ -196,7 +209,12 @@ export class Sequential implements TrainingModel {
     return inputDim === null ? null : this.outputWidths(inputDim).at(-1)!;
   }
 
-  /** Allocates and initialises the weights (fit, predict and evaluate do this on first use). */
+  /** Every layer's weights, in order. */
+  get weights(): Variable[] {
+    return this.layers.flatMap((layer) => layer.weights);
+  }
+
+  /** Makes and initialises the weights (fit, predict and evaluate do this on first use). */
   build(inputShape?: [number | null, number] | number[]): void {
     this.allocate('build', inputShape, true);
   }
@@ -208,8 +226,8 @@ export class Sequential implements TrainingModel {
 
   private allocate(op: string, inputShape: [number | null, number] | number[] | undefined, initialize: boolean): void {
     this.checkLive(op);
-    if (this.params) return;
     if (this.layers.length === 0) throw new Error(`${op}: the model has no layers (add some with model.add)`);
+    if (this.layers.every((l) => l.built)) return;
     if (inputShape !== undefined && !Array.isArray(inputShape)) throw new Error(`${op}: inputShape must be [batch, features], got ${describe(inputShape)}`);
     const inputDim = inputShape ? inputShape[inputShape.length - 1] : this.inputDim;
     if (inputDim === null || inputDim === undefined) {
@@ -218,34 +236,12 @@ export class Sequential implements TrainingModel {
     checkInt(op, 'input width', inputDim, 1);
     if (this.inputDim !== null && this.inputDim !== inputDim) throw new Error(`${op}: the first layer expects input width ${this.inputDim}, got ${inputDim}`);
     const dims = this.outputWidths(inputDim);
-    const entries: ParamEntry[] = [];
-    let offset = 0;
-    this.layers.forEach((layer, i) => {
-      for (const spec of layer.paramSpecs(dims[i])) {
-        const size = sizeOf(spec.shape);
-        entries.push({ layer, spec, offset, size });
-        offset += Math.ceil(size / 4) * 4;
-      }
-    });
-    const bytes = Math.max(offset, 4) * 4;
-    const params = new Block(bytes, this, op, 'the weights');
-    let grads: Block;
     try {
-      grads = new Block(bytes, this, op, 'the weight gradients');
+      this.layers.forEach((layer, i) => layer.build(dims[i], initialize, op));
     } catch (error) {
-      params.free();
+      for (const layer of this.layers) layer.dispose(); // all or nothing
       throw error;
     }
-    const backend = activeBackend();
-    backend.kernels.fill(params.ptr(), bytes / 4, 0);
-    backend.kernels.fill(grads.ptr(), bytes / 4, 0);
-    if (initialize) for (const e of entries) e.spec.initializer.fill(backend, params.ptr() + e.offset * 4, e.size, e.spec.fanIn, e.spec.fanOut);
-    this.layers.forEach((layer, i) => (layer.inputDim = dims[i]));
-    this.entries = entries;
-    this.layerOffsets = this.layers.map((layer) => entries.filter((e) => e.layer === layer).map((e) => e.offset));
-    this.arenaFloats = bytes / 4;
-    this.params = params;
-    this.grads = grads;
   }
 
   /** Number of weights. */
@@ -309,73 +305,52 @@ export class Sequential implements TrainingModel {
 
   // ---- weights ----
 
-  /** Copies of every weight (or only the trainable layers' when trainableOnly), layer by layer, kernel then bias. */
+  /** The weights (or only the trainable layers' when trainableOnly), layer by layer, kernel then bias. */
   getWeights(trainableOnly = false): Tensor[] {
     this.checkLive('getWeights');
     checkBool('getWeights', 'trainableOnly', trainableOnly);
     if (this.inputDim !== null) this.build();
-    return this.layers.filter((layer) => !trainableOnly || layer.trainable).flatMap((layer) => this.layerWeights(layer));
+    return this.layers.filter((layer) => !trainableOnly || layer.trainable).flatMap((layer) => layer.getWeights());
   }
 
   /** Replaces every weight (the order of getWeights); checked in full before anything is written. */
   setWeights(weights: Tensor[]): void {
     this.checkLive('setWeights');
     this.allocate('setWeights', undefined, true);
-    this.writeWeights('setWeights', this.entries, weights);
-  }
-
-  /** @internal A layer's weights, building the model first when its input width is known ([] otherwise). */
-  layerWeights(layer: Layer): Tensor[] {
-    this.checkLive('getWeights');
-    if (!this.params && this.inputDim !== null) this.build();
-    return this.entries
-      .filter((e) => e.layer === layer)
-      .map((e) => {
-        const t = empty('getWeights', e.spec.shape.slice(), 'float32');
-        const from = word(this.params!.ptr()) + e.offset;
-        const to = word(t.ptr());
-        activeBackend().heap.f32.copyWithin(to, from, from + e.size);
-        return t;
-      });
-  }
-
-  /** @internal */
-  setLayerWeights(layer: Layer, weights: Tensor[]): void {
-    this.checkLive('setWeights');
-    this.allocate('setWeights', undefined, true);
-    this.writeWeights('setWeights', this.entries.filter((e) => e.layer === layer), weights);
-  }
-
-  private writeWeights(op: string, entries: ParamEntry[], weights: Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== entries.length) {
-      throw new Error(`${op}: expected ${entries.length} tensors (${entries.map((e) => `${e.layer.name}/${e.spec.name}`).join(', ')}), got ${describe(weights)}`);
+    const all = this.weights;
+    if (!Array.isArray(weights) || weights.length !== all.length) {
+      throw new Error(`setWeights: expected ${all.length} tensors (${all.map((v) => v.name).join(', ')}), got ${describe(weights)}`);
     }
-    entries.forEach((e, i) => {
-      const w = weights[i];
-      checkTensor(op, `weights[${i}]`, w, 'float32');
-      if (w.shape.length !== e.spec.shape.length || w.shape.some((d, j) => d !== e.spec.shape[j])) {
-        throw new Error(`${op}: weights[${i}] (${e.layer.name}/${e.spec.name}) must have shape [${e.spec.shape.join(', ')}], got [${w.shape.join(', ')}]`);
-      }
-    });
-    entries.forEach((e, i) => {
-      // Both pointers before the view: either block may move here from another backend.
-      const src = word(weights[i].ptr());
-      const dst = word(this.params!.ptr()) + e.offset;
-      activeBackend().heap.f32.copyWithin(dst, src, src + e.size);
-    });
+    let at = 0;
+    for (const layer of this.layers) {
+      checkWeights('setWeights', layer, weights.slice(at, at + layer.weights.length));
+      at += layer.weights.length;
+    }
+    all.forEach((v, i) => v.assign(weights[i]));
     this.stepsSinceCheckpoint = Infinity; // a checkpoint from before would undo this
   }
 
-  /** @internal */
+  /** @internal All weights, concatenated (EarlyStopping's restoreBestWeights). */
   snapshotWeights(): Float32Array {
-    const from = word(this.params!.ptr());
-    return activeBackend().heap.f32.slice(from, from + this.arenaFloats);
+    const parts = this.weights.map((v) => v.dataSync() as Float32Array);
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
-  /** @internal */
+  /** @internal Puts back what snapshotWeights took. */
   restoreWeights(snapshot: Float32Array): void {
-    const to = word(this.params!.ptr());
-    activeBackend().heap.f32.set(snapshot, to);
+    let at = 0;
+    const heap = () => activeBackend().heap;
+    for (const v of this.weights) {
+      const ptr = v.writablePtr('restoreWeights');
+      heap().f32.set(snapshot.subarray(at, at + v.size), word(ptr));
+      at += v.size;
+    }
     this.stepsSinceCheckpoint = Infinity;
   }
 
@@ -388,7 +363,7 @@ export class Sequential implements TrainingModel {
   compile(args: ModelCompileArgs): void {
     this.checkLive('compile');
     this.checkIdle('compile');
-    if (args === undefined) throw new Error('compile: expected { optimizer, loss, metrics? }, got undefined');
+    if (args === undefined || args === null) throw new Error(`compile: expected { optimizer, loss, metrics? }, got ${describe(args)}`);
     checkOptions('compile', 'args', args, COMPILE_OPTIONS);
     const optimizer = getOptimizer('compile', args.optimizer);
     const loss = getLoss('compile', args.loss);
@@ -403,107 +378,78 @@ export class Sequential implements TrainingModel {
   }
 
   /**
-   * What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate.
-   * The loss is fused (taken from the logits) when the network ends in the activation it folds in.
+   * What every step of a call computes the same way. The loss is fused (taken from the logits) when the network
+   * ends in the activation it folds in. Training calls also get gradient sinks, freed by endPlan.
    */
-  private plan(op: string): Plan {
+  private plan(op: string, training: boolean): Plan {
     const loss = this.loss!;
     const width = this.outputDim!;
     if (loss.sparse && width === 1) throw new Error(`${op}: sparseCategoricalCrossentropy needs an output of at least 2 classes`);
-    const fromLogits = loss.fusedWith !== null && this.layers[this.layers.length - 1].finalActivation() === loss.fusedWith;
-    return {
+    const last = this.layers[this.layers.length - 1].finalActivation();
+    const fromLogits = loss.fusedWith !== null && last === loss.fusedWith;
+    const sources = training ? this.layers.filter((l) => l.trainable).flatMap((l) => l.weights) : [];
+    const plan: Plan = {
       code: fromLogits ? loss.fusedCode : loss.code,
       fromLogits,
+      folded: fromLogits ? getActivation(op, last) : getActivation(op, 'linear'),
       metrics: this.metricNames.map((m) => getMetric(op, m, loss, width)),
       width,
-      trainable: this.trainableRanges(),
-      regularized: this.entries.filter((e) => e.spec.regularizer !== null),
+      sources,
+      sinks: new Map(),
+      regularized: [],
+      one: null,
+      programs: new Map(),
     };
-  }
-
-  /** The mean loss of the last layer's output against target; writes its gradient into grad when grad != 0. */
-  private lossValue(k: Kernels, plan: Plan, out: LayerBuffers, target: Ptr, grad: Ptr, rows: number): number {
-    const predicted = plan.fromLogits ? this.layers[this.layers.length - 1].logits(out) : out.y;
-    return k.loss(plan.code, predicted, target, grad, rows, plan.width);
-  }
-
-  /** The optimizer's state buffers, created (and filled) when the optimizer changes. */
-  private ensureSlots(op: string): Ptr[] {
-    const optimizer = this.optimizer!;
-    if (this.slotsFor !== optimizer) {
-      this.slots?.free();
-      this.slots = null;
-      this.slotsFor = null;
-      this.stepsSinceCheckpoint = Infinity;
-      if (optimizer.slots > 0) {
-        this.slots = new Block(optimizer.slots * this.arenaFloats * 4, this, op, 'the optimizer state');
-        activeBackend().kernels.fill(this.slots.ptr(), optimizer.slots * this.arenaFloats, optimizer.slotInitialValue());
+    if (!training) return plan;
+    try {
+      for (const layer of this.layers) {
+        if (!layer.trainable) continue;
+        layer.paramSpecs(layer.inputDim!).forEach((spec, i) => {
+          if (spec.regularizer) plan.regularized.push({ variable: layer.weights[i], regularizer: spec.regularizer });
+        });
       }
-      this.slotsFor = optimizer;
-      this.slotPtrs = [];
+      for (const v of sources) plan.sinks.set(v.id, { tensor: manual(op, v.shape, `the gradient of ${v.name}`), written: false });
+      plan.one = manual(op, [], 'the seed of backprop');
+      activeBackend().heap.f32[word(plan.one.ptr())] = 1;
+    } catch (error) {
+      endPlan(plan);
+      throw error;
     }
-    const base = this.slots?.ptr() ?? 0;
-    if (this.slotPtrs[0] !== base) this.slotPtrs = Array.from({ length: optimizer.slots }, (_, i) => base + i * this.arenaFloats * 4);
-    return this.slotPtrs;
-  }
-
-  /**
-   * Arena ranges ([offset, length] in floats) of the trainable layers' weights, neighbours merged: the
-   * optimizer updates only these (one range when every layer trains). The padding that aligns a weight whose
-   * size is not a multiple of 4 is left out, so the optimizer never updates (or checks) anything but weights.
-   */
-  private trainableRanges(): Ranges {
-    const ranges: Array<[number, number]> = [];
-    for (const e of this.entries) {
-      if (!e.layer.trainable) continue;
-      const last = ranges[ranges.length - 1];
-      if (last && last[0] + last[1] === e.offset) last[1] += e.size;
-      else ranges.push([e.offset, e.size]);
-    }
-    return ranges;
-  }
-
-  /** Buffers for at least `rows` rows, laid out for the current loss's targets. */
-  private workspaceFor(op: string, rows: number): Workspace {
-    const dims = this.outputWidths(this.inputDim!);
-    const targetWidth = this.loss?.sparse ? 1 : dims[dims.length - 1];
-    const ws = this.workspace;
-    if (ws && ws.capacity >= rows && ws.targetWidth === targetWidth) return ws;
-    ws?.block.free();
-    this.workspace = null; // nothing stale is left behind if the new one does not fit
-    this.workspace = new Workspace(this.layers, dims, targetWidth, rows, this, op);
-    return this.workspace;
-  }
-
-  private buffers(ws: Workspace): LayerBuffers[] {
-    return ws.resolve(this.params!.ptr(), this.grads!.ptr(), this.layerOffsets);
+    return plan;
   }
 
   /** Copies the weights and optimizer state aside, to roll a diverging step back to. */
-  private saveCheckpoint(op: string): void {
-    const slots = this.optimizer!.slots;
-    const floats = this.arenaFloats * (1 + slots);
-    if (this.checkpoint?.bytes !== floats * 4) {
-      this.checkpoint?.free();
-      this.checkpoint = null;
-      this.checkpoint = new Block(floats * 4, this, op, 'a checkpoint of the weights and optimizer state');
-    }
-    const u8 = activeBackend().heap.u8;
-    const [to, params, state] = [this.checkpoint.ptr(), this.params!.ptr(), this.slots?.ptr() ?? 0];
-    const bytes = this.arenaFloats * 4;
-    u8.copyWithin(to, params, params + bytes);
-    if (slots > 0) u8.copyWithin(to + bytes, state, state + slots * bytes);
-    this.checkpointIterations = this.optimizer!.iterations;
+  private saveCheckpoint(plan: Plan): void {
+    const optimizer = this.optimizer!;
+    const heap = activeBackend().heap;
+    const keep = (old: Float32Array | undefined, values: Float32Array) => {
+      if (old && old.length === values.length) {
+        old.set(values);
+        return old;
+      }
+      return values.slice();
+    };
+    const previous = this.checkpoint;
+    this.checkpoint = {
+      iterations: optimizer.iterations,
+      weights: plan.sources.map((v, i) => {
+        const at = word(v.ptr('fit'));
+        return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
+      }),
+      state: plan.sources.map((v) => optimizer.saveState(v)),
+    };
     this.stepsSinceCheckpoint = 0;
   }
 
-  private restoreCheckpoint(): void {
-    const u8 = activeBackend().heap.u8;
-    const [from, params, state] = [this.checkpoint!.ptr(), this.params!.ptr(), this.slots?.ptr() ?? 0];
-    const bytes = this.arenaFloats * 4;
-    u8.copyWithin(params, from, from + bytes);
-    if (this.slots) u8.copyWithin(state, from + bytes, from + bytes + this.optimizer!.slots * bytes);
-    this.optimizer!.rewind(this.checkpointIterations);
+  private restoreCheckpoint(plan: Plan): void {
+    const optimizer = this.optimizer!;
+    const checkpoint = this.checkpoint!;
+    plan.sources.forEach((v, i) => {
+      const ptr = v.writablePtr('fit');
+      activeBackend().heap.f32.set(checkpoint.weights[i], word(ptr));
+      optimizer.restoreState(v, checkpoint.state[i]);
+    });
+    optimizer.rewind(checkpoint.iterations);
   }
 
   // ---- data ----
@@ -540,18 +486,24 @@ export class Sequential implements TrainingModel {
     }
     const shapeOk = (y.rank === 2 && y.shape[1] === outputs) || (y.rank === 1 && outputs === 1);
     if (!shapeOk) throw new Error(`${op}: y must have shape [${rows}, ${outputs}] to match the model's output, got [${y.shape.join(', ')}]`);
-    if (y.dtype === 'float32') {
+    if (y.dtype === 'float32' && y.rank === 2) {
       checkFinite(op, 'y', y);
       return { ...data, target: y };
     }
     const values = y.dataSync();
     const target = empty(op, [rows, outputs], 'float32');
     activeBackend().heap.f32.set(values, word(target.ptr()));
+    checkFinite(op, 'y', target);
     return { ...data, target, temporary: [target] };
   }
 
   private checkCompiled(op: string): void {
     if (!this.loss || !this.optimizer) throw new Error(`${op}: the model must be compiled first (model.compile({ optimizer, loss }))`);
+  }
+
+  /** Refuses what would interleave with a running fit (a second fit, trainOnBatch, compile). */
+  private checkIdle(op: string): void {
+    if (this.training) throw new Error(`${op}: the model is training (a fit call has not finished); await it first`);
   }
 
   /** Refuses to train with a learning rate that is wrong now (a schedule's value too), before anything is allocated. */
@@ -561,69 +513,116 @@ export class Sequential implements TrainingModel {
     this.optimizer!.currentLearningRate();
   }
 
-  /** Refuses what would interleave with a running fit (a second fit, trainOnBatch, compile). */
-  private checkIdle(op: string): void {
-    if (this.training) throw new Error(`${op}: the model is training (a fit call has not finished); await it first`);
-  }
-
   // ---- running ----
 
-  /** Forward pass over rows starting at `first` (of data already laid out), leaving outputs in the buffers. */
-  private forward(backend: Backend, bufs: LayerBuffers[], x: Ptr, rows: number, training: boolean): void {
-    bufs[0].x = x;
-    for (let i = 0; i < this.layers.length; i++) this.layers[i].forward(backend, bufs[i], rows, training);
+  /** The layers applied in turn; with fromLogits the last one leaves out the activation the loss folds in. */
+  private forward(x: Tensor, training: boolean, fromLogits: boolean): Tensor {
+    let y = x;
+    const last = this.layers.length - 1;
+    for (let i = 0; i <= last; i++) y = this.layers[i].call(y, training, fromLogits && i === last);
+    return y;
   }
 
   /**
-   * One optimisation step on rows already in place; adds the loss and metric sums into `sums`. Returns null,
+   * One optimisation step on x, target (batch tensors); adds the loss and metric sums into `sums`. Returns null,
    * or what went wrong when the step diverged: a non-finite loss is caught before any weight changes, and an
    * update that makes a weight non-finite is rolled back to the last checkpoint.
    */
-  private step(op: string, backend: Backend, bufs: LayerBuffers[], slots: Ptr[], plan: Plan, x: Ptr, target: Ptr, rows: number, sums: Float64Array): string | null {
+  private step(plan: Plan, x: Tensor, target: Tensor, sums: Float64Array): string | null {
+    if (this.stepsSinceCheckpoint >= CHECKPOINT_EVERY) this.saveCheckpoint(plan);
+    const rows = x.shape[0];
+    const backend = activeBackend();
     const k = backend.kernels;
-    const last = this.layers.length - 1;
-    if (this.stepsSinceCheckpoint >= CHECKPOINT_EVERY) this.saveCheckpoint(op);
-    this.forward(backend, bufs, x, rows, true);
-    const out = bufs[last];
-    let value = this.lossValue(k, plan, out, target, out.dy, rows);
+    const { loss, output, updates } = this.runStep(plan, x, target);
+    let value = backend.heap.f32[word(loss)];
     if (!Number.isFinite(value)) return `the loss became ${value}; the weights are as they were before this batch`;
-    for (let i = last; i >= 0; i--) this.layers[i].backward(backend, bufs[i], rows, plan.fromLogits && i === last);
-    const params = this.params!.ptr();
-    const grads = this.grads!.ptr();
-    for (const e of plan.regularized) {
-      const r = e.spec.regularizer!;
-      value += k.penalty(params + e.offset * 4, grads + e.offset * 4, e.size, r.l1, r.l2);
+    for (const { variable, regularizer } of plan.regularized) {
+      const sink = plan.sinks.get(variable.id)!;
+      const [w, g] = [variable.ptr('fit'), sink.tensor.ptr('fit')];
+      if (!sink.written) k.fill(g, variable.size, 0);
+      sink.written = true;
+      value += k.penalty(w, g, variable.size, regularizer.l1, regularizer.l2);
     }
     if (!Number.isFinite(value)) return `the loss with regularization became ${value}; the weights are as they were before this batch`;
-    if (!this.optimizer!.apply(k, params, grads, slots, plan.trainable)) {
+    if (!this.optimizer!.step(updates)) {
       const lost = this.stepsSinceCheckpoint + 1;
-      this.restoreCheckpoint();
+      this.restoreCheckpoint(plan);
       this.stepsSinceCheckpoint = 0;
       return `the update made some weights NaN or Infinity (the loss before it was ${value.toPrecision(4)}); the weights and optimizer state were restored to those of ${lost} step${lost === 1 ? '' : 's'} earlier`;
     }
     this.stepsSinceCheckpoint++;
     sums[0] += value * rows;
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(k, backend.heap, out.y, target, rows, plan.width) * rows;
+    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(k, backend.heap, output, target.ptr('fit'), rows, plan.width) * rows;
     return null;
+  }
+
+  /**
+   * The forward pass, the loss and backprop into the gradient sinks, on the tape; for the metrics, the outputs
+   * (from the logits when the loss folds the last activation in). The first step of each batch size records
+   * its kernels into a program; the next ones replay it, while the backend and the addresses of the tensors
+   * it reads from outside (the batch, the weights, the sinks) are the same.
+   */
+  private runStep(plan: Plan, x: Tensor, target: Tensor): Recorded {
+    const backend = activeBackend();
+    const count = x.shape[0];
+    let recorded = plan.programs.get(count);
+    if (recorded && (recorded.program.backend !== backend || moved(recorded.inputs))) {
+      recorded.program.dispose();
+      plan.programs.delete(count);
+      recorded = undefined;
+    }
+    if (recorded) {
+      for (const sink of plan.sinks.values()) sink.written = false;
+      for (const sink of recorded.written) sink.written = true;
+      recorded.program.run();
+      return recorded;
+    }
+    // Addresses first: taking one may move a tensor here from another backend.
+    const outside = [x, target, ...plan.sources, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
+    const inputs = outside.map((t) => [t, t.ptr('fit')] as [Tensor, number]);
+    const { program, result } = Program.record(backend, () => {
+      startScope();
+      const tape = new Tape(plan.sources);
+      try {
+        let out: Tensor | null = null;
+        const loss = recordOn(tape, () => meanLoss(plan.code, (out = this.forward(x, true, plan.fromLogits)), target));
+        for (const sink of plan.sinks.values()) sink.written = false;
+        backprop(tape, loss, plan.one!, plan.sources, GRADIENT_OPS, plan.sinks);
+        const output = plan.metrics.length > 0 ? activate(out!, plan.folded) : out!;
+        return { loss: loss.ptr('fit'), output: output.ptr('fit') };
+      } finally {
+        tape.dispose();
+        endScope();
+      }
+    });
+    const written = [...plan.sinks.values()].filter((s) => s.written);
+    const regularized = new Set(plan.regularized.map((r) => r.variable));
+    const updates = plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
+    recorded = { program, ...result, written, updates, inputs };
+    plan.programs.set(count, recorded);
+    return recorded;
+  }
+
+  /** Adds each metric's sum over the rows of y against target into sums[1..]. */
+  private addMetrics(plan: Plan, y: Tensor, target: Tensor, sums: Float64Array): void {
+    const rows = y.shape[0];
+    const backend = activeBackend();
+    const [py, pt] = [y.ptr('metrics'), target.ptr('metrics')];
+    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(backend.kernels, backend.heap, py, pt, rows, plan.width) * rows;
   }
 
   /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
   private measure(op: string, data: Data, batchSize: number, plan: Plan): Float64Array {
-    const backend = activeBackend();
-    const k = backend.kernels;
-    const ws = this.workspaceFor(op, Math.min(batchSize, data.rows));
-    const last = this.layers.length - 1;
     const sums = new Float64Array(plan.metrics.length + 1);
-    const xRow = data.x.shape[1] * 4;
-    const tRow = this.loss!.sparse ? 4 : plan.width * 4;
-    for (let start = 0; start < data.rows; start += ws.capacity) {
-      const rows = Math.min(ws.capacity, data.rows - start);
-      const bufs = this.buffers(ws);
-      this.forward(backend, bufs, data.x.ptr() + start * xRow, rows, false);
-      const out = bufs[last];
-      const target = data.target.ptr() + start * tRow;
-      sums[0] += rows * this.lossValue(k, plan, out, target, 0, rows);
-      for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += rows * plan.metrics[m].compute(k, backend.heap, out.y, target, rows, plan.width);
+    for (let start = 0; start < data.rows; start += batchSize) {
+      const rows = Math.min(batchSize, data.rows - start);
+      tidy(() => {
+        const x = rowsOf(op, data.x, start, rows);
+        const target = rowsOf(op, data.target, start, rows);
+        const out = this.forward(x, false, plan.fromLogits);
+        sums[0] += rows * activeBackend().heap.f32[word(meanLoss(plan.code, out, target).ptr())];
+        if (plan.metrics.length > 0) this.addMetrics(plan, activate(out, plan.folded), target, sums);
+      });
     }
     return sums;
   }
@@ -639,6 +638,10 @@ export class Sequential implements TrainingModel {
    * @example const probabilities = model.predict(tf.tensor2d(images, [n, 784]));
    */
   predict(x: Tensor, args?: { batchSize?: number; verbose?: boolean }): Tensor {
+    return during('predict', () => this.predictRows(x, args));
+  }
+
+  private predictRows(x: Tensor, args?: { batchSize?: number; verbose?: boolean }): Tensor {
     this.checkLive('predict');
     const { batchSize = 1024 } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
     if (this.layers.length === 0) throw new Error('predict: the model has no layers');
@@ -647,15 +650,13 @@ export class Sequential implements TrainingModel {
     const width = this.outputDim!;
     const out = empty('predict', [data.rows, width], 'float32');
     try {
-      const backend = activeBackend();
-      const ws = this.workspaceFor('predict', Math.min(batchSize, data.rows));
-      const xRow = x.shape[1] * 4;
-      for (let start = 0; start < data.rows; start += ws.capacity) {
-        const rows = Math.min(ws.capacity, data.rows - start);
-        const bufs = this.buffers(ws);
-        this.forward(backend, bufs, x.ptr() + start * xRow, rows, false);
-        const y = word(bufs[bufs.length - 1].y);
-        backend.heap.f32.copyWithin(word(out.ptr()) + start * width, y, y + rows * width);
+      for (let start = 0; start < data.rows; start += batchSize) {
+        const rows = Math.min(batchSize, data.rows - start);
+        tidy(() => {
+          const y = this.forward(rowsOf('predict', x, start, rows), false, false);
+          const [from, to] = [word(y.ptr('predict')), word(out.ptr('predict')) + start * width];
+          activeBackend().heap.f32.copyWithin(to, from, from + rows * width);
+        });
       }
     } catch (error) {
       out.dispose();
@@ -666,13 +667,17 @@ export class Sequential implements TrainingModel {
 
   /** Loss (and metrics) on x, y: a scalar tensor, or [loss, ...metrics] when metrics were compiled. */
   evaluate(x: Tensor, y: Tensor, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
+    return during('evaluate', () => this.evaluateRows(x, y, args));
+  }
+
+  private evaluateRows(x: Tensor, y: Tensor, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
     this.checkLive('evaluate');
     const { batchSize = 32 } = checkOptions('evaluate', 'args', args, EVALUATE_OPTIONS);
     this.checkCompiled('evaluate');
     const data = this.prepare('evaluate', x, y);
     try {
       this.allocate('evaluate', [null, x.shape[1]], true);
-      const sums = this.measure('evaluate', data, batchSize, this.plan('evaluate'));
+      const sums = this.measure('evaluate', data, batchSize, this.plan('evaluate', false));
       const values = Array.from(sums, (s) => s / data.rows);
       return tidy(() => {
         const scalars = values.map((v) => fromValues('evaluate', 'result', v, [], 'float32'));
@@ -685,21 +690,24 @@ export class Sequential implements TrainingModel {
 
   /** One optimisation step on the whole of x, y; resolves to the loss, or [loss, ...metrics]. */
   async trainOnBatch(x: Tensor, y: Tensor): Promise<number | number[]> {
+    return during('trainOnBatch', () => this.trainOnRows(x, y));
+  }
+
+  private trainOnRows(x: Tensor, y: Tensor): number | number[] {
     this.checkLive('trainOnBatch');
     this.checkTrainable('trainOnBatch');
     const data = this.prepare('trainOnBatch', x, y);
+    let plan: Plan | null = null;
     try {
       this.allocate('trainOnBatch', [null, x.shape[1]], true);
-      const backend = activeBackend();
-      const plan = this.plan('trainOnBatch');
-      const ws = this.workspaceFor('trainOnBatch', data.rows);
-      const slots = this.ensureSlots('trainOnBatch');
+      plan = this.plan('trainOnBatch', true);
       const sums = new Float64Array(plan.metrics.length + 1);
-      const diverged = this.step('trainOnBatch', backend, this.buffers(ws), slots, plan, x.ptr(), data.target.ptr(), data.rows, sums);
+      const diverged = this.step(plan, data.x, data.target, sums);
       if (diverged) throw new Error(`trainOnBatch: ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
       const values = Array.from(sums, (s) => s / data.rows);
       return values.length === 1 ? values[0] : values;
     } finally {
+      if (plan) endPlan(plan);
       for (const t of data.temporary) t.dispose();
     }
   }
@@ -719,7 +727,14 @@ export class Sequential implements TrainingModel {
       throw new Error(`fit: validationData must be [xVal, yVal], got ${describe(validationData)}`);
     }
 
-    const all = this.prepare('fit', x, y);
+    enterCall('fit');
+    let all: Data;
+    try {
+      all = this.prepare('fit', x, y);
+    } catch (error) {
+      leaveCall();
+      throw error;
+    }
     const temporary = [...all.temporary];
     this.training = true;
     try {
@@ -732,10 +747,16 @@ export class Sequential implements TrainingModel {
         // As TF.js: the last fraction of the samples, before any shuffling.
         const split = Math.floor(all.rows * (1 - validationSplit));
         if (split === 0) throw new Error(`fit: validationSplit ${validationSplit} leaves no training samples out of ${all.rows}`);
-        const [xTrain, xVal] = splitRows(all.x, split);
-        temporary.push(xTrain, xVal);
-        const [tTrain, tVal] = splitRows(all.target, split);
-        temporary.push(tTrain, tVal);
+        const [xTrain, xVal, tTrain, tVal] = [
+          [all.x, 0, split],
+          [all.x, split, all.rows - split],
+          [all.target, 0, split],
+          [all.target, split, all.rows - split],
+        ].map(([t, from, count]) => {
+          const part = rowsOf('fit', t as Tensor, from as number, count as number);
+          temporary.push(part); // each as it is made: a failure further on frees it
+          return part;
+        });
         train = { rows: split, x: xTrain, target: tTrain, temporary: [] };
         validation = { rows: all.rows - split, x: xVal, target: tVal, temporary: [] };
       }
@@ -745,6 +766,7 @@ export class Sequential implements TrainingModel {
     } finally {
       this.training = false;
       for (const t of temporary) t.dispose();
+      leaveCall();
     }
   }
 
@@ -768,48 +790,37 @@ export class Sequential implements TrainingModel {
 
     const rows = train.rows;
     const batch = Math.min(opts.batchSize, rows);
-    const xWidth = train.x.shape[1];
-    const tWidth = this.loss!.sparse ? 1 : this.outputDim!;
     const order = new Int32Array(rows);
     const randoms = opts.shuffle ? new Block(rows * 4, this, 'fit', 'the shuffling order') : null;
-    const plan = this.plan('fit');
-    const sums = new Float64Array(plan.metrics.length + 1);
+    let plan: Plan | null = null;
+    /** The batch tensors, [inputs, targets] per batch size, reused every epoch. */
+    const batches = new Map<number, Tensor[]>();
     this.stopTraining = false;
     try {
+      plan = this.plan('fit', true);
+      const sums = new Float64Array(plan.metrics.length + 1);
       await call('onTrainBegin', {});
       let lastYield = performance.now();
       for (let epoch = opts.initialEpoch; epoch < opts.epochs && !this.stopTraining; epoch++) {
         await call('onEpochBegin', epoch, {});
         bar?.epochBegin(epoch);
         for (let i = 0; i < rows; i++) order[i] = i;
-        if (randoms) shuffleOrder(activeBackend(), order, randoms.ptr());
+        if (randoms) shuffleOrder(order, randoms.ptr());
         sums.fill(0);
         let seen = 0;
         for (let start = 0, b = 0; start < rows; start += batch, b++) {
           const count = Math.min(batch, rows - start);
           if (batchHooks) await call('onBatchBegin', b, { batch: b, size: count });
           this.checkLive('fit'); // a callback may have disposed the model
-          // Read every batch: a callback may have switched backend (setBackend, setThreads) since the last.
-          const backend = activeBackend();
-          const ws = this.workspaceFor('fit', batch);
-          const slots = this.ensureSlots('fit');
-          const bufs = this.buffers(ws);
-          let xPtr: Ptr;
-          let tPtr: Ptr;
-          if (randoms) {
-            gatherRows(backend, train.x.ptr(), ws.x, xWidth, order, start, count);
-            gatherRows(backend, train.target.ptr(), ws.target, tWidth, order, start, count);
-            xPtr = ws.x;
-            tPtr = ws.target;
-          } else {
-            xPtr = train.x.ptr() + start * xWidth * 4;
-            tPtr = train.target.ptr() + start * tWidth * 4;
-          }
-          const diverged = this.step('fit', backend, bufs, slots, plan, xPtr, tPtr, count, sums);
+          // The batch tensors, one pair per batch size, reused every epoch.
+          const [xb, tb] = batchOf(batches, count, train);
+          gatherRows(train.x, xb, order, start);
+          gatherRows(train.target, tb, order, start);
+          const diverged = this.step(plan, xb, tb, sums);
           if (diverged) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
           seen += count;
           if (batchHooks) await call('onBatchEnd', b, { batch: b, size: count, ...this.logsFrom(plan, sums, seen) });
-          bar?.progress(seen, () => this.logsFrom(plan, sums, seen));
+          bar?.progress(seen, () => this.logsFrom(plan!, sums, seen));
           if (performance.now() - lastYield >= yieldMs) {
             await yieldToEventLoop();
             await call('onYield', epoch, b, this.logsFrom(plan, sums, seen));
@@ -829,6 +840,8 @@ export class Sequential implements TrainingModel {
       await call('onTrainEnd', {});
     } finally {
       randoms?.free();
+      for (const pair of batches.values()) for (const t of pair) t.dispose();
+      if (plan) endPlan(plan);
     }
     return history;
   }
@@ -847,14 +860,15 @@ export class Sequential implements TrainingModel {
 
   // ---- lifetime ----
 
-  /** Frees the weights, optimizer state and buffers; its layers may then join another model. */
+  /** Frees the weights and their optimizer state; its layers may then join another model. */
   dispose(): void {
     if (this.disposed) return;
-    for (const block of [this.params, this.grads, this.slots, this.checkpoint, this.workspace?.block]) block?.free();
+    this.optimizer?.forget(this.weights);
     for (const layer of this.layers) {
-      layer.releaseMemory();
+      layer.dispose();
       layer.owner = null;
     }
+    this.checkpoint = null;
     this.disposed = true;
   }
 
@@ -865,6 +879,37 @@ export class Sequential implements TrainingModel {
   private checkLive(op: string): void {
     if (this.disposed) throw new Error(`${op}: the model is disposed`);
   }
+}
+
+/** A tensor only its maker disposes (a gradient sink, a batch buffer), with a name for an out-of-memory Error. */
+function manual(op: string, shape: number[], what: string, dtype: Tensor['dtype'] = 'float32'): Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return new Tensor(shape, dtype, new Block(size * 4, null, op, what), 'manual');
+}
+
+/** Whether a tensor a program reads has moved since it recorded its address. */
+function moved(inputs: Array<[Tensor, number]>): boolean {
+  for (let i = 0; i < inputs.length; i++) if (inputs[i][0].ptr('fit') !== inputs[i][1]) return true;
+  return false;
+}
+
+/** The batch tensors for `count` rows, [inputs, targets], made on first use and reused every epoch. */
+function batchOf(batches: Map<number, Tensor[]>, count: number, train: Data): Tensor[] {
+  let pair = batches.get(count);
+  if (!pair) batches.set(count, (pair = []));
+  // Each kept as it is made: a failure on the second leaves the first to be freed with the rest.
+  if (pair.length === 0) pair.push(manual('fit', [count, train.x.shape[1]], 'a batch of inputs'));
+  if (pair.length === 1) pair.push(manual('fit', [count, ...train.target.shape.slice(1)], 'a batch of targets', train.target.dtype));
+  return pair;
+}
+
+/** Frees what a plan made: the gradient sinks, the seed, the recorded steps. */
+function endPlan(plan: Plan): void {
+  for (const recorded of plan.programs.values()) recorded.program.dispose();
+  plan.programs.clear();
+  for (const sink of plan.sinks.values()) sink.tensor.dispose();
+  plan.sinks.clear();
+  plan.one?.dispose();
 }
 
 /** The callbacks of fit's options as a list, each checked: an object whose hooks are functions. */
@@ -893,27 +938,18 @@ function checkFinite(op: string, name: string, t: Tensor): void {
   throw new Error(`${op}: ${name} must be finite, but ${name}[${Math.floor(bad / width)}][${bad % width}] is ${values[bad]}`);
 }
 
-/** Two new tensors: the first `split` rows and the rest. */
-function splitRows(t: Tensor, split: number): [Tensor, Tensor] {
-  const width = t.rank === 2 ? t.shape[1] : 1;
-  const rest = t.shape[0] - split;
-  const first = empty('fit', t.rank === 2 ? [split, width] : [split], t.dtype);
-  let second: Tensor;
-  try {
-    second = empty('fit', t.rank === 2 ? [rest, width] : [rest], t.dtype);
-  } catch (error) {
-    first.dispose();
-    throw error;
-  }
-  const [src, a, b] = [word(t.ptr()), word(first.ptr()), word(second.ptr())];
-  const f32 = activeBackend().heap.f32;
-  f32.copyWithin(a, src, src + split * width);
-  f32.copyWithin(b, src + split * width, src + t.size);
-  return [first, second];
+/** A new tensor of `count` rows of t from row `start`. */
+function rowsOf(op: string, t: Tensor, start: number, count: number): Tensor {
+  const width = t.size / t.shape[0];
+  const out = empty(op, [count, ...t.shape.slice(1)], t.dtype);
+  const [from, to] = [word(t.ptr(op)) + start * width, word(out.ptr(op))];
+  activeBackend().heap.i32.copyWithin(to, from, from + count * width);
+  return out;
 }
 
 /** Fisher–Yates with uniforms from the seeded PRNG, so setSeed makes the order reproducible. */
-function shuffleOrder(backend: Backend, order: Int32Array, randoms: Ptr): void {
+function shuffleOrder(order: Int32Array, randoms: number): void {
+  const backend = activeBackend();
   backend.kernels.rngUniform(backend.rngState, randoms, order.length, 0, 1);
   const u = backend.heap.f32;
   const base = word(randoms);
@@ -925,13 +961,14 @@ function shuffleOrder(backend: Backend, order: Int32Array, randoms: Ptr): void {
   }
 }
 
-/** Copies the rows order[start..start+count) of src (width floats each) to consecutive rows at dst. */
-function gatherRows(backend: Backend, src: Ptr, dst: Ptr, width: number, order: Int32Array, start: number, count: number): void {
-  const s = word(src);
-  const d = word(dst);
+/** Copies the rows order[start..start+rows(out)) of src to out, row by row (through i32: bit-exact). */
+function gatherRows(src: Tensor, out: Tensor, order: Int32Array, start: number): void {
+  const width = src.size / src.shape[0];
+  const count = out.shape[0];
+  const [s, d] = [word(src.ptr('fit')), word(out.ptr('fit'))];
+  const i32 = activeBackend().heap.i32;
   if (width < 16) {
-    // Narrow rows: an indexed copy beats a copyWithin call per row. Through i32, bit-exact for floats and labels.
-    const i32 = backend.heap.i32;
+    // Narrow rows: an indexed copy beats a copyWithin call per row.
     for (let i = 0; i < count; i++) {
       const from = s + order[start + i] * width;
       const to = d + i * width;
@@ -939,10 +976,9 @@ function gatherRows(backend: Backend, src: Ptr, dst: Ptr, width: number, order: 
     }
     return;
   }
-  const f32 = backend.heap.f32;
   for (let i = 0; i < count; i++) {
     const from = s + order[start + i] * width;
-    f32.copyWithin(d + i * width, from, from + width);
+    i32.copyWithin(d + i * width, from, from + width);
   }
 }
 

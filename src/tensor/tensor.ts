@@ -202,6 +202,15 @@ export class Variable extends Tensor {
   }
 }
 
+/** `base`, or base_1, base_2, ... : the first name no live variable has (TF.js names layer weights so). */
+export function uniqueVariableName(base: string): string {
+  const taken = (name: string) => variables.get(name)?.deref()?.isDisposed === false;
+  if (!taken(base)) return base;
+  let i = 1;
+  while (taken(`${base}_${i}`)) i++;
+  return `${base}_${i}`;
+}
+
 /** Every live variable, oldest first. */
 export function liveVariables(): Variable[] {
   const live: Variable[] = [];

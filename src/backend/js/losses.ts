@@ -137,17 +137,13 @@ export function lossKernels(heap: Heap): Pick<Kernels, 'loss'> {
 
   return {
     // pred (m,n), target (m,n) f32 or (m) i32 for the sparse losses, grad (m,n) or 0
-    loss(kind: Loss, pred: Ptr, target: Ptr, grad: Ptr, m: number, n: number): number {
-      switch (kind) {
-        case Loss.CategoricalCrossentropy:
-        case Loss.CategoricalCrossentropyLogits:
-          return categorical(kind, pred, target, grad, m, n);
-        case Loss.SparseCategoricalCrossentropy:
-        case Loss.SparseCategoricalCrossentropyLogits:
-          return sparse(kind, pred, target, grad, m, n);
-        default:
-          return elementwise(kind, pred, target, grad, m, n);
-      }
+    loss(kind: Loss, pred: Ptr, target: Ptr, grad: Ptr, m: number, n: number, out: Ptr): number {
+      const value =
+        kind === Loss.CategoricalCrossentropy || kind === Loss.CategoricalCrossentropyLogits ? categorical(kind, pred, target, grad, m, n)
+        : kind === Loss.SparseCategoricalCrossentropy || kind === Loss.SparseCategoricalCrossentropyLogits ? sparse(kind, pred, target, grad, m, n)
+        : elementwise(kind, pred, target, grad, m, n);
+      if (out !== 0) heap.f32[word(out)] = value;
+      return value;
     },
   };
 }

@@ -3,7 +3,7 @@
 // The plain reference is the js twin (src/backend/js/activations.ts); the vector math lives in ./math.
 
 import { Act } from './codes';
-import { erf4, exp4, expm1NonPositive4, loadTail, log1pUnit4, madd, sigmoid4, storeTail, tanh4 } from './math';
+import { erf4, exp4, expm1NonPositive4, loadTail, log1pUnit4, madd, rowMax, sigmoid4, storeTail, tanh4 } from './math';
 
 // SELU's published constants (Klambauer et al. 2017): scale, and scale * alpha with alpha = 1.6732632423543772.
 const SELU_SCALE: f32 = 1.0507009873554805;
@@ -164,12 +164,7 @@ export function softmaxForward(x: usize, out: usize, m: i32, n: i32): void {
   for (let i = 0; i < m; i++) {
     const xRow = x + <usize>i * rowBytes;
     const outRow = out + <usize>i * rowBytes;
-    let maxes = f32x4.splat(-Infinity);
-    for (let j: usize = 0; j < body; j += 16) maxes = f32x4.max(maxes, v128.load(xRow + j));
-    let rowMax = max(max(f32x4.extract_lane(maxes, 0), f32x4.extract_lane(maxes, 1)), max(f32x4.extract_lane(maxes, 2), f32x4.extract_lane(maxes, 3)));
-    for (let j = body; j < rowBytes; j += 4) rowMax = max(rowMax, load<f32>(xRow + j));
-
-    const shift = f32x4.splat(rowMax);
+    const shift = f32x4.splat(rowMax(xRow, body, rowBytes));
     let sums = f32x4.splat(0);
     for (let j: usize = 0; j < body; j += 16) {
       const e = exp4(f32x4.sub(v128.load(xRow + j), shift));

@@ -1,38 +1,124 @@
-// Elementwise binary ops over any rank with NumPy broadcasting: out (contiguous, row-major) = a op b, where
-// a and b are read with strides from a descriptor (0 along the axes they are broadcast over). The TS side
-// merges axes that every operand steps through contiguously first, so most calls are one long run or a few
-// long rows; each row runs as SIMD when both operands step by 1 or one of them by 0 (a broadcast value).
-// desc (i32 words): rank r, shape[r], aStrides[r], bStrides[r], strides in elements.
+// Elementwise ops over any rank with NumPy broadcasting: binaryStrided (out = a op b: arithmetic, comparisons,
+// logic) and selectStrided (out = cond ? a : b). Out is contiguous, row-major; each operand is read with strides
+// from a descriptor (0 along the axes it is broadcast over). The TS side merges axes that every operand steps
+// through contiguously first, so most calls are one long run or a few long rows; a row runs as SIMD when its
+// operands step by 1 or 0 (a broadcast value) and the op has a SIMD form.
+// desc (i32 words): rank r, shape[r], then each operand's strides[r], in elements.
 
 import { Binary } from './codes';
+
+// ---- what each op computes ----
+
+/** Ops that read i32 (int32 and bool); the others read f32. */
+@inline function intIn(op: i32): bool {
+  return op >= Binary.AddInt;
+}
+
+/** Ops that write i32: every int op, and floorDiv and the comparisons of floats. */
+@inline function intOut(op: i32): bool {
+  return op >= Binary.FloorDiv;
+}
+
+/** Ops wasm has no SIMD form of (computed in f64, as TF.js does); they take the scalar loop. */
+@inline function scalarOnly(op: i32): bool {
+  return op == Binary.Mod || op == Binary.Pow || op == Binary.Atan2 || op == Binary.FloorDiv ||
+    op == Binary.FloorDivInt || op == Binary.ModInt || op == Binary.PowInt || op == Binary.Atan2Int;
+}
+
+// A comparison's all-ones lanes as 1.
+@inline function bool4(mask: v128): v128 {
+  return i32x4.shr_u(mask, 31);
+}
 
 @inline function opV(op: i32, a: v128, b: v128): v128 {
   if (op == Binary.Add) return f32x4.add(a, b);
   if (op == Binary.Sub) return f32x4.sub(a, b);
   if (op == Binary.Mul) return f32x4.mul(a, b);
   if (op == Binary.Div) return f32x4.div(a, b);
+  if (op == Binary.Maximum) return f32x4.max(a, b);
+  if (op == Binary.Minimum) return f32x4.min(a, b);
+  if (op == Binary.SquaredDifference) {
+    const d = f32x4.sub(a, b);
+    return f32x4.mul(d, d);
+  }
+  if (op == Binary.DivNoNan) return v128.and(f32x4.div(a, b), f32x4.ne(b, f32x4.splat(0)));
+  if (op == Binary.Equal) return bool4(f32x4.eq(a, b));
+  if (op == Binary.NotEqual) return bool4(f32x4.ne(a, b));
+  if (op == Binary.Greater) return bool4(f32x4.gt(a, b));
+  if (op == Binary.GreaterEqual) return bool4(f32x4.ge(a, b));
+  if (op == Binary.Less) return bool4(f32x4.lt(a, b));
+  if (op == Binary.LessEqual) return bool4(f32x4.le(a, b));
   if (op == Binary.AddInt) return i32x4.add(a, b);
   if (op == Binary.SubInt) return i32x4.sub(a, b);
-  return i32x4.mul(a, b);
-}
-
-/** Integer ops wasm has no SIMD form of; they take the scalar loop. */
-@inline function scalarOnly(op: i32): bool {
-  return op == Binary.FloorDivInt;
+  if (op == Binary.MulInt) return i32x4.mul(a, b);
+  if (op == Binary.MaximumInt) return i32x4.max_s(a, b);
+  if (op == Binary.MinimumInt) return i32x4.min_s(a, b);
+  if (op == Binary.SquaredDifferenceInt) {
+    const d = i32x4.sub(a, b);
+    return i32x4.mul(d, d);
+  }
+  if (op == Binary.EqualInt) return bool4(i32x4.eq(a, b));
+  if (op == Binary.NotEqualInt) return bool4(i32x4.ne(a, b));
+  if (op == Binary.GreaterInt) return bool4(i32x4.gt_s(a, b));
+  if (op == Binary.GreaterEqualInt) return bool4(i32x4.ge_s(a, b));
+  if (op == Binary.LessInt) return bool4(i32x4.lt_s(a, b));
+  if (op == Binary.LessEqualInt) return bool4(i32x4.le_s(a, b));
+  if (op == Binary.LogicalAnd) return v128.and(a, b);
+  if (op == Binary.LogicalOr) return v128.or(a, b);
+  return v128.xor(a, b); // LogicalXor
 }
 
 @inline function opF(op: i32, a: f32, b: f32): f32 {
   if (op == Binary.Add) return a + b;
   if (op == Binary.Sub) return a - b;
   if (op == Binary.Mul) return a * b;
-  return a / b;
+  if (op == Binary.Div) return a / b;
+  if (op == Binary.Maximum) return max<f32>(a, b);
+  if (op == Binary.Minimum) return min<f32>(a, b);
+  if (op == Binary.SquaredDifference) {
+    const d = a - b;
+    return d * d;
+  }
+  if (op == Binary.DivNoNan) return b == 0 ? 0 : a / b;
+  if (op == Binary.Mod) return <f32>floorMod(<f64>a, <f64>b);
+  if (op == Binary.Pow) return <f32>jsPow(<f64>a, <f64>b);
+  return <f32>Math.atan2(<f64>a, <f64>b); // Atan2
+}
+
+// Float operands, i32 result: floorDiv (int32) and the comparisons (bool).
+@inline function opFI(op: i32, a: f32, b: f32): i32 {
+  if (op == Binary.FloorDiv) return toInt32(floor<f64>(<f64>a / <f64>b));
+  if (op == Binary.Equal) return <i32>(a == b);
+  if (op == Binary.NotEqual) return <i32>(a != b);
+  if (op == Binary.Greater) return <i32>(a > b);
+  if (op == Binary.GreaterEqual) return <i32>(a >= b);
+  if (op == Binary.Less) return <i32>(a < b);
+  return <i32>(a <= b); // LessEqual
 }
 
 @inline function opI(op: i32, a: i32, b: i32): i32 {
   if (op == Binary.AddInt) return a + b;
   if (op == Binary.SubInt) return a - b;
   if (op == Binary.MulInt) return a * b;
-  return floorDiv(a, b);
+  if (op == Binary.FloorDivInt) return floorDiv(a, b);
+  if (op == Binary.MaximumInt) return max<i32>(a, b);
+  if (op == Binary.MinimumInt) return min<i32>(a, b);
+  if (op == Binary.SquaredDifferenceInt) {
+    const d = a - b;
+    return d * d;
+  }
+  if (op == Binary.ModInt) return b == 0 ? 0 : floorModInt(a, b);
+  if (op == Binary.PowInt) return toInt32(jsPow(<f64>a, <f64>b));
+  if (op == Binary.Atan2Int) return <i32>Math.atan2(<f64>a, <f64>b);
+  if (op == Binary.EqualInt) return <i32>(a == b);
+  if (op == Binary.NotEqualInt) return <i32>(a != b);
+  if (op == Binary.GreaterInt) return <i32>(a > b);
+  if (op == Binary.GreaterEqualInt) return <i32>(a >= b);
+  if (op == Binary.LessInt) return <i32>(a < b);
+  if (op == Binary.LessEqualInt) return <i32>(a <= b);
+  if (op == Binary.LogicalAnd) return a & b;
+  if (op == Binary.LogicalOr) return a | b;
+  return a ^ b; // LogicalXor
 }
 
 // floor(a / b) as TF.js computes it in doubles and stores in an Int32Array: x / 0 is 0 there, and the one
@@ -44,8 +130,56 @@ import { Binary } from './codes';
   return q * b != a && (a < 0) != (b < 0) ? q - 1 : q;
 }
 
-@inline function isInt(op: i32): bool {
-  return op >= Binary.AddInt;
+// TF.js's mod: the remainder with the sign of b, computed in doubles (exact, rounded once to f32).
+@inline function floorMod(a: f64, b: f64): f64 {
+  const rem = a % b;
+  return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? rem : (rem + b) % b;
+}
+
+// The same on integers (b != 0): rem + b cannot overflow, since rem and b differ in sign there.
+@inline function floorModInt(a: i32, b: i32): i32 {
+  const rem = a % b;
+  return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? rem : (rem + b) % b;
+}
+
+// JavaScript's Math.pow, which TF.js uses: unlike C's pow, 1 and -1 to a NaN or infinite power are NaN.
+@inline function jsPow(a: f64, b: f64): f64 {
+  if (!isFinite<f64>(b) && abs<f64>(a) == 1) return NaN;
+  return Math.pow(a, b);
+}
+
+// A double as an Int32Array stores it (ToInt32): truncated, modulo 2^32, NaN and ±Infinity as 0.
+@inline function toInt32(v: f64): i32 {
+  if (!isFinite<f64>(v)) return 0;
+  const t = trunc<f64>(v);
+  return <i32><i64>(t - floor<f64>(t / 4294967296.0) * 4294967296.0);
+}
+
+// ---- binary ----
+
+// 4 values of an operand at p + offset, or its one value in every lane when it is broadcast along the row.
+@inline function lanes4(p: usize, broadcast: bool, splat: v128, offset: usize): v128 {
+  if (broadcast) return splat;
+  return v128.load(p + offset);
+}
+
+// SIMD over the first n & ~3 outputs of a row, 8 at a time, then 4: each operand steps by 1, or is broadcast
+// (aOne, bOne: constants where this is inlined). Returns how many outputs it wrote.
+@inline function simdRow(op: i32, a: usize, aOne: bool, b: usize, bOne: bool, out: usize, n: i32): i32 {
+  const av = v128.load32_splat(a);
+  const bv = v128.load32_splat(b);
+  let pa = a;
+  let pb = b;
+  let po = out;
+  for (let k = n >> 3; k > 0; k--) {
+    v128.store(po, opV(op, lanes4(pa, aOne, av, 0), lanes4(pb, bOne, bv, 0)));
+    v128.store(po + 16, opV(op, lanes4(pa, aOne, av, 16), lanes4(pb, bOne, bv, 16)));
+    po += 32;
+    if (!aOne) pa += 32;
+    if (!bOne) pb += 32;
+  }
+  if (n & 4) v128.store(po, opV(op, lanes4(pa, aOne, av, 0), lanes4(pb, bOne, bv, 0)));
+  return n & ~3;
 }
 
 // One row of n outputs: a advances by ia elements per output, b by ib (0 for a broadcast value).
@@ -54,22 +188,11 @@ import { Binary } from './codes';
   if (scalarOnly(op)) {
     // no SIMD form: all n go through the loop below
   } else if (ia == 1 && ib == 1) {
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(out + o, opV(op, v128.load(a + o), v128.load(b + o)));
-    }
+    i = simdRow(op, a, false, b, false, out, n);
   } else if (ia == 1 && ib == 0) {
-    const bv = v128.load32_splat(b);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(out + o, opV(op, v128.load(a + o), bv));
-    }
+    i = simdRow(op, a, false, b, true, out, n);
   } else if (ia == 0 && ib == 1) {
-    const av = v128.load32_splat(a);
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2;
-      v128.store(out + o, opV(op, av, v128.load(b + o)));
-    }
+    i = simdRow(op, a, true, b, false, out, n);
   }
   const sa = <usize>ia << 2;
   const sb = <usize>ib << 2;
@@ -77,49 +200,135 @@ import { Binary } from './codes';
     const pa = a + <usize>i * sa;
     const pb = b + <usize>i * sb;
     const po = out + (<usize>i << 2);
-    if (isInt(op)) store<i32>(po, opI(op, load<i32>(pa), load<i32>(pb)));
+    if (intIn(op)) store<i32>(po, opI(op, load<i32>(pa), load<i32>(pb)));
+    else if (intOut(op)) store<i32>(po, opFI(op, load<f32>(pa), load<f32>(pb)));
     else store<f32>(po, opF(op, load<f32>(pa), load<f32>(pb)));
   }
 }
 
-@inline function strided(op: i32, a: usize, b: usize, out: usize, desc: usize): void {
+// One row of any op: the switch picks the row loop compiled for that op.
+function binaryRow(op: i32, a: usize, ia: i32, b: usize, ib: i32, out: usize, n: i32): void {
+  switch (op) {
+    case Binary.Add: row(Binary.Add, a, ia, b, ib, out, n); break;
+    case Binary.Sub: row(Binary.Sub, a, ia, b, ib, out, n); break;
+    case Binary.Mul: row(Binary.Mul, a, ia, b, ib, out, n); break;
+    case Binary.Div: row(Binary.Div, a, ia, b, ib, out, n); break;
+    case Binary.Maximum: row(Binary.Maximum, a, ia, b, ib, out, n); break;
+    case Binary.Minimum: row(Binary.Minimum, a, ia, b, ib, out, n); break;
+    case Binary.SquaredDifference: row(Binary.SquaredDifference, a, ia, b, ib, out, n); break;
+    case Binary.DivNoNan: row(Binary.DivNoNan, a, ia, b, ib, out, n); break;
+    case Binary.Mod: row(Binary.Mod, a, ia, b, ib, out, n); break;
+    case Binary.Pow: row(Binary.Pow, a, ia, b, ib, out, n); break;
+    case Binary.Atan2: row(Binary.Atan2, a, ia, b, ib, out, n); break;
+    case Binary.FloorDiv: row(Binary.FloorDiv, a, ia, b, ib, out, n); break;
+    case Binary.Equal: row(Binary.Equal, a, ia, b, ib, out, n); break;
+    case Binary.NotEqual: row(Binary.NotEqual, a, ia, b, ib, out, n); break;
+    case Binary.Greater: row(Binary.Greater, a, ia, b, ib, out, n); break;
+    case Binary.GreaterEqual: row(Binary.GreaterEqual, a, ia, b, ib, out, n); break;
+    case Binary.Less: row(Binary.Less, a, ia, b, ib, out, n); break;
+    case Binary.LessEqual: row(Binary.LessEqual, a, ia, b, ib, out, n); break;
+    case Binary.AddInt: row(Binary.AddInt, a, ia, b, ib, out, n); break;
+    case Binary.SubInt: row(Binary.SubInt, a, ia, b, ib, out, n); break;
+    case Binary.MulInt: row(Binary.MulInt, a, ia, b, ib, out, n); break;
+    case Binary.FloorDivInt: row(Binary.FloorDivInt, a, ia, b, ib, out, n); break;
+    case Binary.MaximumInt: row(Binary.MaximumInt, a, ia, b, ib, out, n); break;
+    case Binary.MinimumInt: row(Binary.MinimumInt, a, ia, b, ib, out, n); break;
+    case Binary.SquaredDifferenceInt: row(Binary.SquaredDifferenceInt, a, ia, b, ib, out, n); break;
+    case Binary.ModInt: row(Binary.ModInt, a, ia, b, ib, out, n); break;
+    case Binary.PowInt: row(Binary.PowInt, a, ia, b, ib, out, n); break;
+    case Binary.Atan2Int: row(Binary.Atan2Int, a, ia, b, ib, out, n); break;
+    case Binary.EqualInt: row(Binary.EqualInt, a, ia, b, ib, out, n); break;
+    case Binary.NotEqualInt: row(Binary.NotEqualInt, a, ia, b, ib, out, n); break;
+    case Binary.GreaterInt: row(Binary.GreaterInt, a, ia, b, ib, out, n); break;
+    case Binary.GreaterEqualInt: row(Binary.GreaterEqualInt, a, ia, b, ib, out, n); break;
+    case Binary.LessInt: row(Binary.LessInt, a, ia, b, ib, out, n); break;
+    case Binary.LessEqualInt: row(Binary.LessEqualInt, a, ia, b, ib, out, n); break;
+    case Binary.LogicalAnd: row(Binary.LogicalAnd, a, ia, b, ib, out, n); break;
+    case Binary.LogicalOr: row(Binary.LogicalOr, a, ia, b, ib, out, n); break;
+    case Binary.LogicalXor: row(Binary.LogicalXor, a, ia, b, ib, out, n); break;
+  }
+}
+
+// ---- the descriptor ----
+
+// Rows: every axis but the last.
+@inline function rowCount(desc: usize): i32 {
+  const r = load<i32>(desc);
+  let rows = 1;
+  for (let d = 0; d < r - 1; d++) rows *= load<i32>(desc + 4 + (<usize>d << 2));
+  return rows;
+}
+
+// The last axis' length, and operand k's step along it.
+@inline function rowLength(desc: usize): i32 {
+  return load<i32>(desc + (<usize>load<i32>(desc) << 2));
+}
+
+@inline function rowStep(desc: usize, k: i32): i32 {
+  const r = <usize>load<i32>(desc);
+  return load<i32>(desc + ((r * <usize>(k + 1) + r) << 2));
+}
+
+// Byte offset of row `index` in operand k, from the index axis by axis (a division per axis and row: rows
+// are long).
+@inline function rowOffset(desc: usize, k: i32, index: i32): usize {
   const r = load<i32>(desc);
   const shape = desc + 4;
-  const sa = shape + (<usize>r << 2);
-  const sb = sa + (<usize>r << 2);
-  const last = <usize>(r - 1) << 2;
-  const n = load<i32>(shape + last);
-  const ia = load<i32>(sa + last);
-  const ib = load<i32>(sb + last);
-  let rows = 1;
-  for (let d = 0; d < r - 1; d++) rows *= load<i32>(shape + (<usize>d << 2));
-  for (let row_ = 0; row_ < rows; row_++) {
-    // The row's offsets from its index, axis by axis (a division per axis and row: rows are long).
-    let rest = row_;
-    let offA: isize = 0;
-    let offB: isize = 0;
-    for (let d = r - 2; d >= 0; d--) {
-      const at = <usize>d << 2;
-      const size = load<i32>(shape + at);
-      const i = rest % size;
-      rest /= size;
-      offA += <isize>i * load<i32>(sa + at);
-      offB += <isize>i * load<i32>(sb + at);
-    }
-    row(op, a + (offA << 2), ia, b + (offB << 2), ib, out + (<usize>row_ * n << 2), n);
+  const strides = shape + (<usize>(r * (k + 1)) << 2);
+  let rest = index;
+  let offset: isize = 0;
+  for (let d = r - 2; d >= 0; d--) {
+    const at = <usize>d << 2;
+    const size = load<i32>(shape + at);
+    offset += <isize>(rest % size) * load<i32>(strides + at);
+    rest /= size;
   }
+  return <usize>(offset << 2);
 }
 
 // out = a op b, broadcast as desc says (see the top of this file)
 export function binaryStrided(op: i32, a: usize, b: usize, out: usize, desc: usize): void {
-  switch (op) {
-    case Binary.Add: strided(Binary.Add, a, b, out, desc); break;
-    case Binary.Sub: strided(Binary.Sub, a, b, out, desc); break;
-    case Binary.Mul: strided(Binary.Mul, a, b, out, desc); break;
-    case Binary.Div: strided(Binary.Div, a, b, out, desc); break;
-    case Binary.AddInt: strided(Binary.AddInt, a, b, out, desc); break;
-    case Binary.SubInt: strided(Binary.SubInt, a, b, out, desc); break;
-    case Binary.MulInt: strided(Binary.MulInt, a, b, out, desc); break;
-    case Binary.FloorDivInt: strided(Binary.FloorDivInt, a, b, out, desc); break;
+  const n = rowLength(desc);
+  const ia = rowStep(desc, 0);
+  const ib = rowStep(desc, 1);
+  const rows = rowCount(desc);
+  for (let i = 0; i < rows; i++) {
+    binaryRow(op, a + rowOffset(desc, 0, i), ia, b + rowOffset(desc, 1, i), ib, out + (<usize>i * n << 2), n);
+  }
+}
+
+// ---- select ----
+
+// out = cond ? a : b along one row; values are copied as bits, so any 4-byte dtype passes.
+@inline function selectRow(c: usize, ic: i32, a: usize, ia: i32, b: usize, ib: i32, out: usize, n: i32): void {
+  let i = 0;
+  if (ic <= 1 && ia <= 1 && ib <= 1) {
+    const cv = v128.load32_splat(c);
+    const av = v128.load32_splat(a);
+    const bv = v128.load32_splat(b);
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const mask = i32x4.ne(lanes4(c, ic == 0, cv, o), i32x4.splat(0));
+      v128.store(out + o, v128.bitselect(lanes4(a, ia == 0, av, o), lanes4(b, ib == 0, bv, o), mask));
+    }
+  }
+  const sc = <usize>ic << 2;
+  const sa = <usize>ia << 2;
+  const sb = <usize>ib << 2;
+  for (; i < n; i++) {
+    const at = <usize>i;
+    store<i32>(out + (at << 2), load<i32>(c + at * sc) ? load<i32>(a + at * sa) : load<i32>(b + at * sb));
+  }
+}
+
+// out = cond ? a : b, cond (i32 0/1), a and b broadcast as desc says, with strides for cond, a, b in that order
+export function selectStrided(cond: usize, a: usize, b: usize, out: usize, desc: usize): void {
+  const n = rowLength(desc);
+  const ic = rowStep(desc, 0);
+  const ia = rowStep(desc, 1);
+  const ib = rowStep(desc, 2);
+  const rows = rowCount(desc);
+  for (let i = 0; i < rows; i++) {
+    selectRow(cond + rowOffset(desc, 0, i), ic, a + rowOffset(desc, 1, i), ia, b + rowOffset(desc, 2, i), ib, out + (<usize>i * n << 2), n);
   }
 }

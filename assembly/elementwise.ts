@@ -1,7 +1,7 @@
 // Elementwise arithmetic, bias add/grad, sums, the weight penalty and argMax over f32 in linear memory, SIMD
-// where training spends time. Leaves out activations and softmax (activations.ts); exp/log are scalar Mathf.
+// where training spends time. Leaves out activations and softmax (activations.ts) and unary math (unary.ts).
 
-import { BinOp, Bcast, UnOp } from './codes';
+import { BinOp, Bcast } from './codes';
 
 // ---- row helpers: one pass of `a op b` over len elements, each operand a vector or a single value ----
 // Inlined with a constant op, so every call site compiles to one straight SIMD loop.
@@ -254,41 +254,6 @@ export function binary(op: i32, a: usize, aMode: i32, b: usize, bMode: i32, out:
     case BinOp.Sub: binaryRows(BinOp.Sub, a, aScalar, aStep, b, bScalar, bStep, out, rows, len); break;
     case BinOp.Mul: binaryRows(BinOp.Mul, a, aScalar, aStep, b, bScalar, bStep, out, rows, len); break;
     default: binaryRows(BinOp.Div, a, aScalar, aStep, b, bScalar, bStep, out, rows, len);
-  }
-}
-
-// x (n), out (n); out may be x. Square, neg, abs, sqrt are exact per element; exp and log are Mathf's.
-export function unary(op: i32, x: usize, out: usize, n: i32): void {
-  if (op == UnOp.Exp) {
-    for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), Mathf.exp(load<f32>(x + (<usize>i << 2))));
-    return;
-  }
-  if (op == UnOp.Log) {
-    for (let i = 0; i < n; i++) store<f32>(out + (<usize>i << 2), Mathf.log(load<f32>(x + (<usize>i << 2))));
-    return;
-  }
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const o = <usize>i << 2;
-    const v = v128.load(x + o);
-    let r: v128;
-    if (op == UnOp.Square) r = f32x4.mul(v, v);
-    else if (op == UnOp.Neg) r = f32x4.neg(v);
-    else if (op == UnOp.Abs) r = f32x4.abs(v);
-    else if (op == UnOp.Sign) r = f32x4.convert_i32x4_s(i32x4.sub(f32x4.lt(v, f32x4.splat(0)), f32x4.gt(v, f32x4.splat(0)))); // (v<0) - (v>0) as -1/0 masks
-    else r = f32x4.sqrt(v);
-    v128.store(out + o, r);
-  }
-  for (; i < n; i++) {
-    const o = <usize>i << 2;
-    const v = load<f32>(x + o);
-    let r: f32;
-    if (op == UnOp.Square) r = v * v;
-    else if (op == UnOp.Neg) r = -v;
-    else if (op == UnOp.Abs) r = Mathf.abs(v);
-    else if (op == UnOp.Sign) r = v > 0 ? 1 : v < 0 ? -1 : 0;
-    else r = Mathf.sqrt(v);
-    store<f32>(out + o, r);
   }
 }
 

@@ -150,3 +150,13 @@ const ROUNDER: f32 = 12582912;
   q = madd(q, x2, f32x4.splat(-1.42647390514189e-2));
   return f32x4.div(f32x4.mul(x, p), q);
 }
+
+/** The largest of a row of f32 at `row`: `body` bytes (a multiple of 16) by SIMD, then the rest to `rowBytes`. */
+// @ts-ignore: decorator
+@inline export function rowMax(row: usize, body: usize, rowBytes: usize): f32 {
+  let maxes = f32x4.splat(-Infinity);
+  for (let j: usize = 0; j < body; j += 16) maxes = f32x4.max(maxes, v128.load(row + j));
+  let best = max(max(f32x4.extract_lane(maxes, 0), f32x4.extract_lane(maxes, 1)), max(f32x4.extract_lane(maxes, 2), f32x4.extract_lane(maxes, 3)));
+  for (let j = body; j < rowBytes; j += 4) best = max(best, load<f32>(row + j));
+  return best;
+}

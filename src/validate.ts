@@ -21,7 +21,8 @@ export function checkRank(op: string, name: string, x: unknown, ...ranks: number
 
 /** Throws unless shape is an array of non-negative integers. */
 export function checkShape(op: string, name: string, shape: unknown): asserts shape is number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  // Array.from visits holes ([, 2]) that every() would skip.
+  if (!Array.isArray(shape) || !Array.from(shape).every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`${op}: ${name} must be an array of non-negative integers, got ${describe(shape)}`);
   }
 }

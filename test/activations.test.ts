@@ -5,23 +5,10 @@ import { readFileSync } from 'node:fs';
 import * as asc from 'assemblyscript/asc';
 import { describe, expect, it } from 'vitest';
 import { Act } from '../src/backend/kernels.js';
-import { BUILDS, SIZES, backendFor, expectClose, freeAll, get, numericGradient, put, randomData } from './support.js';
+import { backendFor, BUILDS, erfRef, expectClose, freeAll, get, numericGradient, put, randomData, SIZES } from './support.js';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
-
-/** erf in f64 by the all-positive series 2/√π e^{-x²} Σ 2^k x^{2k+1} / (1·3···(2k+1)): no cancellation. */
-function erfRef(x: number): number {
-  const a = Math.abs(x);
-  if (a > 6) return Math.sign(x);
-  let term = a;
-  let sum = a;
-  for (let k = 1; term > sum * 1e-17; k++) {
-    term *= (2 * a * a) / (2 * k + 1);
-    sum += term;
-  }
-  return ((Math.sign(x) * 2) / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
-}
 
 /** The textbook definitions in f64, independent of the kernels' formulations. */
 function reference(act: Act, x: number, alpha: number): number {

@@ -133,3 +133,29 @@ export function onBackend(backend: 'wasm' | 'js'): void {
     expect(tf.memory(), 'each test frees what it made').toEqual(before);
   });
 }
+
+/** A sum of f32 values accumulated exactly enough (f64 with Neumaier compensation). */
+export function compensatedSum(values: ArrayLike<number>): number {
+  let s = 0;
+  let c = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+/** erf in f64 by the all-positive series 2/√π e^{-x²} Σ 2^k x^{2k+1} / (1·3···(2k+1)): no cancellation. */
+export function erfRef(x: number): number {
+  const a = Math.abs(x);
+  if (a > 6) return Math.sign(x);
+  let term = a;
+  let sum = a;
+  for (let k = 1; term > sum * 1e-17; k++) {
+    term *= (2 * a * a) / (2 * k + 1);
+    sum += term;
+  }
+  return ((Math.sign(x) * 2) / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
+}

@@ -9,7 +9,6 @@ import { add } from '../ops/arithmetic.js';
 import { cast, clone } from '../ops/cast.js';
 import { onesLike, zeros } from '../ops/creation.js';
 import { Binary } from '../backend/kernels.js';
-import { activeBackend } from '../engine.js';
 import { checkSameShape, convert, describeStrides, kernels, type TensorLike } from '../ops/op.js';
 import { checkDtypeName } from '../ops/values.js';
 import { backprop, type GradientOps, record, recordOn, type Sink, Tape, withoutRecording } from './tape.js';
@@ -19,10 +18,11 @@ export const GRADIENT_OPS: GradientOps = {
   add,
   zeros,
   clone,
+  // Through kernels only, copy included: a recorded training step replays kernel calls (backend/program.ts).
   accumulate(sink: Sink, g: Tensor): void {
     const [to, from] = [sink.tensor.ptr('gradient'), g.ptr('gradient')];
     if (sink.written) kernels().binaryStrided(Binary.Add, to, from, to, describeStrides([g.size], [1], [1]));
-    else activeBackend().heap.u8.copyWithin(to, from, from + g.size * 4);
+    else kernels().copyStrided(from, to, describeStrides([g.size], [1], [1]));
   },
 };
 
@@ -54,7 +54,8 @@ export function gradients(
     endScope(value);
     startScope();
     try {
-      const seed = dy ?? onesLike(value);
+      // As in TF.js, the seed is float32 whatever f's dtype (an int32 f's gradient is still a real number).
+      const seed = dy ?? onesLike(value.dtype === 'float32' ? value : cast(value, 'float32'));
       const grads = backprop(tape, value, seed, xs, GRADIENT_OPS, sinks);
       if (!allowNone && grads.some((g, i) => g === null && !sinks?.has(xs[i].id))) {
         throw new Error(`${name}: cannot compute the gradient of y = f(x) with respect to x: y does not depend on x (does f use x's ops, inside f?)`);

@@ -38,33 +38,103 @@ export const Bcast = {
 } as const;
 export type Bcast = (typeof Bcast)[keyof typeof Bcast];
 
-/** Unary elementwise math. */
-export const UnOp = {
-  Exp: 0,
-  Log: 1,
-  Square: 2,
-  Neg: 3,
-  Abs: 4,
-  Sqrt: 5,
-  Sign: 6,
+/**
+ * Elementwise math of one tensor, codes of `unary` (the numbers equal assembly/codes.ts): below Expm1 f32 with a
+ * SIMD form, Expm1..Atanh f32 by libm, IsNaN..IsFinite f32 in and bool out, from NegInt on i32 in and out.
+ */
+export const Unary = {
+  Neg: 0, Abs: 1, Square: 2, Sqrt: 3, Rsqrt: 4, Reciprocal: 5, Floor: 6, Ceil: 7, Round: 8, Sign: 9,
+  /** x > 0 ? 1 : a; NaN stays NaN. */
+  Step: 10,
+  /** x clipped to [a, b]; NaN stays NaN. */
+  Clip: 11,
+  /** 1 where a <= x <= b, else 0 (clipByValue's gradient mask). */
+  InRange: 12,
+  Exp: 13, Erf: 14, LogSigmoid: 15,
+  Expm1: 16, Log: 17, Log1p: 18, Sin: 19, Cos: 20, Tan: 21, Asin: 22, Acos: 23, Atan: 24,
+  Sinh: 25, Cosh: 26, Asinh: 27, Acosh: 28, Atanh: 29,
+  IsNaN: 32, IsInf: 33, IsFinite: 34,
+  NegInt: 48, AbsInt: 49, SquareInt: 50, SignInt: 51,
+  /** x clipped to [trunc(a), trunc(b)] (each within the i32 range): TF.js's clip of int32, stored truncated. */
+  ClipInt: 52,
+  /** 1 where x is 0, else 0. */
+  LogicalNot: 53,
 } as const;
-export type UnOp = (typeof UnOp)[keyof typeof UnOp];
+export type Unary = (typeof Unary)[keyof typeof Unary];
 
-/** Elementwise binary ops of binaryStrided, by operand dtype (the numbers equal assembly/codes.ts). */
+/**
+ * Elementwise binary ops of binaryStrided, by operand dtype (the numbers equal assembly/codes.ts): below 32
+ * they read f32, from 32 on i32 (int32 and bool). From FloorDiv on they write i32: floorDiv's int32, and the
+ * comparisons' and logic's bool (0/1).
+ */
 export const Binary = {
   Add: 0,
   Sub: 1,
   Mul: 2,
   Div: 3,
+  Maximum: 4,
+  Minimum: 5,
+  SquaredDifference: 6,
+  DivNoNan: 7,
+  Mod: 8,
+  Pow: 9,
+  Atan2: 10,
+  FloorDiv: 11,
+  Equal: 12,
+  NotEqual: 13,
+  Greater: 14,
+  GreaterEqual: 15,
+  Less: 16,
+  LessEqual: 17,
   AddInt: 32,
   SubInt: 33,
   MulInt: 34,
   FloorDivInt: 35,
+  MaximumInt: 36,
+  MinimumInt: 37,
+  SquaredDifferenceInt: 38,
+  ModInt: 39,
+  PowInt: 40,
+  Atan2Int: 41,
+  EqualInt: 42,
+  NotEqualInt: 43,
+  GreaterInt: 44,
+  GreaterEqualInt: 45,
+  LessInt: 46,
+  LessEqualInt: 47,
+  LogicalAnd: 48,
+  LogicalOr: 49,
+  LogicalXor: 50,
 } as const;
 export type Binary = (typeof Binary)[keyof typeof Binary];
 
 /** The kernels' code for each dtype. */
 export const DTYPE_CODES = { float32: 0, int32: 1, bool: 2 } as const;
+
+/** How scatter combines an update row with the row already there (the numbers equal assembly/codes.ts). */
+export const Scatter = {
+  Add: 0, // f32 +=
+  AddInt: 1, // i32 +=
+  Set: 2, // =, the last of duplicate indices winning
+} as const;
+export type Scatter = (typeof Scatter)[keyof typeof Scatter];
+
+/** Reductions of `reduce` (scan takes Sum, Prod, SumInt, ProdInt): below 32 over f32, from 32 over i32 (equal to assembly/codes.ts). */
+export const Reduce = {
+  Sum: 0,
+  Prod: 1,
+  Max: 2,
+  Min: 3,
+  ArgMax: 4,
+  ArgMin: 5,
+  SumInt: 32,
+  ProdInt: 33,
+  MaxInt: 34,
+  MinInt: 35,
+  ArgMaxInt: 36,
+  ArgMinInt: 37,
+} as const;
+export type Reduce = (typeof Reduce)[keyof typeof Reduce];
 
 /** Bytes of the block strided kernels read their descriptor from (see src/ops/op.ts describeStrides). */
 export const DESC_BYTES = 256;
@@ -87,6 +157,9 @@ export const MATMUL_SCRATCH_BYTES = 1 << 20;
 
 /** Bytes of one PRNG state (xoshiro128**, four u32 words). */
 export const RNG_STATE_BYTES = 16;
+
+/** Flags of rngNormal's mode. */
+export const RngNormal = { Truncated: 1, Int32: 2 } as const;
 
 export interface Kernels {
   // ---- matmul (assembly/matmul.ts) ----
@@ -115,8 +188,6 @@ export interface Kernels {
   sumSquares(x: Ptr, n: number): number;
   /** out[i,j] = a op b, each operand laid out per its Bcast mode; out may alias a full operand. */
   binary(op: BinOp, a: Ptr, aMode: Bcast, b: Ptr, bMode: Bcast, out: Ptr, m: number, n: number): void;
-  /** out = op(x) elementwise; out may be x. */
-  unary(op: UnOp, x: Ptr, out: Ptr, n: number): void;
   /** out = x * s elementwise; out may be x. */
   scale(x: Ptr, out: Ptr, n: number, s: number): void;
   /** out[0..n) = value. */
@@ -128,6 +199,12 @@ export interface Kernels {
   penalty(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number;
   /** i32 out: argmax along axis (0: per column, n results; 1: per row, m results); first max wins. */
   argMax(x: Ptr, out: Ptr, m: number, n: number, axis: number): void;
+
+  // ---- elementwise math of one tensor (assembly/unary.ts) ----
+  /** out = f(x) over n values, f by code; a and b are its parameters (Step's alpha, the bounds of Clip, InRange, ClipInt). out may be x. */
+  unary(code: Unary, x: Ptr, out: Ptr, n: number, a: number, b: number): void;
+  /** Row-wise log-softmax of x[m,n]: (x - max) - log(sum(exp(x - max))), the sum in f64. out may be x. */
+  logSoftmaxForward(x: Ptr, out: Ptr, m: number, n: number): void;
 
   // ---- activations (assembly/activations.ts) ----
   /** out = f(x) elementwise; out may be x. alpha: leaky relu slope, elu alpha. */
@@ -170,18 +247,98 @@ export interface Kernels {
    * (0 along broadcast axes). desc: i32 [rank, shape..., aStrides..., bStrides...].
    */
   binaryStrided(op: Binary, a: Ptr, b: Ptr, out: Ptr, desc: Ptr): void;
+  /**
+   * out = cond ? a : b elementwise (cond i32 0/1; a and b of one 4-byte dtype, copied as bits), out contiguous
+   * of the descriptor's shape, the operands read with its strides. desc: i32 [rank, shape..., condStrides...,
+   * aStrides..., bStrides...].
+   */
+  selectStrided(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, desc: Ptr): void;
 
   // ---- dtypes (assembly/cast.ts) ----
   /** out = x converted, n values; dtype codes 0 float32, 1 int32, 2 bool, as DTYPE_CODES. out may be x. */
   cast(x: Ptr, from: number, to: number, out: Ptr, n: number): void;
+
+  // ---- layout: strided copies, rows by index (assembly/layout.ts); 4-byte values copied as bits ----
+  /**
+   * out[index·outStrides] = src[index·srcStrides] for every index of the descriptor's shape, strides in
+   * elements of any sign (0 repeats a value). desc: i32 [rank, shape..., srcStrides..., outStrides...].
+   */
+  copyStrided(src: Ptr, out: Ptr, desc: Ptr): void;
+  /**
+   * out[b,o,i,:] = x[b,o,indices[b,i],:]: x [batch, outer, dim, inner], indices i32 [batch, count], each in
+   * [0, dim) (checked by the caller), out [batch, outer, count, inner].
+   */
+  gather(x: Ptr, indices: Ptr, out: Ptr, batch: number, outer: number, dim: number, count: number, inner: number): void;
+  /** out[b,o,indices[b,i],:] op= updates[b,o,i,:], in order: the inverse layout of gather, combined by `op`. */
+  scatter(op: Scatter, updates: Ptr, indices: Ptr, out: Ptr, batch: number, outer: number, dim: number, count: number, inner: number): void;
+  /** out [n, depth] = off, with on at [i, indices[i]] where that is in [0, depth); on, off: a value's 4 bytes as i32. */
+  oneHot(indices: Ptr, out: Ptr, n: number, depth: number, on: number, off: number): void;
+  /** How many of the n 4-byte values are not zero bits. */
+  countNonzero(x: Ptr, n: number): number;
+  /** out i32 [count, rank]: the coordinates of x's nonzero values, row-major. desc: i32 [rank, shape...]. */
+  nonzeroCoords(x: Ptr, out: Ptr, desc: Ptr): void;
 
   // ---- seeded random numbers (assembly/random.ts), bit-identical across backends ----
   /** Seeds the xoshiro128** state (RNG_STATE_BYTES at state) from a 32-bit seed. */
   rngSeed(state: Ptr, seed: number): void;
   /** out[i] = lo + (hi - lo) * u, u uniform in [0, 1) with 24 bits, computed in f32. */
   rngUniform(state: Ptr, out: Ptr, n: number, lo: number, hi: number): void;
-  /** Normal(mean, std) by the polar method; truncated=1 redraws values beyond two std (TF.js truncatedNormal). */
-  rngNormal(state: Ptr, out: Ptr, n: number, mean: number, std: number, truncated: number): void;
+  /**
+   * Normal(mean, std) by the polar method. mode: 0, or the sum of RngNormal.Truncated (redraw values beyond two
+   * std, TF.js truncatedNormal) and RngNormal.Int32 (write i32 rounded half up, TF.js's int32 dtype).
+   */
+  rngNormal(state: Ptr, out: Ptr, n: number, mean: number, std: number, mode: number): void;
   /** Inverted dropout: mask[i] = u >= rate ? 1/(1-rate) : 0; out = x * mask. out may be x. */
   dropoutForward(state: Ptr, x: Ptr, out: Ptr, mask: Ptr, n: number, rate: number): void;
+  /** out (n) i32 = min(floor(lo + (hi - lo) * u), ceil(hi) - 1), u uniform in [0, 1) with 53 bits; bounds within i32. */
+  rngUniformInt(state: Ptr, out: Ptr, n: number, lo: number, hi: number): void;
+  /** out (n) = beta · Gamma(alpha) (Marsaglia-Tsang, as TF.js scales it), f32, or i32 rounded when int32=1. */
+  rngGamma(state: Ptr, out: Ptr, n: number, alpha: number, beta: number, int32: number): void;
+  /**
+   * out (batch,samples) i32: draws of an event per row of probs (batch,events) f32, by the row's running sums
+   * (computed in f32 into cdf, `events` floats of scratch) against a uniform u: the first sum above u, or the last.
+   */
+  rngMultinomial(state: Ptr, probs: Ptr, cdf: Ptr, out: Ptr, batch: number, events: number, samples: number): void;
+  /** Shuffles values (n) i32 in place, Fisher-Yates from the last place down (TF.js's util.shuffle). */
+  rngShuffle(state: Ptr, values: Ptr, n: number): void;
+
+  // ---- matrices and sequences (assembly/matrix.ts) ----
+  /** c (m,n) i32 = op(A)·op(B) in wrapping i32 arithmetic; A, B stored as for matmul. */
+  matmulInt(a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number): void;
+  /** out (batch,m,n) = x where row i's column j is in [i - lower, i + upper], else 0 bits; lower, upper >= 0; out may be x. */
+  bandPart(x: Ptr, out: Ptr, batch: number, m: number, n: number, lower: number, upper: number): void;
+  /** out (batch,rows,cols): identity matrices of dtype code `dtype` (DTYPE_CODES). */
+  eye(out: Ptr, batch: number, rows: number, cols: number, dtype: number): void;
+  /** out (n): out[0] = start, out[i] = out[i-1] + step summed in f64 and stored as the dtype (f32, or i32 truncated). */
+  sequence(out: Ptr, n: number, start: number, step: number, dtype: number): void;
+
+  // ---- reductions, scans, top-k, unique, bin counts (assembly/reduce.ts) ----
+  /**
+   * out (outer,inner) = op over i of x (outer,dim,inner)[o,i,j], dim >= 1; i32 out for the arg ops (first best
+   * wins; a NaN first value gives 0, a later NaN never wins), else as x. Max/Min: NaN wins. Sum/Prod: f64,
+   * times scale in f64, rounded once (rows: four lanes i % 4 combined pairwise, then the tail; columns in order).
+   * Int ops wrap.
+   */
+  reduce(op: Reduce, x: Ptr, out: Ptr, outer: number, dim: number, inner: number, scale: number): void;
+  /**
+   * out (outer,dim,inner) = running Sum/Prod (or SumInt/ProdInt, wrapping) of x along the middle axis, from
+   * its end when reverse=1, each value left out of its own output when exclusive=1; f32 in f64, rounded once.
+   */
+  scan(op: Reduce, x: Ptr, out: Ptr, outer: number, dim: number, inner: number, exclusive: number, reverse: number): void;
+  /**
+   * values, indices i32 (rows,k) = the k largest of each row of x (rows,n) (f32, or i32 when intValues=1), in
+   * descending order, NaN above everything, the lower index first among equals; 0 <= k <= n.
+   */
+  topk(x: Ptr, intValues: number, values: Ptr, indices: Ptr, rows: number, n: number, k: number): void;
+  /**
+   * The distinct slices x (outer,dim,inner)[:,i,:] in order of first appearance (f32 compared as numbers,
+   * -0 = 0, NaN = NaN, when isFloat=1; else as bits): writes indices i32 (dim), each slice's number, and firsts
+   * i32 (dim), where each first appears; returns how many. table: i32 (size) scratch, size a power of two > dim.
+   */
+  unique(x: Ptr, isFloat: number, outer: number, dim: number, inner: number, table: Ptr, size: number, indices: Ptr, firsts: Ptr): number;
+  /**
+   * out (rows,size) = per row of x i32 (rows,n) (values >= 0; those >= size left out): counts, or the sums of
+   * weights (rows,n) in order when weighted=1, or 1 where a value appears when binary=1; f32, or i32 when intBins=1.
+   */
+  bincount(x: Ptr, weights: Ptr, weighted: number, out: Ptr, rows: number, n: number, size: number, intBins: number, binary: number): void;
 }

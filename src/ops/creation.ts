@@ -1,12 +1,14 @@
 // Making tensors: from values (tensor, scalar, tensor1d..tensor6d), filled (zeros, ones, fill and their *Like),
-// and one-hot rows. Values are checked against the shape and dtype in values.ts.
+// identity matrices (eye) and sequences (range, linspace, accumulated as TF.js's cpu backend does). Values are
+// checked against the shape and dtype in values.ts.
 
 import { word } from '../backend/heap.js';
+import { DTYPE_CODES } from '../backend/kernels.js';
 import { activeBackend } from '../engine.js';
 import type { DType } from '../tensor/dtype.js';
-import { type NestedArray, Tensor } from '../tensor/tensor.js';
+import { type NestedArray, sizeOf, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, checkShape, describe } from '../validate.js';
-import { convert, empty, op } from './op.js';
+import { convert, empty, kernels, op } from './op.js';
 import { checkDtypeName, fromValues, type TensorLike, type TypedArray } from './values.js';
 
 /**
@@ -48,9 +50,13 @@ function ranked(rank: number) {
 export const tensor1d = (values: TensorLike, dtype?: DType): Tensor => ranked(1)(values, undefined, dtype);
 /** @example tf.tensor2d([[1, 2], [3, 4]]).print(); tf.tensor2d([1, 2, 3, 4], [2, 2]).print(); */
 export const tensor2d = ranked(2);
+/** @example tf.tensor3d([[[1], [2]], [[3], [4]]]).print(); tf.tensor3d([1, 2, 3, 4], [2, 2, 1]).print(); */
 export const tensor3d = ranked(3);
+/** @example tf.tensor4d([[[[1], [2]], [[3], [4]]]]).print(); tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]).print(); */
 export const tensor4d = ranked(4);
+/** @example tf.tensor5d([[[[[1], [2]], [[3], [4]]]]]).print(); tf.tensor5d([1, 2, 3, 4], [1, 1, 2, 2, 1]).print(); */
 export const tensor5d = ranked(5);
+/** @example tf.tensor6d([[[[[[1], [2]], [[3], [4]]]]]]).print(); tf.tensor6d([1, 2, 3, 4], [1, 1, 2, 2, 1, 1]).print(); */
 export const tensor6d = ranked(6);
 
 /**
@@ -71,11 +77,12 @@ function filled(op: string, shape: number[], value: number | boolean, dtype: DTy
   if (dtype === 'float32') heap.f32.fill(Number(value), at, at + t.size);
   else if (dtype === 'bool') heap.i32.fill(Math.round(Number(value)) !== 0 ? 1 : 0, at, at + t.size);
   else {
-    if (!Number.isInteger(Number(value))) {
+    const v = Number(value);
+    if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) {
       t.dispose();
-      throw new Error(`${op}: value must be an integer for dtype int32, got ${describe(value)}`);
+      throw new Error(`${op}: value must be a 32-bit integer for dtype int32, got ${describe(value)}`);
     }
-    heap.i32.fill(Number(value), at, at + t.size);
+    heap.i32.fill(v, at, at + t.size);
   }
   return t;
 }
@@ -103,30 +110,80 @@ export const onesLike = op((x: Tensor | TensorLike): Tensor => {
 });
 
 /**
- * One row per index with `onValue` at the index and `offValue` elsewhere.
- * @example tf.oneHot(tf.tensor1d([0, 1], 'int32'), 3).print();
+ * An identity matrix of numRows rows and numColumns columns (numRows by default), repeated over batchShape
+ * (1 to 3 dimensions) when given.
+ * @example tf.eye(3).print();
  */
-export function oneHot(indices: Tensor | TensorLike, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
-  checkInt('oneHot', 'depth', depth, 2);
-  checkNumber('oneHot', 'onValue', onValue);
-  checkNumber('oneHot', 'offValue', offValue);
-  checkDtypeName('oneHot', dtype);
-  return op(() => {
-    const $indices = convert('oneHot', 'indices', indices, 'int32');
-    if ($indices.dtype !== 'int32') throw new Error(`oneHot: indices must have dtype int32, got ${$indices.dtype}`);
-    if ($indices.rank !== 1) throw new Error(`oneHot: indices must have rank 1, got shape [${$indices.shape.join(', ')}]`);
-    const labels = $indices.dataSync();
-    for (let i = 0; i < labels.length; i++) {
-      const label = labels[i];
-      if (label < 0 || label >= depth) throw new Error(`oneHot: indices[${i}] must be an integer in [0, ${depth - 1}], got ${label}`);
-    }
-    const t = filled('oneHot', [labels.length, depth], offValue, dtype);
-    const start = word(t.ptr());
-    const heap = activeBackend().heap;
-    const view = dtype === 'float32' ? heap.f32 : heap.i32;
-    for (let i = 0; i < labels.length; i++) view[start + i * depth + labels[i]] = onValue;
-    return t;
-  })();
+export function eye(numRows: number, numColumns?: number | null, batchShape?: number[] | null, dtype: DType = 'float32'): Tensor {
+  checkInt('eye', 'numRows', numRows, 0);
+  if (numColumns !== undefined && numColumns !== null) checkInt('eye', 'numColumns', numColumns, 0);
+  if (batchShape !== undefined && batchShape !== null) {
+    checkShape('eye', 'batchShape', batchShape);
+    if (batchShape.length < 1 || batchShape.length > 3) throw new Error(`eye: batchShape must have 1 to 3 dimensions, got ${describe(batchShape)}`);
+  }
+  checkDtypeName('eye', dtype);
+  const batch = batchShape ?? [];
+  const columns = numColumns ?? numRows;
+  const out = empty('eye', [...batch, numRows, columns], dtype);
+  if (out.size > 0) kernels().eye(out.ptr('eye'), sizeOf(batch), numRows, columns, DTYPE_CODES[dtype]);
+  return out;
 }
+
+/** out (n) = start, start + step, ... accumulated as `dtype` by the sequence kernel. */
+function sequence(op: string, n: number, start: number, step: number, dtype: DType): Tensor {
+  const out = empty(op, [n], dtype);
+  if (n > 0) kernels().sequence(out.ptr(op), n, start, step, DTYPE_CODES[dtype]);
+  return out;
+}
+
+/**
+ * The numbers from start up to (not including) stop, step apart, as TF.js computes them: each value the one
+ * before plus step, rounded to the dtype. A decreasing range with the default step counts down by 1.
+ * @example tf.range(0, 9, 2).print();
+ */
+export function range(start: number, stop: number, step = 1, dtype: 'float32' | 'int32' = 'float32'): Tensor {
+  checkNumber('range', 'start', start);
+  checkNumber('range', 'stop', stop);
+  checkNumber('range', 'step', step);
+  if (step === 0) throw new Error('range: step must not be 0');
+  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`range: dtype must be 'float32' or 'int32', got ${describe(dtype)}`);
+  // TF.js's rule: empty when the step points away from stop, except that a step in (0, 1] still runs a
+  // decreasing range (a step of exactly 1 turning into -1).
+  const none = start === stop || (start < stop && step < 0) || (stop < start && step > 1);
+  const n = none ? 0 : Math.abs(Math.ceil((stop - start) / step));
+  const by = stop < start && step === 1 ? -1 : step;
+  if (dtype === 'int32' && Math.abs(start) + n * (Math.abs(by) + 1) >= 2 ** 31) {
+    throw new Error(`range: the values from ${start} by ${by} (${n} of them) go beyond int32`);
+  }
+  return sequence('range', n, start, by, dtype);
+}
+
+/**
+ * num evenly spaced numbers from start to stop, as TF.js computes them: each value the one before plus
+ * (stop - start) / (num - 1), rounded to float32.
+ * @example tf.linspace(0, 9, 10).print();
+ */
+export function linspace(start: number, stop: number, num: number): Tensor {
+  checkNumber('linspace', 'start', start);
+  checkNumber('linspace', 'stop', stop);
+  checkInt('linspace', 'num', num, 1);
+  return sequence('linspace', num, start, (stop - start) / (num - 1), 'float32');
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    zerosLike(): Tensor;
+    onesLike(): Tensor;
+  }
+}
+
+Object.assign(Tensor.prototype, {
+  zerosLike(this: Tensor) {
+    return zerosLike(this);
+  },
+  onesLike(this: Tensor) {
+    return onesLike(this);
+  },
+});
 
 export type { NestedArray, TensorLike, TypedArray };

@@ -1,11 +1,24 @@
-// Every op, by family. Importing this module also attaches the chainable methods (x.add(y)) to Tensor.
+// Every public op, by family, listed by name: the families also export helpers the others share, which are not
+// TF.js's API. Importing this module also attaches the chainable methods (x.add(y)) to Tensor.
 
-export * from './creation.js';
-export * from './random.js';
-export * from './cast.js';
-export * from './arithmetic.js';
-export * from './unary.js';
-export * from './activations.js';
-export * from './reduce.js';
-export * from './matrix.js';
-export * from './shape.js';
+export { eye, fill, linspace, ones, onesLike, range, scalar, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, zeros, zerosLike } from './creation.js';
+export { multinomial, randomGamma, randomNormal, randomStandardNormal, randomUniform, randomUniformInt, truncatedNormal } from './random.js';
+export { cast, clone } from './cast.js';
+export { add, addN, atan2, div, divNoNan, floorDiv, maximum, minimum, mod, mul, pow, squaredDifference, sub } from './arithmetic.js';
+export { equal, greater, greaterEqual, less, lessEqual, notEqual } from './compare.js';
+export { logicalAnd, logicalOr, logicalXor, where } from './logic.js';
+export {
+  abs, acos, acosh, asin, asinh, atan, atanh, ceil, clipByValue, cos, cosh, erf, exp, expm1, floor, isFinite, isInf, isNaN, log, log1p,
+  logSigmoid, logicalNot, neg, reciprocal, relu6, round, rsqrt, sign, sin, sinh, sqrt, square, step, tan,
+} from './unary.js';
+export { elu, leakyRelu, logSoftmax, prelu, relu, selu, sigmoid, softmax, softplus, tanh } from './activations.js';
+export { all, any, argMax, argMin, bincount, denseBincount, euclideanNorm, logSumExp, max, mean, min, moments, norm, prod, sum } from './reduce.js';
+export { cumprod, cumsum } from './scan.js';
+export { math, topk, unique } from './sort.js';
+export { dot, einsum, matMul, outerProduct } from './matrix.js';
+export {
+  batchToSpaceND, broadcastTo, concat, concat1d, concat2d, concat3d, concat4d, depthToSpace, expandDims, meshgrid, mirrorPad, pad, pad1d,
+  pad2d, pad3d, pad4d, reshape, reverse, reverse1d, reverse2d, reverse3d, reverse4d, slice, slice1d, slice2d, slice3d, slice4d,
+  spaceToBatchND, split, squeeze, stack, stridedSlice, tile, transpose, unstack,
+} from './shape.js';
+export { booleanMaskAsync, gather, gatherND, oneHot, scatterND, setdiff1dAsync, tensorScatterUpdate, whereAsync } from './indexing.js';

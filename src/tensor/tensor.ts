@@ -97,11 +97,10 @@ export class Tensor {
 
   /** The values as nested arrays of the tensor's shape (a plain number for a scalar; bools as 0 and 1). */
   arraySync(): NestedArray {
-    return this.nested('arraySync');
+    return this.nested(this.read('arraySync'));
   }
 
-  private nested(op: string): NestedArray {
-    const values = this.read(op);
+  private nested(values: TypedData): NestedArray {
     const nest = (offset: number, dim: number): NestedArray => {
       if (dim === this.shape.length) return values[offset];
       const stride = sizeOf(this.shape.slice(dim + 1));
@@ -110,8 +109,11 @@ export class Tensor {
     return nest(0, 0);
   }
 
+  /** As TF.js: the values are read when called, and arrive after those of a data() called just after. */
   async array(): Promise<NestedArray> {
-    return this.nested('array');
+    const values = this.read('array');
+    await undefined;
+    return this.nested(values);
   }
 
   /** Frees the values now (once no reshape or clone shares them). Disposing twice is harmless. */
@@ -231,7 +233,19 @@ export function sizeOf(shape: readonly number[]): number {
 // ---- scopes ----
 
 /** What tidy may return and dispose accepts: tensors, possibly nested in arrays and plain objects. */
-export type TensorContainer = Tensor | null | undefined | void | number | string | boolean | TensorContainer[] | { [key: string]: TensorContainer };
+export type TensorContainer =
+  | Tensor
+  | null
+  | undefined
+  | void
+  | number
+  | string
+  | boolean
+  | Float32Array
+  | Int32Array
+  | Uint8Array
+  | TensorContainer[]
+  | { [key: string]: TensorContainer };
 
 /** Calls fn on every tensor in a container (arrays and plain objects, however nested; cycles are fine). */
 export function forEachTensor(container: unknown, fn: (t: Tensor) => void, seen = new Set<object>()): void {

@@ -51,6 +51,11 @@ import {
   wrongType,
 } from './arbitraries.js';
 import { type Bad, type Entry, type Gen, type Param, Recipe } from './harness.js';
+import { binaryEntries } from './ops-binary.js';
+import { unaryEntries } from './ops-unary.js';
+import { matrixEntries } from './ops-matrix.js';
+import { layoutEntries } from './ops-layout.js';
+import { reduceEntries } from './ops-reduce.js';
 
 // ---- names TF.js takes (never offered as unknown) ----
 
@@ -529,28 +534,6 @@ export const catalogue: Entry[] = [
     ],
     call: (s, lo, hi, d, sd) => tf.randomUniform(s, lo, hi, d, sd),
   },
-  {
-    name: 'tf.oneHot',
-    params: [
-      { name: 'indices', bad: [badOf('float32 tensor', fc.constant(tensorR([2], [0, 1]))), disposed, ...wrongType('array'), ...missing] },
-      { name: 'depth', bad: [...integer({ min: 2, huge: true }), ...missing] },
-      { name: 'onValue', bad: number() },
-      { name: 'offValue', bad: number() },
-      dtype(fc.constantFrom(undefined, 'int32', 'float32')),
-    ],
-    args: fc
-      .integer({ min: 2, max: 5 })
-      .chain((depth) =>
-        fc.tuple(
-          fc.array(fc.nat(depth - 1), { minLength: 1, maxLength: 4 }).chain((labels) => fc.constantFrom<unknown>(labels, tensorR([labels.length], labels, 'int32'))),
-          fc.constant(depth),
-          fc.constantFrom(undefined, 1, 5),
-          fc.constantFrom(undefined, 0, -1),
-          fc.constantFrom(undefined, 'int32', 'float32'),
-        ),
-      ),
-    call: (i, d, on, off, dt) => tf.oneHot(i, d, on, off, dt),
-  },
 
   // ---- ops ----
   {
@@ -585,25 +568,6 @@ export const catalogue: Entry[] = [
       { name: 'alpha', valid: fc.constantFrom(undefined, 0.2, 0.01), bad: number() },
     ],
     call: (t, a) => tf.leakyRelu(t, a),
-  },
-  {
-    name: 'tf.softmax',
-    params: [
-      { name: 'logits', bad: [...notTensorLike, disposed] },
-      {
-        name: 'dim',
-        bad: [
-          badOf('not the last axis', fc.constant(0), { when: (v) => shapeOfArg(v[0]).length >= 2 }),
-          badOf('out of range', (v) => fc.constantFrom(shapeOfArg(v[0]).length, -shapeOfArg(v[0]).length - 1, 5)),
-          ...integer({ min: -1 }).filter((b) => !b.kind.startsWith('below')),
-        ],
-      },
-    ],
-    args: fc
-      .integer({ min: 1, max: 3 })
-      .chain(shapeOf)
-      .chain((s) => fc.tuple(fc.oneof(tensorOf(s), nested(s)), fc.constantFrom(undefined, -1, s.length - 1))),
-    call: (t, d) => tf.softmax(t, d),
   },
   ...(['sum', 'mean'] as const).map(
     (op): Entry => ({
@@ -1044,4 +1008,9 @@ export const catalogue: Entry[] = [
     ],
     call: (h, o) => tf.loadLayersModel(h, o),
   },
+  ...binaryEntries,
+  ...unaryEntries,
+  ...matrixEntries,
+  ...layoutEntries,
+  ...reduceEntries,
 ];

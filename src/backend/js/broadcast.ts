@@ -1,11 +1,18 @@
-// The js twin of assembly/broadcast.ts: elementwise binary ops over any rank with broadcasting, reading the
-// same descriptor. Storing into a Float32Array (or Int32Array) rounds each operation as the wasm lanes do.
+// The js twin of assembly/broadcast.ts: elementwise binary ops and select over any rank with broadcasting,
+// reading the same descriptor. Storing into a Float32Array (or Int32Array) rounds (or wraps) each result as the
+// wasm lanes do; the ops wasm computes in f64 (mod, pow, atan2, floorDiv) are the same doubles here.
 
 import type { Heap } from '../heap.js';
 import { Binary, type Kernels, type Ptr } from '../kernels.js';
 import { word } from '../heap.js';
 
-type BroadcastKernels = Pick<Kernels, 'binaryStrided'>;
+type BroadcastKernels = Pick<Kernels, 'binaryStrided' | 'selectStrided'>;
+
+/** TF.js's mod: the remainder with the sign of b (b = 0 gives NaN, which an Int32Array stores as 0). */
+function floorMod(a: number, b: number): number {
+  const rem = a % b;
+  return (a < 0 && b < 0) || (a >= 0 && b >= 0) ? rem : (rem + b) % b;
+}
 
 /** One row of n outputs at o: a advances by ia per output, b by ib (word indices). One loop per op. */
 function row(heap: Heap, op: Binary, a: number, ia: number, b: number, ib: number, o: number, n: number): void {
@@ -24,6 +31,54 @@ function row(heap: Heap, op: Binary, a: number, ia: number, b: number, ib: numbe
     case Binary.Div:
       for (let j = 0; j < n; j++) f[o + j] = f[a + j * ia] / f[b + j * ib];
       break;
+    case Binary.Maximum:
+      for (let j = 0; j < n; j++) f[o + j] = Math.max(f[a + j * ia], f[b + j * ib]);
+      break;
+    case Binary.Minimum:
+      for (let j = 0; j < n; j++) f[o + j] = Math.min(f[a + j * ia], f[b + j * ib]);
+      break;
+    case Binary.SquaredDifference:
+      for (let j = 0; j < n; j++) {
+        const d = Math.fround(f[a + j * ia] - f[b + j * ib]);
+        f[o + j] = d * d;
+      }
+      break;
+    case Binary.DivNoNan:
+      for (let j = 0; j < n; j++) {
+        const y = f[b + j * ib];
+        f[o + j] = y === 0 ? 0 : f[a + j * ia] / y;
+      }
+      break;
+    case Binary.Mod:
+      for (let j = 0; j < n; j++) f[o + j] = floorMod(f[a + j * ia], f[b + j * ib]);
+      break;
+    case Binary.Pow:
+      for (let j = 0; j < n; j++) f[o + j] = Math.pow(f[a + j * ia], f[b + j * ib]);
+      break;
+    case Binary.Atan2:
+      for (let j = 0; j < n; j++) f[o + j] = Math.atan2(f[a + j * ia], f[b + j * ib]);
+      break;
+    case Binary.FloorDiv:
+      for (let j = 0; j < n; j++) i[o + j] = Math.floor(f[a + j * ia] / f[b + j * ib]);
+      break;
+    case Binary.Equal:
+      for (let j = 0; j < n; j++) i[o + j] = +(f[a + j * ia] === f[b + j * ib]);
+      break;
+    case Binary.NotEqual:
+      for (let j = 0; j < n; j++) i[o + j] = +(f[a + j * ia] !== f[b + j * ib]);
+      break;
+    case Binary.Greater:
+      for (let j = 0; j < n; j++) i[o + j] = +(f[a + j * ia] > f[b + j * ib]);
+      break;
+    case Binary.GreaterEqual:
+      for (let j = 0; j < n; j++) i[o + j] = +(f[a + j * ia] >= f[b + j * ib]);
+      break;
+    case Binary.Less:
+      for (let j = 0; j < n; j++) i[o + j] = +(f[a + j * ia] < f[b + j * ib]);
+      break;
+    case Binary.LessEqual:
+      for (let j = 0; j < n; j++) i[o + j] = +(f[a + j * ia] <= f[b + j * ib]);
+      break;
     case Binary.AddInt:
       for (let j = 0; j < n; j++) i[o + j] = i[a + j * ia] + i[b + j * ib];
       break;
@@ -37,7 +92,89 @@ function row(heap: Heap, op: Binary, a: number, ia: number, b: number, ib: numbe
       // As TF.js: floor of the double quotient, stored in an Int32Array (x / 0 becomes 0).
       for (let j = 0; j < n; j++) i[o + j] = Math.floor(i[a + j * ia] / i[b + j * ib]);
       break;
+    case Binary.MaximumInt:
+      for (let j = 0; j < n; j++) i[o + j] = Math.max(i[a + j * ia], i[b + j * ib]);
+      break;
+    case Binary.MinimumInt:
+      for (let j = 0; j < n; j++) i[o + j] = Math.min(i[a + j * ia], i[b + j * ib]);
+      break;
+    case Binary.SquaredDifferenceInt:
+      for (let j = 0; j < n; j++) {
+        const d = (i[a + j * ia] - i[b + j * ib]) | 0;
+        i[o + j] = Math.imul(d, d);
+      }
+      break;
+    case Binary.ModInt:
+      for (let j = 0; j < n; j++) i[o + j] = floorMod(i[a + j * ia], i[b + j * ib]);
+      break;
+    case Binary.PowInt:
+      for (let j = 0; j < n; j++) i[o + j] = Math.pow(i[a + j * ia], i[b + j * ib]);
+      break;
+    case Binary.Atan2Int:
+      for (let j = 0; j < n; j++) i[o + j] = Math.atan2(i[a + j * ia], i[b + j * ib]);
+      break;
+    case Binary.EqualInt:
+      for (let j = 0; j < n; j++) i[o + j] = +(i[a + j * ia] === i[b + j * ib]);
+      break;
+    case Binary.NotEqualInt:
+      for (let j = 0; j < n; j++) i[o + j] = +(i[a + j * ia] !== i[b + j * ib]);
+      break;
+    case Binary.GreaterInt:
+      for (let j = 0; j < n; j++) i[o + j] = +(i[a + j * ia] > i[b + j * ib]);
+      break;
+    case Binary.GreaterEqualInt:
+      for (let j = 0; j < n; j++) i[o + j] = +(i[a + j * ia] >= i[b + j * ib]);
+      break;
+    case Binary.LessInt:
+      for (let j = 0; j < n; j++) i[o + j] = +(i[a + j * ia] < i[b + j * ib]);
+      break;
+    case Binary.LessEqualInt:
+      for (let j = 0; j < n; j++) i[o + j] = +(i[a + j * ia] <= i[b + j * ib]);
+      break;
+    case Binary.LogicalAnd:
+      for (let j = 0; j < n; j++) i[o + j] = i[a + j * ia] & i[b + j * ib];
+      break;
+    case Binary.LogicalOr:
+      for (let j = 0; j < n; j++) i[o + j] = i[a + j * ia] | i[b + j * ib];
+      break;
+    case Binary.LogicalXor:
+      for (let j = 0; j < n; j++) i[o + j] = i[a + j * ia] ^ i[b + j * ib];
+      break;
   }
+}
+
+/**
+ * Calls visit(index, offsets) for each row of the descriptor at word d (the rows span every axis but the
+ * last), with the row's word offset in each of the `operands`.
+ */
+function rows(i32: Int32Array, d: number, operands: number, visit: (index: number, offsets: number[]) => void): void {
+  const r = i32[d];
+  const shape = d + 1;
+  const strides = (k: number) => shape + r * (k + 1);
+  let count = 1;
+  for (let k = 0; k < r - 1; k++) count *= i32[shape + k];
+  const offsets = new Array<number>(operands);
+  for (let index = 0; index < count; index++) {
+    offsets.fill(0);
+    let rest = index;
+    for (let axis = r - 2; axis >= 0; axis--) {
+      const size = i32[shape + axis];
+      const at = rest % size;
+      rest = Math.floor(rest / size);
+      for (let k = 0; k < operands; k++) offsets[k] += at * i32[strides(k) + axis];
+    }
+    visit(index, offsets);
+  }
+}
+
+/** The descriptor's row length, and operand k's step along the row. */
+function rowLength(i32: Int32Array, d: number): number {
+  return i32[d + i32[d]];
+}
+
+function rowStep(i32: Int32Array, d: number, k: number): number {
+  const r = i32[d];
+  return i32[d + r * (k + 1) + r];
 }
 
 export function broadcastKernels(heap: Heap): BroadcastKernels {
@@ -45,28 +182,20 @@ export function broadcastKernels(heap: Heap): BroadcastKernels {
     binaryStrided(op: Binary, a: Ptr, b: Ptr, out: Ptr, desc: Ptr): void {
       const i32 = heap.i32;
       const d = word(desc);
-      const r = i32[d];
-      const shape = d + 1;
-      const sa = shape + r;
-      const sb = sa + r;
-      const n = i32[shape + r - 1];
-      const ia = i32[sa + r - 1];
-      const ib = i32[sb + r - 1];
-      let rows = 1;
-      for (let k = 0; k < r - 1; k++) rows *= i32[shape + k];
-      for (let rowIndex = 0; rowIndex < rows; rowIndex++) {
-        let rest = rowIndex;
-        let offA = 0;
-        let offB = 0;
-        for (let k = r - 2; k >= 0; k--) {
-          const size = i32[shape + k];
-          const at = rest % size;
-          rest = Math.floor(rest / size);
-          offA += at * i32[sa + k];
-          offB += at * i32[sb + k];
-        }
-        row(heap, op, word(a) + offA, ia, word(b) + offB, ib, word(out) + rowIndex * n, n);
-      }
+      const n = rowLength(i32, d);
+      const [ia, ib] = [rowStep(i32, d, 0), rowStep(i32, d, 1)];
+      rows(i32, d, 2, (index, [offA, offB]) => row(heap, op, word(a) + offA, ia, word(b) + offB, ib, word(out) + index * n, n));
+    },
+
+    selectStrided(cond: Ptr, a: Ptr, b: Ptr, out: Ptr, desc: Ptr): void {
+      const i32 = heap.i32;
+      const d = word(desc);
+      const n = rowLength(i32, d);
+      const [ic, ia, ib] = [rowStep(i32, d, 0), rowStep(i32, d, 1), rowStep(i32, d, 2)];
+      rows(i32, d, 3, (index, [offC, offA, offB]) => {
+        const [c, x, y, o] = [word(cond) + offC, word(a) + offA, word(b) + offB, word(out) + index * n];
+        for (let j = 0; j < n; j++) i32[o + j] = i32[c + j * ic] !== 0 ? i32[x + j * ia] : i32[y + j * ib];
+      });
     },
   };
 }

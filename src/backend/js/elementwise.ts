@@ -1,12 +1,12 @@
 // The js twin of assembly/elementwise.ts: elementwise arithmetic, bias add/grad, sums, penalty and argMax.
 // Storing into a Float32Array rounds each single operation exactly as f32 arithmetic does, and the sums keep the
-// wasm kernels' f64 order, so every kernel but exp/log (host Math) returns the same bits as the wasm builds.
+// wasm kernels' f64 order, so every kernel returns the same bits as the wasm builds.
 
 import type { Heap } from '../heap.js';
-import { Bcast, BinOp, UnOp, type Kernels, type Ptr } from '../kernels.js';
+import { Bcast, BinOp, type Kernels, type Ptr } from '../kernels.js';
 import { word } from '../heap.js';
 
-type ElementwiseKernels = Pick<Kernels, 'biasAdd' | 'biasGrad' | 'rowSums' | 'sum' | 'sumSquares' | 'penalty' | 'binary' | 'unary' | 'scale' | 'fill' | 'argMax'>;
+type ElementwiseKernels = Pick<Kernels, 'biasAdd' | 'biasGrad' | 'rowSums' | 'sum' | 'sumSquares' | 'penalty' | 'binary' | 'scale' | 'fill' | 'argMax'>;
 
 /**
  * out[o..o+len) = a op b over f32 indices; aInc/bInc are 1 for a vector operand and 0 for a single value.
@@ -147,35 +147,6 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
       const aStep = aMode === Bcast.Full ? len : 0;
       const bStep = bMode === Bcast.Full ? len : 0;
       for (let i = 0; i < rows; i++) binaryRow(f32, op, word(a) + i * aStep, aInc, word(b) + i * bStep, bInc, word(out) + i * len, len);
-    },
-
-    // x (n), out (n); out may be x. exp and log are the host's Math.exp / Math.log rounded to f32.
-    unary(op: UnOp, x: Ptr, out: Ptr, n: number): void {
-      const f32 = heap.f32;
-      const xi = word(x);
-      const oi = word(out);
-      switch (op) {
-        case UnOp.Exp:
-          for (let i = 0; i < n; i++) f32[oi + i] = Math.exp(f32[xi + i]);
-          break;
-        case UnOp.Log:
-          for (let i = 0; i < n; i++) f32[oi + i] = Math.log(f32[xi + i]);
-          break;
-        case UnOp.Square:
-          for (let i = 0; i < n; i++) f32[oi + i] = f32[xi + i] * f32[xi + i];
-          break;
-        case UnOp.Neg:
-          for (let i = 0; i < n; i++) f32[oi + i] = -f32[xi + i];
-          break;
-        case UnOp.Abs:
-          for (let i = 0; i < n; i++) f32[oi + i] = Math.abs(f32[xi + i]);
-          break;
-        case UnOp.Sign:
-          for (let i = 0; i < n; i++) f32[oi + i] = f32[xi + i] > 0 ? 1 : f32[xi + i] < 0 ? -1 : 0;
-          break;
-        default:
-          for (let i = 0; i < n; i++) f32[oi + i] = Math.sqrt(f32[xi + i]);
-      }
     },
 
     // x (n), out (n) = x * s; out may be x

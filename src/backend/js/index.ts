@@ -7,11 +7,15 @@ import type { Kernels } from '../kernels.js';
 import { activationKernels } from './activations.js';
 import { broadcastKernels } from './broadcast.js';
 import { castKernels } from './cast.js';
+import { layoutKernels } from './layout.js';
 import { elementwiseKernels } from './elementwise.js';
 import { lossKernels } from './losses.js';
 import { matmulKernels } from './matmul.js';
 import { optimizerKernels } from './optimizers.js';
 import { randomKernels } from './random.js';
+import { matrixKernels } from './matrix.js';
+import { reduceKernels } from './reduce.js';
+import { unaryKernels } from './unary.js';
 
 export function createJsBackend(): Backend {
   const heap = new Heap(new ArrayMemory(16), 0);
@@ -22,8 +26,12 @@ export function createJsBackend(): Backend {
     ...lossKernels(heap),
     ...optimizerKernels(heap),
     ...randomKernels(heap),
+    ...matrixKernels(heap),
     ...broadcastKernels(heap),
     ...castKernels(heap),
+    ...layoutKernels(heap),
+    ...reduceKernels(heap),
+    ...unaryKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);
 }

@@ -1,11 +1,16 @@
-// Losses and metrics by TF.js's names. A loss is a kernel code; when the network ends in the matching
-// activation (sigmoid for binary, softmax for categorical) training uses the fused kernel on the logits,
-// which has the same gradient and is stable where the probabilities saturate. Metrics are computed per
-// batch on the output probabilities, as TF.js averages them.
+// Losses and metrics as model.compile takes them: TF.js's names, or functions of (yTrue, yPred). The five
+// common losses are kernel codes; when the network ends in the matching activation (sigmoid for binary, softmax
+// for categorical) training uses the fused kernel on the logits, which has the same gradient and is stable
+// where the probabilities saturate. Other names and the user's functions are made of ops (ops/metrics.ts) and
+// train through the same tape. Metrics are averaged per batch on the output probabilities, as in TF.js.
 
 import type { Heap } from './backend/heap.js';
-import { Loss, type Kernels, type Ptr } from './backend/kernels.js';
-import { describe } from './validate.js';
+import { Loss, type Ptr } from './backend/kernels.js';
+import { activeBackend } from './engine.js';
+import { LOSS_FUNCTIONS, type LossOrMetricFn, metrics as METRIC_FUNCTIONS } from './ops/metrics.js';
+import { mean } from './ops/reduce.js';
+import { type Tensor, Tensor as TensorClass, tidy } from './tensor/tensor.js';
+import { describe, didYouMean } from './validate.js';
 import { word } from './backend/heap.js';
 
 export type LossIdentifier = 'meanSquaredError' | 'meanAbsoluteError' | 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy';
@@ -25,8 +30,10 @@ const LOSSES: Record<string, LossIdentifier> = {
   sparse_categorical_crossentropy: 'sparseCategoricalCrossentropy',
 };
 
-export interface LossSpec {
+/** A loss computed by a kernel (fused with the last activation where it can be). */
+export interface KernelLoss {
   name: LossIdentifier;
+  fn: null;
   /** The kernel on the output probabilities / values. */
   code: Loss;
   /** The fused kernel on the logits, used when the last activation matches. */
@@ -36,38 +43,62 @@ export interface LossSpec {
   sparse: boolean;
 }
 
+/** A loss made of ops: a Layers loss by name, or the user's function. */
+export interface FunctionLoss {
+  name: string;
+  fn: LossOrMetricFn;
+  fusedWith: null;
+  sparse: false;
+}
+
+export type LossSpec = KernelLoss | FunctionLoss;
+
+function kernelLoss(name: LossIdentifier, code: Loss, fusedWith: KernelLoss['fusedWith'] = null, fusedCode = code, sparse = false): KernelLoss {
+  return { name, fn: null, code, fusedWith, fusedCode, sparse };
+}
+
 export function getLoss(op: string, value: unknown): LossSpec {
+  if (typeof value === 'function') return { name: value.name || 'loss', fn: value as LossOrMetricFn, fusedWith: null, sparse: false };
   const name = typeof value === 'string' && Object.hasOwn(LOSSES, value) ? LOSSES[value] : null;
   switch (name) {
     case 'meanSquaredError':
-      return { name, code: Loss.MeanSquared, fusedWith: null, fusedCode: Loss.MeanSquared, sparse: false };
+      return kernelLoss(name, Loss.MeanSquared);
     case 'meanAbsoluteError':
-      return { name, code: Loss.MeanAbsolute, fusedWith: null, fusedCode: Loss.MeanAbsolute, sparse: false };
+      return kernelLoss(name, Loss.MeanAbsolute);
     case 'binaryCrossentropy':
-      return { name, code: Loss.BinaryCrossentropy, fusedWith: 'sigmoid', fusedCode: Loss.BinaryCrossentropyLogits, sparse: false };
+      return kernelLoss(name, Loss.BinaryCrossentropy, 'sigmoid', Loss.BinaryCrossentropyLogits);
     case 'categoricalCrossentropy':
-      return { name, code: Loss.CategoricalCrossentropy, fusedWith: 'softmax', fusedCode: Loss.CategoricalCrossentropyLogits, sparse: false };
+      return kernelLoss(name, Loss.CategoricalCrossentropy, 'softmax', Loss.CategoricalCrossentropyLogits);
     case 'sparseCategoricalCrossentropy':
-      return { name, code: Loss.SparseCategoricalCrossentropy, fusedWith: 'softmax', fusedCode: Loss.SparseCategoricalCrossentropyLogits, sparse: true };
+      return kernelLoss(name, Loss.SparseCategoricalCrossentropy, 'softmax', Loss.SparseCategoricalCrossentropyLogits, true);
   }
-  throw new Error(`${op}: loss must be one of ${Object.keys(LOSSES).join(', ')}; got ${describe(value)}`);
+  if (typeof value === 'string' && Object.hasOwn(LOSS_FUNCTIONS, value)) return { name: value, fn: LOSS_FUNCTIONS[value], fusedWith: null, sparse: false };
+  if (typeof value === 'string') throw new Error(`${op}: unknown loss ${describe(value)}${didYouMean(value, [...Object.keys(LOSSES), ...Object.keys(LOSS_FUNCTIONS)])}`);
+  throw new Error(`${op}: loss must be a function (yTrue, yPred) => Tensor or a name such as 'meanSquaredError'; got ${describe(value)}`);
 }
 
 export interface Metric {
   /** The key in logs and History, e.g. 'acc' or 'mse'. */
   key: string;
-  /** Mean value over a batch of m rows of width n: y the outputs, target as the loss takes it. */
-  compute(kernels: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number;
+  /** Mean value over a batch: y the outputs [rows, width], target as the loss takes it. */
+  compute(y: Tensor, target: Tensor): number;
 }
 
-function binaryAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number {
-  const f32 = heap.f32;
-  const yi = word(y);
-  const ti = word(target);
-  let hits = 0;
-  for (let i = 0; i < m * n; i++) hits += +(f32[yi + i] > 0.5 === f32[ti + i] > 0.5);
-  return hits / (m * n);
+type Counter = (heap: Heap, y: number, target: number, m: number, n: number) => number;
+
+/** A metric that reads the outputs and targets on the heap, at word offsets y and target. */
+function onHeap(key: string, count: Counter): Metric {
+  return {
+    key,
+    compute: (y, target) => count(activeBackend().heap, word(y.ptr('metrics')), word(target.ptr('metrics')), y.shape[0], y.size / y.shape[0]),
+  };
 }
+
+const binaryAccuracy: Counter = ({ f32 }, y, target, m, n) => {
+  let hits = 0;
+  for (let i = 0; i < m * n; i++) hits += +(f32[y + i] > 0.5 === f32[target + i] > 0.5);
+  return hits / (m * n);
+};
 
 function rowArgMax(f32: Float32Array, start: number, n: number): number {
   let best = 0;
@@ -75,47 +106,96 @@ function rowArgMax(f32: Float32Array, start: number, n: number): number {
   return best;
 }
 
-function categoricalAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number {
-  const f32 = heap.f32;
+const categoricalAccuracy: Counter = ({ f32 }, y, target, m, n) => {
   let hits = 0;
-  for (let i = 0; i < m; i++) hits += +(rowArgMax(f32, word(y) + i * n, n) === rowArgMax(f32, word(target) + i * n, n));
+  for (let i = 0; i < m; i++) hits += +(rowArgMax(f32, y + i * n, n) === rowArgMax(f32, target + i * n, n));
   return hits / m;
+};
+
+const sparseCategoricalAccuracy: Counter = ({ f32, i32 }, y, target, m, n) => {
+  let hits = 0;
+  for (let i = 0; i < m; i++) hits += +(rowArgMax(f32, y + i * n, n) === i32[target + i]);
+  return hits / m;
+};
+
+/** A kernel loss as a metric. */
+function lossMetric(key: string, code: Loss): Metric {
+  return {
+    key,
+    compute: (y, target) => activeBackend().kernels.loss(code, y.ptr('metrics'), target.ptr('metrics'), 0, y.shape[0], y.size / y.shape[0], 0),
+  };
 }
 
-function sparseCategoricalAccuracy(_k: Kernels, heap: Heap, y: Ptr, target: Ptr, m: number, n: number): number {
-  let hits = 0;
-  for (let i = 0; i < m; i++) hits += +(rowArgMax(heap.f32, word(y) + i * n, n) === heap.i32[word(target) + i]);
-  return hits / m;
+/** A function of (yTrue, yPred) as a metric: its mean over the batch. */
+function functionMetric(op: string, key: string, fn: LossOrMetricFn): Metric {
+  return {
+    key,
+    compute: (y, target) => {
+      const value = tidy(() => {
+        const result = fn(target, y);
+        if (!(result instanceof TensorClass)) throw new Error(`${op}: metric ${key} must return a Tensor, got ${describe(result)}`);
+        return mean(result);
+      });
+      const [v] = value.dataSync();
+      value.dispose();
+      return v;
+    },
+  };
 }
 
-const lossMetric = (code: Loss) => (k: Kernels, _heap: Heap, y: Ptr, target: Ptr, m: number, n: number) => k.loss(code, y, target, 0, m, n, 0);
+/** Metrics TF.js takes by name that are functions here, with the targets they need. */
+const SPARSE_METRICS = new Set(['sparseCategoricalCrossentropy']);
+const NAMED_METRICS: Readonly<Record<string, LossOrMetricFn>> = {
+  precision: METRIC_FUNCTIONS.precision,
+  recall: METRIC_FUNCTIONS.recall,
+  categoricalCrossentropy: METRIC_FUNCTIONS.categoricalCrossentropy,
+  sparseCategoricalCrossentropy: LOSS_FUNCTIONS.sparseCategoricalCrossentropy,
+  MSE: METRIC_FUNCTIONS.MSE,
+  MAE: LOSS_FUNCTIONS.MAE,
+  mape: METRIC_FUNCTIONS.mape,
+  MAPE: METRIC_FUNCTIONS.MAPE,
+  cosine: LOSS_FUNCTIONS.cosine,
+};
 
-/** A metric by name; 'accuracy'/'acc' picks the accuracy that fits the loss and output width, as TF.js does. */
+/**
+ * A metric by name or function. 'accuracy'/'acc' picks the accuracy that fits the loss and output width, as
+ * TF.js does; a function's key is its name (TF.js's too).
+ */
 export function getMetric(op: string, value: unknown, loss: LossSpec, outputWidth: number): Metric {
+  if (typeof value === 'function') return functionMetric(op, value.name || 'metric', value as LossOrMetricFn);
+  const dense = (name: string) => {
+    if (loss.sparse) throw new Error(`${op}: metric ${name} needs targets of the output's shape; with sparse labels use sparseCategoricalAccuracy`);
+  };
   switch (value) {
     case 'accuracy':
     case 'acc': {
-      const compute =
+      const count =
         loss.sparse ? sparseCategoricalAccuracy
         : loss.name === 'binaryCrossentropy' || (loss.name !== 'categoricalCrossentropy' && outputWidth === 1) ? binaryAccuracy
         : categoricalAccuracy;
-      return { key: 'acc', compute };
+      return onHeap('acc', count);
     }
     case 'binaryAccuracy':
     case 'categoricalAccuracy':
-      if (loss.sparse) throw new Error(`${op}: metric ${value} needs targets of the output's shape; with sparse labels use sparseCategoricalAccuracy`);
-      return { key: value, compute: value === 'binaryAccuracy' ? binaryAccuracy : categoricalAccuracy };
+      dense(value);
+      return onHeap(value, value === 'binaryAccuracy' ? binaryAccuracy : categoricalAccuracy);
     case 'sparseCategoricalAccuracy':
       if (!loss.sparse) throw new Error(`${op}: metric sparseCategoricalAccuracy needs the sparseCategoricalCrossentropy loss (int32 labels)`);
-      return { key: value, compute: sparseCategoricalAccuracy };
+      return onHeap(value, sparseCategoricalAccuracy);
     case 'mse':
     case 'meanSquaredError':
     case 'mae':
     case 'meanAbsoluteError':
-      if (loss.sparse) throw new Error(`${op}: metric ${value} needs targets of the output's shape, not sparse labels`);
-      return { key: value, compute: lossMetric(value === 'mse' || value === 'meanSquaredError' ? Loss.MeanSquared : Loss.MeanAbsolute) };
+      dense(value);
+      return lossMetric(value, value === 'mse' || value === 'meanSquaredError' ? Loss.MeanSquared : Loss.MeanAbsolute);
   }
-  throw new Error(
-    `${op}: metrics must be among accuracy, acc, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, mse, mae; got ${describe(value)}`,
-  );
+  if (typeof value === 'string' && Object.hasOwn(NAMED_METRICS, value)) {
+    if (SPARSE_METRICS.has(value) !== loss.sparse) {
+      throw new Error(`${op}: metric ${value} needs ${loss.sparse ? "targets of the output's shape" : 'the sparseCategoricalCrossentropy loss (int32 labels)'}`);
+    }
+    return functionMetric(op, value, NAMED_METRICS[value]);
+  }
+  const names = ['accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'meanSquaredError', 'mae', 'meanAbsoluteError', ...Object.keys(NAMED_METRICS)];
+  if (typeof value === 'string') throw new Error(`${op}: metrics: unknown metric ${describe(value)}${didYouMean(value, names)}`);
+  throw new Error(`${op}: metrics must be functions (yTrue, yPred) => Tensor or names such as 'accuracy'; got ${describe(value)}`);
 }

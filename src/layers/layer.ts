@@ -7,7 +7,7 @@ import { activeBackend } from '../engine.js';
 import type { Initializer } from '../initializers.js';
 import type { Regularizer } from '../regularizers.js';
 import { Block } from '../block.js';
-import { Tensor, uniqueVariableName, Variable } from '../tensor/tensor.js';
+import { sizeOf, Tensor, uniqueVariableName, Variable } from '../tensor/tensor.js';
 import { view } from '../ops/op.js';
 import { checkBool, checkInt, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
 
@@ -107,6 +107,21 @@ export abstract class Layer {
 
   /** Output width for an input width. */
   abstract outputDim(inputDim: number): number;
+
+  /** [null, output width], once the input width is known (TF.js's layer.outputShape). */
+  get outputShape(): [null, number] {
+    return [null, this.outputDim(this.knownInputDim('outputShape'))];
+  }
+
+  /** The number of weights, once the input width is known (TF.js's layer.countParams()). */
+  countParams(): number {
+    return this.paramSpecs(this.knownInputDim('countParams')).reduce((n, spec) => n + sizeOf(spec.shape), 0);
+  }
+
+  private knownInputDim(op: string): number {
+    if (this.inputDim === null) throw new Error(`${op}: layer ${this.name} does not know its input shape yet (give it an inputShape, or build its model)`);
+    return this.inputDim;
+  }
 
   /** The parameters this layer needs for an input width, in the order getWeights() lists them. */
   paramSpecs(_inputDim: number): ParamSpec[] {

@@ -15,11 +15,13 @@ import { getActivation } from '../activations.js';
 import { checkWeights, Layer } from '../layers/layer.js';
 import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
 import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
+import type { LossOrMetricFn } from '../ops/metrics.js';
+import { mean } from '../ops/reduce.js';
 import { empty } from '../ops/op.js';
 import { fromValues } from '../ops/values.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
 import type { Regularizer } from '../regularizers.js';
-import { endScope, sizeOf, startScope, Tensor, tidy, type Variable } from '../tensor/tensor.js';
+import { dispose, endScope, sizeOf, startScope, Tensor, tidy, type Variable } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
@@ -27,8 +29,10 @@ import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
 
 export interface ModelCompileArgs {
   optimizer: Optimizer | string;
-  loss: string;
-  metrics?: string | string[];
+  /** A name (e.g. 'meanSquaredError', 'hinge') or a function (yTrue, yPred) => Tensor such as tf.losses.meanSquaredError. */
+  loss: string | LossOrMetricFn;
+  /** Names ('accuracy', 'mse', 'precision', ...) or functions (yTrue, yPred) => Tensor such as tf.metrics.recall. */
+  metrics?: string | LossOrMetricFn | Array<string | LossOrMetricFn>;
 }
 
 export interface ModelFitArgs {
@@ -98,8 +102,9 @@ interface Data {
 
 /** What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate. */
 interface Plan {
-  /** The loss kernel, and whether it takes the last layer's logits (fused) rather than its output. */
-  code: Loss;
+  /** The loss: a kernel, or a function made of ops; and whether it takes the last layer's logits (fused). */
+  code: Loss | null;
+  fn: LossOrMetricFn | null;
   fromLogits: boolean;
   /** The activation the fused loss folds in, applied to the logits for the metrics. */
   folded: FusedActivation;
@@ -118,11 +123,14 @@ interface Plan {
   programs: Map<number, Recorded>;
 }
 
-/** A training step recorded as a program: replaying it leaves the loss at `loss` and the outputs at `output`. */
+/**
+ * A training step's results: the loss, and the outputs the metrics read. When recorded as a program (kernel
+ * losses), replaying it writes both again in place; otherwise (a loss function) they are the caller's to free.
+ */
 interface Recorded {
-  program: Program;
-  loss: number;
-  output: number;
+  program: Program | null;
+  loss: Tensor;
+  output: Tensor;
   /** The sinks the step writes. */
   written: Sink[];
   /** The weights the optimizer updates after it (those with a gradient), each with its gradient's address. */
@@ -154,7 +162,7 @@ export class Sequential implements TrainingModel {
   stopTraining = false;
   optimizer: Optimizer | null = null;
   private loss: LossSpec | null = null;
-  private metricNames: string[] = [];
+  private metricValues: unknown[] = [];
   /** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
   private checkpoint: Checkpoint | null = null;
   private stepsSinceCheckpoint = Infinity;
@@ -180,6 +188,8 @@ export class Sequential implements TrainingModel {
     this.checkLive('add');
     this.checkAddable('layer', layer, this.layers);
     if (this.layers.some((l) => l.built)) throw new Error('add: the model is already built; add layers before fit, predict or build');
+    // As in TF.js, a layer added to a model of known output width knows its input shape from then on.
+    layer.inputDim = widthAfter(this.layers) ?? layer.inputDim;
     this.layers.push(layer);
     layer.owner = this;
   }
@@ -190,6 +200,10 @@ export class Sequential implements TrainingModel {
     if (!(layer instanceof Layer)) throw new Error(`${op}: ${name} must be a layer from tf.layers, got ${describe(layer)}`);
     if (others.includes(layer)) throw new Error(`${op}: layer ${layer.name} is already in the model`);
     if (layer.owner) throw new Error(`${op}: layer ${layer.name} already belongs to another model (a layer can be in one model; make a new one)`);
+    const width = widthAfter(others as Layer[]);
+    if (width !== null && layer.inputDim !== null && layer.inputDim !== width) {
+      throw new Error(`${op}: layer ${layer.name} expects ${layer.inputDim} input features, but the model's output has ${width}`);
+    }
   }
 
   /** Widths after each layer for an input width. */
@@ -373,7 +387,7 @@ export class Sequential implements TrainingModel {
     if (loss.sparse && this.layers.length > 0 && this.outputDim === 1) throw new Error('compile: sparseCategoricalCrossentropy needs an output of at least 2 classes');
     this.optimizer = optimizer;
     this.loss = loss;
-    this.metricNames = names;
+    this.metricValues = names;
     this.stepsSinceCheckpoint = Infinity; // its optimizer state may be another's
   }
 
@@ -389,10 +403,11 @@ export class Sequential implements TrainingModel {
     const fromLogits = loss.fusedWith !== null && last === loss.fusedWith;
     const sources = training ? this.layers.filter((l) => l.trainable).flatMap((l) => l.weights) : [];
     const plan: Plan = {
-      code: fromLogits ? loss.fusedCode : loss.code,
+      code: loss.fn ? null : fromLogits ? loss.fusedCode : loss.code,
+      fn: loss.fn,
       fromLogits,
       folded: fromLogits ? getActivation(op, last) : getActivation(op, 'linear'),
-      metrics: this.metricNames.map((m) => getMetric(op, m, loss, width)),
+      metrics: this.metricValues.map((m) => getMetric(op, m, loss, width)),
       width,
       sources,
       sinks: new Map(),
@@ -530,11 +545,19 @@ export class Sequential implements TrainingModel {
    */
   private step(plan: Plan, x: Tensor, target: Tensor, sums: Float64Array): string | null {
     if (this.stepsSinceCheckpoint >= CHECKPOINT_EVERY) this.saveCheckpoint(plan);
-    const rows = x.shape[0];
-    const backend = activeBackend();
-    const k = backend.kernels;
-    const { loss, output, updates } = this.runStep(plan, x, target);
-    let value = backend.heap.f32[word(loss)];
+    const run = this.runStep(plan, x, target);
+    try {
+      return this.update(plan, run, target, sums);
+    } finally {
+      if (!run.program) dispose([run.loss, run.output]);
+    }
+  }
+
+  /** The rest of a step: regularization, the optimizer's update (or a rollback), the loss and metric sums. */
+  private update(plan: Plan, run: Recorded, target: Tensor, sums: Float64Array): string | null {
+    const rows = target.shape[0];
+    const k = activeBackend().kernels;
+    let value = activeBackend().heap.f32[word(run.loss.ptr('fit'))];
     if (!Number.isFinite(value)) return `the loss became ${value}; the weights are as they were before this batch`;
     for (const { variable, regularizer } of plan.regularized) {
       const sink = plan.sinks.get(variable.id)!;
@@ -544,7 +567,7 @@ export class Sequential implements TrainingModel {
       value += k.penalty(w, g, variable.size, regularizer.l1, regularizer.l2);
     }
     if (!Number.isFinite(value)) return `the loss with regularization became ${value}; the weights are as they were before this batch`;
-    if (!this.optimizer!.step(updates)) {
+    if (!this.optimizer!.step(run.updates)) {
       const lost = this.stepsSinceCheckpoint + 1;
       this.restoreCheckpoint(plan);
       this.stepsSinceCheckpoint = 0;
@@ -552,63 +575,68 @@ export class Sequential implements TrainingModel {
     }
     this.stepsSinceCheckpoint++;
     sums[0] += value * rows;
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(k, backend.heap, output, target.ptr('fit'), rows, plan.width) * rows;
+    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(run.output, target) * rows;
     return null;
   }
 
   /**
    * The forward pass, the loss and backprop into the gradient sinks, on the tape; for the metrics, the outputs
-   * (from the logits when the loss folds the last activation in). The first step of each batch size records
-   * its kernels into a program; the next ones replay it, while the backend and the addresses of the tensors
-   * it reads from outside (the batch, the weights, the sinks) are the same.
+   * (from the logits when the loss folds the last activation in). With a kernel loss, the first step of each
+   * batch size records its kernels into a program and the next ones replay it, while the backend and the
+   * addresses of the tensors it reads from outside (the batch, the weights, the sinks) are the same. A loss
+   * function may do anything JavaScript can, so it runs on the tape every step.
    */
   private runStep(plan: Plan, x: Tensor, target: Tensor): Recorded {
+    if (plan.fn) {
+      const { loss, output } = this.tapeStep(plan, x, target);
+      return { program: null, loss, output, written: [], updates: updatesOf(plan), inputs: [] };
+    }
     const backend = activeBackend();
     const count = x.shape[0];
     let recorded = plan.programs.get(count);
-    if (recorded && (recorded.program.backend !== backend || moved(recorded.inputs))) {
-      recorded.program.dispose();
+    if (recorded && (recorded.program!.backend !== backend || moved(recorded.inputs))) {
+      disposeRecorded(recorded);
       plan.programs.delete(count);
       recorded = undefined;
     }
     if (recorded) {
       for (const sink of plan.sinks.values()) sink.written = false;
       for (const sink of recorded.written) sink.written = true;
-      recorded.program.run();
+      recorded.program!.run();
       return recorded;
     }
     // Addresses first: taking one may move a tensor here from another backend.
     const outside = [x, target, ...plan.sources, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
     const inputs = outside.map((t) => [t, t.ptr('fit')] as [Tensor, number]);
-    const { program, result } = Program.record(backend, () => {
-      startScope();
-      const tape = new Tape(plan.sources);
-      try {
-        let out: Tensor | null = null;
-        const loss = recordOn(tape, () => meanLoss(plan.code, (out = this.forward(x, true, plan.fromLogits)), target));
-        for (const sink of plan.sinks.values()) sink.written = false;
-        backprop(tape, loss, plan.one!, plan.sources, GRADIENT_OPS, plan.sinks);
-        const output = plan.metrics.length > 0 ? activate(out!, plan.folded) : out!;
-        return { loss: loss.ptr('fit'), output: output.ptr('fit') };
-      } finally {
-        tape.dispose();
-        endScope();
-      }
-    });
+    const { program, result } = Program.record(backend, () => this.tapeStep(plan, x, target));
     const written = [...plan.sinks.values()].filter((s) => s.written);
-    const regularized = new Set(plan.regularized.map((r) => r.variable));
-    const updates = plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
-    recorded = { program, ...result, written, updates, inputs };
+    recorded = { program, ...result, written, updates: updatesOf(plan), inputs };
     plan.programs.set(count, recorded);
     return recorded;
+  }
+
+  /** One step on the tape; the loss and the outputs outlive it (replays write them again in place). */
+  private tapeStep(plan: Plan, x: Tensor, target: Tensor): { loss: Tensor; output: Tensor } {
+    startScope();
+    const tape = new Tape(plan.sources);
+    let results: { loss: Tensor; output: Tensor } | undefined;
+    try {
+      let out: Tensor | null = null;
+      const loss = recordOn(tape, () => lossOf('fit', plan, (out = this.forward(x, true, plan.fromLogits)), target));
+      for (const sink of plan.sinks.values()) sink.written = false;
+      backprop(tape, loss, plan.one!, plan.sources, GRADIENT_OPS, plan.sinks);
+      results = { loss, output: plan.metrics.length > 0 ? activate(out!, plan.folded) : out! };
+      return results;
+    } finally {
+      tape.dispose();
+      endScope(results);
+    }
   }
 
   /** Adds each metric's sum over the rows of y against target into sums[1..]. */
   private addMetrics(plan: Plan, y: Tensor, target: Tensor, sums: Float64Array): void {
     const rows = y.shape[0];
-    const backend = activeBackend();
-    const [py, pt] = [y.ptr('metrics'), target.ptr('metrics')];
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(backend.kernels, backend.heap, py, pt, rows, plan.width) * rows;
+    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(y, target) * rows;
   }
 
   /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
@@ -620,7 +648,7 @@ export class Sequential implements TrainingModel {
         const x = rowsOf(op, data.x, start, rows);
         const target = rowsOf(op, data.target, start, rows);
         const out = this.forward(x, false, plan.fromLogits);
-        sums[0] += rows * activeBackend().heap.f32[word(meanLoss(plan.code, out, target).ptr())];
+        sums[0] += rows * lossOf(op, plan, out, target).dataSync()[0];
         if (plan.metrics.length > 0) this.addMetrics(plan, activate(out, plan.folded), target, sums);
       });
     }
@@ -775,7 +803,8 @@ export class Sequential implements TrainingModel {
     validation: Data | null,
     opts: { epochs: number; batchSize: number; validationBatchSize: number; shuffle: boolean; initialEpoch: number; hooks: CustomCallbackArgs[]; verbose: number; yieldEvery: NonNullable<ModelFitArgs['yieldEvery']> },
   ): Promise<History> {
-    const history = new History({ epochs: opts.epochs, samples: train.rows, batchSize: opts.batchSize, metrics: this.metricNames });
+    const keys = ['loss', ...this.metricValues.map((m) => getMetric('fit', m, this.loss!, this.outputDim!).key)];
+    const history = new History({ epochs: opts.epochs, samples: train.rows, batchSize: opts.batchSize, metrics: validation ? [...keys, ...keys.map((k) => `val_${k}`)] : keys });
     for (const cb of opts.hooks) (cb as { setModel?: (m: TrainingModel) => void }).setModel?.(this);
     const call = async (name: (typeof HOOKS)[number], ...a: unknown[]) => {
       for (const cb of opts.hooks) {
@@ -881,6 +910,13 @@ export class Sequential implements TrainingModel {
   }
 }
 
+/** The output width of a stack of layers, when the first knows its input width; null when it does not. */
+function widthAfter(layers: Layer[]): number | null {
+  let width = layers[0]?.inputDim ?? null;
+  for (const layer of layers) if (width !== null) width = layer.outputDim(width);
+  return width;
+}
+
 /** A tensor only its maker disposes (a gradient sink, a batch buffer), with a name for an out-of-memory Error. */
 function manual(op: string, shape: number[], what: string, dtype: Tensor['dtype'] = 'float32'): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -903,9 +939,28 @@ function batchOf(batches: Map<number, Tensor[]>, count: number, train: Data): Te
   return pair;
 }
 
+/** The weights the optimizer updates after a step: those with a gradient, each with its gradient's address. */
+function updatesOf(plan: Plan): Array<readonly [Variable, number]> {
+  const regularized = new Set(plan.regularized.map((r) => r.variable));
+  return plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
+}
+
+/** The mean loss of a batch: the kernel's, or the mean of the loss function's values. */
+function lossOf(op: string, plan: Plan, output: Tensor, target: Tensor): Tensor {
+  if (plan.code !== null) return meanLoss(plan.code, output, target);
+  const losses = plan.fn!(target, output);
+  if (!(losses instanceof Tensor)) throw new Error(`${op}: the loss function must return a Tensor, got ${describe(losses)}`);
+  return mean(losses);
+}
+
+function disposeRecorded(recorded: Recorded): void {
+  recorded.program?.dispose();
+  dispose([recorded.loss, recorded.output]);
+}
+
 /** Frees what a plan made: the gradient sinks, the seed, the recorded steps. */
 function endPlan(plan: Plan): void {
-  for (const recorded of plan.programs.values()) recorded.program.dispose();
+  for (const recorded of plan.programs.values()) disposeRecorded(recorded);
   plan.programs.clear();
   for (const sink of plan.sinks.values()) sink.tensor.dispose();
   plan.sinks.clear();

@@ -75,10 +75,10 @@ export const flag: Bad[] = [badOf('not a boolean', fc.constantFrom('yes', 'false
  * One of the `valid` names: misspellings and other unknown names, and non-strings. `known` adds names TF.js
  * takes that neurite may not, which are never offered as unknown (compared without case: some lookups ignore it).
  */
-export function name(valid: readonly string[], known: readonly string[] = []): Bad[] {
+export function name(valid: readonly string[], known: readonly string[] = [], accept: Array<keyof typeof TYPES> = []): Bad[] {
   const taken = new Set([...valid, ...known].map((n) => n.toLowerCase()));
   const unknown = [...valid.flatMap(typosOf), '', 'unknown'].filter((n) => !taken.has(n.toLowerCase()));
-  return [badOf('unknown name', fc.constantFrom(...unknown)), ...wrongType('string')];
+  return [badOf('unknown name', fc.constantFrom(...unknown)), ...wrongType('string', ...accept)];
 }
 
 /** An options object replaced whole; null too where TF.js does not take it for "no options". */

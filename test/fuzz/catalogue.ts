@@ -56,6 +56,7 @@ import { unaryEntries } from './ops-unary.js';
 import { matrixEntries } from './ops-matrix.js';
 import { layoutEntries } from './ops-layout.js';
 import { reduceEntries } from './ops-reduce.js';
+import { lossMetricEntries } from './losses-metrics.js';
 
 // ---- names TF.js takes (never offered as unknown) ----
 
@@ -64,7 +65,8 @@ const TFJS_ACTIVATIONS = ['hardSigmoid', 'relu6', 'softsign', 'mish', 'gelu_new'
 const INITIALIZERS = ['glorotUniform', 'glorotNormal', 'heNormal', 'heUniform', 'leCunNormal', 'leCunUniform', 'varianceScaling', 'zeros', 'ones', 'randomNormal', 'randomUniform'];
 const TFJS_INITIALIZERS = ['constant', 'identity', 'orthogonal', 'truncatedNormal'].concat(INITIALIZERS.map((n) => n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
 const LOSS_ALIASES = ['mse', 'mae', 'mean_squared_error', 'mean_absolute_error', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
-const TFJS_LOSSES = ['meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge', 'categoricalHinge', 'logcosh', 'kullbackLeiblerDivergence', 'poisson', 'cosineProximity', 'mape', 'msle', 'kld', 'cosine'];
+/** The Layers API's losses beyond the kernel ones (ops/metrics.ts), with their aliases. */
+const LAYERS_LOSSES = ['meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge', 'categoricalHinge', 'logcosh', 'kullbackLeiblerDivergence', 'poisson', 'cosineProximity', 'mape', 'msle', 'kld', 'cosine'];
 const OPTIMIZER_NAMES = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad'];
 const TFJS_OPTIMIZERS = ['adadelta', 'adamax', 'momentum'];
 const LAYER_TFJS_KEYS = ['batchSize', 'dtype', 'weights', 'inputDType'];
@@ -716,7 +718,7 @@ export const catalogue: Entry[] = [
         options: {
           keys: {
             optimizer: [...name(OPTIMIZER_NAMES, TFJS_OPTIMIZERS), bad('not an optimizer', {}, { minimize() {} }, tf.SGDOptimizer), ...missing],
-            loss: [...name([...LOSSES, ...LOSS_ALIASES], TFJS_LOSSES), ...missing],
+            loss: [...name([...LOSSES, ...LOSS_ALIASES, ...LAYERS_LOSSES], [], ['function']), ...missing],
             metrics: [
               badOf('unknown metric', fc.constantFrom('x', ['accuracyy'], ['f1score'])),
               badOf('not metric names', fc.constantFrom(5, [5], [null])),
@@ -1013,4 +1015,5 @@ export const catalogue: Entry[] = [
   ...matrixEntries,
   ...layoutEntries,
   ...reduceEntries,
+  ...lossMetricEntries,
 ];

@@ -12,6 +12,8 @@ export { binaryStrided, selectStrided } from './broadcast';
 export { cast } from './cast';
 export { copyStrided, gather, scatter, oneHot, countNonzero, nonzeroCoords } from './layout';
 export { reduce, scan, topk, unique, bincount } from './reduce';
+export { searchSorted } from './search';
+export { cosineWindow } from './signal';
 
 /** First byte after the module's static data: where the TS allocator may start. */
 export function heapBase(): usize {

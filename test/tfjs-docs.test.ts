@@ -9,7 +9,7 @@ import { firstDifference } from './tfjs-docs/compare.js';
 import { runDocExamples, summary, tally, writeResults } from './tfjs-docs/harness.js';
 
 /** A ratchet: neurite's pass count today. Raise it as the core grows (the goal is 90% of COUNTED); never lower it. */
-const PASSING_AT_LEAST = 205;
+const PASSING_AT_LEAST = 217;
 /** The examples in tfjs-core 4.22, and those that run on TF.js in Node and are in scope: the denominator. */
 const FOUND = 257;
 const COUNTED = 223;

@@ -218,3 +218,16 @@ export function variable(initialValue: Tensor, trainable = true, name?: string, 
   if (value !== initialValue) value.dispose();
   return v;
 }
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** A new Variable holding this tensor's values, as tf.variable(this, trainable, name, dtype). */
+    variable(trainable?: boolean, name?: string, dtype?: DType): Variable;
+  }
+}
+
+Object.assign(Tensor.prototype, {
+  variable(this: Tensor, trainable?: boolean, name?: string, dtype?: DType) {
+    return variable(this, trainable, name, dtype);
+  },
+});

@@ -102,6 +102,7 @@ export const Binary = {
   GreaterEqualInt: 45,
   LessInt: 46,
   LessEqualInt: 47,
+  /** a & b of the i32 words: logicalAnd of bools, and bitwiseAnd of int32. */
   LogicalAnd: 48,
   LogicalOr: 49,
   LogicalXor: 50,
@@ -341,4 +342,16 @@ export interface Kernels {
    * weights (rows,n) in order when weighted=1, or 1 where a value appears when binary=1; f32, or i32 when intBins=1.
    */
   bincount(x: Ptr, weights: Ptr, weighted: number, out: Ptr, rows: number, n: number, size: number, intBins: number, binary: number): void;
+
+  // ---- search of sorted rows (assembly/search.ts) ----
+  /**
+   * out i32 (rows,m) = for each value of values (rows,m), the first j in [0, n] with seq[r,j] >= value (or > value
+   * when right=1) in its row of seq (rows,n), by TF.js's halving; seq and values f32, or i32 when
+   * seqInt / valuesInt = 1, compared as f64.
+   */
+  searchSorted(seq: Ptr, seqInt: number, values: Ptr, valuesInt: number, out: Ptr, rows: number, n: number, m: number, right: number): void;
+
+  // ---- signal windows (assembly/signal.ts) ----
+  /** out (n) f32 = a - b·cos(2π·i / period), in f64 rounded once (TF.js's cosine windows: Hann, Hamming). */
+  cosineWindow(out: Ptr, n: number, a: number, b: number, period: number): void;
 }

@@ -1,5 +1,6 @@
-// Indexing: rows picked by index (gather, gatherND) and put back (scatterND, tensorScatterUpdate, and the
-// gradients of both), oneHot, and the data-dependent async ops (whereAsync, booleanMaskAsync, setdiff1dAsync).
+// Indexing: rows picked by index (gather, gatherND) and put back (scatterND, tensorScatterUpdate,
+// unsortedSegmentSum, and the gradients of both), oneHot, and the data-dependent async ops (whereAsync,
+// booleanMaskAsync, setdiff1dAsync).
 // Indices are read and checked here before a kernel runs, so an index out of range is an Error that names it.
 
 import { DESC_BYTES, Scatter } from '../backend/kernels.js';
@@ -9,6 +10,7 @@ import { activeBackend } from '../engine.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, describe } from '../validate.js';
+import { cast } from './cast.js';
 import { zeros } from './creation.js';
 import { checkDtype, convert, empty, kernels, op, parseAxes, type TensorLike } from './op.js';
 import { reshape } from './shape.js';
@@ -233,6 +235,33 @@ export const tensorScatterUpdate = op((tensor: Operand, indices: Operand, update
   return rowsReplaced('tensorScatterUpdate', $tensor, $updates, numbers, rows);
 });
 
+/**
+ * The rows of x (along its first axis) summed by segment: row i of the result is the sum of the rows of x whose
+ * segment id is i, zeros where there are none. segmentIds (int32, one per row of x) must be below numSegments;
+ * a negative id drops its row, as in TensorFlow. int32 and bool sum to int32, as tf.sum does.
+ * @example tf.tensor1d([1, 2, 3, 4]).unsortedSegmentSum(tf.tensor1d([1, 2, 0, 1], 'int32'), 3).print();
+ */
+export const unsortedSegmentSum = op((x: Operand, segmentIds: Operand, numSegments: number): Tensor => {
+  let $x = convert('unsortedSegmentSum', 'x', x);
+  let $ids = indexTensor('unsortedSegmentSum', 'segmentIds', segmentIds);
+  checkInt('unsortedSegmentSum', 'numSegments', numSegments, 0, 2 ** 31 - 1);
+  if ($x.rank === 0) throw new Error('unsortedSegmentSum: x must have rank >= 1, got a scalar');
+  if ($ids.rank !== 1 || $ids.size !== $x.shape[0]) {
+    throw new Error(`unsortedSegmentSum: segmentIds must be a vector of one id per row of x (${$x.shape[0]}), got shape ${shapeText($ids.shape)}`);
+  }
+  const ids = $ids.dataSync();
+  const above = ids.findIndex((id) => id >= numSegments);
+  if (above >= 0) throw new Error(`unsortedSegmentSum: segmentIds[${above}] = ${ids[above]} is out of range for numSegments ${numSegments} (expected below it, or negative to drop the row)`);
+  if (ids.some((id) => id < 0)) {
+    const kept = Int32Array.from(ids.keys()).filter((i) => ids[i] >= 0);
+    $x = gather($x, fromValues('unsortedSegmentSum', 'segmentIds', kept, [kept.length], 'int32'));
+    $ids = fromValues('unsortedSegmentSum', 'segmentIds', kept.map((i) => ids[i]), [kept.length], 'int32');
+  }
+  if ($x.dtype === 'bool') $x = cast($x, 'int32');
+  const rows = { batch: 1, outer: 1, dim: numSegments, count: $ids.size, inner: product($x.shape.slice(1)) };
+  return rowsAdded('unsortedSegmentSum', $x, $ids, rows, [numSegments, ...$x.shape.slice(1)]);
+});
+
 // ---- one-hot ----
 
 /** A value's 4 bytes as an int32, as a tensor of `dtype` stores it. */
@@ -341,6 +370,7 @@ declare module '../tensor/tensor.js' {
   interface Tensor {
     gather(indices: Operand, axis?: number, batchDims?: number): Tensor;
     oneHot(depth: number, onValue?: number, offValue?: number): Tensor;
+    unsortedSegmentSum(segmentIds: Operand, numSegments: number): Tensor;
   }
 }
 
@@ -350,5 +380,8 @@ Object.assign(Tensor.prototype, {
   },
   oneHot(this: Tensor, depth: number, onValue?: number, offValue?: number) {
     return oneHot(this, depth, onValue, offValue);
+  },
+  unsortedSegmentSum(this: Tensor, segmentIds: Operand, numSegments: number) {
+    return unsortedSegmentSum(this, segmentIds, numSegments);
   },
 });

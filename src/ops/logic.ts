@@ -1,12 +1,13 @@
 // Logic with NumPy broadcasting over any rank: logicalAnd, logicalOr, logicalXor of bool tensors, and
 // where(condition, a, b), which picks from a where condition is true and from b elsewhere, broadcasting all
-// three; its gradient routes dy by the condition. (logicalNot is elementwise math of one tensor: see unary.ts.)
+// three; its gradient routes dy by the condition; and bitwiseAnd of int32 tensors. (logicalNot is elementwise
+// math of one tensor: see unary.ts.)
 
 import { Binary } from '../backend/kernels.js';
 import { record, recording } from '../autodiff/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from './creation.js';
-import { broadcastShapes, broadcastStrides, checkDtype, convert, describeStrides, empty, kernels, op, type TensorLike } from './op.js';
+import { broadcastShapes, broadcastStrides, checkDtype, checkSameShape, convert, describeStrides, empty, kernels, op, type TensorLike } from './op.js';
 import { broadcastBinary, operands, sumTo } from './arithmetic.js';
 
 type Operand = Tensor | TensorLike;
@@ -40,6 +41,19 @@ export const logicalOr = op((a: Operand, b: Operand): Tensor => logical('logical
  * @example tf.tensor1d([false, false, true, true], 'bool').logicalXor(tf.tensor1d([false, true, false, true], 'bool')).print();
  */
 export const logicalXor = op((a: Operand, b: Operand): Tensor => logical('logicalXor', Binary.LogicalXor, a, b));
+
+/**
+ * x AND y bit by bit, of int32 tensors of the same shape (TF.js broadcasts neither).
+ * @example tf.bitwiseAnd(tf.tensor1d([0, 5, 3, 14], 'int32'), tf.tensor1d([5, 0, 7, 11], 'int32')).print();
+ */
+export const bitwiseAnd = op((x: Operand, y: Operand): Tensor => {
+  const [$x, $y] = [convert('bitwiseAnd', 'x', x), convert('bitwiseAnd', 'y', y)];
+  checkSameShape('bitwiseAnd', 'x and y', $x.shape, $y.shape);
+  checkDtype('bitwiseAnd', 'x', $x, 'int32');
+  checkDtype('bitwiseAnd', 'y', $y, 'int32');
+  // logicalAnd's kernel ands the i32 words, so on int32 it is the bitwise and.
+  return broadcastBinary('bitwiseAnd', [Binary.LogicalAnd, Binary.LogicalAnd], $x, $y, 'int32');
+});
 
 /**
  * a where condition is true, b elsewhere, broadcasting all three; condition must be bool, a and b upcast to

@@ -1,5 +1,6 @@
 // Matrix products: matMul over any rank (a batch of matrix pairs, the batch dimensions broadcast), dot and
-// outerProduct built on it, and einsum (TF.js's subset: one or two inputs, no repeated labels, no '...').
+// outerProduct built on it, and einsum (TF.js's subset: one or two inputs, no repeated labels, no '...'); and
+// diag, the values of a tensor put on a diagonal.
 // Float products run the packed SIMD kernel one matrix pair per call; int32 and bool run the integer kernel.
 
 import { DTYPE_CODES, Binary } from '../backend/kernels.js';
@@ -11,9 +12,11 @@ import { checkBool, describe } from '../validate.js';
 import { sumTo, mul } from './arithmetic.js';
 import { cast } from './cast.js';
 import { ones } from './creation.js';
+import { scatterND } from './indexing.js';
 import { broadcastShapes, broadcastStrides, convert, describeStrides, empty, kernels, MAX_DESC_RANK, op, stridesOf, type TensorLike } from './op.js';
 import { sum } from './reduce.js';
 import { reshape } from './shape.js';
+import { fromValues } from './values.js';
 
 type Operand = Tensor | TensorLike;
 
@@ -128,6 +131,21 @@ export const outerProduct = op((v1: Operand, v2: Operand): Tensor => {
   if ($v1.rank !== 1) throw new Error(`outerProduct: v1 must have rank 1, got shape ${shapeText($v1)}`);
   if ($v2.rank !== 1) throw new Error(`outerProduct: v2 must have rank 1, got shape ${shapeText($v2)}`);
   return matMul(reshape($v1, [-1, 1]), reshape($v2, [1, -1]));
+});
+
+/**
+ * A tensor of shape x.shape ++ x.shape, zero but for x's values on its diagonal: out[i..., i...] = x[i...]. Its
+ * gradient is the diagonal of dy (beyond TF.js, which has none).
+ * @example tf.diag(tf.tensor1d([1, 2, 3, 4])).print();
+ */
+export const diag = op((x: Operand): Tensor => {
+  const $x = convert('diag', 'x', x);
+  const n = $x.size;
+  const shape = [...$x.shape, ...$x.shape];
+  // Refused before the n places are listed (empty() would say the same, after).
+  if (n * n * 4 > 2 ** 32) throw new Error(`diag: a tensor of shape [${shape.join(', ')}] needs ${n * n * 4} bytes, more than the 4 GiB a heap can hold`);
+  const places = fromValues('diag', 'x', Int32Array.from({ length: n }, (_, i) => i * (n + 1)), [n, 1], 'int32');
+  return reshape(scatterND(places, reshape($x, [n]), [n * n]), shape);
 });
 
 // ---- einsum ----

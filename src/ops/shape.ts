@@ -222,6 +222,21 @@ export const squeeze = op((x: Operand, axis?: number | number[]): Tensor => {
   return reshape($x, $x.shape.filter((d, i) => d !== 1 || (!all && !axes.includes(i))));
 });
 
+/**
+ * x itself, after checking that its shape fits `shape`, where null stands for any size along that axis.
+ * @example tf.ensureShape(tf.tensor2d([1, 2, 3, 4], [2, 2]), [null, 2]).print();
+ */
+export const ensureShape = op((x: Operand, shape: Array<number | null>): Tensor => {
+  const $x = convert('ensureShape', 'x', x);
+  if (!Array.isArray(shape) || Array.from(shape).some((d) => d !== null && !(Number.isInteger(d) && d >= 0))) {
+    throw new Error(`ensureShape: shape must be an array of non-negative integers or null (any size), got ${describe(shape)}`);
+  }
+  if (shape.length !== $x.rank || shape.some((d, i) => d !== null && d !== $x.shape[i])) {
+    throw new Error(`ensureShape: x has shape ${shapeText($x.shape)}, which does not fit shape [${shape.map(String).join(', ')}] (null matching any size)`);
+  }
+  return $x;
+});
+
 // ---- re-layouts ----
 
 /**

@@ -1,16 +1,21 @@
 // Evaluation ops, as TF.js groups them: topk (the k largest of each last-axis row, by a partial sort), unique
-// (the distinct slices along an axis, by a hash table) and tf.math.confusionMatrix (a bin count of label pairs).
+// (the distinct slices along an axis, by a hash table), searchSorted and its two sides lowerBound and upperBound
+// (a binary search of sorted rows), inTopKAsync (topk's indices against targets) and tf.math.confusionMatrix (a
+// bin count of label pairs).
 
 import { Tensor } from '../tensor/tensor.js';
-import { checkBool, checkInt } from '../validate.js';
+import { checkBool, checkInt, checkOneOf } from '../validate.js';
 import { add, mul } from './arithmetic.js';
 import { cast } from './cast.js';
+import { equal } from './compare.js';
 import { scalar, zeros } from './creation.js';
 import { convert, empty, kernels, op, type TensorLike } from './op.js';
-import { around, bincount, max, min, singleAxis } from './reduce.js';
-import { reshape } from './shape.js';
+import { any, around, bincount, max, min, singleAxis } from './reduce.js';
+import { expandDims, reshape } from './shape.js';
 
 type Operand = Tensor | TensorLike;
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /**
  * The k largest values of each row along the last axis and their indices (int32), largest first, the lower
@@ -56,6 +61,81 @@ export const unique = op((x: Operand, axis = 0): { values: Tensor; indices: Tens
   if (values.size > 0) kernels().gather(px, pf, values.ptr('unique'), 1, outer, dim, count, inner);
   return { values, indices };
 });
+
+/**
+ * For each value, the first place in the matching row of the sorted sequence (its last axis) where the value
+ * could go and keep the row sorted: before equal values (left) or after them (right). The leading axes of both
+ * must match; the result is int32 of shape [rows, values' last axis], as TF.js gives it (a search of rank-1
+ * tensors gives [1, m]). Rows that are not sorted give TF.js's answers, as does NaN.
+ */
+function search(name: string, sortedSequence: Operand, values: Operand, side: unknown): Tensor {
+  const $seq = convert(name, 'sortedSequence', sortedSequence);
+  const $values = convert(name, 'values', values);
+  checkOneOf(name, 'side', side, ['left', 'right']);
+  if ($seq.rank === 0) throw new Error(`${name}: sortedSequence must have rank >= 1, got a scalar`);
+  if ($values.rank === 0) throw new Error(`${name}: values must have rank >= 1, got a scalar`);
+  const [lead, leadValues] = [$seq.shape.slice(0, -1), $values.shape.slice(0, -1)];
+  if (lead.length !== leadValues.length || lead.some((d, i) => d !== leadValues[i])) {
+    throw new Error(`${name}: sortedSequence ${shapeText($seq.shape)} and values ${shapeText($values.shape)} must have the same leading dimensions (all but the last)`);
+  }
+  const [n, m] = [$seq.shape[$seq.rank - 1], $values.shape[$values.rank - 1]];
+  const rows = lead.reduce((a, b) => a * b, 1);
+  const out = empty(name, [rows, m], 'int32');
+  if (out.size > 0) {
+    const [ps, pv, po] = [$seq.ptr(name), $values.ptr(name), out.ptr(name)];
+    kernels().searchSorted(ps, +($seq.dtype !== 'float32'), pv, +($values.dtype !== 'float32'), po, rows, n, m, +(side === 'right'));
+  }
+  return out;
+}
+
+/**
+ * Where each value would go in the sorted sequence's matching row (its last axis): the index of the first entry
+ * >= the value (side 'left') or > it ('right'), int32 of shape [rows, values' last axis] as TF.js gives it.
+ * @example tf.searchSorted(tf.tensor1d([0, 3, 9, 10, 10]), tf.tensor1d([0, 4, 10]), 'right').print();
+ */
+export const searchSorted = op((sortedSequence: Operand, values: Operand, side: 'left' | 'right' = 'left'): Tensor => search('searchSorted', sortedSequence, values, side));
+
+/**
+ * searchSorted's left side: the index of the first entry of each row >= the value.
+ * @example tf.lowerBound(tf.tensor1d([0, 3, 9, 10, 10]), tf.tensor1d([0, 4, 10])).print();
+ */
+export const lowerBound = op((sortedSequence: Operand, values: Operand): Tensor => search('lowerBound', sortedSequence, values, 'left'));
+
+/**
+ * searchSorted's right side: the index of the first entry of each row > the value.
+ * @example tf.upperBound(tf.tensor1d([0, 3, 9, 10, 10]), tf.tensor1d([0, 4, 10])).print();
+ */
+export const upperBound = op((sortedSequence: Operand, values: Operand): Tensor => search('upperBound', sortedSequence, values, 'right'));
+
+const inTopK = op((predictions: Operand, targets: Operand, k: number): Tensor => {
+  const $predictions = convert('inTopKAsync', 'predictions', predictions);
+  const $targets = convert('inTopKAsync', 'targets', targets);
+  if ($predictions.rank < 2) throw new Error(`inTopKAsync: predictions must have rank >= 2, got shape ${shapeText($predictions.shape)}`);
+  const lead = $predictions.shape.slice(0, -1);
+  if ($targets.rank !== lead.length || lead.some((d, i) => d !== $targets.shape[i])) {
+    throw new Error(`inTopKAsync: targets must have the shape of predictions without its last axis, ${shapeText(lead)}, got ${shapeText($targets.shape)}`);
+  }
+  const n = $predictions.shape[$predictions.rank - 1];
+  if (n === 0) throw new Error(`inTopKAsync: predictions ${shapeText($predictions.shape)} has no classes along its last axis`);
+  checkInt('inTopKAsync', 'k', k, 1, n);
+  if ($targets.dtype === 'float32') {
+    // A class index that is not an integer matches no index (TF.js says false); here it is refused as a mistake.
+    const wrong = $targets.dataSync().find((v) => !Number.isInteger(v));
+    if (wrong !== undefined) throw new Error(`inTopKAsync: targets must be class indices (integers), got ${wrong}`);
+  }
+  // TF.js's rule: the target is among the first k of a stable sort, largest first (the lower index first among
+  // equals), which are topk's indices. A target outside [0, n) is in no top k.
+  return any(equal(topk($predictions, k).indices, expandDims(cast($targets, 'int32'), -1)), -1);
+});
+
+/**
+ * Whether each target class is among the k largest predictions of its row (the last axis), ties going to the
+ * lower index as in TF.js: bool, of the targets' shape. NaN ranks above every number.
+ * @example const precision = await tf.inTopKAsync(tf.tensor2d([[20, 10, 40, 30], [30, 50, -20, 10]]), tf.tensor1d([2, 0])); precision.print();
+ */
+export async function inTopKAsync(predictions: Operand, targets: Operand, k = 1): Promise<Tensor> {
+  return inTopK(predictions, targets, k);
+}
 
 /**
  * The confusion matrix [numClasses, numClasses] (int32) of labels against predictions (1-D, the same length,

@@ -56,6 +56,7 @@ import { unaryEntries } from './ops-unary.js';
 import { matrixEntries } from './ops-matrix.js';
 import { layoutEntries } from './ops-layout.js';
 import { reduceEntries } from './ops-reduce.js';
+import { searchEntries } from './ops-search.js';
 import { lossMetricEntries } from './losses-metrics.js';
 
 // ---- names TF.js takes (never offered as unknown) ----
@@ -1015,5 +1016,6 @@ export const catalogue: Entry[] = [
   ...matrixEntries,
   ...layoutEntries,
   ...reduceEntries,
+  ...searchEntries,
   ...lossMetricEntries,
 ];

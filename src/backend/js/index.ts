@@ -15,6 +15,8 @@ import { optimizerKernels } from './optimizers.js';
 import { randomKernels } from './random.js';
 import { matrixKernels } from './matrix.js';
 import { reduceKernels } from './reduce.js';
+import { searchKernels } from './search.js';
+import { signalKernels } from './signal.js';
 import { unaryKernels } from './unary.js';
 
 export function createJsBackend(): Backend {
@@ -31,6 +33,8 @@ export function createJsBackend(): Backend {
     ...castKernels(heap),
     ...layoutKernels(heap),
     ...reduceKernels(heap),
+    ...searchKernels(heap),
+    ...signalKernels(heap),
     ...unaryKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);

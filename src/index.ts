@@ -32,6 +32,7 @@ export type { Initializer } from './initializers.js';
 export { regularizers, Regularizer } from './regularizers.js';
 export { io, loadLayersModel } from './io/index.js';
 export type { IOHandler, ModelArtifacts, SaveResult, LoadOptions } from './io/index.js';
+export * as data from './data/index.js';
 export { version } from './version.js';
 
 import type { Tensor as T } from './tensor/tensor.js';

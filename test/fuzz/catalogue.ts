@@ -58,6 +58,7 @@ import { layoutEntries } from './ops-layout.js';
 import { reduceEntries } from './ops-reduce.js';
 import { searchEntries } from './ops-search.js';
 import { lossMetricEntries } from './losses-metrics.js';
+import { dataEntries } from './data.js';
 
 // ---- names TF.js takes (never offered as unknown) ----
 
@@ -1018,4 +1019,5 @@ export const catalogue: Entry[] = [
   ...reduceEntries,
   ...searchEntries,
   ...lossMetricEntries,
+  ...dataEntries,
 ];

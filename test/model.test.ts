@@ -110,7 +110,7 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     tf.setSeed(5);
     const layer = make();
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [2], activation: 'tanh' }), layer, tf.layers.dense({ units: 1 })] });
-    const width = layer.outputDim(4);
+    const width = layer.computeOutputShape([null, 4])[1] as number;
     expect(model.countParams()).toBe(2 * 4 + 4 + params + width + 1);
     model.compile({ optimizer: tf.train.sgd(0.05), loss: 'meanSquaredError' });
     const x = tf.tensor2d(randomData(32 * 2, 8), [32, 2]);
@@ -128,11 +128,11 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     const first = tf.layers.dense({ units: 3, inputShape: [4] });
     const second = tf.layers.dense({ units: 2, useBias: false });
     expect(() => second.outputShape).toThrow(/outputShape: layer dense_Dense\d+ does not know its input shape yet/);
-    expect(() => second.countParams()).toThrow(/countParams: layer dense_Dense\d+ does not know its input shape yet/);
+    expect(() => second.countParams()).toThrow(/countParams: layer dense_Dense\d+ is not built yet/);
     const model = tf.sequential({ layers: [first, second] });
     expect([first.outputShape, first.countParams(), second.outputShape, second.countParams()]).toEqual([[null, 3], 15, [null, 2], 6]);
     expect(model.countParams()).toBe(21);
-    expect(() => model.add(tf.layers.dense({ units: 1, inputShape: [5] }))).toThrow(/add: layer dense_Dense\d+ expects 5 input features, but the model's output has 2/);
+    expect(() => model.add(tf.layers.dense({ units: 1, inputShape: [5] }))).toThrow(/add: layer dense_Dense\d+ expects input of shape \[null, 5\], but the model's output has shape \[null, 2\]/);
     expect(model.layers).toHaveLength(2);
     model.dispose();
   });

@@ -13,7 +13,7 @@ type Program = (lib: typeof tf) => tf.Tensor | tf.Tensor[] | number | boolean;
 let tfjsReady: Promise<unknown> | null = null;
 
 /** TF.js on its cpu backend, the reference the core API issue names. */
-async function reference(): Promise<typeof tfjs> {
+export async function reference(): Promise<typeof tfjs> {
   tfjsReady ??= tfjs.setBackend('cpu');
   await tfjsReady;
   return tfjs;

@@ -1,16 +1,19 @@
 // A Sequential model to and from ModelArtifacts in the TF.js Layers format: the topology JSON TF.js 4.22
-// writes for dense networks (snake_case keys, Keras class names), weight specs, and float32 weight data.
-// Loading checks everything (topology, manifest and its sizes, data length, shapes, values) before it
-// allocates, so a refused file leaves memory as it was. Left out: functional models, layer types neurite
-// lacks, training config and optimizer state (ignored when loading, not written when saving).
+// writes (snake_case keys, Keras class names, each layer's getConfig), weight specs, and float32 weight data.
+// Layers are made from their configs through the class registry (tf.serialization), so this file knows no
+// layer class. Loading checks the topology, the manifest and its sizes and the data length before it
+// allocates, and each weight's shape and values before that weight is made; a refused file leaves memory as
+// it was. Left out: functional models, training config and optimizer state (ignored when loading, not
+// written when saving).
 
 import { MAX_PAGES, PAGE_BYTES } from '../backend/heap.js';
 import { tensor } from '../ops/creation.js';
 import { version } from '../version.js';
-import { type Initializer, initializerFromConfig, initializers } from '../initializers.js';
-import { Activation, Dense, Dropout, type Layer, LeakyReLU } from '../layers/index.js';
-import { Sequential } from '../model/sequential.js';
+import { type Initializer, initializerFromConfig } from '../initializers.js';
+import { Layer, type Shape, withWeightSource } from '../layers/layer.js';
+import type { Sequential } from '../model/sequential.js';
 import { Regularizer } from '../regularizers.js';
+import { registeredClass, registeredNames } from '../serialization.js';
 import { dispose, sizeOf, type Tensor } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 import type { ModelArtifacts, WeightsManifestEntry } from './types.js';
@@ -19,7 +22,6 @@ import type { ModelArtifacts, WeightsManifestEntry } from './types.js';
 const KERAS_VERSION = 'tfjs-layers 4.22.0';
 
 const LOAD = 'loadLayersModel';
-const SUPPORTED_LAYERS = ['InputLayer', 'Dense', 'Dropout', 'Activation', 'LeakyReLU'];
 
 /** A weight data source's name in messages ('weights.bin', a URL); handlers register theirs here. */
 export const weightSources = new WeakMap<object, string>();
@@ -45,39 +47,30 @@ function toCamelCase(name: string): string {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Config = { [key: string]: Json };
 
-/** TF.js's key order per layer class; keys a layer's getConfig() lacks (constraints, ...) are written as null. */
-const KEY_ORDER: Record<string, string[]> = {
-  Dense: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'],
-  Dropout: ['rate', 'noise_shape', 'seed'],
-  Activation: ['activation'],
-  LeakyReLU: ['alpha'],
-};
-
-/** A camelCase config as TF.js serializes it: snake_case keys and strings, { class_name, config } objects. */
-function pythonic(value: unknown): Json {
+/**
+ * A camelCase config as TF.js serializes it (its convertTsToPythonic): snake_case keys, snake_case strings
+ * but for names, { class_name, config } objects.
+ */
+function pythonic(value: unknown, key?: string): Json {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return toSnakeCase(value);
+  if (typeof value === 'string') return key === 'name' ? value : toSnakeCase(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
-  if (Array.isArray(value)) return value.map(pythonic);
+  if (Array.isArray(value)) return value.map((v) => pythonic(v, key));
   if (typeof value === 'object') {
     const o = value as { className?: unknown; getConfig?: () => Record<string, unknown> };
     if (typeof o.className === 'string' && typeof o.getConfig === 'function') return { class_name: o.className, config: pythonic(o.getConfig()) };
     const out: Config = {};
-    for (const [k, v] of Object.entries(value)) out[toSnakeCase(k)] = pythonic(v);
+    for (const [k, v] of Object.entries(value)) out[toSnakeCase(k)] = pythonic(v, k);
     return out;
   }
   throw new Error(`save: cannot serialize ${describe(value)} in a layer config`);
 }
 
-function layerJson(layer: Layer, inputDim: number | null): Config {
-  const own = pythonic(layer.getConfig()) as Config;
-  const config: Config = {};
-  for (const key of KEY_ORDER[layer.className] ?? []) config[key] = own[key] ?? null;
-  for (const [key, value] of Object.entries(own)) if (!(key in config)) config[key] = value;
-  config.name = layer.name;
-  config.trainable = layer.trainable;
-  if (inputDim !== null) {
-    config.batch_input_shape = [null, inputDim];
+/** A layer's entry in the topology; the first layer also states the model's input shape. */
+function layerJson(layer: Layer, batchInputShape: Shape | null): Config {
+  const config = pythonic(layer.getConfig()) as Config;
+  if (batchInputShape !== null) {
+    config.batch_input_shape = batchInputShape.slice();
     config.dtype = 'float32';
   }
   return { class_name: layer.className, config };
@@ -86,7 +79,7 @@ function layerJson(layer: Layer, inputDim: number | null): Config {
 /** Topology, weight specs and weight data of a model, as TF.js's LayersModel.save hands them to a handler. */
 export function modelToArtifacts(model: Sequential): ModelArtifacts {
   if (model.layers.length === 0) throw new Error('save: the model has no layers');
-  if (model.inputDim === null) throw new Error('save: the input width is unknown; give the first layer an inputShape (or build the model) before saving');
+  if (model.batchInputShape === null) throw new Error('save: the input shape is unknown; give the first layer an inputShape (or build the model) before saving');
   const seen = new Set<string>();
   for (const layer of model.layers) {
     if (seen.has(layer.name)) throw new Error(`save: two layers are named ${JSON.stringify(layer.name)}; layer names must be unique in a saved model`);
@@ -96,11 +89,11 @@ export function modelToArtifacts(model: Sequential): ModelArtifacts {
   const weightSpecs: WeightsManifestEntry[] = [];
   const values: Float32Array[] = [];
   for (const layer of model.layers) {
-    const params = layer.paramSpecs(layer.inputDim!);
+    const names = layer.weightNames;
     const weights = layer.getWeights();
     try {
       weights.forEach((w, i) => {
-        weightSpecs.push({ name: `${layer.name}/${params[i].name}`, shape: w.shape.slice(), dtype: 'float32' });
+        weightSpecs.push({ name: names[i], shape: w.shape.slice(), dtype: 'float32' });
         values.push(w.dataSync() as Float32Array);
       });
     } finally {
@@ -115,7 +108,7 @@ export function modelToArtifacts(model: Sequential): ModelArtifacts {
   }
   const modelTopology = {
     class_name: 'Sequential',
-    config: { name: model.name, layers: model.layers.map((layer, i) => layerJson(layer, i === 0 ? layer.inputDim : null)) },
+    config: { name: model.name, layers: model.layers.map((layer, i) => layerJson(layer, i === 0 ? model.batchInputShape : null)) },
     keras_version: KERAS_VERSION,
     backend: 'tensor_flow.js',
   };
@@ -135,8 +128,23 @@ interface LayerEntry {
   index: number;
 }
 
-/** The layers of a Sequential topology (TF.js, Keras 2 or Keras 3 flavour) and the input width it states. */
-function readTopology(topology: unknown): { name: string | undefined; entries: LayerEntry[]; inputDim: number | null } {
+/** The model class registered under a name (models register themselves, so io needs no import of them). */
+function modelClass(className: string): { fromConfig(cls: unknown, config: { layers: Layer[]; name?: string }): Sequential } {
+  const cls = registeredClass(className);
+  if (!cls) throw new Error(`${LOAD}: no model class ${describe(className)} is registered`);
+  return cls as never;
+}
+
+/** The layer class registered under a name, if it is a layer (tf.serialization also holds other classes). */
+function layerClass(className: string): (typeof Layer & { fromConfig(cls: unknown, config: Record<string, unknown>): Layer }) | null {
+  const cls = registeredClass(className) as unknown as typeof Layer | undefined;
+  return cls && (cls === Layer || cls.prototype instanceof Layer) ? (cls as never) : null;
+}
+
+const layerNames = () => ['InputLayer', ...registeredNames().filter((n) => layerClass(n) !== null)];
+
+/** The layers of a Sequential topology (TF.js, Keras 2 or Keras 3 flavour) and the input shape it states. */
+function readTopology(topology: unknown): { name: string | undefined; entries: LayerEntry[]; inputShape: Shape | null } {
   if (topology === undefined || topology === null) throw new Error(`${LOAD}: the model has no modelTopology`);
   if (topology instanceof ArrayBuffer) throw new Error(`${LOAD}: modelTopology is binary (a graph model?); neurite loads Layers models, whose topology is JSON`);
   if (!isObject(topology)) throw new Error(`${LOAD}: modelTopology must be an object, got ${describe(topology)}`);
@@ -149,7 +157,7 @@ function readTopology(topology: unknown): { name: string | undefined; entries: L
   if (!Array.isArray(list)) throw new Error(`${LOAD}: modelTopology.config.layers must be an array of layers, got ${describe(list)}`);
   const name = isObject(config) && typeof config.name === 'string' && config.name !== '' ? config.name : undefined;
 
-  let inputDim: number | null = null;
+  let inputShape: Shape | null = null;
   const entries: LayerEntry[] = [];
   list.forEach((item, index) => {
     if (!isObject(item) || typeof item.class_name !== 'string' || !(item.config === undefined || isObject(item.config))) {
@@ -158,37 +166,39 @@ function readTopology(topology: unknown): { name: string | undefined; entries: L
     const cfg = (item.config ?? {}) as Record<string, unknown>;
     const className = item.class_name;
     const layerName = typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : `${toSnakeCase(className)}_${index + 1}`;
-    if (!SUPPORTED_LAYERS.includes(className)) {
-      throw new Error(`${LOAD}: layer ${index} (${describe(layerName)}) is a ${short(className)}, which neurite does not support; supported layers: ${SUPPORTED_LAYERS.join(', ')}`);
+    if (className !== 'InputLayer' && layerClass(className) === null) {
+      throw new Error(`${LOAD}: layer ${index} (${describe(layerName)}) is a ${short(className)}, which neurite does not support (a custom layer must be registered with tf.serialization.registerClass); supported layers: ${listed(layerNames())}`);
     }
     checkDtype(layerName, cfg.dtype);
     const shape = inputShapeOf(layerName, cfg);
     if (className === 'InputLayer') {
-      if (entries.length > 0 || inputDim !== null) throw new Error(`${LOAD}: an InputLayer (${describe(layerName)}) may only come first`);
+      if (entries.length > 0 || inputShape !== null) throw new Error(`${LOAD}: an InputLayer (${describe(layerName)}) may only come first`);
       if (shape === null) throw new Error(`${LOAD}: InputLayer ${describe(layerName)} has no batch_input_shape`);
       if (cfg.sparse === true) throw new Error(`${LOAD}: InputLayer ${describe(layerName)} is sparse; neurite takes dense input`);
-      inputDim = shape;
+      inputShape = shape;
       return;
     }
     if (shape !== null && entries.length === 0) {
-      if (inputDim !== null && inputDim !== shape) throw new Error(`${LOAD}: the InputLayer gives input width ${inputDim}, but layer ${describe(layerName)} says ${shape}`);
-      inputDim = shape;
+      const text = (s: Shape) => `[${s.slice(1).join(', ')}]`;
+      if (inputShape !== null && text(inputShape) !== text(shape)) throw new Error(`${LOAD}: the InputLayer gives input shape ${text(inputShape)}, but layer ${describe(layerName)} says ${text(shape)}`);
+      inputShape = shape;
     }
     entries.push({ className, name: layerName, config: cfg, index });
   });
   if (entries.length === 0) throw new Error(`${LOAD}: modelTopology has no layers besides an InputLayer`);
-  return { name, entries, inputDim };
+  return { name, entries, inputShape };
 }
 
-/** The feature count from batch_input_shape / batch_shape ([null, n]) or input_shape ([n]); null when absent. */
-function inputShapeOf(layerName: string, cfg: Record<string, unknown>): number | null {
+/** The input shape from batch_input_shape / batch_shape ([null, ...sizes]) or input_shape ([...sizes]); null when absent. */
+function inputShapeOf(layerName: string, cfg: Record<string, unknown>): Shape | null {
   const batch = cfg.batch_input_shape ?? cfg.batch_shape;
-  const shape = batch !== undefined && batch !== null ? batch : cfg.input_shape !== undefined && cfg.input_shape !== null ? [null, ...(cfg.input_shape as unknown[])] : null;
+  const shape = batch !== undefined && batch !== null ? batch : cfg.input_shape !== undefined && cfg.input_shape !== null ? [null, ...(Array.isArray(cfg.input_shape) ? cfg.input_shape : [cfg.input_shape])] : null;
   if (shape === null) return null;
-  if (!Array.isArray(shape) || shape.length !== 2 || !Number.isInteger(shape[1]) || (shape[1] as number) < 1) {
-    throw new Error(`${LOAD}: layer ${describe(layerName)} has input shape ${describe(shape)}; neurite's dense networks take [batch, features] input`);
+  const size = (d: unknown) => d === null || (Number.isSafeInteger(d) && (d as number) >= 1);
+  if (!Array.isArray(shape) || shape.length < 2 || shape.length > 8 || !shape.every(size)) {
+    throw new Error(`${LOAD}: layer ${describe(layerName)} has input shape ${describe(shape)}; expected [batch or null, ...positive sizes or null]`);
   }
-  return shape[1] as number;
+  return shape as Shape;
 }
 
 function checkDtype(layerName: string, dtype: unknown): void {
@@ -196,15 +206,6 @@ function checkDtype(layerName: string, dtype: unknown): void {
   const name = isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype;
   if (name === undefined || name === null || name === 'float32') return;
   throw new Error(`${LOAD}: layer ${describe(layerName)} has dtype ${describe(name)}; neurite computes in float32 only`);
-}
-
-function refuseNonNull(entry: LayerEntry, keys: string[]): void {
-  for (const key of keys) {
-    const value = entry.config[key];
-    if (value !== undefined && value !== null) {
-      throw new Error(`${LOAD}: layer ${describe(entry.name)} sets ${key} (${describe(isObject(value) ? value.class_name : value)}), which neurite does not support`);
-    }
-  }
 }
 
 function activationName(entry: LayerEntry, value: unknown): string | undefined {
@@ -219,26 +220,14 @@ function readInitializer(entry: LayerEntry, key: string): Initializer | undefine
   const value = entry.config[key];
   if (value === undefined || value === null) return undefined;
   const where = `layer ${describe(entry.name)}: ${key}`;
-  if (typeof value === 'string') {
-    const name = toCamelCase(value) as keyof typeof initializers;
-    if (Object.hasOwn(initializers, name)) return initializers[name]();
-    throw new Error(`${LOAD}: ${where} ${describe(value)} is not an initializer neurite knows`);
-  }
-  if (!isObject(value) || typeof value.class_name !== 'string') throw new Error(`${LOAD}: ${where} must be { class_name, config }, got ${describe(value)}`);
-  const config = { ...((isObject(value.config) ? value.config : {}) as Record<string, unknown>) };
-  if (value.class_name === 'VarianceScaling') {
-    const mode = typeof config.mode === 'string' ? toCamelCase(config.mode) : 'fanIn';
-    if (!['fanIn', 'fanOut', 'fanAvg'].includes(mode)) throw new Error(`${LOAD}: ${where} has mode ${describe(config.mode)}; expected fan_in, fan_out or fan_avg`);
-    const dist = typeof config.distribution === 'string' ? toCamelCase(config.distribution) : 'normal';
-    const distribution = dist === 'uniform' ? 'uniform' : ['normal', 'truncatedNormal', 'untruncatedNormal'].includes(dist) ? 'normal' : null;
-    if (distribution === null) throw new Error(`${LOAD}: ${where} has distribution ${describe(config.distribution)}; expected normal, truncated_normal or uniform`);
-    if (config.scale !== undefined && !(typeof config.scale === 'number' && config.scale > 0)) throw new Error(`${LOAD}: ${where} has scale ${describe(config.scale)}; expected a positive number`);
-    Object.assign(config, { mode, distribution });
-  }
+  if (typeof value !== 'string' && !(isObject(value) && typeof value.class_name === 'string')) throw new Error(`${LOAD}: ${where} must be { class_name, config }, got ${describe(value)}`);
   try {
-    return initializerFromConfig(value.class_name, config);
+    if (typeof value === 'string') return initializerFromConfig(value);
+    // Keys and string values in camelCase, as TF.js's convertPythonicToTs reads them ('fan_avg' -> 'fanAvg').
+    const config = isObject(value.config) ? Object.fromEntries(Object.entries(value.config).map(([k, v]) => [toCamelCase(k), typeof v === 'string' ? toCamelCase(v) : v])) : {};
+    return initializerFromConfig(value.class_name as string, config);
   } catch (error) {
-    throw new Error(`${LOAD}: ${where}: ${(error as Error).message.replace(/^loadLayersModel: /, '')}`);
+    throw new Error(`${LOAD}: ${where}: ${(error as Error).message}`);
   }
 }
 
@@ -260,32 +249,38 @@ function readRegularizer(entry: LayerEntry, key: string): Regularizer | undefine
   }
 }
 
-/** Makes the neurite layer for an entry (no memory is allocated until the model is built). */
-function makeLayer(entry: LayerEntry, inputDim: number | null): Layer {
-  const c = entry.config;
-  const base = { name: entry.name, trainable: c.trainable === false ? false : true, ...(inputDim !== null ? { inputShape: [inputDim] } : {}) };
+/**
+ * A layer's constructor arguments from its saved config, as TF.js's convertPythonicToTs reads them: camelCase
+ * keys and strings (names kept as written); nulls left out (each argument's default); initializers and
+ * regularizers made here, where their configs are checked; the input shape and dtype left to the model.
+ */
+function layerArgs(entry: LayerEntry, batchInputShape: Shape | null): Record<string, unknown> {
+  const args: Record<string, unknown> = {};
+  const camel = (value: unknown, key: string): unknown =>
+    typeof value === 'string' ? (key === 'name' ? value : toCamelCase(value))
+    : Array.isArray(value) ? value.map((v) => camel(v, key))
+    : isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [toCamelCase(k), camel(v, k)]))
+    : value;
+  for (const [key, value] of Object.entries(entry.config)) {
+    if (value === null || value === undefined || ['batch_input_shape', 'batch_shape', 'input_shape', 'dtype', 'name', 'trainable'].includes(key)) continue;
+    if (key.endsWith('_initializer')) args[toCamelCase(key)] = readInitializer(entry, key);
+    else if (key.endsWith('_regularizer')) args[toCamelCase(key)] = readRegularizer(entry, key);
+    else if (key === 'activation') args.activation = activationName(entry, value);
+    else args[toCamelCase(key)] = camel(value, key);
+  }
+  args.name = entry.name;
+  args.trainable = entry.config.trainable !== false;
+  if (batchInputShape !== null) args.batchInputShape = batchInputShape;
+  return args;
+}
+
+/** Makes the layer for an entry through the class registry (its weights are made when the model builds it). */
+function makeLayer(entry: LayerEntry, batchInputShape: Shape | null): Layer {
+  const cls = layerClass(entry.className)!;
   try {
-    switch (entry.className) {
-      case 'Dense':
-        refuseNonNull(entry, ['kernel_constraint', 'bias_constraint', 'activity_regularizer']);
-        return new Dense({
-          ...base,
-          units: c.units as number,
-          activation: activationName(entry, c.activation),
-          useBias: c.use_bias === undefined || c.use_bias === null ? true : (c.use_bias as boolean),
-          kernelInitializer: readInitializer(entry, 'kernel_initializer'),
-          biasInitializer: readInitializer(entry, 'bias_initializer'),
-          kernelRegularizer: readRegularizer(entry, 'kernel_regularizer'),
-          biasRegularizer: readRegularizer(entry, 'bias_regularizer'),
-        });
-      case 'Dropout':
-        refuseNonNull(entry, ['noise_shape']);
-        return new Dropout({ ...base, rate: c.rate as number, seed: typeof c.seed === 'number' ? c.seed : undefined });
-      case 'Activation':
-        return new Activation({ ...base, activation: activationName(entry, c.activation) ?? 'linear' });
-      default: // LeakyReLU; Keras 3 calls alpha negative_slope
-        return new LeakyReLU({ ...base, alpha: (c.alpha ?? c.negative_slope ?? undefined) as number | undefined });
-    }
+    const layer = cls.fromConfig(cls, layerArgs(entry, batchInputShape));
+    if (!(layer instanceof Layer)) throw new Error(`fromConfig returned ${describe(layer)} instead of a layer`);
+    return layer;
   } catch (error) {
     const message = (error as Error).message;
     if (message.startsWith(LOAD)) throw error;
@@ -385,25 +380,12 @@ function nameMatches(specName: string, wanted: string): boolean {
   return name === wanted || name.endsWith('/' + wanted);
 }
 
-interface Target {
-  name: string;
-  layer: Layer;
-  shape: number[];
-}
-
-/** The spec for each target, by name, as TF.js matches them: each layer weight found once, and no weight left over. */
-function match(targets: Target[], located: Located[]): Located[] {
-  const modelWeights = located.filter((l) => l.spec.group !== 'optimizer');
-  const byName = targets.map((t) => {
-    const found = modelWeights.filter((l) => nameMatches(l.spec.name, t.name));
-    if (found.length === 1) return found[0];
-    const what = found.length === 0 ? 'has no weight' : `has ${found.length} weights`;
-    throw new Error(`${LOAD}: the weights manifest ${what} for ${short(t.name)} (it lists ${listed(modelWeights.map((l) => l.spec.name))})`);
-  });
-  const used = new Set(byName);
-  const extra = modelWeights.filter((l) => !used.has(l));
-  if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
-  return byName;
+/** The one spec a layer's weight takes its values from, found by name as TF.js matches them. */
+function find(wanted: string, modelWeights: Located[]): Located {
+  const found = modelWeights.filter((l) => nameMatches(l.spec.name, wanted));
+  if (found.length === 1) return found[0];
+  const what = found.length === 0 ? 'has no weight' : `has ${found.length} weights`;
+  throw new Error(`${LOAD}: the weights manifest ${what} for ${short(wanted)} (it lists ${listed(modelWeights.map((l) => l.spec.name))})`);
 }
 
 /** Float16 bits to a number. */
@@ -416,12 +398,12 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-/** The values of one weight as float32, checked against the layer's shape and for NaN or Infinity. */
-function decode(target: Target, l: Located, data: Uint8Array): Float32Array {
+/** The values of one weight as float32, checked against the shape the layer needs and for NaN or Infinity. */
+function decode(layer: Layer, weight: string, wanted: number[], l: Located, data: Uint8Array): Float32Array {
   const { spec } = l;
   const shape = spec.shape;
-  if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
-    throw new Error(`${LOAD}: weight ${short(spec.name)} has shape ${shapeText(shape)}, but layer ${describe(target.layer.name)} needs ${target.name.split('/').pop()} of shape [${target.shape.join(', ')}]`);
+  if (shape.length !== wanted.length || shape.some((d, i) => d !== wanted[i])) {
+    throw new Error(`${LOAD}: weight ${short(spec.name)} has shape ${shapeText(shape)}, but layer ${describe(layer.name)} needs ${weight} of shape [${wanted.join(', ')}]`);
   }
   const n = sizeOf(shape);
   const bytes = data.slice(l.offset, l.offset + l.bytes); // a copy, so aligned
@@ -469,7 +451,7 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): Sequential {
   if (artifacts.format !== undefined && artifacts.format !== null && artifacts.format !== 'layers-model') {
     throw new Error(`${LOAD}: the model's format is ${describe(artifacts.format)}; neurite loads 'layers-model' (TF.js Layers) models`);
   }
-  const { name, entries, inputDim: statedDim } = readTopology(artifacts.modelTopology);
+  const { name, entries, inputShape: statedShape } = readTopology(artifacts.modelTopology);
   if (artifacts.weightData == null && typeof artifacts.getWeightStream === 'function') {
     throw new Error(`${LOAD}: the artifacts give the weights as a stream (getWeightStream, TF.js's streamWeights); neurite needs them as weightData`);
   }
@@ -480,35 +462,32 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): Sequential {
   const data = parts.length === 1 ? parts[0] : concatBytes(parts);
   const located = manifest.weights;
 
-  let inputDim = statedDim;
-  if (inputDim === null && entries[0].className === 'Dense') {
+  let inputShape = statedShape;
+  if (inputShape === null && entries[0].className === 'Dense') {
     // No input shape written (some Keras files): the first kernel's rows give it.
     const kernel = located.find((l) => nameMatches(l.spec.name, `${entries[0].name}/kernel`)) ?? located.find((l) => l.spec.group !== 'optimizer');
-    if (kernel && kernel.spec.shape.length === 2 && kernel.spec.shape[0] > 0) inputDim = kernel.spec.shape[0];
+    if (kernel && kernel.spec.shape.length === 2 && kernel.spec.shape[0] > 0) inputShape = [null, kernel.spec.shape[0]];
   }
-  if (inputDim === null) throw new Error(`${LOAD}: the topology does not give the input shape (batch_input_shape on the first layer, or an InputLayer)`);
+  if (inputShape === null) throw new Error(`${LOAD}: the topology does not give the input shape (batch_input_shape on the first layer, or an InputLayer)`);
 
-  const layers = entries.map((entry, i) => makeLayer(entry, i === 0 ? inputDim : null));
-  const targets: Target[] = [];
-  let width = inputDim;
-  for (const layer of layers) {
-    for (const p of layer.paramSpecs(width)) targets.push({ name: `${layer.name}/${p.name}`, layer, shape: p.shape });
-    width = layer.outputDim(width);
-  }
-  const chosen = match(targets, located);
-  const values = targets.map((t, i) => decode(t, chosen[i], data));
-
-  const model = new Sequential({ layers, name });
-  const tensors: Tensor[] = [];
-  try {
-    model.buildUninitialized([null, inputDim]);
-    for (let i = 0; i < values.length; i++) tensors.push(tensor(values[i], targets[i].shape));
-    model.setWeights(tensors);
-  } catch (error) {
+  const layers = entries.map((entry, i) => makeLayer(entry, i === 0 ? inputShape : null));
+  // Each weight takes its saved values as its layer builds: found and checked before it is allocated.
+  const modelWeights = located.filter((l) => l.spec.group !== 'optimizer');
+  const used = new Set<Located>();
+  const model = withWeightSource(
+    (layer, weight, shape) => {
+      const l = find(`${layer.name}/${weight}`, modelWeights);
+      used.add(l);
+      return decode(layer, weight, shape, l, data);
+    },
+    () => modelClass('Sequential').fromConfig(modelClass('Sequential'), { layers, name }),
+  );
+  const unbuilt = model.layers.find((layer) => !layer.built);
+  const extra = modelWeights.filter((l) => !used.has(l));
+  if (unbuilt || extra.length > 0) {
     model.dispose();
-    throw error;
-  } finally {
-    dispose(tensors);
+    if (unbuilt) throw new Error(`${LOAD}: layer ${describe(unbuilt.name)} could not be built from the topology`);
+    throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
   }
   return model;
 }

@@ -1,13 +1,16 @@
-// Dense: y = f(x·kernel + bias), kernel [inputDim, units] as TF.js and Keras lay it out, computed by the fused
-// dense op: one node on the tape, whose gradient writes the weight gradients straight into the model's sinks.
+// Dense: y = f(x·kernel + bias) on the last axis of an input of any rank, kernel [inputs, units] as TF.js and
+// Keras lay it out, computed by the fused dense op: one node on the tape, whose gradient writes the weight
+// gradients straight into the model's sinks. Inputs of rank > 2 are viewed as rows of their last axis.
 
 import { type Activation, getActivation } from '../activations.js';
+import { type Constraint, getConstraint } from '../constraints.js';
 import { getInitializer, type Initializer } from '../initializers.js';
 import { dense, LINEAR } from '../ops/fused.js';
+import { reshape } from '../ops/shape.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { checkInt, is, type Schema } from '../validate.js';
-import { Layer, type LayerArgs, type ParamSpec } from './layer.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+import { checkInt, describe, is, type Schema } from '../validate.js';
+import { knownSize, Layer, shapeText, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -17,6 +20,8 @@ export interface DenseArgs extends LayerArgs {
   biasInitializer?: string | Initializer;
   kernelRegularizer?: string | Regularizer;
   biasRegularizer?: string | Regularizer;
+  kernelConstraint?: string | Constraint;
+  biasConstraint?: string | Constraint;
 }
 
 const DENSE_OPTIONS: Schema = {
@@ -28,12 +33,12 @@ const DENSE_OPTIONS: Schema = {
   kernelRegularizer: is.any,
   biasRegularizer: is.any,
   activityRegularizer: is.unsupported(),
-  kernelConstraint: is.unsupported(),
-  biasConstraint: is.unsupported(),
+  kernelConstraint: is.any,
+  biasConstraint: is.any,
 };
 
 export class Dense extends Layer {
-  readonly className = 'Dense';
+  static override className = 'Dense';
   readonly units: number;
   readonly activation: Activation;
   readonly useBias: boolean;
@@ -41,10 +46,15 @@ export class Dense extends Layer {
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
   readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
+  private kernel: Variable | null = null;
+  private bias: Variable | null = null;
 
   constructor(args: DenseArgs) {
-    super('dense', args, 'Dense', DENSE_OPTIONS);
+    super(args, { op: 'dense', options: DENSE_OPTIONS, required: { units: 'the number of outputs, a positive integer' } });
     checkInt('dense', 'units', args.units, 1);
+    if (this.batchInputShape && this.batchInputShape.at(-1) === null) throw new Error(`dense: the last axis of the input shape must be known, got ${describe(args.inputShape ?? args.batchInputShape)}`);
     this.units = args.units;
     this.activation = getActivation('dense', args.activation);
     this.useBias = args.useBias ?? true;
@@ -52,28 +62,39 @@ export class Dense extends Layer {
     this.biasInitializer = getInitializer('dense', 'biasInitializer', args.biasInitializer ?? 'zeros');
     this.kernelRegularizer = getRegularizer('dense', 'kernelRegularizer', args.kernelRegularizer);
     this.biasRegularizer = getRegularizer('dense', 'biasRegularizer', args.biasRegularizer);
+    this.kernelConstraint = getConstraint('dense', 'kernelConstraint', args.kernelConstraint);
+    this.biasConstraint = getConstraint('dense', 'biasConstraint', args.biasConstraint);
   }
 
-  outputDim(): number {
-    return this.units;
+  override build(inputShape: Shape): void {
+    const inputs = knownSize(this, inputShape.at(-1), 'the last axis of its input');
+    this.kernel = this.addWeight('kernel', [inputs, this.units], 'float32', this.kernelInitializer, this.kernelRegularizer ?? undefined, true, this.kernelConstraint);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], 'float32', this.biasInitializer, this.biasRegularizer ?? undefined, true, this.biasConstraint);
   }
 
-  override paramSpecs(inputDim: number): ParamSpec[] {
-    const kernel = { name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer, regularizer: this.kernelRegularizer, fanIn: inputDim, fanOut: this.units };
-    if (!this.useBias) return [kernel];
-    return [kernel, { name: 'bias', shape: [this.units], initializer: this.biasInitializer, regularizer: this.biasRegularizer, fanIn: this.units, fanOut: this.units }];
+  override computeOutputShape(inputShape: Shape): Shape {
+    if (inputShape.length < 2) throw new Error(`dense: layer ${this.name} needs input of rank >= 2, got ${shapeText(inputShape)}`);
+    return [...inputShape.slice(0, -1), this.units];
   }
 
   override finalActivation(): string {
     return this.activation.name;
   }
 
-  call(x: Tensor, _training: boolean, logits: boolean): Tensor {
-    const [kernel, bias] = this.weights;
-    return dense(x, kernel, bias ?? null, logits ? LINEAR : this.activation);
+  override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const fn = kwargs.logits ? LINEAR : this.activation;
+    if (x.rank === 2) return dense(x, this.kernel!, this.bias, fn);
+    const rows = reshape(x, [-1, x.shape[x.rank - 1]]);
+    return reshape(dense(rows, this.kernel!, this.bias, fn), [...x.shape.slice(0, -1), this.units]);
   }
 
-  getConfig(): Record<string, unknown> {
+  override dispose(): void {
+    super.dispose();
+    this.kernel = this.bias = null;
+  }
+
+  override getConfig(): Record<string, unknown> {
     return {
       units: this.units,
       activation: this.activation.name,
@@ -82,6 +103,10 @@ export class Dense extends Layer {
       biasInitializer: this.biasInitializer,
       kernelRegularizer: this.kernelRegularizer,
       biasRegularizer: this.biasRegularizer,
+      activityRegularizer: null,
+      kernelConstraint: this.kernelConstraint,
+      biasConstraint: this.biasConstraint,
+      ...super.getConfig(),
     };
   }
 }

@@ -1,17 +1,39 @@
-// `tf.layers`: the layer factories with TF.js's names.
+// `tf.layers`: the layer factories with TF.js's names. Every built-in layer class is registered for loading.
 
-import { Activation, LeakyReLU } from './activation.js';
+import { registerClass, type SerializableClass } from '../serialization.js';
+import { Activation, ELU, LeakyReLU, PReLU, type PReLUArgs, ReLU, Softmax, ThresholdedReLU } from './activation.js';
+import { Flatten, Permute, RepeatVector, Reshape } from './core.js';
 import { Dense, type DenseArgs } from './dense.js';
-import { Dropout } from './dropout.js';
-import type { LayerArgs } from './layer.js';
+import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
+import { Layer, type LayerArgs } from './layer.js';
 
 export const layers = {
   dense: (args: DenseArgs) => new Dense(args),
-  dropout: (args: LayerArgs & { rate: number; seed?: number }) => new Dropout(args),
+  dropout: (args: DropoutArgs) => new Dropout(args),
+  spatialDropout1d: (args: DropoutArgs) => new SpatialDropout1D(args),
+  gaussianNoise: (args: LayerArgs & { stddev: number; seed?: number }) => new GaussianNoise(args),
+  gaussianDropout: (args: LayerArgs & { rate: number; seed?: number }) => new GaussianDropout(args),
+  alphaDropout: (args: LayerArgs & { rate: number; noiseShape?: Array<number | null>; seed?: number }) => new AlphaDropout(args),
   activation: (args: LayerArgs & { activation: string }) => new Activation(args),
+  reLU: (args?: LayerArgs & { maxValue?: number | null }) => new ReLU(args),
   leakyReLU: (args?: LayerArgs & { alpha?: number }) => new LeakyReLU(args),
+  prelu: (args?: PReLUArgs) => new PReLU(args),
+  elu: (args?: LayerArgs & { alpha?: number }) => new ELU(args),
+  thresholdedReLU: (args?: LayerArgs & { theta?: number }) => new ThresholdedReLU(args),
+  softmax: (args?: LayerArgs & { axis?: number }) => new Softmax(args),
+  flatten: (args?: LayerArgs & { dataFormat?: 'channelsLast' | 'channelsFirst' }) => new Flatten(args),
+  reshape: (args: LayerArgs & { targetShape: Array<number | null> }) => new Reshape(args),
+  permute: (args: LayerArgs & { dims: number[] }) => new Permute(args),
+  repeatVector: (args: LayerArgs & { n: number }) => new RepeatVector(args),
+  /** The base class of every layer, for subclassing as in TF.js. */
+  Layer,
 };
 
-export { Activation, Dense, Dropout, LeakyReLU };
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector]) {
+  registerClass(cls as unknown as SerializableClass);
+}
+
+export { Activation, AlphaDropout, Dense, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, LeakyReLU, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
 export { Layer } from './layer.js';
-export type { DenseArgs, LayerArgs };
+export type { DenseArgs, DropoutArgs, LayerArgs, PReLUArgs };
+export type { Kwargs, Shape } from './layer.js';

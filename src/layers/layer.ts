@@ -1,35 +1,42 @@
-// The layer contract: a layer maps [rows, inputDim] to [rows, outputDim]. It declares its weights
-// (paramSpecs), makes them as variables when built, and computes in call() with ops, so that its gradient is
-// the tape's: model.fit and tf.grad share one mechanism. (Shapes beyond [rows, features] come with the
-// layer-contract issue.)
+// The layer contract, TF.js's: a layer works on shapes of any rank (batch axis first, null when unknown). It
+// builds its weights in build(inputShape) as soon as that shape is known, as named variables (`dense_1/kernel`)
+// made by addWeight, reports computeOutputShape(inputShape), and computes in call(inputs, kwargs) with ops, so
+// its gradient is the tape's: model.fit and tf.grad share one mechanism. Users subclass it as in TF.js
+// (call, computeOutputShape, getConfig, static className, tf.serialization.registerClass).
 
+import { word } from '../backend/heap.js';
 import { activeBackend } from '../engine.js';
-import type { Initializer } from '../initializers.js';
-import type { Regularizer } from '../regularizers.js';
+import { type Constraint, getConstraint } from '../constraints.js';
+import { getInitializer, type Initializer } from '../initializers.js';
+import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { Block } from '../block.js';
-import { sizeOf, Tensor, uniqueVariableName, Variable } from '../tensor/tensor.js';
+import { sizeOf, Tensor, tidy, uniqueVariableName, Variable } from '../tensor/tensor.js';
 import { view } from '../ops/op.js';
 import { checkBool, checkInt, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
 
-export interface ParamSpec {
-  /** 'kernel' or 'bias', as TF.js names a dense layer's weights. */
-  name: string;
-  shape: number[];
-  initializer: Initializer;
-  regularizer: Regularizer | null;
-  fanIn: number;
-  fanOut: number;
-}
+/** A shape with its batch axis first; null where a size is not known until data arrives. */
+export type Shape = Array<number | null>;
 
 export interface LayerArgs {
   name?: string;
-  /** Input shape without the batch axis, e.g. [784]; only the first layer needs it. */
-  inputShape?: number[];
+  /** Input shape without the batch axis, e.g. [784] or [28, 28, 1]; the first layer of a model needs it. */
+  inputShape?: Shape;
+  /** Shorthand for inputShape [inputDim]. */
   inputDim?: number;
-  batchInputShape?: Array<number | null>;
+  /** Input shape with the batch axis, e.g. [null, 784]. */
+  batchInputShape?: Shape;
   batchSize?: number;
   dtype?: 'float32';
   trainable?: boolean;
+}
+
+/** What call() is told besides its inputs (TF.js's Kwargs). */
+export interface Kwargs {
+  /** True while fit trains (dropout drops, noise layers add noise). */
+  training?: boolean;
+  /** @internal The model's last layer leaves out the activation its loss folds in (see finalActivation). */
+  logits?: boolean;
+  [key: string]: unknown;
 }
 
 /** The options every layer accepts (TF.js's LayerArgs); each layer adds its own. */
@@ -42,50 +49,81 @@ const LAYER_OPTIONS: Schema = {
   dtype: is.oneOf('float32'),
   trainable: is.bool,
   inputDType: is.oneOf('float32'),
-  weights: is.unsupported('set them with layer.setWeights once the layer is in a model'),
+  weights: is.unsupported('set them with layer.setWeights once the layer is built'),
 };
+
+/**
+ * Where addWeight takes a new weight's values from: its initializer, or (while a model loads) a function that
+ * gives the saved values, checked against the weight's shape before anything is allocated.
+ */
+type WeightSource = (layer: Layer, name: string, shape: number[]) => Float32Array;
+let weightSource: WeightSource | null = null;
+
+/** @internal Runs fn with every weight built in it taking its values from `source` (the model loader). */
+export function withWeightSource<T>(source: WeightSource, fn: () => T): T {
+  const outer = weightSource;
+  weightSource = source;
+  try {
+    return fn();
+  } finally {
+    weightSource = outer;
+  }
+}
 
 const counters = new Map<string, number>();
 
-export abstract class Layer {
-  abstract readonly className: string;
+export class Layer {
+  /** The class name saved in model files and looked up by tf.serialization (subclasses set their own). */
+  static className = 'Layer';
   readonly name: string;
-  /** Whether fit updates this layer's weights. Checked when set. */
-  private trainable_: boolean;
-  /** Input width, known from the layer's arguments or once built. */
-  inputDim: number | null;
+  /** The input shape with its batch axis, as the layer's arguments give it (saved with the layer). */
+  readonly batchInputShape: Shape | null;
+  /** @internal The input shape the layer was built for. */
+  builtInputShape: Shape | null = null;
   /** @internal The model this layer was added to (a layer belongs to one model). */
   owner: object | null = null;
-  /** The weights, as variables in paramSpecs order; empty until the layer is built. */
-  weights: Variable[] = [];
-  /** Whether build() made the weights (a layer without any is built too, once told its input width). */
+  /** Whether build() has made the weights (a layer without any is built too, once it knows its input shape). */
   built = false;
+  private trainable_: boolean;
+  private variables: Variable[] = [];
+  /** The weights' names as addWeight was given them ('kernel'): the variables' names may carry a suffix. */
+  private names: string[] = [];
+  /** Weights addWeight was told are not trainable (a batch norm's moving statistics). */
+  private frozen = new Set<Variable>();
+  /** The call building the layer (ensureBuilt), named by addWeight's errors. */
+  private building: string | null = null;
+  /** @internal The weights with a regularizer, added to the loss in training. */
+  regularized: Array<{ variable: Variable; regularizer: Regularizer }> = [];
+  /** @internal The weights with a constraint, projected after each training step. */
+  constrained: Array<{ variable: Variable; constraint: Constraint }> = [];
 
-  /** @param options the layer's own options beyond LayerArgs, each with its rule */
-  constructor(op: string, args: LayerArgs, className: string, options: Schema) {
+  /**
+   * @param args TF.js's layer arguments, with the layer's own options
+   * @param own a built-in layer's name for messages, its own options' rules (keys outside them are refused;
+   *   a user's subclass passes its own config through, as in TF.js) and the options it cannot do without
+   */
+  constructor(args?: LayerArgs, own?: { op: string; options: Schema; required?: Record<string, string> }) {
+    const op = own?.op ?? 'Layer';
+    if (args === undefined && !own?.required) args = {};
     if (args === null || typeof args !== 'object' || Array.isArray(args)) throw new Error(`${op}: expected an arguments object, got ${describe(args)}`);
-    checkOptions(op, 'args', args, { ...LAYER_OPTIONS, ...options });
-    // Each way of giving the input width is checked in full, and they must agree.
-    const widths: Array<[string, number]> = [];
-    const batchShape = args.batchInputShape;
-    if (batchShape !== undefined) {
-      if (!Array.isArray(batchShape) || batchShape.length !== 2) throw new Error(`${op}: batchInputShape must be [batch, features] (dense networks take rank-2 input), got ${describe(batchShape)}`);
-      if (batchShape[0] !== null) checkInt(op, 'batchInputShape[0]', batchShape[0], 1);
-      checkInt(op, 'batchInputShape[1]', batchShape[1], 1);
-      widths.push(['batchInputShape', batchShape[1]]);
+    const passThrough = Object.fromEntries(Object.keys(args).filter((k) => !Object.hasOwn(LAYER_OPTIONS, k)).map((k) => [k, is.any]));
+    checkOptions(op, 'args', args, { ...LAYER_OPTIONS, ...(own ? own.options : passThrough) });
+    for (const [key, what] of Object.entries(own?.required ?? {})) {
+      if ((args as Record<string, unknown>)[key] === undefined) throw new Error(`${op}: ${key} is required (${what})`);
     }
-    if (args.inputShape !== undefined) {
-      if (!Array.isArray(args.inputShape) || args.inputShape.length !== 1) throw new Error(`${op}: inputShape must be [features] (dense networks take rank-2 input), got ${describe(args.inputShape)}`);
-      checkInt(op, 'inputShape[0]', args.inputShape[0], 1);
-      widths.push(['inputShape', args.inputShape[0]]);
-    }
-    if (args.inputDim !== undefined) widths.push(['inputDim', args.inputDim]);
-    const disagree = widths.find(([, w]) => w !== widths[0][1]);
-    if (disagree) throw new Error(`${op}: ${widths[0][0]} gives ${widths[0][1]} input features but ${disagree[0]} gives ${disagree[1]}`);
-    this.inputDim = widths.length > 0 ? widths[0][1] : null;
+    this.batchInputShape = batchInputShapeOf(op, args);
     if (args.name === '') throw new Error(`${op}: name must be a non-empty string, got ""`);
-    this.name = args.name ?? Layer.uniqueName(className);
+    this.name = args.name ?? Layer.uniqueName(this.className);
     this.trainable_ = args.trainable ?? true;
+  }
+
+  /** The class name of this layer (its constructor's static className). */
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  getClassName(): string {
+    return this.className;
   }
 
   get trainable(): boolean {
@@ -94,7 +132,7 @@ export abstract class Layer {
   set trainable(value: boolean) {
     checkBool(this.name, 'trainable', value);
     this.trainable_ = value;
-    for (const v of this.weights) v.trainable = value;
+    for (const v of this.variables) v.trainable = value && !this.frozen.has(v);
   }
 
   /** TF.js-style default names: dense_Dense1, dropout_Dropout2, ... */
@@ -105,88 +143,214 @@ export abstract class Layer {
     return `${snake}_${className}${n}`;
   }
 
-  /** Output width for an input width. */
-  abstract outputDim(inputDim: number): number;
+  // ---- the contract subclasses implement ----
 
-  /** [null, output width], once the input width is known (TF.js's layer.outputShape). */
-  get outputShape(): [null, number] {
-    return [null, this.outputDim(this.knownInputDim('outputShape'))];
+  /** Makes the weights for an input shape with addWeight (the default: none). */
+  build(_inputShape: Shape): void {}
+
+  /** The output shape for an input shape (the default: the same). */
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
   }
 
-  /** The number of weights, once the input width is known (TF.js's layer.countParams()). */
-  countParams(): number {
-    return this.paramSpecs(this.knownInputDim('countParams')).reduce((n, spec) => n + sizeOf(spec.shape), 0);
+  /** The outputs for the inputs, computed with ops (the default: the inputs). */
+  call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor | Tensor[] {
+    return inputs;
   }
 
-  private knownInputDim(op: string): number {
-    if (this.inputDim === null) throw new Error(`${op}: layer ${this.name} does not know its input shape yet (give it an inputShape, or build its model)`);
-    return this.inputDim;
+  /** The layer's configuration (camelCase keys), its own options first, as TF.js saves it. */
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
+    if (this.batchInputShape !== null) config.batchInputShape = this.batchInputShape.slice();
+    if (this.batchInputShape !== null) config.dtype = 'float32';
+    return config;
   }
 
-  /** The parameters this layer needs for an input width, in the order getWeights() lists them. */
-  paramSpecs(_inputDim: number): ParamSpec[] {
-    return [];
+  /** A layer from its configuration, as model loading makes it (TF.js's static fromConfig); null means the default. */
+  static fromConfig<T extends Layer>(cls: new (config: Record<string, unknown>) => T, config: Record<string, unknown>): T {
+    return new cls(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null)));
   }
-
-  /**
-   * @internal Makes the weights for an input width: variables filled by their initializers (or zeros when
-   * `initialize` is false, for a loader that sets them next). A failed allocation leaves the layer unbuilt;
-   * `op` names the call in its Error.
-   */
-  build(inputDim: number, initialize = true, op = 'build'): void {
-    if (this.built) return;
-    const specs = this.paramSpecs(inputDim);
-    const made: Variable[] = [];
-    try {
-      for (const spec of specs) {
-        const size = spec.shape.reduce((a, b) => a * b, 1);
-        const values = new Tensor(spec.shape.slice(), 'float32', new Block(size * 4, null, op, `the weight ${this.name}/${spec.name}`), 'manual');
-        const backend = activeBackend();
-        if (initialize) spec.initializer.fill(backend, values.ptr(), size, spec.fanIn, spec.fanOut);
-        else backend.kernels.fill(values.ptr(), size, 0);
-        made.push(new Variable(values, this.trainable, uniqueVariableName(`${this.name}/${spec.name}`)));
-        values.dispose();
-      }
-    } catch (error) {
-      for (const v of made) v.dispose();
-      throw error;
-    }
-    this.inputDim = inputDim;
-    this.weights = made;
-    this.built = true;
-  }
-
-  /**
-   * y for input x [rows, inputDim], with ops (recorded on the tape while a gradient is taken). With `logits`,
-   * the layer leaves out the final activation a loss folds in (see finalActivation).
-   */
-  abstract call(x: Tensor, training: boolean, logits: boolean): Tensor;
 
   /** The activation this layer applies last, which a loss may fuse with; 'linear' when none. */
   finalActivation(): string {
     return 'linear';
   }
 
-  /** The layer's configuration as TF.js saves it (camelCase keys). */
-  abstract getConfig(): Record<string, unknown>;
+  // ---- weights ----
+
+  /**
+   * Makes a weight of this layer, named `<layer>/<name>`, filled by its initializer, and returns it (a
+   * tf.Variable; `read()` gives its value, as TF.js's LayerVariable). Call it from build().
+   */
+  addWeight(name: string, shape: number[], dtype?: 'float32', initializer?: Initializer | string, regularizer?: Regularizer | string, trainable = true, constraint?: Constraint | string | null): Variable {
+    const op = this.building ?? `${this.name}.addWeight`;
+    const at = `${op}: layer ${this.name}, addWeight`;
+    if (typeof name !== 'string' || name === '') throw new Error(`${at}: name must be a non-empty string, got ${describe(name)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new Error(`${at}: shape of ${name} must be non-negative integers, got ${describe(shape)}`);
+    if (dtype !== undefined && dtype !== 'float32') throw new Error(`${at}: dtype of ${name} must be 'float32', got ${describe(dtype)}`);
+    checkBool(at, 'trainable', trainable);
+    if (this.names.includes(name)) throw new Error(`${at}: the layer already has a weight named ${name}`);
+    const init = getInitializer(at, 'initializer', initializer ?? 'glorotUniform');
+    const reg = getRegularizer(at, 'regularizer', regularizer);
+    const projection = getConstraint(at, 'constraint', constraint);
+    const saved = weightSource?.(this, name, shape);
+    const size = sizeOf(shape);
+    const values = new Tensor(shape.slice(), 'float32', new Block(size * 4, null, op, `the weight ${this.name}/${name}`), 'manual');
+    try {
+      const backend = activeBackend();
+      if (saved) backend.heap.f32.set(saved, word(values.ptr()));
+      else init.fill(backend, values.ptr(), shape);
+      const variable = new Variable(values, trainable && this.trainable, uniqueVariableName(`${this.name}/${name}`));
+      this.variables.push(variable);
+      this.names.push(name);
+      if (!trainable) this.frozen.add(variable);
+      if (reg) this.regularized.push({ variable, regularizer: reg });
+      if (projection) {
+        this.constrained.push({ variable, constraint: projection });
+        if (saved) project(variable, projection); // loaded values are written as setWeights writes them
+      }
+      return variable;
+    } finally {
+      values.dispose();
+    }
+  }
+
+  /** @internal The weights' names as model files give them: `<layer>/<weight>`, in the order of weights. */
+  get weightNames(): string[] {
+    return this.names.map((n) => `${this.name}/${n}`);
+  }
+
+  /** Every weight, trainable or not, in the order they were made. */
+  get weights(): Variable[] {
+    return this.variables.slice();
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.variables.filter((v) => !this.frozen.has(v)) : [];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.trainable ? this.variables.filter((v) => this.frozen.has(v)) : this.variables.slice();
+  }
+
+  /**
+   * @internal Builds the layer for an input shape unless it is built: all or nothing (a failure frees what
+   * build made). `op` names the call in errors.
+   */
+  ensureBuilt(inputShape: Shape, op: string): void {
+    if (this.built) return;
+    this.building = op;
+    try {
+      this.build(inputShape.slice());
+    } catch (error) {
+      this.dispose();
+      // Errors naming their call pass as they are; others get this call and the layer.
+      const message = (error as Error).message;
+      if (/^[A-Za-z][\w.]*: /.test(message)) throw error;
+      throw new Error(`${op}: ${message.startsWith('layer ') ? message : `layer ${this.name}: ${message}`}`);
+    } finally {
+      this.building = null;
+    }
+    this.builtInputShape = inputShape.slice();
+    this.built = true;
+  }
+
+  /** The output shape, once the input shape is known (TF.js's layer.outputShape). */
+  get outputShape(): Shape {
+    return this.computeOutputShape(this.knownInputShape('outputShape'));
+  }
+
+  /** The number of weights (TF.js's layer.countParams(): the layer must be built). */
+  countParams(): number {
+    if (!this.built) throw new Error(`countParams: layer ${this.name} is not built yet (give it an inputShape, or build its model)`);
+    return this.variables.reduce((n, v) => n + v.size, 0);
+  }
+
+  private knownInputShape(op: string): Shape {
+    const shape = this.builtInputShape ?? this.batchInputShape;
+    if (shape === null) throw new Error(`${op}: layer ${this.name} does not know its input shape yet (give it an inputShape, or build its model)`);
+    return shape;
+  }
+
+  /**
+   * Applies the layer to a tensor, building it for the tensor's shape on first use (TF.js's layer.apply).
+   * @example const y = tf.layers.dense({ units: 3 }).apply(tf.ones([2, 4]));
+   */
+  apply(inputs: Tensor, kwargs: Kwargs = {}): Tensor {
+    const op = `${this.name}.apply`;
+    checkTensor(op, 'inputs', inputs, 'float32');
+    checkInputShape(op, this, inputs.shape);
+    this.ensureBuilt([null, ...inputs.shape.slice(1)], op);
+    return outputOf(this, this.call(inputs, kwargs));
+  }
 
   /** The layer's weights as new tensors (kernel then bias for dense); [] until it is built. */
   getWeights(): Tensor[] {
-    return this.weights.map((v) => view(v, v.shape.slice()));
+    return this.variables.map((v) => view(v, v.shape.slice()));
   }
 
-  /** Replaces the layer's weights (checked in full first: shapes and dtypes must match). */
+  /** Replaces the layer's weights (checked in full first: shapes and dtypes must match), each projected by its constraint as TF.js writes it. */
   setWeights(weights: Tensor[]): void {
     checkWeights('setWeights', this, weights);
-    this.weights.forEach((v, i) => v.assign(weights[i]));
+    this.variables.forEach((v, i) => v.assign(weights[i]));
+    this.projectAll();
+  }
+
+  /** @internal Projects every constrained weight by its constraint. */
+  projectAll(): void {
+    for (const { variable, constraint } of this.constrained) project(variable, constraint);
   }
 
   /** Frees the weights and anything else the layer holds; the layer can be built again. */
   dispose(): void {
-    for (const v of this.weights) v.dispose();
-    this.weights = [];
+    for (const v of this.variables) v.dispose();
+    this.variables = [];
+    this.names = [];
+    this.builtInputShape = null;
+    this.frozen.clear();
+    this.regularized = [];
+    this.constrained = [];
     this.built = false;
   }
+}
+
+/** The input shape a layer's arguments give (batchInputShape, or inputShape / inputDim with batchSize), checked. */
+function batchInputShapeOf(op: string, args: LayerArgs): Shape | null {
+  const shapes: Array<[string, Shape]> = [];
+  const batch = args.batchSize ?? null;
+  if (args.batchInputShape !== undefined) shapes.push(['batchInputShape', checkShape(op, 'batchInputShape', args.batchInputShape, true)]);
+  if (args.inputShape !== undefined) shapes.push(['inputShape', [batch, ...checkShape(op, 'inputShape', args.inputShape, false)]]);
+  if (args.inputDim !== undefined) shapes.push(['inputDim', [batch, args.inputDim]]);
+  const text = (s: Shape) => `[${s.slice(1).join(', ')}]`;
+  const disagree = shapes.find(([, s]) => s.length !== shapes[0][1].length || s.some((d, i) => i > 0 && d !== shapes[0][1][i]));
+  if (disagree) throw new Error(`${op}: ${shapes[0][0]} gives input shape ${text(shapes[0][1])} but ${disagree[0]} gives ${text(disagree[1])}`);
+  return shapes.length > 0 ? shapes[0][1] : null;
+}
+
+/** A shape argument: an array of positive integers or null (any size); with `batch`, its first entry is the batch. */
+function checkShape(op: string, name: string, shape: unknown, batch: boolean): Shape {
+  const ok = Array.isArray(shape) && shape.length <= 8 && shape.every((d) => d === null || (Number.isSafeInteger(d) && d >= 1));
+  if (!ok || (batch && shape.length === 0)) {
+    const expected = batch ? '[batch or null, ...sizes], e.g. [null, 784]' : 'an array of sizes without the batch axis, e.g. [784] or [28, 28, 1]';
+    throw new Error(`${op}: ${name} must be ${expected}, got ${describe(shape)}`);
+  }
+  return shape.slice() as Shape;
+}
+
+/** Throws unless a concrete input shape fits the shape a layer expects (null: any size). */
+export function checkInputShape(op: string, layer: Layer, shape: number[]): void {
+  const expected = layer.builtInputShape ?? layer.batchInputShape;
+  if (expected === null) return;
+  if (shape.length !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== shape[i])) {
+    throw new Error(`${op}: layer ${layer.name} expects input of shape ${shapeText(expected)}, got [${shape.join(', ')}]`);
+  }
+}
+
+/** A call()'s result, which must be one float32 tensor here (models of several outputs come with the functional API). */
+export function outputOf(layer: Layer, result: unknown): Tensor {
+  if (result instanceof Tensor) return result;
+  if (Array.isArray(result) && result.length === 1 && result[0] instanceof Tensor) return result[0];
+  throw new Error(`layer ${layer.name}: call() must return a Tensor, got ${describe(result)}`);
 }
 
 /** Throws unless weights fit the layer's: one float32 tensor of the right shape per weight. */
@@ -203,4 +367,27 @@ export function checkWeights(op: string, layer: Layer, weights: unknown): assert
       throw new Error(`${op}: weights[${i}] (${v.name}) must have shape [${v.shape.join(', ')}], got [${w.shape.join(', ')}]`);
     }
   });
+}
+
+/**
+ * Projects a weight by its constraint, in place (so a recorded training step's addresses still hold): after
+ * each training step, as Keras does (TF.js's fit leaves constraints out), and when weights are set or loaded,
+ * as TF.js's LayerVariable.write does.
+ */
+export function project(variable: Variable, constraint: Constraint): void {
+  tidy(() => {
+    const projected = constraint.apply(variable);
+    const from = word(projected.ptr());
+    activeBackend().heap.f32.copyWithin(word(variable.writablePtr('project')), from, from + variable.size);
+  });
+}
+
+/** A shape as messages and summaries print it: [null, 28, 28, 1]. */
+export const shapeText = (shape: Shape): string => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
+
+/** Throws unless a size a layer needs is known: `what` names it (e.g. "the last axis of the input"). */
+export function knownSize(layer: Layer, size: number | null | undefined, what: string): number {
+  if (size === null || size === undefined) throw new Error(`layer ${layer.name} needs ${what} to be known, got an input shape without it`);
+  checkInt(layer.name, what, size, 0);
+  return size;
 }

@@ -149,20 +149,22 @@ export class ProgressBar {
     this.write(`\r${this.line(seen, logs(), now)}`);
   }
 
-  epochEnd(epoch: number, logs: Logs): void {
-    const line = this.line(this.samples, logs, performance.now());
+  /** `seen`: the samples of the epoch, when the total was not known (a dataset). */
+  epochEnd(epoch: number, logs: Logs, seen = this.samples): void {
+    const line = this.line(seen, logs, performance.now());
     this.write(this.tty ? `\r${line}\n` : `Epoch ${epoch + 1}/${this.epochs} ${line}\n`);
   }
 
   private line(seen: number, logs: Logs, now: number): string {
-    const width = 24;
-    const done = Math.round((width * seen) / this.samples);
-    const bar = done >= width ? '='.repeat(width) : `${'='.repeat(done)}>${'.'.repeat(width - done - 1)}`;
     const seconds = (now - this.epochStart) / 1000;
     const rate = seen / Math.max(seconds, 1e-9);
     const metrics = Object.entries(logs)
       .map(([k, v]) => `${k}: ${v.toFixed(4)}`)
       .join(' - ');
+    if (!Number.isFinite(this.samples)) return `${seen} samples ${seconds.toFixed(1)}s ${Math.round(rate)} samples/s - ${metrics}`;
+    const width = 24;
+    const done = Math.round((width * seen) / this.samples);
+    const bar = done >= width ? '='.repeat(width) : `${'='.repeat(done)}>${'.'.repeat(width - done - 1)}`;
     const count = String(seen).padStart(String(this.samples).length);
     return `${count}/${this.samples} [${bar}] ${seconds.toFixed(1)}s ${Math.round(rate)} samples/s - ${metrics}`;
   }

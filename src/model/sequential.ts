@@ -12,19 +12,25 @@ import { activeBackend } from '../engine.js';
 import { GRADIENT_OPS } from '../autodiff/gradients.js';
 import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
 import { getActivation } from '../activations.js';
-import { checkWeights, Layer } from '../layers/layer.js';
+import { checkWeights, Layer, outputOf, project, type Shape, shapeText } from '../layers/layer.js';
 import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
 import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
 import type { LossOrMetricFn } from '../ops/metrics.js';
 import { mean } from '../ops/reduce.js';
-import { empty } from '../ops/op.js';
+import { empty, view } from '../ops/op.js';
+import { reshape } from '../ops/shape.js';
 import { fromValues } from '../ops/values.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
+import type { Constraint } from '../constraints.js';
 import type { Regularizer } from '../regularizers.js';
 import { dispose, endScope, sizeOf, startScope, Tensor, tidy, type Variable } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
+import { Dataset } from '../data/dataset.js';
+import { registerClass, type SerializableClass } from '../serialization.js';
+import type { DataIterator } from '../data/iterator.js';
+import type { TensorContainer } from '../tensor/tensor.js';
 
 
 export interface ModelCompileArgs {
@@ -33,6 +39,20 @@ export interface ModelCompileArgs {
   loss: string | LossOrMetricFn;
   /** Names ('accuracy', 'mse', 'precision', ...) or functions (yTrue, yPred) => Tensor such as tf.metrics.recall. */
   metrics?: string | LossOrMetricFn | Array<string | LossOrMetricFn>;
+}
+
+export interface ModelFitDatasetArgs {
+  epochs: number;
+  /** Batches per epoch: the epochs then walk on through one pass of the dataset; by default an epoch is a whole pass. */
+  batchesPerEpoch?: number;
+  /** A dataset of { xs, ys } batches, or [xVal, yVal] tensors, evaluated after each epoch. */
+  validationData?: Dataset<TensorContainer> | [Tensor, Tensor];
+  /** Batches of a validation dataset to evaluate (default: all of it). */
+  validationBatches?: number;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  verbose?: 0 | 1 | 2;
+  initialEpoch?: number;
+  yieldEvery?: ModelFitArgs['yieldEvery'];
 }
 
 export interface ModelFitArgs {
@@ -71,6 +91,19 @@ const FIT_OPTIONS: Schema = {
   stepsPerEpoch: is.unsupported(),
   validationSteps: is.unsupported(),
 };
+const FIT_DATASET_OPTIONS: Schema = {
+  epochs: is.int(0),
+  batchesPerEpoch: is.int(1),
+  validationData: is.any,
+  validationBatches: is.int(1),
+  callbacks: is.any,
+  verbose: is.oneOf(0, 1, 2),
+  initialEpoch: is.int(0),
+  yieldEvery: FIT_OPTIONS.yieldEvery,
+  classWeight: is.unsupported('scale the loss per class yourself, or resample the data'),
+  validationBatchSize: is.unsupported('batch the validation dataset instead'),
+};
+const EVALUATE_DATASET_OPTIONS: Schema = { batches: is.int(1), verbose: is.oneOf(0, 1) };
 const EVALUATE_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.oneOf(0, 1), sampleWeight: is.unsupported(), steps: is.unsupported() };
 const PREDICT_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.bool };
 /** TF.js's SaveConfig: both flags are accepted off (their default); on, they are not supported yet. */
@@ -117,6 +150,8 @@ interface Plan {
   sinks: Map<number, Sink>;
   /** Weights with a regularizer. */
   regularized: Array<{ variable: Variable; regularizer: Regularizer }>;
+  /** Weights with a constraint. */
+  constrained: Array<{ variable: Variable; constraint: Constraint }>;
   /** The seed of backprop: the loss's gradient, 1. */
   one: Tensor | null;
   /** The recorded training step, per batch size (see runStep). */
@@ -155,7 +190,12 @@ const yieldToEventLoop = (): Promise<void> =>
 let modelCount = 0;
 
 export class Sequential implements TrainingModel {
+  static readonly className = 'Sequential';
   readonly className = 'Sequential';
+  /** A model from its layers, as model files make it (TF.js's fromConfig, its layers already made). */
+  static fromConfig(cls: typeof Sequential, config: { layers?: Layer[]; name?: string }): Sequential {
+    return new cls(config);
+  }
   readonly name: string;
   readonly layers: Layer[] = [];
   /** Set by a callback to end fit() after the current epoch. */
@@ -178,20 +218,28 @@ export class Sequential implements TrainingModel {
     this.name = args?.name ?? `sequential_${++modelCount}`;
     // Checked in full first: a refused layer must not leave the others claimed by a model that never was.
     layers.forEach((layer, i) => this.checkAddable(`layers[${i}]`, layer, layers.slice(0, i)));
-    for (const layer of layers) this.add(layer);
+    try {
+      for (const layer of layers) this.add(layer);
+    } catch (error) {
+      this.dispose(); // a layer that failed to build frees the ones built before it
+      throw error;
+    }
   }
 
   // ---- structure ----
 
-  /** Appends a layer. The first layer must know its input shape (inputShape) before the model is built. */
+  /**
+   * Appends a layer. As in TF.js, a layer that can know its input shape (the first one given an inputShape,
+   * or any after it) is built now: its weights exist from here on.
+   */
   add(layer: Layer): void {
     this.checkLive('add');
     this.checkAddable('layer', layer, this.layers);
-    if (this.layers.some((l) => l.built)) throw new Error('add: the model is already built; add layers before fit, predict or build');
-    // As in TF.js, a layer added to a model of known output width knows its input shape from then on.
-    layer.inputDim = widthAfter(this.layers) ?? layer.inputDim;
+    const input = this.layers.length === 0 ? layer.batchInputShape : this.outputShape;
+    if (input) layer.ensureBuilt(input, 'add');
     this.layers.push(layer);
     layer.owner = this;
+    this.stepsSinceCheckpoint = Infinity; // a checkpoint holds the weights of the layers before
   }
 
   private checkAddable(name: string, layer: unknown, others: unknown[]): asserts layer is Layer {
@@ -200,27 +248,33 @@ export class Sequential implements TrainingModel {
     if (!(layer instanceof Layer)) throw new Error(`${op}: ${name} must be a layer from tf.layers, got ${describe(layer)}`);
     if (others.includes(layer)) throw new Error(`${op}: layer ${layer.name} is already in the model`);
     if (layer.owner) throw new Error(`${op}: layer ${layer.name} already belongs to another model (a layer can be in one model; make a new one)`);
-    const width = widthAfter(others as Layer[]);
-    if (width !== null && layer.inputDim !== null && layer.inputDim !== width) {
-      throw new Error(`${op}: layer ${layer.name} expects ${layer.inputDim} input features, but the model's output has ${width}`);
+    const shape = shapeAfter(others as Layer[]);
+    if (shape === null) return;
+    const own = layer.builtInputShape ?? layer.batchInputShape;
+    if (own && (own.length !== shape.length || own.some((d, i) => i > 0 && d !== null && shape[i] !== null && d !== shape[i]))) {
+      throw new Error(`${op}: layer ${layer.name} expects input of shape ${shapeText(own)}, but the model's output has shape ${shapeText(shape)}`);
+    }
+    try {
+      layer.computeOutputShape(shape.slice());
+    } catch (error) {
+      throw new Error(`${op}: layer ${layer.name} does not fit after the model's output of shape ${shapeText(shape)}: ${(error as Error).message}`);
     }
   }
 
-  /** Widths after each layer for an input width. */
-  private outputWidths(inputDim: number): number[] {
-    const dims = [inputDim];
-    for (const layer of this.layers) dims.push(layer.outputDim(dims[dims.length - 1]));
-    return dims;
+  /** The input shape with its batch axis, from the first layer's arguments or the data the model was built with. */
+  get batchInputShape(): Shape | null {
+    const first = this.layers[0];
+    return first?.batchInputShape ?? first?.builtInputShape ?? null;
   }
 
-  /** The input width, from the first layer's inputShape or the data the model was built with. */
-  get inputDim(): number | null {
-    return this.layers[0]?.inputDim ?? null;
+  /** The output shape with its batch axis, once the input shape is known (TF.js's model.outputShape). */
+  get outputShape(): Shape | null {
+    return shapeAfter(this.layers);
   }
 
-  get outputDim(): number | null {
-    const inputDim = this.inputDim;
-    return inputDim === null ? null : this.outputWidths(inputDim).at(-1)!;
+  /** The size of the output's last axis (the classes, for a classifier), once the input shape is known. */
+  private get outputWidth(): number | null {
+    return (this.outputShape?.at(-1) as number | undefined) ?? null;
   }
 
   /** Every layer's weights, in order. */
@@ -228,30 +282,34 @@ export class Sequential implements TrainingModel {
     return this.layers.flatMap((layer) => layer.weights);
   }
 
-  /** Makes and initialises the weights (fit, predict and evaluate do this on first use). */
-  build(inputShape?: [number | null, number] | number[]): void {
-    this.allocate('build', inputShape, true);
+  /**
+   * Makes and initialises the weights for an input shape with its batch axis, e.g. [null, 784] (fit, predict
+   * and evaluate do this on first use).
+   */
+  build(inputShape?: Shape): void {
+    this.allocate('build', inputShape);
   }
 
-  /** @internal Builds with zeroed weights, for a loader that sets them next (draws nothing from the PRNG). */
-  buildUninitialized(inputShape: [number | null, number]): void {
-    this.allocate('loadLayersModel', inputShape, false);
-  }
-
-  private allocate(op: string, inputShape: [number | null, number] | number[] | undefined, initialize: boolean): void {
+  /** Builds every layer not yet built, in order, for the input shape given or known. */
+  private allocate(op: string, inputShape?: Shape): void {
     this.checkLive(op);
     if (this.layers.length === 0) throw new Error(`${op}: the model has no layers (add some with model.add)`);
-    if (this.layers.every((l) => l.built)) return;
-    if (inputShape !== undefined && !Array.isArray(inputShape)) throw new Error(`${op}: inputShape must be [batch, features], got ${describe(inputShape)}`);
-    const inputDim = inputShape ? inputShape[inputShape.length - 1] : this.inputDim;
-    if (inputDim === null || inputDim === undefined) {
-      throw new Error(`${op}: the input width is unknown; give the first layer an inputShape, e.g. tf.layers.dense({ units, inputShape: [784] })`);
+    if (inputShape !== undefined && !(Array.isArray(inputShape) && inputShape.length >= 2 && inputShape.every((d) => d === null || (Number.isSafeInteger(d) && d >= 1)))) {
+      throw new Error(`${op}: inputShape must be [batch or null, ...sizes], e.g. [null, 784], got ${describe(inputShape)}`);
     }
-    checkInt(op, 'input width', inputDim, 1);
-    if (this.inputDim !== null && this.inputDim !== inputDim) throw new Error(`${op}: the first layer expects input width ${this.inputDim}, got ${inputDim}`);
-    const dims = this.outputWidths(inputDim);
+    const known = this.batchInputShape;
+    if (known && inputShape && (known.length !== inputShape.length || known.some((d, i) => i > 0 && d !== null && d !== inputShape[i]))) {
+      throw new Error(`${op}: the first layer expects input of shape ${shapeText(known)}, got ${shapeText(inputShape)}`);
+    }
+    if (this.layers.every((l) => l.built)) return;
+    const shape = inputShape ?? known;
+    if (!shape) throw new Error(`${op}: the input shape is unknown; give the first layer an inputShape, e.g. tf.layers.dense({ units, inputShape: [784] })`);
+    let at: Shape = [null, ...shape.slice(1)];
     try {
-      this.layers.forEach((layer, i) => layer.build(dims[i], initialize, op));
+      for (const layer of this.layers) {
+        layer.ensureBuilt(at, op);
+        at = layer.computeOutputShape(at.slice());
+      }
     } catch (error) {
       for (const layer of this.layers) layer.dispose(); // all or nothing
       throw error;
@@ -263,18 +321,15 @@ export class Sequential implements TrainingModel {
     return this.paramCounts('countParams').total;
   }
 
-  /** Weights in all layers and in trainable ones, from the layers' specs (the model need not be built). */
+  /** Weights in all layers and in trainable ones (the layers must be built). */
   private paramCounts(op: string): { total: number; trainable: number } {
-    const inputDim = this.inputDim;
-    if (inputDim === null) throw new Error(`${op}: the input width is unknown until the first layer has an inputShape or the model is built`);
-    const dims = this.outputWidths(inputDim);
+    if (!this.layers.every((l) => l.built)) throw new Error(`${op}: the input shape is unknown until the first layer has an inputShape or the model is built`);
     let total = 0;
     let trainable = 0;
-    this.layers.forEach((layer, i) => {
-      const count = layer.paramSpecs(dims[i]).reduce((sum, spec) => sum + sizeOf(spec.shape), 0);
-      total += count;
-      if (layer.trainable) trainable += count;
-    });
+    for (const layer of this.layers) {
+      total += layer.countParams();
+      trainable += layer.trainableWeights.reduce((n, v) => n + v.size, 0);
+    }
     return { total, trainable };
   }
 
@@ -290,9 +345,7 @@ export class Sequential implements TrainingModel {
     const columns = ends[2] <= 1 ? ends.map((p) => Math.floor(p * lineLength)) : ends;
     if (columns[2] > 1000) throw new Error(`summary: positions must end within 1000 characters, got ${describe(positions)}`);
     if (typeof printFn !== 'function') throw new Error(`summary: printFn must be a function, got ${describe(printFn)}`);
-    const inputDim = this.inputDim;
-    if (inputDim === null) throw new Error('summary: the input width is unknown; give the first layer an inputShape');
-    const dims = this.outputWidths(inputDim);
+    if (!this.layers.every((l) => l.built)) throw new Error('summary: the input shape is unknown; give the first layer an inputShape, or build the model');
     const row = (fields: string[]) => {
       let line = '';
       fields.forEach((field, i) => {
@@ -305,9 +358,10 @@ export class Sequential implements TrainingModel {
     printFn('_'.repeat(lineLength));
     row(['Layer (type)', 'Output shape', 'Param #']);
     printFn('='.repeat(lineLength));
+    let shape = this.batchInputShape!;
     this.layers.forEach((layer, i) => {
-      const count = layer.paramSpecs(dims[i]).reduce((s, spec) => s + sizeOf(spec.shape), 0);
-      row([`${layer.name} (${layer.className})`, `[null,${dims[i + 1]}]`, String(count)]);
+      shape = layer.computeOutputShape(shape.slice());
+      row([`${layer.name} (${layer.className})`, `[${shape.map((d) => d ?? 'null').join(',')}]`, String(layer.countParams())]);
       printFn((i === this.layers.length - 1 ? '=' : '_').repeat(lineLength));
     });
     const { total, trainable } = this.paramCounts('summary');
@@ -323,14 +377,14 @@ export class Sequential implements TrainingModel {
   getWeights(trainableOnly = false): Tensor[] {
     this.checkLive('getWeights');
     checkBool('getWeights', 'trainableOnly', trainableOnly);
-    if (this.inputDim !== null) this.build();
+    if (this.batchInputShape !== null) this.build();
     return this.layers.filter((layer) => !trainableOnly || layer.trainable).flatMap((layer) => layer.getWeights());
   }
 
   /** Replaces every weight (the order of getWeights); checked in full before anything is written. */
   setWeights(weights: Tensor[]): void {
     this.checkLive('setWeights');
-    this.allocate('setWeights', undefined, true);
+    this.allocate('setWeights');
     const all = this.weights;
     if (!Array.isArray(weights) || weights.length !== all.length) {
       throw new Error(`setWeights: expected ${all.length} tensors (${all.map((v) => v.name).join(', ')}), got ${describe(weights)}`);
@@ -341,6 +395,7 @@ export class Sequential implements TrainingModel {
       at += layer.weights.length;
     }
     all.forEach((v, i) => v.assign(weights[i]));
+    for (const layer of this.layers) layer.projectAll();
     this.stepsSinceCheckpoint = Infinity; // a checkpoint from before would undo this
   }
 
@@ -383,8 +438,8 @@ export class Sequential implements TrainingModel {
     const loss = getLoss('compile', args.loss);
     const names = args.metrics === undefined ? [] : Array.isArray(args.metrics) ? args.metrics : [args.metrics];
     // Checked now against the loss; 'accuracy' is resolved for the output width when training starts.
-    for (const m of names) getMetric('compile', m, loss, this.outputDim ?? 2);
-    if (loss.sparse && this.layers.length > 0 && this.outputDim === 1) throw new Error('compile: sparseCategoricalCrossentropy needs an output of at least 2 classes');
+    for (const m of names) getMetric('compile', m, loss, this.outputWidth ?? 2);
+    if (loss.sparse && this.layers.length > 0 && this.outputWidth === 1) throw new Error('compile: sparseCategoricalCrossentropy needs an output of at least 2 classes');
     this.optimizer = optimizer;
     this.loss = loss;
     this.metricValues = names;
@@ -397,11 +452,11 @@ export class Sequential implements TrainingModel {
    */
   private plan(op: string, training: boolean): Plan {
     const loss = this.loss!;
-    const width = this.outputDim!;
+    const width = this.outputWidth!;
     if (loss.sparse && width === 1) throw new Error(`${op}: sparseCategoricalCrossentropy needs an output of at least 2 classes`);
     const last = this.layers[this.layers.length - 1].finalActivation();
     const fromLogits = loss.fusedWith !== null && last === loss.fusedWith;
-    const sources = training ? this.layers.filter((l) => l.trainable).flatMap((l) => l.weights) : [];
+    const sources = training ? this.layers.flatMap((l) => l.trainableWeights) : [];
     const plan: Plan = {
       code: loss.fn ? null : fromLogits ? loss.fusedCode : loss.code,
       fn: loss.fn,
@@ -412,16 +467,16 @@ export class Sequential implements TrainingModel {
       sources,
       sinks: new Map(),
       regularized: [],
+      constrained: [],
       one: null,
       programs: new Map(),
     };
     if (!training) return plan;
     try {
+      const trainable = new Set(sources);
       for (const layer of this.layers) {
-        if (!layer.trainable) continue;
-        layer.paramSpecs(layer.inputDim!).forEach((spec, i) => {
-          if (spec.regularizer) plan.regularized.push({ variable: layer.weights[i], regularizer: spec.regularizer });
-        });
+        plan.regularized.push(...layer.regularized.filter((r) => trainable.has(r.variable)));
+        plan.constrained.push(...layer.constrained.filter((c) => trainable.has(c.variable)));
       }
       for (const v of sources) plan.sinks.set(v.id, { tensor: manual(op, v.shape, `the gradient of ${v.name}`), written: false });
       plan.one = manual(op, [], 'the seed of backprop');
@@ -469,44 +524,57 @@ export class Sequential implements TrainingModel {
 
   // ---- data ----
 
-  /** Checks x against the model (or, before it is built, against `features`). */
-  private prepareInput(op: string, x: unknown, features = this.inputDim): Data {
+  /** Checks x against the model's input shape (or, before it is built, against `expected`). */
+  private prepareInput(op: string, x: unknown, expected = this.batchInputShape): Data {
     checkTensor(op, 'x', x, 'float32');
-    if (x.rank !== 2) throw new Error(`${op}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
-    const [rows, width] = x.shape;
+    if (x.rank < 2) throw new Error(`${op}: x must have shape [samples, ...features], got [${x.shape.join(', ')}]`);
+    const rows = x.shape[0];
     if (rows === 0) throw new Error(`${op}: x has no samples`);
-    if (features !== null && width !== features) throw new Error(`${op}: x must have ${features} features per sample, got shape [${x.shape.join(', ')}]`);
+    if (expected && (x.rank !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== x.shape[i]))) {
+      const wanted = expected.length === 2 && x.rank === 2 ? `${expected[1]} features per sample` : `shape [samples, ${expected.slice(1).map((d) => d ?? 'any').join(', ')}] (the model's input)`;
+      throw new Error(`${op}: x must have ${wanted}, got shape [${x.shape.join(', ')}]`);
+    }
     checkFinite(op, 'x', x);
     return { rows, x, target: x, temporary: [] };
   }
 
-  /** Checks x and y against the model and the loss; converts y to what the loss kernel reads. */
-  private prepare(op: string, x: unknown, y: unknown, features = this.inputDim): Data {
-    const data = this.prepareInput(op, x, features);
+  /**
+   * Checks x and y against the model and the loss; converts y to what the loss kernel reads: float32 of the
+   * output's shape, or int32 class indices of the output's shape without its last axis (sparse losses).
+   */
+  private prepare(op: string, x: unknown, y: unknown, expected = this.batchInputShape): Data {
+    const data = this.prepareInput(op, x, expected);
     const rows = data.rows;
     checkTensor(op, 'y', y);
-    const outputs = this.outputWidths(data.x.shape[1]).at(-1)!;
+    const out = [rows, ...(shapeFrom(this.layers, [null, ...data.x.shape.slice(1)]).slice(1) as number[])];
+    const outputs = out[out.length - 1];
     if (y.shape[0] !== rows) throw new Error(`${op}: x and y must have the same number of samples, got ${rows} and ${y.shape[0]}`);
+    const same = (shape: number[]) => y.rank === shape.length && shape.every((d, i) => y.shape[i] === d);
     if (this.loss!.sparse) {
-      if (!(y.rank === 1 || (y.rank === 2 && y.shape[1] === 1))) throw new Error(`${op}: y must hold one class index per sample ([samples] or [samples, 1]), got [${y.shape.join(', ')}]`);
+      const indices = out.slice(0, -1);
+      if (!same(indices) && !same([...indices, 1])) {
+        const wanted = indices.length === 1 ? '[samples] or [samples, 1]' : `[${indices.join(', ')}]`;
+        throw new Error(`${op}: y must hold one class index per sample (${wanted}), got [${y.shape.join(', ')}]`);
+      }
       const labels = y.dataSync();
       for (let i = 0; i < labels.length; i++) {
         const v = labels[i];
         if (!Number.isInteger(v) || v < 0 || v >= outputs) throw new Error(`${op}: y[${i}] must be a class index in [0, ${outputs - 1}], got ${v}`);
       }
-      if (y.dtype === 'int32' && y.rank === 1) return { ...data, target: y };
-      const target = empty(op, [rows], 'int32');
+      if (y.dtype === 'int32' && y.rank === indices.length) return { ...data, target: y };
+      const target = empty(op, indices, 'int32');
       activeBackend().heap.i32.set(labels, word(target.ptr()));
       return { ...data, target, temporary: [target] };
     }
-    const shapeOk = (y.rank === 2 && y.shape[1] === outputs) || (y.rank === 1 && outputs === 1);
-    if (!shapeOk) throw new Error(`${op}: y must have shape [${rows}, ${outputs}] to match the model's output, got [${y.shape.join(', ')}]`);
-    if (y.dtype === 'float32' && y.rank === 2) {
+    if (!same(out) && !(out.length === 2 && outputs === 1 && same([rows]))) {
+      throw new Error(`${op}: y must have shape [${out.join(', ')}] to match the model's output, got [${y.shape.join(', ')}]`);
+    }
+    if (y.dtype === 'float32' && y.rank === out.length) {
       checkFinite(op, 'y', y);
       return { ...data, target: y };
     }
     const values = y.dataSync();
-    const target = empty(op, [rows, outputs], 'float32');
+    const target = empty(op, out, 'float32');
     activeBackend().heap.f32.set(values, word(target.ptr()));
     checkFinite(op, 'y', target);
     return { ...data, target, temporary: [target] };
@@ -534,7 +602,7 @@ export class Sequential implements TrainingModel {
   private forward(x: Tensor, training: boolean, fromLogits: boolean): Tensor {
     let y = x;
     const last = this.layers.length - 1;
-    for (let i = 0; i <= last; i++) y = this.layers[i].call(y, training, fromLogits && i === last);
+    for (let i = 0; i <= last; i++) y = outputOf(this.layers[i], this.layers[i].call(y, { training, logits: fromLogits && i === last }));
     return y;
   }
 
@@ -573,9 +641,10 @@ export class Sequential implements TrainingModel {
       this.stepsSinceCheckpoint = 0;
       return `the update made some weights NaN or Infinity (the loss before it was ${value.toPrecision(4)}); the weights and optimizer state were restored to those of ${lost} step${lost === 1 ? '' : 's'} earlier`;
     }
+    for (const { variable, constraint } of plan.constrained) project(variable, constraint);
     this.stepsSinceCheckpoint++;
     sums[0] += value * rows;
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(run.output, target) * rows;
+    addMetrics(plan, run.output, target, sums);
     return null;
   }
 
@@ -633,12 +702,6 @@ export class Sequential implements TrainingModel {
     }
   }
 
-  /** Adds each metric's sum over the rows of y against target into sums[1..]. */
-  private addMetrics(plan: Plan, y: Tensor, target: Tensor, sums: Float64Array): void {
-    const rows = y.shape[0];
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(y, target) * rows;
-  }
-
   /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
   private measure(op: string, data: Data, batchSize: number, plan: Plan): Float64Array {
     const sums = new Float64Array(plan.metrics.length + 1);
@@ -649,7 +712,7 @@ export class Sequential implements TrainingModel {
         const target = rowsOf(op, data.target, start, rows);
         const out = this.forward(x, false, plan.fromLogits);
         sums[0] += rows * lossOf(op, plan, out, target).dataSync()[0];
-        if (plan.metrics.length > 0) this.addMetrics(plan, activate(out, plan.folded), target, sums);
+        if (plan.metrics.length > 0) addMetrics(plan, activate(out, plan.folded), target, sums);
       });
     }
     return sums;
@@ -674,9 +737,10 @@ export class Sequential implements TrainingModel {
     const { batchSize = 1024 } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
     if (this.layers.length === 0) throw new Error('predict: the model has no layers');
     const data = this.prepareInput('predict', x);
-    this.allocate('predict', [null, x.shape[1]], true);
-    const width = this.outputDim!;
-    const out = empty('predict', [data.rows, width], 'float32');
+    this.allocate('predict', [null, ...x.shape.slice(1)]);
+    const shape = [data.rows, ...(this.outputShape!.slice(1) as number[])];
+    const out = empty('predict', shape, 'float32');
+    const width = out.size / data.rows;
     try {
       for (let start = 0; start < data.rows; start += batchSize) {
         const rows = Math.min(batchSize, data.rows - start);
@@ -704,7 +768,7 @@ export class Sequential implements TrainingModel {
     this.checkCompiled('evaluate');
     const data = this.prepare('evaluate', x, y);
     try {
-      this.allocate('evaluate', [null, x.shape[1]], true);
+      this.allocate('evaluate', [null, ...x.shape.slice(1)]);
       const sums = this.measure('evaluate', data, batchSize, this.plan('evaluate', false));
       const values = Array.from(sums, (s) => s / data.rows);
       return tidy(() => {
@@ -727,7 +791,7 @@ export class Sequential implements TrainingModel {
     const data = this.prepare('trainOnBatch', x, y);
     let plan: Plan | null = null;
     try {
-      this.allocate('trainOnBatch', [null, x.shape[1]], true);
+      this.allocate('trainOnBatch', [null, ...x.shape.slice(1)]);
       plan = this.plan('trainOnBatch', true);
       const sums = new Float64Array(plan.metrics.length + 1);
       const diverged = this.step(plan, data.x, data.target, sums);
@@ -769,7 +833,7 @@ export class Sequential implements TrainingModel {
       let train = all;
       let validation: Data | null = null;
       if (validationData) {
-        validation = this.prepare('fit (validationData)', validationData[0], validationData[1], x.shape[1]);
+        validation = this.prepare('fit (validationData)', validationData[0], validationData[1], this.batchInputShape ?? [null, ...x.shape.slice(1)]);
         temporary.push(...validation.temporary);
       } else if (validationSplit > 0) {
         // As TF.js: the last fraction of the samples, before any shuffling.
@@ -788,7 +852,7 @@ export class Sequential implements TrainingModel {
         train = { rows: split, x: xTrain, target: tTrain, temporary: [] };
         validation = { rows: all.rows - split, x: xVal, target: tVal, temporary: [] };
       }
-      this.allocate('fit', [null, x.shape[1]], true);
+      this.allocate('fit', [null, ...x.shape.slice(1)]);
       const validationBatchSize = options.validationBatchSize ?? Math.max(batchSize, 256);
       return await this.trainEpochs(train, validation, { epochs, batchSize, validationBatchSize, shuffle, initialEpoch, hooks, verbose, yieldEvery });
     } finally {
@@ -803,19 +867,12 @@ export class Sequential implements TrainingModel {
     validation: Data | null,
     opts: { epochs: number; batchSize: number; validationBatchSize: number; shuffle: boolean; initialEpoch: number; hooks: CustomCallbackArgs[]; verbose: number; yieldEvery: NonNullable<ModelFitArgs['yieldEvery']> },
   ): Promise<History> {
-    const keys = ['loss', ...this.metricValues.map((m) => getMetric('fit', m, this.loss!, this.outputDim!).key)];
+    const keys = ['loss', ...this.metricValues.map((m) => getMetric('fit', m, this.loss!, this.outputWidth!).key)];
     const history = new History({ epochs: opts.epochs, samples: train.rows, batchSize: opts.batchSize, metrics: validation ? [...keys, ...keys.map((k) => `val_${k}`)] : keys });
-    for (const cb of opts.hooks) (cb as { setModel?: (m: TrainingModel) => void }).setModel?.(this);
-    const call = async (name: (typeof HOOKS)[number], ...a: unknown[]) => {
-      for (const cb of opts.hooks) {
-        const r = (cb[name] as ((...args: unknown[]) => unknown) | undefined)?.apply(cb, a);
-        if (r instanceof Promise) await r;
-      }
-    };
+    const call = hookCaller(this, opts.hooks);
     const batchHooks = opts.hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
-    const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;
-    const bar = opts.verbose && out ? new ProgressBar(opts.epochs, train.rows, (s) => out.write(s), opts.verbose === 1 && !!out.isTTY) : null;
-    const yieldMs = opts.yieldEvery === 'auto' ? (inBrowser ? 16 : 125) : typeof opts.yieldEvery === 'number' ? opts.yieldEvery : opts.yieldEvery === 'batch' ? 0 : Infinity;
+    const bar = progressBar(opts.verbose, opts.epochs, train.rows);
+    const yieldMs = yieldInterval(opts.yieldEvery);
 
     const rows = train.rows;
     const batch = Math.min(opts.batchSize, rows);
@@ -875,6 +932,169 @@ export class Sequential implements TrainingModel {
     return history;
   }
 
+  // ---- datasets ----
+
+  /**
+   * Trains on a dataset of { xs, ys } batches (tf.data): each epoch one pass, or batchesPerEpoch batches of a
+   * pass that continues from epoch to epoch. Each batch's tensors are freed once trained on, as in TF.js.
+   * @example await model.fitDataset(tf.data.zip({ xs, ys }).shuffle(100).batch(32), { epochs: 5 });
+   */
+  async fitDataset(dataset: Dataset<TensorContainer>, args: ModelFitDatasetArgs): Promise<History> {
+    const op = 'fitDataset';
+    this.checkLive(op);
+    checkDataset(op, 'dataset', dataset);
+    if (args === undefined || args === null) throw new Error(`${op}: args must be given, with epochs: e.g. { epochs: 10 }`);
+    const options = checkOptions(op, 'args', args, FIT_DATASET_OPTIONS);
+    if (options.epochs === undefined) throw new Error(`${op}: args.epochs is required`);
+    this.checkTrainable(op);
+    const { epochs, batchesPerEpoch, initialEpoch = 0, yieldEvery = 'auto', validationData } = options;
+    if (validationData !== undefined && !(validationData instanceof Dataset) && !(Array.isArray(validationData) && validationData.length === 2)) {
+      throw new Error(`${op}: validationData must be a dataset of { xs, ys } batches or [xVal, yVal], got ${describe(validationData)}`);
+    }
+    const hooks = checkCallbacks(options.callbacks, op);
+    const verbose = options.verbose ?? (!inBrowser && (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0);
+    const keys = ['loss', ...this.metricValues.map((m) => getMetric(op, m, this.loss!, this.outputWidth ?? 2).key)];
+    const history = new History({ epochs, samples: NaN, batchSize: NaN, metrics: validationData ? [...keys, ...keys.map((k) => `val_${k}`)] : keys });
+    const call = hookCaller(this, hooks);
+    const batchHooks = hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+    const bar = progressBar(verbose, epochs, NaN);
+    const yieldMs = yieldInterval(yieldEvery);
+
+    enterCall(op);
+    this.training = true;
+    this.stopTraining = false;
+    let plan: Plan | null = null;
+    const batches = new Map<number, Tensor[]>();
+    try {
+      let iterator: DataIterator | null = null;
+      let lastYield = performance.now();
+      let element = 0;
+      await call('onTrainBegin', {});
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+        await call('onEpochBegin', epoch, {});
+        bar?.epochBegin(epoch);
+        if (!iterator || batchesPerEpoch === undefined) iterator = await dataset.iterator();
+        let sums = new Float64Array(keys.length);
+        let seen = 0;
+        for (let b = 0; batchesPerEpoch === undefined || b < batchesPerEpoch; b++) {
+          const next = await iterator.next();
+          if (next.done) {
+            // As TF.js: a pass that runs out before the epochs' batches ends the training, with a warning.
+            if (batchesPerEpoch !== undefined) {
+              console.warn(`${op}: the dataset ran out after ${element} batches, in epoch ${epoch + 1} of ${epochs}; training ends here (a dataset of batchesPerEpoch × epochs batches, e.g. with .repeat(), trains every epoch)`);
+              this.stopTraining = true;
+            }
+            break;
+          }
+          const data = this.batchFrom(op, next.value, element++);
+          try {
+            this.allocate(op, [null, ...data.x.shape.slice(1)]);
+            plan ??= this.plan(op, true);
+            if (sums.length !== plan.metrics.length + 1) sums = new Float64Array(plan.metrics.length + 1);
+            if (batchHooks) await call('onBatchBegin', b, { batch: b, size: data.rows });
+            this.checkLive(op);
+            // Copied into the batch buffers of its size, so that the recorded step replays on them.
+            const [xb, tb] = batchOf(batches, data.rows, data);
+            copyInto(data.x, xb);
+            copyInto(data.target, tb);
+            const diverged = this.step(plan, xb, tb, sums);
+            if (diverged) throw new Error(`${op}: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+          } finally {
+            dispose([...data.temporary, ...tensorsOf(next.value)]);
+          }
+          seen += data.rows;
+          if (batchHooks) await call('onBatchEnd', b, { batch: b, size: data.rows, ...this.logsFrom(plan, sums, seen) });
+          bar?.progress(seen, () => this.logsFrom(plan!, sums, seen));
+          if (performance.now() - lastYield >= yieldMs) {
+            await yieldToEventLoop();
+            await call('onYield', epoch, b, this.logsFrom(plan, sums, seen));
+            lastYield = performance.now();
+          }
+        }
+        if (seen === 0) {
+          if (this.stopTraining) break;
+          throw new Error(`${op}: the dataset gave no batches in epoch ${epoch + 1}`);
+        }
+        const logs = this.logsFrom(plan!, sums, seen);
+        if (validationData instanceof Dataset) Object.assign(logs, this.logsFrom(plan!, ...(await this.measureDataset(op, validationData, options.validationBatches)), 'val_'));
+        else if (validationData) {
+          const val = this.prepare(`${op} (validationData)`, validationData[0], validationData[1]);
+          try {
+            Object.assign(logs, this.logsFrom(plan!, this.measure(op, val, 256, plan!), val.rows, 'val_'));
+          } finally {
+            dispose(val.temporary);
+          }
+        }
+        bar?.epochEnd(epoch, logs, seen);
+        history.record(epoch, logs);
+        await call('onEpochEnd', epoch, logs);
+      }
+      await call('onTrainEnd', {});
+    } finally {
+      this.training = false;
+      for (const pair of batches.values()) dispose(pair);
+      if (plan) endPlan(plan);
+      leaveCall();
+    }
+    return history;
+  }
+
+  /**
+   * Loss (and metrics) over a dataset of { xs, ys } batches (or its first `batches`): a scalar tensor, or
+   * [loss, ...metrics] when metrics were compiled.
+   */
+  async evaluateDataset(dataset: Dataset<TensorContainer>, args?: { batches?: number; verbose?: 0 | 1 }): Promise<Tensor | Tensor[]> {
+    const op = 'evaluateDataset';
+    this.checkLive(op);
+    checkDataset(op, 'dataset', dataset);
+    const { batches } = checkOptions(op, 'args', args, EVALUATE_DATASET_OPTIONS);
+    this.checkCompiled(op);
+    const [sums, rows] = await this.measureDataset(op, dataset, batches);
+    const values = Array.from(sums, (v) => v / rows);
+    return tidy(() => {
+      const scalars = values.map((v) => fromValues(op, 'result', v, [], 'float32'));
+      return scalars.length === 1 ? scalars[0] : scalars;
+    });
+  }
+
+  /** Loss and metric sums over a pass of a dataset (or its first `batches`), and the samples seen. */
+  private async measureDataset(op: string, dataset: Dataset<TensorContainer>, batches?: number): Promise<[Float64Array, number]> {
+    const iterator = await dataset.iterator();
+    let sums: Float64Array | null = null;
+    let rows = 0;
+    for (let b = 0; batches === undefined || b < batches; b++) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const data = this.batchFrom(op, next.value, b);
+      try {
+        this.allocate(op, [null, ...data.x.shape.slice(1)]);
+        const part = this.measure(op, data, data.rows, this.plan(op, false));
+        sums ??= new Float64Array(part.length);
+        part.forEach((v, i) => (sums![i] += v));
+        rows += data.rows;
+      } finally {
+        dispose([...data.temporary, ...tensorsOf(next.value)]);
+      }
+    }
+    if (!sums) throw new Error(`${op}: the dataset gave no batches`);
+    return [sums, rows];
+  }
+
+  /** One element of a dataset as a batch: { xs, ys } tensors, checked against the model as fit checks x and y. */
+  private batchFrom(op: string, value: unknown, index: number): Data {
+    const element = value as { xs?: unknown; ys?: unknown } | null;
+    if (element === null || typeof element !== 'object' || !(element.xs instanceof Tensor) || !(element.ys instanceof Tensor)) {
+      dispose(tensorsOf(value));
+      throw new Error(`${op}: element ${index} of the dataset must be { xs, ys }, a tensor each (batch the dataset with .batch(n)), got ${describe(value)}`);
+    }
+    try {
+      return this.prepare(`${op} (element ${index})`, element.xs, element.ys);
+    } catch (error) {
+      dispose(tensorsOf(value));
+      throw error;
+    }
+  }
+
   // ---- saving ----
 
   /**
@@ -910,11 +1130,17 @@ export class Sequential implements TrainingModel {
   }
 }
 
-/** The output width of a stack of layers, when the first knows its input width; null when it does not. */
-function widthAfter(layers: Layer[]): number | null {
-  let width = layers[0]?.inputDim ?? null;
-  for (const layer of layers) if (width !== null) width = layer.outputDim(width);
-  return width;
+/** The output shape of a stack of layers, when the first knows its input shape; null when it does not. */
+function shapeAfter(layers: Layer[]): Shape | null {
+  const input = layers[0]?.batchInputShape ?? layers[0]?.builtInputShape;
+  return input ? shapeFrom(layers, input) : null;
+}
+
+/** The output shape of a stack of layers for an input shape. */
+function shapeFrom(layers: Layer[], input: Shape): Shape {
+  let shape = input.slice();
+  for (const layer of layers) shape = layer.computeOutputShape(shape);
+  return shape;
 }
 
 /** A tensor only its maker disposes (a gradient sink, a batch buffer), with a name for an out-of-memory Error. */
@@ -930,11 +1156,11 @@ function moved(inputs: Array<[Tensor, number]>): boolean {
 }
 
 /** The batch tensors for `count` rows, [inputs, targets], made on first use and reused every epoch. */
-function batchOf(batches: Map<number, Tensor[]>, count: number, train: Data): Tensor[] {
+function batchOf(batches: Map<number, Tensor[]>, count: number, train: Pick<Data, 'x' | 'target'>): Tensor[] {
   let pair = batches.get(count);
   if (!pair) batches.set(count, (pair = []));
   // Each kept as it is made: a failure on the second leaves the first to be freed with the rest.
-  if (pair.length === 0) pair.push(manual('fit', [count, train.x.shape[1]], 'a batch of inputs'));
+  if (pair.length === 0) pair.push(manual('fit', [count, ...train.x.shape.slice(1)], 'a batch of inputs'));
   if (pair.length === 1) pair.push(manual('fit', [count, ...train.target.shape.slice(1)], 'a batch of targets', train.target.dtype));
   return pair;
 }
@@ -945,12 +1171,28 @@ function updatesOf(plan: Plan): Array<readonly [Variable, number]> {
   return plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
 }
 
-/** The mean loss of a batch: the kernel's, or the mean of the loss function's values. */
+/** The mean loss of a batch: the kernel's (over the rows of the output's last axis), or the mean of the loss function's values. */
 function lossOf(op: string, plan: Plan, output: Tensor, target: Tensor): Tensor {
-  if (plan.code !== null) return meanLoss(plan.code, output, target);
+  if (plan.code !== null) return output.rank === 2 ? meanLoss(plan.code, output, target) : meanLoss(plan.code, reshape(output, [-1, plan.width]), rowsView(target, plan.width));
   const losses = plan.fn!(target, output);
   if (!(losses instanceof Tensor)) throw new Error(`${op}: the loss function must return a Tensor, got ${describe(losses)}`);
   return mean(losses);
+}
+
+/** Adds each metric's sum over the samples of y against target into sums[1..] (outputs of rank > 2 by rows of their last axis). */
+function addMetrics(plan: Plan, y: Tensor, target: Tensor, sums: Float64Array): void {
+  const samples = y.shape[0];
+  const [rows, targets] = y.rank === 2 ? [y, target] : [rowsView(y, plan.width), rowsView(target, plan.width)];
+  try {
+    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(rows, targets) * samples;
+  } finally {
+    if (rows !== y) dispose([rows, targets]);
+  }
+}
+
+/** A tensor of an output's shape (float32 values) or of its shape without the last axis (int32 class indices), as the rows of that axis. */
+function rowsView(t: Tensor, width: number): Tensor {
+  return t.dtype === 'int32' ? view(t, [t.size]) : view(t, [t.size / width, width]);
 }
 
 function disposeRecorded(recorded: Recorded): void {
@@ -968,19 +1210,62 @@ function endPlan(plan: Plan): void {
 }
 
 /** The callbacks of fit's options as a list, each checked: an object whose hooks are functions. */
-function checkCallbacks(value: unknown): CustomCallbackArgs[] {
+function checkCallbacks(value: unknown, op = 'fit'): CustomCallbackArgs[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   list.forEach((cb, i) => {
     const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    checkObject('fit', name, cb);
+    checkObject(op, name, cb);
     for (const hook of HOOKS) {
-      if (cb[hook] !== undefined && typeof cb[hook] !== 'function') throw new Error(`fit: ${name}.${hook} must be a function, got ${describe(cb[hook])}`);
+      if (cb[hook] !== undefined && typeof cb[hook] !== 'function') throw new Error(`${op}: ${name}.${hook} must be a function, got ${describe(cb[hook])}`);
     }
     // A plain object of hooks: a misspelt hook would never be called, so it is refused (class instances may hold state).
-    if (Object.getPrototypeOf(cb) === Object.prototype) checkOptions('fit', name, cb, Object.fromEntries(HOOKS.map((h) => [h, is.fn])));
+    if (Object.getPrototypeOf(cb) === Object.prototype) checkOptions(op, name, cb, Object.fromEntries(HOOKS.map((h) => [h, is.fn])));
   });
   return list as CustomCallbackArgs[];
+}
+
+/** Calls a hook on every callback in turn, awaiting those that return a promise; callbacks are told the model first. */
+function hookCaller(model: TrainingModel, hooks: CustomCallbackArgs[]) {
+  for (const cb of hooks) (cb as { setModel?: (m: TrainingModel) => void }).setModel?.(model);
+  return async (name: (typeof HOOKS)[number], ...a: unknown[]): Promise<void> => {
+    for (const cb of hooks) {
+      const r = (cb[name] as ((...args: unknown[]) => unknown) | undefined)?.apply(cb, a);
+      if (r instanceof Promise) await r;
+    }
+  };
+}
+
+/** The terminal progress bar for verbose 1 or 2 (none in browsers or when silent); samples NaN when unknown. */
+function progressBar(verbose: number, epochs: number, samples: number): ProgressBar | null {
+  const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;
+  return verbose && out ? new ProgressBar(epochs, samples, (s) => out.write(s), verbose === 1 && !!out.isTTY) : null;
+}
+
+/** Milliseconds between yields to the event loop for fit's yieldEvery. */
+function yieldInterval(yieldEvery: NonNullable<ModelFitArgs['yieldEvery']>): number {
+  return yieldEvery === 'auto' ? (inBrowser ? 16 : 125) : typeof yieldEvery === 'number' ? yieldEvery : yieldEvery === 'batch' ? 0 : Infinity;
+}
+
+/** Throws unless `value` is a tf.data Dataset (or a user's subclass of one). */
+function checkDataset(op: string, name: string, value: unknown): asserts value is Dataset<TensorContainer> {
+  if (!(value instanceof Dataset) && !(value !== null && typeof value === 'object' && typeof (value as Dataset).iterator === 'function')) {
+    throw new Error(`${op}: ${name} must be a tf.data Dataset, got ${describe(value)}`);
+  }
+}
+
+/** The tensors in a dataset element (a tensor, or arrays and objects of them). */
+function tensorsOf(value: unknown): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (Array.isArray(value)) return value.flatMap(tensorsOf);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(tensorsOf);
+  return [];
+}
+
+/** Copies all of src into dst, of the same size (through i32: bit-exact). */
+function copyInto(src: Tensor, dst: Tensor): void {
+  const from = word(src.ptr('fitDataset'));
+  activeBackend().heap.i32.copyWithin(word(dst.ptr('fitDataset')), from, from + src.size);
 }
 
 /** Throws naming the first NaN or infinite value of x. */
@@ -989,8 +1274,13 @@ function checkFinite(op: string, name: string, t: Tensor): void {
   const values = t.dataSync();
   const bad = values.findIndex((v) => !Number.isFinite(v));
   if (bad < 0) return; // the sum overflowed; every value is finite
-  const width = t.shape[1] ?? 1;
-  throw new Error(`${op}: ${name} must be finite, but ${name}[${Math.floor(bad / width)}][${bad % width}] is ${values[bad]}`);
+  let rest = bad;
+  const index = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1)).map((stride) => {
+    const at = Math.floor(rest / stride);
+    rest -= at * stride;
+    return `[${at}]`;
+  });
+  throw new Error(`${op}: ${name} must be finite, but ${name}${index.join('')} is ${values[bad]}`);
 }
 
 /** A new tensor of `count` rows of t from row `start`. */
@@ -1036,6 +1326,9 @@ function gatherRows(src: Tensor, out: Tensor, order: Int32Array, start: number):
     i32.copyWithin(d + i * width, from, from + width);
   }
 }
+
+// Model files name their model class: the io layer finds this one here, without importing models.
+registerClass(Sequential as unknown as SerializableClass);
 
 /** `tf.sequential({ layers })`. */
 export function sequential(args?: { layers?: Layer[]; name?: string }): Sequential {

@@ -80,10 +80,10 @@ export class Tensor {
 
   /** A copy of the values, row-major: Float32Array, Int32Array, or Uint8Array for bool, as TF.js gives them. */
   dataSync(): TypedData {
-    return this.read('dataSync');
+    return this.values('dataSync');
   }
 
-  private read(op: string): TypedData {
+  private values(op: string): TypedData {
     const at = word(this.ptr(op));
     const heap = activeBackend().heap;
     if (this.dtype === 'float32') return heap.f32.slice(at, at + this.size);
@@ -92,12 +92,12 @@ export class Tensor {
   }
 
   async data(): Promise<TypedData> {
-    return this.read('data');
+    return this.values('data');
   }
 
   /** The values as nested arrays of the tensor's shape (a plain number for a scalar; bools as 0 and 1). */
   arraySync(): NestedArray {
-    return this.nested(this.read('arraySync'));
+    return this.nested(this.values('arraySync'));
   }
 
   private nested(values: TypedData): NestedArray {
@@ -111,7 +111,7 @@ export class Tensor {
 
   /** As TF.js: the values are read when called, and arrive after those of a data() called just after. */
   async array(): Promise<NestedArray> {
-    const values = this.read('array');
+    const values = this.values('array');
     await undefined;
     return this.nested(values);
   }
@@ -127,12 +127,12 @@ export class Tensor {
 
   /** TF.js's text: 'Tensor' and the values; verbose adds dtype, rank and shape. */
   toString(verbose = false): string {
-    return formatTensor(this.read('toString'), this.shape, this.dtype, verbose);
+    return formatTensor(this.values('toString'), this.shape, this.dtype, verbose);
   }
 
   /** Prints toString(verbose) with console.log. */
   print(verbose = false): void {
-    console.log(formatTensor(this.read('print'), this.shape, this.dtype, verbose));
+    console.log(formatTensor(this.values('print'), this.shape, this.dtype, verbose));
   }
 
   /** @internal Frees the values when this tensor is garbage-collected (once it has left every scope). */
@@ -165,6 +165,11 @@ export class Variable extends Tensor {
     this.name = id;
     variables.set(id, new WeakRef(this));
     this.register();
+  }
+
+  /** The variable itself as a tensor: custom layers read their weights so, as TF.js's LayerVariable.read(). */
+  read(): Tensor {
+    return this;
   }
 
   override dispose(): void {

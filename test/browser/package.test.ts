@@ -1,4 +1,4 @@
-// The published browser build (dist/browser/, from `npm run build`): its download stays within 96 KB gzipped,
+// The published browser build (dist/browser/, from `npm run build`): its download stays within 108 KB gzipped,
 // and it trains in Chromium through an import map, in a module Worker, and in apps built or served by Vite and
 // built by esbuild with no configuration, with weights bit-identical to Node's on the same wasm build.
 // Screenshots go to test-results/. Firefox and Safari are not driven here.
@@ -20,7 +20,7 @@ const BROWSER_DIST = join(ROOT, 'dist/browser');
 const FIXTURES = join(ROOT, 'test/browser/fixtures');
 const RESULTS = join(ROOT, 'test-results');
 /** TF.js's whole core API (about 150 ops with their gradients and kernels) is about 85 KB; TF.js with its wasm backend is about 540 KB. */
-const BUDGET = 96 * 1024;
+const BUDGET = 108 * 1024;
 
 interface Metafile {
   outputs: Record<string, { bytes: number; imports: Array<{ path: string; kind: string }> }>;

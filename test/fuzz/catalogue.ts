@@ -59,6 +59,7 @@ import { reduceEntries } from './ops-reduce.js';
 import { searchEntries } from './ops-search.js';
 import { lossMetricEntries } from './losses-metrics.js';
 import { dataEntries } from './data.js';
+import { initEntries } from './init.js';
 
 // ---- names TF.js takes (never offered as unknown) ----
 
@@ -171,6 +172,20 @@ function yKinds({ training = false } = {}): Bad[] {
 const x = (training = false, empty = true): Param => ({ name: 'x', bad: xKinds({ training, empty }) });
 const y = (training = false): Param => ({ name: 'y', bad: yKinds({ training }) });
 
+/** The data of the args (recipes of x and y) as a dataset of one { xs, ys } batch. */
+function oneBatch(xs: unknown, ys: unknown): Recipe<unknown> {
+  const make = (r: unknown, env: Parameters<Recipe['make']>[0], made: unknown[]) => (r as Recipe).make(env, made);
+  return new Recipe('a dataset of one { xs, ys } batch', (env, made) => tf.data.array([{ xs: make(xs, env, made), ys: make(ys, env, made) }] as never));
+}
+
+/** Datasets fitDataset and evaluateDataset refuse: not datasets, elements not { xs, ys } batches, x that does not fit. */
+const DATASET_KINDS: Bad[] = [
+  badOf('not a dataset', fc.constantFrom<unknown>(5, 'x', [1], {})),
+  ...missing,
+  badOf('elements not { xs, ys }', fc.constant(new Recipe('tf.data.array([1, 2])', () => tf.data.array([1, 2]))), { mentions: ['element'] }),
+  badOf('x of the wrong width', (v) => fc.constant(new Recipe('a batch of x one feature too wide', () => tf.data.array([{ xs: tf.ones([2, specOf(v).inputs + 1]), ys: tf.zeros([2, specOf(v).outputs]) }] as never))), { mentions: ['element'] }),
+];
+
 /** Things that are not a layer a model can take. */
 const notLayer: Bad[] = [
   bad('fake layer object', {}, { name: 'fake' }, { name: 'fake', forward() {}, outputDim: () => 2 }),
@@ -196,7 +211,7 @@ const LAYER_KEYS: Record<string, Bad[]> = {
   inputShape: [
     bad('width not positive', [0], [-3]),
     bad('non-integer width', [1.5]),
-    bad('NaN width', [NaN], [null]),
+    bad('NaN width', [NaN]),
     badOf('not a shape', fc.constantFrom(5, 'x', {})),
     bad('hostile array', circular, deep),
   ],
@@ -206,6 +221,10 @@ const LAYER_KEYS: Record<string, Bad[]> = {
 };
 
 /** A layer factory's args: required unless `optional` (then TF.js also takes null for none). */
+const CONSTRAINTS = ['maxNorm', 'minMaxNorm', 'nonNeg', 'unitNorm'];
+const TFJS_CONSTRAINTS = ['MaxNorm', 'MinMaxNorm', 'NonNeg', 'UnitNorm', 'max_norm', 'min_max_norm', 'non_neg', 'unit_norm'];
+const NOISE_SHAPE: Bad[] = [bad('zero size', [0]), bad('not sizes', [0.5], ['x']), ...wrongType('array')];
+
 function layerArgs(valid: Gen, keys: Record<string, Bad[]>, { optional = false, tfjs = [] as string[] } = {}): Param {
   return {
     name: 'args',
@@ -648,8 +667,10 @@ export const catalogue: Entry[] = [
           biasInitializer: [...name(INITIALIZERS, TFJS_INITIALIZERS), bad('not an initializer', {})],
           kernelRegularizer: [...name(['l1', 'l2', 'l1l2'], ['L1L2']), bad('not a regularizer', {})],
           biasRegularizer: [...name(['l1', 'l2', 'l1l2'], ['L1L2']), bad('not a regularizer', {})],
+          kernelConstraint: [...name(CONSTRAINTS, TFJS_CONSTRAINTS), bad('not a constraint', {})],
+          biasConstraint: [...name(CONSTRAINTS, TFJS_CONSTRAINTS), bad('not a constraint', {})],
         },
-        { tfjs: ['kernelConstraint', 'biasConstraint', 'activityRegularizer'] },
+        { tfjs: ['activityRegularizer'] },
       ),
     ],
     call: (a) => tf.layers.dense(a),
@@ -659,11 +680,28 @@ export const catalogue: Entry[] = [
     params: [
       layerArgs(
         fc.record({ rate: fc.constantFrom(0, 0.25, 0.5), seed: fc.nat(), ...layerKeys }, { requiredKeys: ['rate'] }),
-        { rate: [...number({ min: 0, max: 1, maxOpen: true }), bad('undefined', undefined)], seed },
-        { tfjs: ['noiseShape'] },
+        { rate: [...number({ min: 0, max: 1, maxOpen: true }), bad('undefined', undefined)], seed, noiseShape: NOISE_SHAPE },
       ),
     ],
     call: (a) => tf.layers.dropout(a),
+  },
+  ...(['spatialDropout1d', 'gaussianDropout', 'alphaDropout'] as const).map(
+    (layer): Entry => ({
+      name: `tf.layers.${layer}`,
+      params: [
+        layerArgs(fc.record({ rate: fc.constantFrom(0, 0.25, 0.5), seed: fc.nat(), ...layerKeys }, { requiredKeys: ['rate'] }), {
+          rate: [...number({ min: 0, max: 1, maxOpen: true }), bad('undefined', undefined)],
+          seed,
+          ...(layer === 'gaussianDropout' ? {} : { noiseShape: NOISE_SHAPE }),
+        }),
+      ],
+      call: (a) => (tf.layers[layer] as (args: unknown) => unknown)(a),
+    }),
+  ),
+  {
+    name: 'tf.layers.gaussianNoise',
+    params: [layerArgs(fc.record({ stddev: fc.constantFrom(0, 0.5), seed: fc.nat(), ...layerKeys }, { requiredKeys: ['stddev'] }), { stddev: [...number({ min: 0 }), bad('undefined', undefined)], seed })],
+    call: (a) => tf.layers.gaussianNoise(a),
   },
   {
     name: 'tf.layers.activation',
@@ -674,6 +712,41 @@ export const catalogue: Entry[] = [
     name: 'tf.layers.leakyReLU',
     params: [layerArgs(fc.option(fc.record({ alpha: fc.constantFrom(0.1, 0.3), ...layerKeys }, { requiredKeys: [] }), { nil: undefined }), { alpha: number() }, { optional: true })],
     call: (a) => tf.layers.leakyReLU(a),
+  },
+  ...(
+    [
+      ['reLU', { maxValue: fc.constantFrom(0.5, 6) }, { maxValue: number({ min: 0 }) }],
+      ['elu', { alpha: fc.constantFrom(0.5, 1) }, { alpha: number() }],
+      ['thresholdedReLU', { theta: fc.constantFrom(0, 1) }, { theta: number({ min: 0 }) }],
+      ['softmax', { axis: fc.constantFrom(-1, 1) }, { axis: [bad('non-integer', 0.5), bad('NaN', NaN), ...wrongType('number')] }],
+      ['flatten', { dataFormat: fc.constantFrom('channelsLast', 'channelsFirst') }, { dataFormat: name(['channelsLast', 'channelsFirst']) }],
+      [
+        'prelu',
+        { alphaInitializer: fc.constantFrom(...INITIALIZERS), sharedAxes: fc.constantFrom(1, [1]) },
+        { alphaInitializer: [...name(INITIALIZERS, TFJS_INITIALIZERS), bad('not an initializer', {})], alphaConstraint: [...name(CONSTRAINTS, TFJS_CONSTRAINTS), bad('not a constraint', {})], sharedAxes: [bad('axis 0 (the batch)', 0, [0]), bad('repeated', [1, 1]), bad('not integers', [0.5], 'x')] },
+      ],
+    ] as Array<[string, Record<string, Gen>, Record<string, Bad[]>]>
+  ).map(
+    ([layer, valid, bads]): Entry => ({
+      name: `tf.layers.${layer}`,
+      params: [layerArgs(fc.option(fc.record({ ...valid, ...layerKeys }, { requiredKeys: [] }), { nil: undefined }), bads, { optional: true })],
+      call: (a) => (tf.layers as unknown as Record<string, (args: unknown) => unknown>)[layer](a),
+    }),
+  ),
+  {
+    name: 'tf.layers.reshape',
+    params: [layerArgs(fc.record({ targetShape: fc.constantFrom([1], [-1]), ...layerKeys }, { requiredKeys: ['targetShape'] }), { targetShape: [bad('two -1', [-1, -1]), bad('zero size', [0]), bad('not a shape', 'x', 5, [0.5]), ...missing] })],
+    call: (a) => tf.layers.reshape(a),
+  },
+  {
+    name: 'tf.layers.permute',
+    params: [layerArgs(fc.record({ dims: fc.constant([1]), ...layerKeys }, { requiredKeys: ['dims'] }), { dims: [bad('not a permutation', [0], [2], [1, 1]), bad('not an array', 'x', 1), ...missing] })],
+    call: (a) => tf.layers.permute(a),
+  },
+  {
+    name: 'tf.layers.repeatVector',
+    params: [layerArgs(fc.record({ n: fc.integer({ min: 1, max: 3 }), ...layerKeys }, { requiredKeys: ['n'] }), { n: [...integer({ min: 1 }), ...missing] })],
+    call: (a) => tf.layers.repeatVector(a),
   },
 
   // ---- models ----
@@ -774,6 +847,43 @@ export const catalogue: Entry[] = [
     call: (m, xs, ys, a) => m.fit(xs, ys, a),
   },
   {
+    name: 'model.fitDataset',
+    async: true,
+    params: [
+      model(MODEL.disposed, MODEL.uncompiled, MODEL.training, MODEL.empty),
+      { name: 'dataset', bad: DATASET_KINDS },
+      {
+        name: 'args',
+        bad: [...notOptions(), bad('undefined', undefined)],
+        options: {
+          keys: {
+            epochs: [...integer({ min: 0 }), bad('undefined', undefined)],
+            batchesPerEpoch: integer({ min: 1 }),
+            validationBatches: integer({ min: 1 }),
+            validationData: [badOf('not a dataset or [x, y]', fc.constantFrom<unknown>(5, 'x', {}), { mentions: ['validationData'] })],
+            callbacks: [badOf('not callbacks', fc.constantFrom(5, 'x', [null], [5]))],
+            verbose: [badOf('not 0, 1 or 2', fc.constantFrom(-1, 0.5, 'yes', NaN, {})), bad('Symbol', Symbol('bad'))],
+            initialEpoch: integer({ min: 0 }),
+          },
+          tfjs: ['classWeight', 'validationBatchSize', 'yieldEvery'],
+        },
+      },
+    ],
+    args: withData('ready').map(([m, xs, ys]) => [m, oneBatch(xs, ys), { epochs: 1, verbose: 0 }]),
+    call: (m, d, a) => m.fitDataset(d, a),
+  },
+  {
+    name: 'model.evaluateDataset',
+    async: true,
+    params: [
+      model(MODEL.disposed, MODEL.uncompiled, MODEL.empty),
+      { name: 'dataset', bad: DATASET_KINDS },
+      { name: 'args', bad: notOptions(), options: { keys: { batches: integer({ min: 1 }), verbose: [badOf('not 0 or 1', fc.constantFrom(-1, 2, 'yes'))] } } },
+    ],
+    args: withData('ready').map(([m, xs, ys]) => [m, oneBatch(xs, ys), undefined]),
+    call: (m, d, a) => m.evaluateDataset(d, a),
+  },
+  {
     name: 'model.trainOnBatch',
     async: true,
     params: [model(MODEL.disposed, MODEL.uncompiled, MODEL.empty), x(true), y(true)],
@@ -807,8 +917,12 @@ export const catalogue: Entry[] = [
   {
     name: 'model.build',
     params: [
-      // Without an inputShape argument, which would be the reason for refusing these.
-      model(MODEL.disposed, ...[MODEL.empty, MODEL.huge, MODEL.noInputShape].map((b) => ({ ...b, when: (v: unknown[]) => v[1] === undefined }))),
+      // Without an inputShape argument, which would be the reason for refusing these; the huge one is built with one.
+      model(
+        MODEL.disposed,
+        ...[MODEL.empty, MODEL.noInputShape].map((b) => ({ ...b, when: (v: unknown[]) => v[1] === undefined })),
+        { ...MODEL.huge, when: (v: unknown[]) => v[1] !== undefined },
+      ),
       {
         name: 'inputShape',
         bad: [
@@ -817,7 +931,7 @@ export const catalogue: Entry[] = [
           badOf('not the first layer\'s width', (v) => fc.constant([null, specOf(v).inputs + 1])),
           badOf('not a shape', fc.constantFrom(5, 'x', {})),
           bad('hostile array', circular, deep),
-        ].map((b) => ({ ...b, mentions: ['width'] })),
+        ].map((b) => ({ ...b, mentions: ['shape'] })),
       },
     ],
     args: withModel('compiled', (spec) => fc.constantFrom([undefined], [[null, spec.inputs]])),
@@ -1020,4 +1134,5 @@ export const catalogue: Entry[] = [
   ...searchEntries,
   ...lossMetricEntries,
   ...dataEntries,
+  ...initEntries,
 ];

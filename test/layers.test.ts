@@ -1,0 +1,258 @@
+// The layer contract: every built-in layer through the conformance helper against TF.js; layers on shapes of
+// any rank; built at add as TF.js builds them; a user's Layer subclass trained, saved and loaded both ways
+// with TF.js; and bad arguments refused naming the layer and the argument.
+
+import type * as tfjs from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import * as tf from '../src/index.js';
+import type { ModelArtifacts } from '../src/io/types.js';
+import { type LayerCase, expectConformance } from './layers/conformance.js';
+import { reference } from './reference.js';
+import { expectClose, onBackend, randomData } from './support.js';
+
+type Lib = typeof tf | typeof tfjs;
+// The libraries' layer factories take the same arguments; one untyped view of either keeps the cases short.
+const L = (lib: Lib) => lib.layers as unknown as Record<string, (args: object) => unknown>;
+
+const CASES: LayerCase[] = [
+  { name: 'dense', inputShape: [5], make: (lib, base) => L(lib).dense({ units: 3, activation: 'tanh', ...base }) },
+  { name: 'dense on rank-3 input', inputShape: [4, 5], make: (lib, base) => L(lib).dense({ units: 2, ...base }) },
+  { name: 'dense without bias', inputShape: [3], make: (lib, base) => L(lib).dense({ units: 4, useBias: false, activation: 'sigmoid', ...base }) },
+  { name: 'dense with constraints', inputShape: [4], make: (lib, base) => L(lib).dense({ units: 3, kernelConstraint: 'maxNorm', biasConstraint: 'nonNeg', ...base }) },
+  { name: 'dropout (inference passes through)', inputShape: [6], make: (lib, base) => L(lib).dropout({ rate: 0.3, ...base }), noGradient: true },
+  { name: 'dropout with noiseShape', inputShape: [2, 3], make: (lib, base) => L(lib).dropout({ rate: 0.3, noiseShape: [null, 1, 3], ...base }), noGradient: true },
+  { name: 'spatialDropout1d', inputShape: [4, 3], make: (lib, base) => L(lib).spatialDropout1d({ rate: 0.3, ...base }), noGradient: true },
+  { name: 'gaussianNoise', inputShape: [5], make: (lib, base) => L(lib).gaussianNoise({ stddev: 0.5, ...base }), noGradient: true },
+  { name: 'gaussianDropout', inputShape: [5], make: (lib, base) => L(lib).gaussianDropout({ rate: 0.2, ...base }), noGradient: true },
+  { name: 'alphaDropout', inputShape: [5], make: (lib, base) => L(lib).alphaDropout({ rate: 0.2, ...base }), noGradient: true },
+  { name: 'activation', inputShape: [2, 3], make: (lib, base) => L(lib).activation({ activation: 'softplus', ...base }) },
+  { name: 'reLU', inputShape: [7], make: (lib, base) => L(lib).reLU({ ...base }) },
+  { name: 'reLU with maxValue', inputShape: [7], make: (lib, base) => L(lib).reLU({ maxValue: 0.5, ...base }), kinks: [0, 0.5] },
+  { name: 'leakyReLU', inputShape: [2, 3], make: (lib, base) => L(lib).leakyReLU({ alpha: 0.2, ...base }) },
+  { name: 'pReLU', inputShape: [2, 3], make: (lib, base) => L(lib).prelu({ ...base }) },
+  { name: 'pReLU with sharedAxes', inputShape: [2, 3], make: (lib, base) => L(lib).prelu({ sharedAxes: [1], alphaInitializer: 'ones', ...base }) },
+  { name: 'eLU', inputShape: [5], make: (lib, base) => L(lib).elu({ ...base }) },
+  { name: 'thresholdedReLU', inputShape: [5], make: (lib, base) => L(lib).thresholdedReLU({ theta: 0.5, ...base }), kinks: [0.5] },
+  { name: 'softmax', inputShape: [4], make: (lib, base) => L(lib).softmax({ ...base }) },
+  { name: 'flatten', inputShape: [2, 3, 2], make: (lib, base) => L(lib).flatten({ ...base }) },
+  { name: 'flatten channelsFirst', inputShape: [2, 3, 2], make: (lib, base) => L(lib).flatten({ dataFormat: 'channelsFirst', ...base }) },
+  // TF.js leaves the -1 of targetShape unresolved in outputShape (null); Keras and neurite work it out.
+  { name: 'reshape', inputShape: [6], make: (lib, base) => L(lib).reshape({ targetShape: [3, -1], ...base }), outputShape: [null, 3, 2] },
+  { name: 'permute', inputShape: [2, 3, 4], make: (lib, base) => L(lib).permute({ dims: [3, 1, 2], ...base }) },
+  { name: 'repeatVector', inputShape: [4], make: (lib, base) => L(lib).repeatVector({ n: 3, ...base }) },
+];
+
+/** A user's layer, written as TF.js users write one: y = x · w + c, w per feature, c a non-trainable scalar. */
+function scaleShiftClass(lib: Lib) {
+  const Base = (lib.layers as unknown as { Layer: new (config: object) => object }).Layer;
+  class ScaleShift extends (Base as new (config: object) => {
+    addWeight(...args: unknown[]): tf.Variable;
+    getConfig(): Record<string, unknown>;
+  }) {
+    static className = 'ScaleShift';
+    private w: tf.Variable | null = null;
+    private c: tf.Variable | null = null;
+    constructor(private readonly config: tf.LayerArgs & { initialShift?: number }) {
+      super(config);
+    }
+    build(inputShape: Array<number | null>) {
+      this.w = this.addWeight('w', [inputShape[inputShape.length - 1]], 'float32', (lib.initializers as typeof tf.initializers).ones());
+      this.c = this.addWeight('c', [], 'float32', (lib.initializers as unknown as { constant(a: object): tf.Initializer }).constant({ value: this.config.initialShift ?? 0.5 }), undefined, false);
+    }
+    call(inputs: tf.Tensor | tf.Tensor[]) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      return (lib as typeof tf).tidy(() => (lib as typeof tf).add((lib as typeof tf).mul(x, this.w!.read()), this.c!.read()));
+    }
+    override getConfig() {
+      return { ...super.getConfig(), initialShift: this.config.initialShift ?? 0.5 };
+    }
+  }
+  (lib.serialization as typeof tf.serialization).registerClass(ScaleShift as never);
+  return ScaleShift;
+}
+
+async function artifactsOf(model: { save(handler: unknown): Promise<unknown> }, io: typeof tf.io | typeof tfjs.io): Promise<ModelArtifacts> {
+  let saved: ModelArtifacts | undefined;
+  await model.save(
+    io.withSaveHandler(async (artifacts) => {
+      saved = artifacts as ModelArtifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  return saved!;
+}
+
+describe('layer conformance against TF.js', () => {
+  onBackend('wasm');
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    await expectConformance(c);
+  });
+});
+
+describe('the layer contract', () => {
+  onBackend('wasm');
+
+  /** The layer's output in training for x, and x, as arrays. */
+  const made: tf.Layer[] = [];
+  /** The layer's output in training for x (the layer is disposed at the end of the test). */
+  const trained = (layer: tf.Layer, x: tf.Tensor): Float32Array => {
+    made.push(layer);
+    return tf.tidy(() => layer.apply(x, { training: true }).dataSync() as Float32Array);
+  };
+  const stats = (v: ArrayLike<number>) => {
+    const n = v.length;
+    const mean = Array.from(v).reduce((a, b) => a + b, 0) / n;
+    return { mean, std: Math.sqrt(Array.from(v).reduce((a, b) => a + (b - mean) ** 2, 0) / n) };
+  };
+
+  it('noise layers draw in training only, with the statistics of their formulas, and a seed repeats them', () => {
+    const n = 20_000;
+    const ones = tf.ones([n / 4, 4]);
+    const normal = tf.randomNormal([n / 4, 4], 0, 1, 'float32', 7);
+    const noise = tf.layers.gaussianNoise({ stddev: 0.5, seed: 3 });
+    const noisy = stats(trained(noise, ones).map((v) => v - 1));
+    expect(noisy.mean).toBeCloseTo(0, 1);
+    expect(noisy.std).toBeCloseTo(0.5, 1);
+    expect(Array.from(tf.tidy(() => noise.apply(ones).dataSync()))).toEqual(Array(n).fill(1)); // inference: x
+    expect(trained(tf.layers.gaussianNoise({ stddev: 0.5, seed: 3 }), ones)).toEqual(trained(tf.layers.gaussianNoise({ stddev: 0.5, seed: 3 }), ones));
+    const gd = stats(trained(tf.layers.gaussianDropout({ rate: 0.2, seed: 4 }), ones));
+    expect(gd.mean).toBeCloseTo(1, 1);
+    expect(gd.std).toBeCloseTo(Math.sqrt(0.2 / 0.8), 1);
+    // Alpha dropout keeps a standard normal input's mean and variance (its purpose, with SELU).
+    const ad = stats(trained(tf.layers.alphaDropout({ rate: 0.2, seed: 5 }), normal));
+    expect(Math.abs(ad.mean)).toBeLessThan(0.05);
+    expect(ad.std).toBeCloseTo(1, 1);
+    // Spatial dropout drops whole channels: each [sample, channel] is all kept (scaled) or all zero over the steps.
+    const x = tf.ones([50, 6, 4]);
+    const out = trained(tf.layers.spatialDropout1d({ rate: 0.5, seed: 6 }), x);
+    for (let b = 0; b < 50; b++) {
+      for (let c = 0; c < 4; c++) {
+        const values = new Set(Array.from({ length: 6 }, (_, t) => out[(b * 6 + t) * 4 + c]));
+        expect(values.size).toBe(1);
+        expect([0, 2]).toContain([...values][0]);
+      }
+    }
+    tf.dispose([ones, normal, x]);
+    for (const layer of made.splice(0)) layer.dispose();
+  });
+
+  it('constraints project the weights after every training step (as Keras; TF.js leaves them out of fit)', async () => {
+    tf.setSeed(2);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.5 }), biasConstraint: 'nonNeg' })] });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    const x = tf.tensor(randomData(64 * 3, 12, -3, 3), [64, 3]);
+    const y = tf.tensor(randomData(64 * 4, 13, -5, 5), [64, 4]);
+    await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+    const weights = model.getWeights();
+    const [kernel, bias] = weights.map((w) => w.dataSync());
+    tf.dispose(weights);
+    for (let j = 0; j < 4; j++) expect(Math.hypot(kernel[j], kernel[4 + j], kernel[8 + j])).toBeLessThanOrEqual(0.5 + 1e-6);
+    expect(Math.min(...bias)).toBeGreaterThanOrEqual(0);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('builds layers at add when the input shape is known, as TF.js does: getWeights right after add', () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 3, inputShape: [13] }));
+    const [kernel, bias] = model.getWeights();
+    expect([kernel.shape, bias.shape]).toEqual([[13, 3], [3]]);
+    model.add(tf.layers.dense({ units: 1 }));
+    expect(model.layers[1].built).toBe(true);
+    expect(model.layers[1].weights.map((w) => w.shape)).toEqual([[3, 1], [1]]);
+    tf.dispose([kernel, bias]);
+    model.dispose();
+  });
+
+  it('trains a model on rank-3 input, through flatten, and predicts in the input shape', async () => {
+    tf.setSeed(1);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation: 'relu', inputShape: [3, 2] }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(model.outputShape).toEqual([null, 2]);
+    model.compile({ optimizer: tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    const x = tf.tensor(randomData(40 * 6, 4, -1, 1), [40, 3, 2]);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(x, [1, 2]), 0), 'int32'));
+    const history = await model.fit(x, y, { epochs: 30, batchSize: 8, verbose: 0 });
+    expect(history.history.acc.at(-1)).toBeGreaterThan(0.9);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('takes outputs of rank 3 with a loss over their last axis, as TF.js averages it', async () => {
+    const ref = await reference();
+    const make = (lib: Lib) => L(lib).dense({ units: 2, inputShape: [4, 3], kernelInitializer: 'ones' });
+    const ours = tf.sequential({ layers: [make(tf) as tf.Layer] });
+    const theirs = ref.sequential({ layers: [make(ref) as tfjs.layers.Layer] });
+    ours.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    theirs.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const xv = randomData(2 * 4 * 3, 8);
+    const yv = Array.from({ length: 2 * 4 * 2 }, (_, i) => (i % 2 === 0 ? 1 : 0));
+    const x = tf.tensor(xv, [2, 4, 3]);
+    const y = tf.tensor(yv, [2, 4, 2]);
+    const loss = ours.evaluate(x, y) as tf.Tensor;
+    const expected = ref.tidy(() => (theirs.evaluate(ref.tensor(xv, [2, 4, 3]), ref.tensor(yv, [2, 4, 2])) as tfjs.Tensor).dataSync()[0]);
+    expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
+    tf.dispose([x, y, loss]);
+    ours.dispose();
+    theirs.dispose();
+  });
+
+  it("a user's Layer subclass trains, saves and loads, and TF.js loads it with the same class (and the reverse)", async () => {
+    const ref = await reference();
+    const Ours = scaleShiftClass(tf);
+    const Theirs = scaleShiftClass(ref);
+    const model = tf.sequential({ layers: [new Ours({ inputShape: [3], initialShift: 0.25 }) as unknown as tf.Layer, tf.layers.dense({ units: 1 })] });
+    const [custom] = model.layers;
+    expect(custom.className).toBe('ScaleShift');
+    expect(custom.weights.map((w) => w.shape)).toEqual([[3], []]);
+    expect([custom.trainableWeights.length, custom.nonTrainableWeights.length]).toEqual([1, 1]);
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const xv = randomData(12, 31, -1, 1);
+    const x = tf.tensor(xv, [4, 3]);
+    const y = tf.tensor([1, -1, 0.5, 2], [4, 1]);
+    const shiftBefore = custom.nonTrainableWeights[0].dataSync()[0];
+    await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
+    expect(custom.nonTrainableWeights[0].dataSync()[0]).toBe(shiftBefore); // frozen
+    expect(Array.from(custom.trainableWeights[0].dataSync())).not.toEqual([1, 1, 1]);
+
+    const predicted = model.predict(x);
+    const inTheirs = await ref.loadLayersModel(ref.io.fromMemory(await artifactsOf(model, tf.io)));
+    expect(inTheirs.layers[0].getClassName()).toBe('ScaleShift');
+    expectClose(ref.tidy(() => (inTheirs.predict(ref.tensor(xv, [4, 3])) as tfjs.Tensor).dataSync()), predicted.dataSync(), { atol: 1e-5, rtol: 1e-5 }, 'TF.js loads it');
+
+    const back = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(inTheirs, ref.io)));
+    expect(back.layers[0]).toBeInstanceOf(Ours);
+    expect(back.layers[0].getConfig()).toEqual(custom.getConfig());
+    const again = back.predict(x);
+    expectClose(again.dataSync(), predicted.dataSync(), { atol: 1e-6, rtol: 1e-6 }, 'neurite loads TF.js file');
+    expect(Theirs.className).toBe('ScaleShift');
+    tf.dispose([x, y, predicted, again]);
+    inTheirs.dispose();
+    back.dispose();
+    model.dispose();
+  });
+
+  it('an unregistered class in a file is refused, pointing to registerClass', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+    const artifacts = await artifactsOf(model, tf.io);
+    model.dispose();
+    const topology = artifacts.modelTopology as { config: { layers: Array<{ class_name: string }> } };
+    topology.config.layers[0].class_name = 'NotRegistered';
+    await expect(tf.loadLayersModel(tf.io.fromMemory(artifacts))).rejects.toThrow(/is a NotRegistered, which neurite does not support \(a custom layer must be registered with tf\.serialization\.registerClass\)/);
+  });
+
+  it('refuses bad arguments naming the layer and the argument, before any weight exists', () => {
+    const memory = tf.memory();
+    const cases: Array<[() => unknown, RegExp]> = [
+      [() => tf.layers.reshape({ targetShape: [-1, -1] }), /^reshape: targetShape must be positive sizes with at most one -1, got \[-1,-1\]$/],
+      [() => tf.layers.permute({ dims: [1, 3] }), /^permute: dims must be a permutation of 1\.\.n/],
+      [() => tf.layers.repeatVector({} as { n: number }), /^repeatVector: n is required/],
+      [() => tf.layers.prelu({ sharedAxes: [0] }), /^prelu: sharedAxes\[0\] must be/],
+      [() => tf.layers.dense({ units: 2, inputShape: [null as unknown as number] }), /^dense: the last axis of the input shape must be known/],
+      [() => tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] }), tf.layers.permute({ dims: [2, 1] })] }), /^sequential: layer permute_Permute\d+ does not fit after the model's output of shape \[null, 2\]: permute: layer permute_Permute\d+ has dims for input of rank 3, got \[null, 2\]$/],
+      [() => tf.sequential({ layers: [tf.layers.flatten({ inputShape: [2, 3] }), tf.layers.reshape({ targetShape: [4] })] }), /cannot reshape input of shape \[6\] \(6 values\) to targetShape \[4\]/],
+    ];
+    for (const [call, message] of cases) expect(call).toThrow(message);
+    expect(() => tf.serialization.registerClass(class {} as never)).toThrow(/^registerClass: class .* must have a static className/);
+    expect(tf.memory()).toEqual(memory);
+  });
+});

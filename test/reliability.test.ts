@@ -241,7 +241,9 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
       model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
       const x = tf.tensor2d([[1, 2]]);
       const y = tf.tensor2d([[1, 0, 0]]);
-      await expect(model.fit(x, y, { classWeight: { 0: 2 } } as tf.ModelFitArgs)).rejects.toThrow(/^fit: classWeight is not supported yet/);
+      await expect(model.fit(x, y, { sampleWeight: [1] } as tf.ModelFitArgs)).rejects.toThrow(/^fit: sampleWeight is not supported yet \(give a weight per class with classWeight\)/);
+      await expect(model.fit(x, y, { classWeight: { 1: 2, 2: 1 } })).rejects.toThrow(/^fit: classWeight has no weight for class 0, which y holds \(sample 0\)/);
+      await expect(model.fit(x, y, { classWeight: { first: 2 } } as never)).rejects.toThrow(/^fit: classWeight keys must be class indices \(0, 1, \.\.\.\), got "first"$/);
       expect(() => tf.layers.dense({ units: 1, activityRegularizer: 'l2' } as tf.DenseArgs)).toThrow(/^dense: activityRegularizer is not supported yet$/);
       await expect(model.save('file://unused', { includeOptimizer: true })).rejects.toThrow(/^save: config\.includeOptimizer true is not supported yet/);
       await expect(model.save('file://unused', { trainableOnly: 'no' } as unknown as {})).rejects.toThrow(/^save: config\.trainableOnly must be true or false, got "no"$/);

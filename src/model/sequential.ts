@@ -15,8 +15,9 @@ import { getActivation } from '../activations.js';
 import { checkWeights, Layer, outputOf, project, type Shape, shapeText } from '../layers/layer.js';
 import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
 import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
-import type { LossOrMetricFn } from '../ops/metrics.js';
 import { mean } from '../ops/reduce.js';
+import { mul } from '../ops/arithmetic.js';
+import { LOSS_FUNCTIONS, type LossOrMetricFn } from '../ops/metrics.js';
 import { empty, view } from '../ops/op.js';
 import { reshape } from '../ops/shape.js';
 import { fromValues } from '../ops/values.js';
@@ -43,6 +44,7 @@ export interface ModelCompileArgs {
 
 export interface ModelFitDatasetArgs {
   epochs: number;
+  classWeight?: Record<number, number>;
   /** Batches per epoch: the epochs then walk on through one pass of the dataset; by default an epoch is a whole pass. */
   batchesPerEpoch?: number;
   /** A dataset of { xs, ys } batches, or [xVal, yVal] tensors, evaluated after each epoch. */
@@ -71,7 +73,23 @@ export interface ModelFitArgs {
    * 'never', or a number of milliseconds. Each yield calls the callbacks' onYield.
    */
   yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
+  /**
+   * A weight per class ({ 0: 1, 1: 5 }) that each sample's loss is multiplied by, for the class its target
+   * names (its index for sparse labels, the largest entry of a one-hot row, the rounded value of one output).
+   */
+  classWeight?: Record<number, number>;
 }
+
+/** classWeight: { class index: weight }, each index a non-negative integer and each weight finite and >= 0. */
+const checkClassWeight: Rule = (op, name, value) => {
+  checkObject(op, name, value);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) throw new Error(`${op}: ${name} must give a weight for at least one class, got {}`);
+  for (const [key, weight] of entries) {
+    if (!/^(0|[1-9]\d*)$/.test(key)) throw new Error(`${op}: ${name} keys must be class indices (0, 1, ...), got ${describe(key)}`);
+    is.number(0)(op, `${name}[${key}]`, weight);
+  }
+};
 
 const SEQUENTIAL_OPTIONS: Schema = { layers: is.any, name: is.string };
 const COMPILE_OPTIONS: Schema = { optimizer: is.any, loss: is.any, metrics: is.any };
@@ -86,8 +104,8 @@ const FIT_OPTIONS: Schema = {
   verbose: is.oneOf(0, 1, 2),
   initialEpoch: is.int(0),
   yieldEvery: is.either(is.oneOf('auto', 'batch', 'epoch', 'never'), is.number(0)),
-  classWeight: is.unsupported('scale the loss per class yourself, or resample the data'),
-  sampleWeight: is.unsupported(),
+  classWeight: checkClassWeight,
+  sampleWeight: is.unsupported('give a weight per class with classWeight'),
   stepsPerEpoch: is.unsupported(),
   validationSteps: is.unsupported(),
 };
@@ -100,7 +118,7 @@ const FIT_DATASET_OPTIONS: Schema = {
   verbose: is.oneOf(0, 1, 2),
   initialEpoch: is.int(0),
   yieldEvery: FIT_OPTIONS.yieldEvery,
-  classWeight: is.unsupported('scale the loss per class yourself, or resample the data'),
+  classWeight: checkClassWeight,
   validationBatchSize: is.unsupported('batch the validation dataset instead'),
 };
 const EVALUATE_DATASET_OPTIONS: Schema = { batches: is.int(1), verbose: is.oneOf(0, 1) };
@@ -131,6 +149,8 @@ interface Data {
   target: Tensor;
   /** Tensors made by the conversion, to dispose afterwards. */
   temporary: Tensor[];
+  /** float32 [rows]: each sample's loss weight (classWeight), or none. */
+  weights?: Tensor;
 }
 
 /** What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate. */
@@ -156,6 +176,8 @@ interface Plan {
   one: Tensor | null;
   /** The recorded training step, per batch size (see runStep). */
   programs: Map<number, Recorded>;
+  /** The current batch's per-sample loss weights (classWeight): the loss then runs as a function, on the tape. */
+  weights: Tensor | null;
 }
 
 /**
@@ -450,16 +472,18 @@ export class Sequential implements TrainingModel {
    * What every step of a call computes the same way. The loss is fused (taken from the logits) when the network
    * ends in the activation it folds in. Training calls also get gradient sinks, freed by endPlan.
    */
-  private plan(op: string, training: boolean): Plan {
+  private plan(op: string, training: boolean, weighted = false): Plan {
     const loss = this.loss!;
     const width = this.outputWidth!;
     if (loss.sparse && width === 1) throw new Error(`${op}: sparseCategoricalCrossentropy needs an output of at least 2 classes`);
     const last = this.layers[this.layers.length - 1].finalActivation();
-    const fromLogits = loss.fusedWith !== null && last === loss.fusedWith;
+    // Weighted samples need each sample's loss: the loss's function form, on the tape.
+    const fn = loss.fn ?? (weighted ? LOSS_FUNCTIONS[loss.name] : null);
+    const fromLogits = !fn && loss.fusedWith !== null && last === loss.fusedWith;
     const sources = training ? this.layers.flatMap((l) => l.trainableWeights) : [];
     const plan: Plan = {
-      code: loss.fn ? null : fromLogits ? loss.fusedCode : loss.code,
-      fn: loss.fn,
+      code: loss.fn || fn ? null : fromLogits ? loss.fusedCode : loss.code,
+      fn,
       fromLogits,
       folded: fromLogits ? getActivation(op, last) : getActivation(op, 'linear'),
       metrics: this.metricValues.map((m) => getMetric(op, m, loss, width)),
@@ -470,6 +494,7 @@ export class Sequential implements TrainingModel {
       constrained: [],
       one: null,
       programs: new Map(),
+      weights: null,
     };
     if (!training) return plan;
     try {
@@ -830,6 +855,7 @@ export class Sequential implements TrainingModel {
     const temporary = [...all.temporary];
     this.training = true;
     try {
+      if (options.classWeight) temporary.push((all.weights = this.classWeightsOf('fit', options.classWeight, all.target)));
       let train = all;
       let validation: Data | null = null;
       if (validationData) {
@@ -839,17 +865,13 @@ export class Sequential implements TrainingModel {
         // As TF.js: the last fraction of the samples, before any shuffling.
         const split = Math.floor(all.rows * (1 - validationSplit));
         if (split === 0) throw new Error(`fit: validationSplit ${validationSplit} leaves no training samples out of ${all.rows}`);
-        const [xTrain, xVal, tTrain, tVal] = [
-          [all.x, 0, split],
-          [all.x, split, all.rows - split],
-          [all.target, 0, split],
-          [all.target, split, all.rows - split],
-        ].map(([t, from, count]) => {
-          const part = rowsOf('fit', t as Tensor, from as number, count as number);
-          temporary.push(part); // each as it is made: a failure further on frees it
-          return part;
-        });
-        train = { rows: split, x: xTrain, target: tTrain, temporary: [] };
+        const part = (t: Tensor, from: number, count: number) => {
+          const rows = rowsOf('fit', t, from, count);
+          temporary.push(rows); // each as it is made: a failure further on frees it
+          return rows;
+        };
+        const [xTrain, xVal, tTrain, tVal] = [part(all.x, 0, split), part(all.x, split, all.rows - split), part(all.target, 0, split), part(all.target, split, all.rows - split)];
+        train = { rows: split, x: xTrain, target: tTrain, temporary: [], weights: all.weights && part(all.weights, 0, split) };
         validation = { rows: all.rows - split, x: xVal, target: tVal, temporary: [] };
       }
       this.allocate('fit', [null, ...x.shape.slice(1)]);
@@ -883,7 +905,7 @@ export class Sequential implements TrainingModel {
     const batches = new Map<number, Tensor[]>();
     this.stopTraining = false;
     try {
-      plan = this.plan('fit', true);
+      plan = this.plan('fit', true, train.weights !== undefined);
       const sums = new Float64Array(plan.metrics.length + 1);
       await call('onTrainBegin', {});
       let lastYield = performance.now();
@@ -899,9 +921,10 @@ export class Sequential implements TrainingModel {
           if (batchHooks) await call('onBatchBegin', b, { batch: b, size: count });
           this.checkLive('fit'); // a callback may have disposed the model
           // The batch tensors, one pair per batch size, reused every epoch.
-          const [xb, tb] = batchOf(batches, count, train);
+          const [xb, tb, wb] = batchOf(batches, count, train);
           gatherRows(train.x, xb, order, start);
           gatherRows(train.target, tb, order, start);
+          if (wb) gatherRows(train.weights!, (plan.weights = wb), order, start);
           const diverged = this.step(plan, xb, tb, sums);
           if (diverged) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
           seen += count;
@@ -989,7 +1012,8 @@ export class Sequential implements TrainingModel {
           const data = this.batchFrom(op, next.value, element++);
           try {
             this.allocate(op, [null, ...data.x.shape.slice(1)]);
-            plan ??= this.plan(op, true);
+            plan ??= this.plan(op, true, options.classWeight !== undefined);
+            if (options.classWeight) data.temporary.push((plan.weights = this.classWeightsOf(op, options.classWeight, data.target)));
             if (sums.length !== plan.metrics.length + 1) sums = new Float64Array(plan.metrics.length + 1);
             if (batchHooks) await call('onBatchBegin', b, { batch: b, size: data.rows });
             this.checkLive(op);
@@ -1080,6 +1104,26 @@ export class Sequential implements TrainingModel {
     return [sums, rows];
   }
 
+  /**
+   * Each sample's loss weight from classWeight, by the class its target names: the label (sparse), the largest
+   * entry of a one-hot row, or the rounded value of a single output. Every class in the data needs a weight.
+   */
+  private classWeightsOf(op: string, classWeight: Record<number, number>, target: Tensor): Tensor {
+    const rows = target.shape[0];
+    const per = target.size / rows;
+    if (this.outputShape!.length > 2) throw new Error(`${op}: classWeight needs outputs of shape [samples, classes], got ${shapeText(this.outputShape!)}`);
+    const values = target.dataSync();
+    const weights = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      let cls = per === 1 ? Math.round(values[i]) : 0;
+      for (let j = 1; j < per; j++) if (values[i * per + j] > values[i * per + cls]) cls = j;
+      const weight = classWeight[cls];
+      if (weight === undefined) throw new Error(`${op}: classWeight has no weight for class ${cls}, which y holds (sample ${i}); give every class in the data a weight`);
+      weights[i] = weight;
+    }
+    return fromValues(op, 'classWeight', weights, [rows], 'float32');
+  }
+
   /** One element of a dataset as a batch: { xs, ys } tensors, checked against the model as fit checks x and y. */
   private batchFrom(op: string, value: unknown, index: number): Data {
     const element = value as { xs?: unknown; ys?: unknown } | null;
@@ -1156,13 +1200,14 @@ function moved(inputs: Array<[Tensor, number]>): boolean {
 }
 
 /** The batch tensors for `count` rows, [inputs, targets], made on first use and reused every epoch. */
-function batchOf(batches: Map<number, Tensor[]>, count: number, train: Pick<Data, 'x' | 'target'>): Tensor[] {
-  let pair = batches.get(count);
-  if (!pair) batches.set(count, (pair = []));
+function batchOf(batches: Map<number, Tensor[]>, count: number, train: Pick<Data, 'x' | 'target' | 'weights'>): Tensor[] {
+  let set = batches.get(count);
+  if (!set) batches.set(count, (set = []));
   // Each kept as it is made: a failure on the second leaves the first to be freed with the rest.
-  if (pair.length === 0) pair.push(manual('fit', [count, ...train.x.shape.slice(1)], 'a batch of inputs'));
-  if (pair.length === 1) pair.push(manual('fit', [count, ...train.target.shape.slice(1)], 'a batch of targets', train.target.dtype));
-  return pair;
+  if (set.length === 0) set.push(manual('fit', [count, ...train.x.shape.slice(1)], 'a batch of inputs'));
+  if (set.length === 1) set.push(manual('fit', [count, ...train.target.shape.slice(1)], 'a batch of targets', train.target.dtype));
+  if (set.length === 2 && train.weights) set.push(manual('fit', [count], 'a batch of sample weights'));
+  return set;
 }
 
 /** The weights the optimizer updates after a step: those with a gradient, each with its gradient's address. */
@@ -1176,7 +1221,9 @@ function lossOf(op: string, plan: Plan, output: Tensor, target: Tensor): Tensor 
   if (plan.code !== null) return output.rank === 2 ? meanLoss(plan.code, output, target) : meanLoss(plan.code, reshape(output, [-1, plan.width]), rowsView(target, plan.width));
   const losses = plan.fn!(target, output);
   if (!(losses instanceof Tensor)) throw new Error(`${op}: the loss function must return a Tensor, got ${describe(losses)}`);
-  return mean(losses);
+  if (!plan.weights) return mean(losses);
+  const rows = plan.weights.shape[0];
+  return mean(mul(losses, losses.rank > 1 ? reshape(plan.weights, [rows, ...losses.shape.slice(1).map(() => 1)]) : plan.weights));
 }
 
 /** Adds each metric's sum over the samples of y against target into sums[1..] (outputs of rank > 2 by rows of their last axis). */

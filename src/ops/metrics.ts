@@ -70,7 +70,8 @@ export const sparseCategoricalCrossentropy = Object.defineProperty(
     if (p.rank === 0 || t.size * p.shape[p.rank - 1] !== p.size) {
       throw new Error(`${name}: yTrue must hold one class index per row of yPred; got shapes [${t.shape.join(',')}] and [${p.shape.join(',')}]`);
     }
-    const labels = cast(floor(reshape(t, [-1])), 'int32');
+    const flat = reshape(t, [-1]);
+    const labels = flat.dtype === 'int32' ? flat : cast(floor(flat), 'int32'); // int32 labels as they are
     const target = reshape(oneHot(labels, p.shape[p.rank - 1]), p.shape);
     return crossentropy(target, clipByValue(p, EPSILON, 1 - EPSILON), false);
   }),

@@ -223,6 +223,12 @@ const LAYER_KEYS: Record<string, Bad[]> = {
 /** A layer factory's args: required unless `optional` (then TF.js also takes null for none). */
 const CONSTRAINTS = ['maxNorm', 'minMaxNorm', 'nonNeg', 'unitNorm'];
 const TFJS_CONSTRAINTS = ['MaxNorm', 'MinMaxNorm', 'NonNeg', 'UnitNorm', 'max_norm', 'min_max_norm', 'non_neg', 'unit_norm'];
+const CLASS_WEIGHT: Bad[] = [
+  bad('keys not class indices', { first: 1 }, { '-1': 1 }, { '0.5': 1 }),
+  bad('weights not numbers >= 0', { 0: -1 }, { 0: NaN }, { 0: 'x' }),
+  bad('no classes', {}),
+  ...wrongType('object'),
+];
 const NOISE_SHAPE: Bad[] = [bad('zero size', [0]), bad('not sizes', [0.5], ['x']), ...wrongType('array')];
 
 function layerArgs(valid: Gen, keys: Record<string, Bad[]>, { optional = false, tfjs = [] as string[] } = {}): Param {
@@ -838,8 +844,9 @@ export const catalogue: Entry[] = [
             ],
             verbose: [badOf('not 0, 1 or 2', fc.constantFrom(-1, 0.5, 'yes', NaN, {})), bad('Symbol', Symbol('bad'))],
             initialEpoch: integer({ min: 0 }),
+            classWeight: CLASS_WEIGHT,
           },
-          tfjs: ['classWeight', 'sampleWeight', 'stepsPerEpoch', 'validationSteps', 'validationBatchSize', 'validationFreq', 'yieldEvery'],
+          tfjs: ['sampleWeight', 'stepsPerEpoch', 'validationSteps', 'validationBatchSize', 'validationFreq', 'yieldEvery'],
         },
       },
     ],
@@ -864,8 +871,9 @@ export const catalogue: Entry[] = [
             callbacks: [badOf('not callbacks', fc.constantFrom(5, 'x', [null], [5]))],
             verbose: [badOf('not 0, 1 or 2', fc.constantFrom(-1, 0.5, 'yes', NaN, {})), bad('Symbol', Symbol('bad'))],
             initialEpoch: integer({ min: 0 }),
+            classWeight: CLASS_WEIGHT,
           },
-          tfjs: ['classWeight', 'validationBatchSize', 'yieldEvery'],
+          tfjs: ['validationBatchSize', 'yieldEvery'],
         },
       },
     ],

@@ -136,6 +136,27 @@ describe('the layer contract', () => {
     for (const layer of made.splice(0)) layer.dispose();
   });
 
+  it('getLayer finds a layer by name or index; a frozen layer keeps its weights through fit, as in TF.js', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], name: 'hidden' }), tf.layers.dense({ units: 1, name: 'out' })] });
+    expect([model.getLayer('out'), model.getLayer(0), model.getLayer(undefined, 1)]).toEqual([model.layers[1], model.layers[0], model.layers[1]]);
+    expect(() => model.getLayer('hiden')).toThrow(/^getLayer: no layer named "hiden" \(did you mean "hidden"\?\)$/);
+    expect(() => model.getLayer(2)).toThrow(/^getLayer: index 2 is past the model's 2 layers$/);
+    model.getLayer('hidden').trainable = false;
+    expect(model.trainableWeights.map((w) => w.name)).toEqual(['out/kernel', 'out/bias']);
+    expect(model.nonTrainableWeights.map((w) => w.name)).toEqual(['hidden/kernel', 'hidden/bias']);
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+    const snapshot = () => tf.tidy(() => model.getWeights().map((w) => Array.from(w.dataSync())));
+    const before = snapshot();
+    const x = tf.tensor(randomData(16 * 2, 3), [16, 2]);
+    const y = tf.tensor(randomData(16, 4), [16, 1]);
+    await model.fit(x, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    const after = snapshot();
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(after[2]).not.toEqual(before[2]);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('constraints project the weights after every training step (as Keras; TF.js leaves them out of fit)', async () => {
     tf.setSeed(2);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], kernelConstraint: tf.constraints.maxNorm({ maxValue: 0.5 }), biasConstraint: 'nonNeg' })] });

@@ -25,7 +25,7 @@ import { getOptimizer, type Optimizer } from '../optimizers.js';
 import type { Constraint } from '../constraints.js';
 import type { Regularizer } from '../regularizers.js';
 import { dispose, endScope, sizeOf, startScope, Tensor, tidy, type Variable } from '../tensor/tensor.js';
-import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Rule, type Schema } from '../validate.js';
+import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
 import { Dataset } from '../data/dataset.js';
@@ -302,6 +302,33 @@ export class Sequential implements TrainingModel {
   /** Every layer's weights, in order. */
   get weights(): Variable[] {
     return this.layers.flatMap((layer) => layer.weights);
+  }
+
+  /** The weights fit updates: those of trainable layers that are trainable themselves. */
+  get trainableWeights(): Variable[] {
+    return this.layers.flatMap((layer) => layer.trainableWeights);
+  }
+
+  /** The weights fit leaves as they are (frozen layers', and a layer's own non-trainable ones). */
+  get nonTrainableWeights(): Variable[] {
+    return this.layers.flatMap((layer) => layer.nonTrainableWeights);
+  }
+
+  /**
+   * A layer by name, or by index (TF.js's getLayer(nameOrIndex, index)).
+   * @example model.getLayer('hidden').trainable = false;
+   */
+  getLayer(nameOrIndex?: string | number, index?: number): Layer {
+    const at = index ?? (typeof nameOrIndex === 'number' ? nameOrIndex : undefined);
+    if (at !== undefined) {
+      checkInt('getLayer', 'index', at, 0);
+      if (at >= this.layers.length) throw new Error(`getLayer: index ${at} is past the model's ${this.layers.length} layer${this.layers.length === 1 ? '' : 's'}`);
+      return this.layers[at];
+    }
+    if (typeof nameOrIndex !== 'string') throw new Error(`getLayer: give a layer name or an index, got ${describe(nameOrIndex)}`);
+    const layer = this.layers.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new Error(`getLayer: no layer named ${JSON.stringify(nameOrIndex)}${didYouMean(nameOrIndex, this.layers.map((l) => l.name))}`);
+    return layer;
   }
 
   /**

@@ -881,6 +881,18 @@ export const catalogue: Entry[] = [
     call: (m, d, a) => m.fitDataset(d, a),
   },
   {
+    name: 'model.getLayer',
+    params: [
+      { name: 'model' },
+      {
+        name: 'nameOrIndex',
+        bad: [bad('no such layer', 'nope', ''), bad('index past the layers', 99), ...integer({ min: 0 }), ...wrongType('string', 'number'), ...missing].map((k) => ({ ...k, mentions: ['layer', 'index', 'name'] })),
+      },
+    ],
+    args: withModel('ready', () => fc.constant([0])),
+    call: (m, n) => m.getLayer(n),
+  },
+  {
     name: 'model.evaluateDataset',
     async: true,
     params: [

@@ -5,7 +5,7 @@
 // train through the same tape. Metrics are averaged per batch on the output probabilities, as in TF.js.
 
 import type { Heap } from './backend/heap.js';
-import { Loss, type Ptr } from './backend/kernels.js';
+import { Loss } from './backend/kernels.js';
 import { activeBackend } from './engine.js';
 import { LOSS_FUNCTIONS, type LossOrMetricFn, metrics as METRIC_FUNCTIONS } from './ops/metrics.js';
 import { mean } from './ops/reduce.js';

@@ -7,14 +7,13 @@
 // written when saving).
 
 import { MAX_PAGES, PAGE_BYTES } from '../backend/heap.js';
-import { tensor } from '../ops/creation.js';
 import { version } from '../version.js';
 import { type Initializer, initializerFromConfig } from '../initializers.js';
 import { Layer, type Shape, withWeightSource } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import { Regularizer } from '../regularizers.js';
 import { registeredClass, registeredNames } from '../serialization.js';
-import { dispose, sizeOf, type Tensor } from '../tensor/tensor.js';
+import { dispose, sizeOf } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 import type { ModelArtifacts, WeightsManifestEntry } from './types.js';
 

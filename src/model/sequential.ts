@@ -4,35 +4,30 @@
 // variable in place: the same mechanism as tf.grad and optimizer.minimize, with nothing allocated that the
 // heap's cache does not hand back at the next step.
 
-import { word } from '../backend/heap.js';
-import type { Loss } from '../backend/kernels.js';
-import { Block, during, enterCall, leaveCall } from '../block.js';
-import { Program } from '../backend/program.js';
-import { activeBackend } from '../engine.js';
 import { GRADIENT_OPS } from '../autodiff/gradients.js';
-import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
+import { backprop, recordOn, Tape } from '../autodiff/tape.js';
 import { getActivation } from '../activations.js';
+import { word } from '../backend/heap.js';
+import { Program } from '../backend/program.js';
+import { Block, during, enterCall, leaveCall } from '../block.js';
+import { Dataset } from '../data/dataset.js';
+import type { DataIterator } from '../data/iterator.js';
+import { activeBackend } from '../engine.js';
+import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
 import { checkWeights, Layer, outputOf, project, type Shape, shapeText } from '../layers/layer.js';
-import { getLoss, getMetric, type LossSpec, type Metric } from '../losses.js';
-import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
-import { mean } from '../ops/reduce.js';
-import { mul } from '../ops/arithmetic.js';
+import { getLoss, getMetric, type LossSpec } from '../losses.js';
+import { activate } from '../ops/fused.js';
 import { LOSS_FUNCTIONS, type LossOrMetricFn } from '../ops/metrics.js';
-import { empty, view } from '../ops/op.js';
-import { reshape } from '../ops/shape.js';
+import { empty } from '../ops/op.js';
 import { fromValues } from '../ops/values.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
-import type { Constraint } from '../constraints.js';
-import type { Regularizer } from '../regularizers.js';
-import { dispose, endScope, sizeOf, startScope, Tensor, tidy, type Variable } from '../tensor/tensor.js';
-import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
-import { type CustomCallbackArgs, History, type Logs, ProgressBar, type TrainingModel } from './callbacks.js';
-import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
-import { Dataset } from '../data/dataset.js';
 import { registerClass, type SerializableClass } from '../serialization.js';
-import type { DataIterator } from '../data/iterator.js';
-import type { TensorContainer } from '../tensor/tensor.js';
-
+import { dispose, endScope, startScope, Tensor, type TensorContainer, tidy, type Variable } from '../tensor/tensor.js';
+import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
+import { type CustomCallbackArgs, History, type Logs, type TrainingModel } from './callbacks.js';
+import { batchOf, checkDataset, checkFinite, copyInto, type Data, gatherRows, manual, rowsOf, shuffleOrder, tensorsOf } from './data.js';
+import { checkCallbacks, hookCaller, inBrowser, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
+import { addMetrics, CHECKPOINT_EVERY, type Checkpoint, disposeRecorded, endPlan, lossOf, moved, type Plan, type Recorded, updatesOf } from './step.js';
 
 export interface ModelCompileArgs {
   optimizer: Optimizer | string;
@@ -130,84 +125,14 @@ const offOnly: Rule = (op, name, value) => {
   if (value) throw new Error(`${op}: ${name} true is not supported yet (neurite saves the topology and all weights)`);
 };
 const SAVE_OPTIONS: Schema = { trainableOnly: offOnly, includeOptimizer: offOnly };
-/** The hooks a callbacks object may have (TF.js's CustomCallbackArgs). */
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
-
-/**
- * Steps between checkpoints of the weights and optimizer state. A step whose update leaves a weight NaN or
- * Infinity is rolled back to the last checkpoint: at most this many steps are lost, for one copy per this
- * many steps (well under 1% of a step's time).
- */
-const CHECKPOINT_EVERY = 16;
 
 
-/** Training data checked and laid out for the loss: x rows as given, targets as the loss reads them. */
-interface Data {
-  rows: number;
-  x: Tensor;
-  /** float32 [rows, width] or int32 [rows] (sparse labels). */
-  target: Tensor;
-  /** Tensors made by the conversion, to dispose afterwards. */
-  temporary: Tensor[];
-  /** float32 [rows]: each sample's loss weight (classWeight), or none. */
-  weights?: Tensor;
-}
 
-/** What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate. */
-interface Plan {
-  /** The loss: a kernel, or a function made of ops; and whether it takes the last layer's logits (fused). */
-  code: Loss | null;
-  fn: LossOrMetricFn | null;
-  fromLogits: boolean;
-  /** The activation the fused loss folds in, applied to the logits for the metrics. */
-  folded: FusedActivation;
-  /** The compiled metrics, resolved for the model's output width. */
-  metrics: Metric[];
-  /** The model's output width. */
-  width: number;
-  /** The trainable weights, each with the sink its gradient is accumulated in (training calls only). */
-  sources: Variable[];
-  sinks: Map<number, Sink>;
-  /** Weights with a regularizer. */
-  regularized: Array<{ variable: Variable; regularizer: Regularizer }>;
-  /** Weights with a constraint. */
-  constrained: Array<{ variable: Variable; constraint: Constraint }>;
-  /** The seed of backprop: the loss's gradient, 1. */
-  one: Tensor | null;
-  /** The recorded training step, per batch size (see runStep). */
-  programs: Map<number, Recorded>;
-  /** The current batch's per-sample loss weights (classWeight): the loss then runs as a function, on the tape. */
-  weights: Tensor | null;
-}
 
-/**
- * A training step's results: the loss, and the outputs the metrics read. When recorded as a program (kernel
- * losses), replaying it writes both again in place; otherwise (a loss function) they are the caller's to free.
- */
-interface Recorded {
-  program: Program | null;
-  loss: Tensor;
-  output: Tensor;
-  /** The sinks the step writes. */
-  written: Sink[];
-  /** The weights the optimizer updates after it (those with a gradient), each with its gradient's address. */
-  updates: Array<readonly [Variable, number]>;
-  /** The tensors the step reads from outside, with the addresses it recorded. */
-  inputs: Array<[Tensor, number]>;
-}
 
-/** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
-interface Checkpoint {
-  iterations: number;
-  weights: Float32Array[];
-  state: Float32Array[];
-}
 
-const inBrowser = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
 
-/** Lets other tasks run: a macrotask in browsers (so the page can paint), setImmediate in Node. */
-const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => (inBrowser ? setTimeout(resolve, 0) : (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(resolve)));
+
 
 let modelCount = 0;
 
@@ -1214,192 +1139,25 @@ function shapeFrom(layers: Layer[], input: Shape): Shape {
   return shape;
 }
 
-/** A tensor only its maker disposes (a gradient sink, a batch buffer), with a name for an out-of-memory Error. */
-function manual(op: string, shape: number[], what: string, dtype: Tensor['dtype'] = 'float32'): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return new Tensor(shape, dtype, new Block(size * 4, null, op, what), 'manual');
-}
 
-/** Whether a tensor a program reads has moved since it recorded its address. */
-function moved(inputs: Array<[Tensor, number]>): boolean {
-  for (let i = 0; i < inputs.length; i++) if (inputs[i][0].ptr('fit') !== inputs[i][1]) return true;
-  return false;
-}
 
-/** The batch tensors for `count` rows, [inputs, targets], made on first use and reused every epoch. */
-function batchOf(batches: Map<number, Tensor[]>, count: number, train: Pick<Data, 'x' | 'target' | 'weights'>): Tensor[] {
-  let set = batches.get(count);
-  if (!set) batches.set(count, (set = []));
-  // Each kept as it is made: a failure on the second leaves the first to be freed with the rest.
-  if (set.length === 0) set.push(manual('fit', [count, ...train.x.shape.slice(1)], 'a batch of inputs'));
-  if (set.length === 1) set.push(manual('fit', [count, ...train.target.shape.slice(1)], 'a batch of targets', train.target.dtype));
-  if (set.length === 2 && train.weights) set.push(manual('fit', [count], 'a batch of sample weights'));
-  return set;
-}
 
-/** The weights the optimizer updates after a step: those with a gradient, each with its gradient's address. */
-function updatesOf(plan: Plan): Array<readonly [Variable, number]> {
-  const regularized = new Set(plan.regularized.map((r) => r.variable));
-  return plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
-}
 
-/** The mean loss of a batch: the kernel's (over the rows of the output's last axis), or the mean of the loss function's values. */
-function lossOf(op: string, plan: Plan, output: Tensor, target: Tensor): Tensor {
-  if (plan.code !== null) return output.rank === 2 ? meanLoss(plan.code, output, target) : meanLoss(plan.code, reshape(output, [-1, plan.width]), rowsView(target, plan.width));
-  const losses = plan.fn!(target, output);
-  if (!(losses instanceof Tensor)) throw new Error(`${op}: the loss function must return a Tensor, got ${describe(losses)}`);
-  if (!plan.weights) return mean(losses);
-  const rows = plan.weights.shape[0];
-  return mean(mul(losses, losses.rank > 1 ? reshape(plan.weights, [rows, ...losses.shape.slice(1).map(() => 1)]) : plan.weights));
-}
 
-/** Adds each metric's sum over the samples of y against target into sums[1..] (outputs of rank > 2 by rows of their last axis). */
-function addMetrics(plan: Plan, y: Tensor, target: Tensor, sums: Float64Array): void {
-  const samples = y.shape[0];
-  const [rows, targets] = y.rank === 2 ? [y, target] : [rowsView(y, plan.width), rowsView(target, plan.width)];
-  try {
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(rows, targets) * samples;
-  } finally {
-    if (rows !== y) dispose([rows, targets]);
-  }
-}
 
-/** A tensor of an output's shape (float32 values) or of its shape without the last axis (int32 class indices), as the rows of that axis. */
-function rowsView(t: Tensor, width: number): Tensor {
-  return t.dtype === 'int32' ? view(t, [t.size]) : view(t, [t.size / width, width]);
-}
 
-function disposeRecorded(recorded: Recorded): void {
-  recorded.program?.dispose();
-  dispose([recorded.loss, recorded.output]);
-}
 
-/** Frees what a plan made: the gradient sinks, the seed, the recorded steps. */
-function endPlan(plan: Plan): void {
-  for (const recorded of plan.programs.values()) disposeRecorded(recorded);
-  plan.programs.clear();
-  for (const sink of plan.sinks.values()) sink.tensor.dispose();
-  plan.sinks.clear();
-  plan.one?.dispose();
-}
 
-/** The callbacks of fit's options as a list, each checked: an object whose hooks are functions. */
-function checkCallbacks(value: unknown, op = 'fit'): CustomCallbackArgs[] {
-  if (value === undefined) return [];
-  const list = Array.isArray(value) ? value : [value];
-  list.forEach((cb, i) => {
-    const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
-    checkObject(op, name, cb);
-    for (const hook of HOOKS) {
-      if (cb[hook] !== undefined && typeof cb[hook] !== 'function') throw new Error(`${op}: ${name}.${hook} must be a function, got ${describe(cb[hook])}`);
-    }
-    // A plain object of hooks: a misspelt hook would never be called, so it is refused (class instances may hold state).
-    if (Object.getPrototypeOf(cb) === Object.prototype) checkOptions(op, name, cb, Object.fromEntries(HOOKS.map((h) => [h, is.fn])));
-  });
-  return list as CustomCallbackArgs[];
-}
 
-/** Calls a hook on every callback in turn, awaiting those that return a promise; callbacks are told the model first. */
-function hookCaller(model: TrainingModel, hooks: CustomCallbackArgs[]) {
-  for (const cb of hooks) (cb as { setModel?: (m: TrainingModel) => void }).setModel?.(model);
-  return async (name: (typeof HOOKS)[number], ...a: unknown[]): Promise<void> => {
-    for (const cb of hooks) {
-      const r = (cb[name] as ((...args: unknown[]) => unknown) | undefined)?.apply(cb, a);
-      if (r instanceof Promise) await r;
-    }
-  };
-}
 
-/** The terminal progress bar for verbose 1 or 2 (none in browsers or when silent); samples NaN when unknown. */
-function progressBar(verbose: number, epochs: number, samples: number): ProgressBar | null {
-  const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;
-  return verbose && out ? new ProgressBar(epochs, samples, (s) => out.write(s), verbose === 1 && !!out.isTTY) : null;
-}
 
-/** Milliseconds between yields to the event loop for fit's yieldEvery. */
-function yieldInterval(yieldEvery: NonNullable<ModelFitArgs['yieldEvery']>): number {
-  return yieldEvery === 'auto' ? (inBrowser ? 16 : 125) : typeof yieldEvery === 'number' ? yieldEvery : yieldEvery === 'batch' ? 0 : Infinity;
-}
 
-/** Throws unless `value` is a tf.data Dataset (or a user's subclass of one). */
-function checkDataset(op: string, name: string, value: unknown): asserts value is Dataset<TensorContainer> {
-  if (!(value instanceof Dataset) && !(value !== null && typeof value === 'object' && typeof (value as Dataset).iterator === 'function')) {
-    throw new Error(`${op}: ${name} must be a tf.data Dataset, got ${describe(value)}`);
-  }
-}
 
-/** The tensors in a dataset element (a tensor, or arrays and objects of them). */
-function tensorsOf(value: unknown): Tensor[] {
-  if (value instanceof Tensor) return [value];
-  if (Array.isArray(value)) return value.flatMap(tensorsOf);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(tensorsOf);
-  return [];
-}
 
-/** Copies all of src into dst, of the same size (through i32: bit-exact). */
-function copyInto(src: Tensor, dst: Tensor): void {
-  const from = word(src.ptr('fitDataset'));
-  activeBackend().heap.i32.copyWithin(word(dst.ptr('fitDataset')), from, from + src.size);
-}
 
-/** Throws naming the first NaN or infinite value of x. */
-function checkFinite(op: string, name: string, t: Tensor): void {
-  if (Number.isFinite(activeBackend().kernels.sum(t.ptr(), t.size))) return;
-  const values = t.dataSync();
-  const bad = values.findIndex((v) => !Number.isFinite(v));
-  if (bad < 0) return; // the sum overflowed; every value is finite
-  let rest = bad;
-  const index = t.shape.map((_, i) => t.shape.slice(i + 1).reduce((a, b) => a * b, 1)).map((stride) => {
-    const at = Math.floor(rest / stride);
-    rest -= at * stride;
-    return `[${at}]`;
-  });
-  throw new Error(`${op}: ${name} must be finite, but ${name}${index.join('')} is ${values[bad]}`);
-}
 
-/** A new tensor of `count` rows of t from row `start`. */
-function rowsOf(op: string, t: Tensor, start: number, count: number): Tensor {
-  const width = t.size / t.shape[0];
-  const out = empty(op, [count, ...t.shape.slice(1)], t.dtype);
-  const [from, to] = [word(t.ptr(op)) + start * width, word(out.ptr(op))];
-  activeBackend().heap.i32.copyWithin(to, from, from + count * width);
-  return out;
-}
 
-/** Fisher–Yates with uniforms from the seeded PRNG, so setSeed makes the order reproducible. */
-function shuffleOrder(order: Int32Array, randoms: number): void {
-  const backend = activeBackend();
-  backend.kernels.rngUniform(backend.rngState, randoms, order.length, 0, 1);
-  const u = backend.heap.f32;
-  const base = word(randoms);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(u[base + i] * (i + 1)));
-    const tmp = order[i];
-    order[i] = order[j];
-    order[j] = tmp;
-  }
-}
 
-/** Copies the rows order[start..start+rows(out)) of src to out, row by row (through i32: bit-exact). */
-function gatherRows(src: Tensor, out: Tensor, order: Int32Array, start: number): void {
-  const width = src.size / src.shape[0];
-  const count = out.shape[0];
-  const [s, d] = [word(src.ptr('fit')), word(out.ptr('fit'))];
-  const i32 = activeBackend().heap.i32;
-  if (width < 16) {
-    // Narrow rows: an indexed copy beats a copyWithin call per row.
-    for (let i = 0; i < count; i++) {
-      const from = s + order[start + i] * width;
-      const to = d + i * width;
-      for (let j = 0; j < width; j++) i32[to + j] = i32[from + j];
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const from = s + order[start + i] * width;
-    i32.copyWithin(d + i * width, from, from + width);
-  }
-}
 
 // Model files name their model class: the io layer finds this one here, without importing models.
 registerClass(Sequential as unknown as SerializableClass);

@@ -1,0 +1,52 @@
+// What fit and fitDataset share around their loops: the callbacks checked and called in turn, the terminal
+// progress bar, and yielding to the event loop so pages stay responsive.
+
+import { checkObject, checkOptions, describe, is } from '../validate.js';
+import { type CustomCallbackArgs, ProgressBar, type TrainingModel } from './callbacks.js';
+
+/** The hooks a callbacks object may have (TF.js's CustomCallbackArgs). */
+export const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
+
+export const inBrowser = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
+
+/** Lets other tasks run: a macrotask in browsers (so the page can paint), setImmediate in Node. */
+export const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (inBrowser ? setTimeout(resolve, 0) : (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(resolve)));
+
+/** The callbacks of fit's options as a list, each checked: an object whose hooks are functions. */
+export function checkCallbacks(value: unknown, op = 'fit'): CustomCallbackArgs[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    const name = Array.isArray(value) ? `callbacks[${i}]` : 'callbacks';
+    checkObject(op, name, cb);
+    for (const hook of HOOKS) {
+      if (cb[hook] !== undefined && typeof cb[hook] !== 'function') throw new Error(`${op}: ${name}.${hook} must be a function, got ${describe(cb[hook])}`);
+    }
+    // A plain object of hooks: a misspelt hook would never be called, so it is refused (class instances may hold state).
+    if (Object.getPrototypeOf(cb) === Object.prototype) checkOptions(op, name, cb, Object.fromEntries(HOOKS.map((h) => [h, is.fn])));
+  });
+  return list as CustomCallbackArgs[];
+}
+
+/** Calls a hook on every callback in turn, awaiting those that return a promise; callbacks are told the model first. */
+export function hookCaller(model: TrainingModel, hooks: CustomCallbackArgs[]) {
+  for (const cb of hooks) (cb as { setModel?: (m: TrainingModel) => void }).setModel?.(model);
+  return async (name: (typeof HOOKS)[number], ...a: unknown[]): Promise<void> => {
+    for (const cb of hooks) {
+      const r = (cb[name] as ((...args: unknown[]) => unknown) | undefined)?.apply(cb, a);
+      if (r instanceof Promise) await r;
+    }
+  };
+}
+
+/** The terminal progress bar for verbose 1 or 2 (none in browsers or when silent); samples NaN when unknown. */
+export function progressBar(verbose: number, epochs: number, samples: number): ProgressBar | null {
+  const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;
+  return verbose && out ? new ProgressBar(epochs, samples, (s) => out.write(s), verbose === 1 && !!out.isTTY) : null;
+}
+
+/** Milliseconds between yields to the event loop for fit's yieldEvery. */
+export function yieldInterval(yieldEvery: 'auto' | 'batch' | 'epoch' | 'never' | number): number {
+  return yieldEvery === 'auto' ? (inBrowser ? 16 : 125) : typeof yieldEvery === 'number' ? yieldEvery : yieldEvery === 'batch' ? 0 : Infinity;
+}

@@ -93,6 +93,16 @@ function batchAt(rows: TensorContainer[], start: number, path: string, depth: nu
     const record = rows as Array<{ [key: string]: TensorContainer }>;
     return Object.fromEntries(keys.map((k) => [k, batchAt(record.map((row) => row[k]), start, path === '' ? k : `${path}.${k}`, depth + 1)]));
   }
+  // Typed arrays of one kind and length (rows of features): one copy into one tensor, no tensor per row.
+  if (ArrayBuffer.isView(first) && !(first instanceof DataView)) {
+    const kind = first.constructor as new (n: number) => Float32Array;
+    const width = (first as Float32Array).length;
+    if (rows.every((row) => row instanceof kind && (row as Float32Array).length === width)) {
+      const flat = new kind(rows.length * width);
+      rows.forEach((row, i) => flat.set(row as Float32Array, i * width));
+      return fromValues('Dataset.batch', `elements ${start} to ${start + rows.length - 1}${at}`, flat, [rows.length, width], undefined);
+    }
+  }
   // Numbers, booleans, arrays and typed arrays: each a tensor (fromValues checks its values), stacked as tensors.
   const tensors = rows.map((row, i) => {
     if (row instanceof Tensor || (isContainer(row) && !Array.isArray(row))) throw differs(i, `is ${describe(row)}`, `is ${describe(first)}`);

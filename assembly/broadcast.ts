@@ -206,95 +206,131 @@ import { Binary } from './codes';
   }
 }
 
-// One row of any op: the switch picks the row loop compiled for that op.
-function binaryRow(op: i32, a: usize, ia: i32, b: usize, ib: i32, out: usize, n: i32): void {
+// The rows of a slab (see the descriptor below), one after another in out: row i reads a from a + i·sa and b
+// from b + i·sb. A row costs a few additions here, no index arithmetic and no dispatch, which matters when rows
+// are short and many (a broadcast along a column).
+@inline function slab(op: i32, desc: usize, a: usize, b: usize, out: usize): void {
+  const n = rowLength(desc);
+  const ia = rowStep(desc, 0);
+  const ib = rowStep(desc, 1);
+  const sa = rowStride(desc, 0);
+  const sb = rowStride(desc, 1);
+  const so = <usize>n << 2;
+  for (let i = slabRows(desc); i > 0; i--) {
+    row(op, a, ia, b, ib, out, n);
+    a += sa;
+    b += sb;
+    out += so;
+  }
+}
+
+// binaryStrided's work on one slab, compiled for one op.
+type Slab = (desc: usize, a: usize, b: usize, out: usize) => void;
+
+// The slab loop of each op. Each is a function of its own, called through the table: inlined into one switch,
+// the 37 made one function that took Binaryen over 3 GB and a minute and a half to optimise.
+function slabOf(op: i32): Slab {
   switch (op) {
-    case Binary.Add: row(Binary.Add, a, ia, b, ib, out, n); break;
-    case Binary.Sub: row(Binary.Sub, a, ia, b, ib, out, n); break;
-    case Binary.Mul: row(Binary.Mul, a, ia, b, ib, out, n); break;
-    case Binary.Div: row(Binary.Div, a, ia, b, ib, out, n); break;
-    case Binary.Maximum: row(Binary.Maximum, a, ia, b, ib, out, n); break;
-    case Binary.Minimum: row(Binary.Minimum, a, ia, b, ib, out, n); break;
-    case Binary.SquaredDifference: row(Binary.SquaredDifference, a, ia, b, ib, out, n); break;
-    case Binary.DivNoNan: row(Binary.DivNoNan, a, ia, b, ib, out, n); break;
-    case Binary.Mod: row(Binary.Mod, a, ia, b, ib, out, n); break;
-    case Binary.Pow: row(Binary.Pow, a, ia, b, ib, out, n); break;
-    case Binary.Atan2: row(Binary.Atan2, a, ia, b, ib, out, n); break;
-    case Binary.FloorDiv: row(Binary.FloorDiv, a, ia, b, ib, out, n); break;
-    case Binary.Equal: row(Binary.Equal, a, ia, b, ib, out, n); break;
-    case Binary.NotEqual: row(Binary.NotEqual, a, ia, b, ib, out, n); break;
-    case Binary.Greater: row(Binary.Greater, a, ia, b, ib, out, n); break;
-    case Binary.GreaterEqual: row(Binary.GreaterEqual, a, ia, b, ib, out, n); break;
-    case Binary.Less: row(Binary.Less, a, ia, b, ib, out, n); break;
-    case Binary.LessEqual: row(Binary.LessEqual, a, ia, b, ib, out, n); break;
-    case Binary.AddInt: row(Binary.AddInt, a, ia, b, ib, out, n); break;
-    case Binary.SubInt: row(Binary.SubInt, a, ia, b, ib, out, n); break;
-    case Binary.MulInt: row(Binary.MulInt, a, ia, b, ib, out, n); break;
-    case Binary.FloorDivInt: row(Binary.FloorDivInt, a, ia, b, ib, out, n); break;
-    case Binary.MaximumInt: row(Binary.MaximumInt, a, ia, b, ib, out, n); break;
-    case Binary.MinimumInt: row(Binary.MinimumInt, a, ia, b, ib, out, n); break;
-    case Binary.SquaredDifferenceInt: row(Binary.SquaredDifferenceInt, a, ia, b, ib, out, n); break;
-    case Binary.ModInt: row(Binary.ModInt, a, ia, b, ib, out, n); break;
-    case Binary.PowInt: row(Binary.PowInt, a, ia, b, ib, out, n); break;
-    case Binary.Atan2Int: row(Binary.Atan2Int, a, ia, b, ib, out, n); break;
-    case Binary.EqualInt: row(Binary.EqualInt, a, ia, b, ib, out, n); break;
-    case Binary.NotEqualInt: row(Binary.NotEqualInt, a, ia, b, ib, out, n); break;
-    case Binary.GreaterInt: row(Binary.GreaterInt, a, ia, b, ib, out, n); break;
-    case Binary.GreaterEqualInt: row(Binary.GreaterEqualInt, a, ia, b, ib, out, n); break;
-    case Binary.LessInt: row(Binary.LessInt, a, ia, b, ib, out, n); break;
-    case Binary.LessEqualInt: row(Binary.LessEqualInt, a, ia, b, ib, out, n); break;
-    case Binary.LogicalAnd: row(Binary.LogicalAnd, a, ia, b, ib, out, n); break;
-    case Binary.LogicalOr: row(Binary.LogicalOr, a, ia, b, ib, out, n); break;
-    case Binary.LogicalXor: row(Binary.LogicalXor, a, ia, b, ib, out, n); break;
+    case Binary.Add: return (desc, a, b, out) => slab(Binary.Add, desc, a, b, out);
+    case Binary.Sub: return (desc, a, b, out) => slab(Binary.Sub, desc, a, b, out);
+    case Binary.Mul: return (desc, a, b, out) => slab(Binary.Mul, desc, a, b, out);
+    case Binary.Div: return (desc, a, b, out) => slab(Binary.Div, desc, a, b, out);
+    case Binary.Maximum: return (desc, a, b, out) => slab(Binary.Maximum, desc, a, b, out);
+    case Binary.Minimum: return (desc, a, b, out) => slab(Binary.Minimum, desc, a, b, out);
+    case Binary.SquaredDifference: return (desc, a, b, out) => slab(Binary.SquaredDifference, desc, a, b, out);
+    case Binary.DivNoNan: return (desc, a, b, out) => slab(Binary.DivNoNan, desc, a, b, out);
+    case Binary.Mod: return (desc, a, b, out) => slab(Binary.Mod, desc, a, b, out);
+    case Binary.Pow: return (desc, a, b, out) => slab(Binary.Pow, desc, a, b, out);
+    case Binary.Atan2: return (desc, a, b, out) => slab(Binary.Atan2, desc, a, b, out);
+    case Binary.FloorDiv: return (desc, a, b, out) => slab(Binary.FloorDiv, desc, a, b, out);
+    case Binary.Equal: return (desc, a, b, out) => slab(Binary.Equal, desc, a, b, out);
+    case Binary.NotEqual: return (desc, a, b, out) => slab(Binary.NotEqual, desc, a, b, out);
+    case Binary.Greater: return (desc, a, b, out) => slab(Binary.Greater, desc, a, b, out);
+    case Binary.GreaterEqual: return (desc, a, b, out) => slab(Binary.GreaterEqual, desc, a, b, out);
+    case Binary.Less: return (desc, a, b, out) => slab(Binary.Less, desc, a, b, out);
+    case Binary.LessEqual: return (desc, a, b, out) => slab(Binary.LessEqual, desc, a, b, out);
+    case Binary.AddInt: return (desc, a, b, out) => slab(Binary.AddInt, desc, a, b, out);
+    case Binary.SubInt: return (desc, a, b, out) => slab(Binary.SubInt, desc, a, b, out);
+    case Binary.MulInt: return (desc, a, b, out) => slab(Binary.MulInt, desc, a, b, out);
+    case Binary.FloorDivInt: return (desc, a, b, out) => slab(Binary.FloorDivInt, desc, a, b, out);
+    case Binary.MaximumInt: return (desc, a, b, out) => slab(Binary.MaximumInt, desc, a, b, out);
+    case Binary.MinimumInt: return (desc, a, b, out) => slab(Binary.MinimumInt, desc, a, b, out);
+    case Binary.SquaredDifferenceInt: return (desc, a, b, out) => slab(Binary.SquaredDifferenceInt, desc, a, b, out);
+    case Binary.ModInt: return (desc, a, b, out) => slab(Binary.ModInt, desc, a, b, out);
+    case Binary.PowInt: return (desc, a, b, out) => slab(Binary.PowInt, desc, a, b, out);
+    case Binary.Atan2Int: return (desc, a, b, out) => slab(Binary.Atan2Int, desc, a, b, out);
+    case Binary.EqualInt: return (desc, a, b, out) => slab(Binary.EqualInt, desc, a, b, out);
+    case Binary.NotEqualInt: return (desc, a, b, out) => slab(Binary.NotEqualInt, desc, a, b, out);
+    case Binary.GreaterInt: return (desc, a, b, out) => slab(Binary.GreaterInt, desc, a, b, out);
+    case Binary.GreaterEqualInt: return (desc, a, b, out) => slab(Binary.GreaterEqualInt, desc, a, b, out);
+    case Binary.LessInt: return (desc, a, b, out) => slab(Binary.LessInt, desc, a, b, out);
+    case Binary.LessEqualInt: return (desc, a, b, out) => slab(Binary.LessEqualInt, desc, a, b, out);
+    case Binary.LogicalAnd: return (desc, a, b, out) => slab(Binary.LogicalAnd, desc, a, b, out);
+    case Binary.LogicalOr: return (desc, a, b, out) => slab(Binary.LogicalOr, desc, a, b, out);
+    default: return (desc, a, b, out) => slab(Binary.LogicalXor, desc, a, b, out); // LogicalXor
   }
 }
 
 // ---- the descriptor ----
 
-// Rows: every axis but the last.
-@inline function rowCount(desc: usize): i32 {
-  const r = load<i32>(desc);
-  let rows = 1;
-  for (let d = 0; d < r - 1; d++) rows *= load<i32>(desc + 4 + (<usize>d << 2));
-  return rows;
+// The kernels loop over slabs: the last two axes, rows along the second-to-last (one row at rank 1) and outputs
+// along the last. A slab steps by constant strides; slabs (the axes before, rare after merging) are found by
+// index, with a division per axis and slab.
+
+@inline function dim(desc: usize, d: i32): i32 {
+  return load<i32>(desc + 4 + (<usize>d << 2));
 }
 
-// The last axis' length, and operand k's step along it.
+// Operand k's stride along axis d, in elements.
+@inline function stride(desc: usize, k: i32, d: i32): i32 {
+  return load<i32>(desc + 4 + (<usize>(load<i32>(desc) * (k + 1) + d) << 2));
+}
+
+// A row's length, and operand k's step along it.
 @inline function rowLength(desc: usize): i32 {
-  return load<i32>(desc + (<usize>load<i32>(desc) << 2));
+  return dim(desc, load<i32>(desc) - 1);
 }
 
 @inline function rowStep(desc: usize, k: i32): i32 {
-  const r = <usize>load<i32>(desc);
-  return load<i32>(desc + ((r * <usize>(k + 1) + r) << 2));
+  return stride(desc, k, load<i32>(desc) - 1);
 }
 
-// Byte offset of row `index` in operand k, from the index axis by axis (a division per axis and row: rows
-// are long).
-@inline function rowOffset(desc: usize, k: i32, index: i32): usize {
+// Rows per slab, and the bytes from one row of operand k to the next.
+@inline function slabRows(desc: usize): i32 {
   const r = load<i32>(desc);
-  const shape = desc + 4;
-  const strides = shape + (<usize>(r * (k + 1)) << 2);
+  return r > 1 ? dim(desc, r - 2) : 1;
+}
+
+@inline function rowStride(desc: usize, k: i32): usize {
+  const r = load<i32>(desc);
+  return r > 1 ? <usize>stride(desc, k, r - 2) << 2 : 0;
+}
+
+// Slabs: the product of the axes before the last two.
+@inline function slabCount(desc: usize): i32 {
+  let slabs = 1;
+  for (let d = load<i32>(desc) - 3; d >= 0; d--) slabs *= dim(desc, d);
+  return slabs;
+}
+
+// Byte offset of slab `index` in operand k, from the index axis by axis.
+@inline function slabOffset(desc: usize, k: i32, index: i32): usize {
   let rest = index;
-  let offset: isize = 0;
-  for (let d = r - 2; d >= 0; d--) {
-    const at = <usize>d << 2;
-    const size = load<i32>(shape + at);
-    offset += <isize>(rest % size) * load<i32>(strides + at);
+  let offset: usize = 0;
+  for (let d = load<i32>(desc) - 3; d >= 0; d--) {
+    const size = dim(desc, d);
+    offset += <usize>(rest % size) * <usize>stride(desc, k, d);
     rest /= size;
   }
-  return <usize>(offset << 2);
+  return offset << 2;
 }
 
 // out = a op b, broadcast as desc says (see the top of this file)
 export function binaryStrided(op: i32, a: usize, b: usize, out: usize, desc: usize): void {
-  const n = rowLength(desc);
-  const ia = rowStep(desc, 0);
-  const ib = rowStep(desc, 1);
-  const rows = rowCount(desc);
-  for (let i = 0; i < rows; i++) {
-    binaryRow(op, a + rowOffset(desc, 0, i), ia, b + rowOffset(desc, 1, i), ib, out + (<usize>i * n << 2), n);
-  }
+  const loop = slabOf(op);
+  const bytes = (<usize>slabRows(desc) * rowLength(desc)) << 2;
+  const slabs = slabCount(desc);
+  for (let i = 0; i < slabs; i++) loop(desc, a + slabOffset(desc, 0, i), b + slabOffset(desc, 1, i), out + <usize>i * bytes);
 }
 
 // ---- select ----
@@ -327,8 +363,22 @@ export function selectStrided(cond: usize, a: usize, b: usize, out: usize, desc:
   const ic = rowStep(desc, 0);
   const ia = rowStep(desc, 1);
   const ib = rowStep(desc, 2);
-  const rows = rowCount(desc);
-  for (let i = 0; i < rows; i++) {
-    selectRow(cond + rowOffset(desc, 0, i), ic, a + rowOffset(desc, 1, i), ia, b + rowOffset(desc, 2, i), ib, out + (<usize>i * n << 2), n);
+  const sc = rowStride(desc, 0);
+  const sa = rowStride(desc, 1);
+  const sb = rowStride(desc, 2);
+  const rows = slabRows(desc);
+  const slabs = slabCount(desc);
+  let po = out;
+  for (let i = 0; i < slabs; i++) {
+    let pc = cond + slabOffset(desc, 0, i);
+    let pa = a + slabOffset(desc, 1, i);
+    let pb = b + slabOffset(desc, 2, i);
+    for (let j = 0; j < rows; j++) {
+      selectRow(pc, ic, pa, ia, pb, ib, po, n);
+      pc += sc;
+      pa += sa;
+      pb += sb;
+      po += <usize>n << 2;
+    }
   }
 }

@@ -422,6 +422,64 @@ describe.each(BUILDS)('broadcast kernels (%s)', (build) => {
     }
   });
 
+  it('binaryStrided and selectStrided: slabs of awkward rows at rank 2 to 4, operands broadcast or strided along any axis', async () => {
+    const b = await backendFor(build);
+    const refs = REFERENCES.filter((r) => ['Sub', 'FloorDiv', 'Less', 'MulInt'].includes(r.name));
+    const shapes = [[7, 17], [63, 3], [65, 1], [3, 257], [17, 2, 7], [3, 2, 5, 9]];
+    // An operand's strides: row-major over its own buffer, then 0 along the axes in `broadcast` and doubled when spread.
+    const strides = (shape: number[], broadcast: number[], spread: boolean) => {
+      let step = spread ? 2 : 1;
+      const out = shape.map(() => 0);
+      for (let d = shape.length - 1; d >= 0; d--) {
+        out[d] = broadcast.includes(d) ? 0 : step;
+        step *= shape[d];
+      }
+      return out;
+    };
+    for (const shape of shapes) {
+      const r = shape.length;
+      const count = size(shape);
+      const layouts: Array<[number[], boolean]> = [[[], false], [[r - 1], false], [[r - 2], false], [[0, r - 1], true], [[], true]];
+      layouts.forEach(([broadcastA, spreadA], l) => {
+        const [broadcastB, spreadB] = layouts[(l + 2) % layouts.length];
+        const [sa, sb] = [strides(shape, broadcastA, spreadA), strides(shape, broadcastB, spreadB)];
+        // The flat element of an operand with strides s at output position i.
+        const at = (s: number[], index: number) => {
+          let offset = 0;
+          for (let d = r - 1, rest = index; d >= 0; rest = Math.floor(rest / shape[d]), d--) offset += (rest % shape[d]) * s[d];
+          return offset;
+        };
+        const extent = (s: number[]) => at(s, count - 1) + 1;
+        const desc = putInt(b, [r, ...shape, ...sa, ...sb]);
+        for (const ref of refs) {
+          const av = operandValues(ref, extent(sa), count + l);
+          const bv = operandValues(ref, extent(sb), count + l + 1);
+          const store = ref.int ? putInt : put;
+          const [pa, pb, out] = [store(b, av), store(b, bv), b.heap.alloc(count * 4)];
+          b.kernels.binaryStrided(ref.code, pa, pb, out, desc);
+          const got = ref.int || ref.code >= Binary.FloorDiv ? getInt(b, out, count) : get(b, out, count);
+          const [as, bs] = ref.int ? [Int32Array.from(av), Int32Array.from(bv)] : [Float32Array.from(av), Float32Array.from(bv)];
+          for (let i = 0; i < count; i++) {
+            const want = ref.value(as[at(sa, i)], bs[at(sb, i)]);
+            if (!matches(got[i], want, false)) expect.fail(`${ref.name} [${shape}] strides [${sa}] [${sb}] at ${i}: got ${got[i]}, expected ${want}`);
+          }
+          freeAll(b, [pa, pb, out]);
+        }
+        // select, with cond read through b's strides
+        const cv = Array.from({ length: extent(sb) }, (_, i) => (i * 7 + l) % 3 === 0 ? 1 : 0);
+        const [pc, pa, pb, out] = [putInt(b, cv), putInt(b, Array.from({ length: extent(sa) }, (_, i) => i)), putInt(b, Array.from({ length: extent(sa) }, (_, i) => -i)), b.heap.alloc(count * 4)];
+        const selectDesc = putInt(b, [r, ...shape, ...sb, ...sa, ...sa]);
+        b.kernels.selectStrided(pc, pa, pb, out, selectDesc);
+        const got = getInt(b, out, count);
+        for (let i = 0; i < count; i++) {
+          const want = cv[at(sb, i)] ? at(sa, i) : -at(sa, i);
+          if (got[i] !== want) expect.fail(`select [${shape}] strides [${sb}] [${sa}] at ${i}: got ${got[i]}, expected ${want}`);
+        }
+        freeAll(b, [desc, selectDesc, pc, pa, pb, out]);
+      });
+    }
+  });
+
   it('selectStrided: cond ? a : b copied as bits on awkward lengths, contiguous, broadcast and strided', async () => {
     const b = await backendFor(build);
     for (const n of SIZES) {

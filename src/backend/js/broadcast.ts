@@ -145,25 +145,31 @@ function row(heap: Heap, op: Binary, a: number, ia: number, b: number, ib: numbe
 
 /**
  * Calls visit(index, offsets) for each row of the descriptor at word d (the rows span every axis but the
- * last), with the row's word offset in each of the `operands`.
+ * last), with the row's word offset in each of the `operands`. As in the wasm kernels, rows go by slabs (the
+ * last two axes): a division per axis finds each slab, and its rows step by constant strides.
  */
 function rows(i32: Int32Array, d: number, operands: number, visit: (index: number, offsets: number[]) => void): void {
   const r = i32[d];
   const shape = d + 1;
   const strides = (k: number) => shape + r * (k + 1);
+  const perSlab = r > 1 ? i32[shape + r - 2] : 1;
+  const rowStrides = Array.from({ length: operands }, (_, k) => (r > 1 ? i32[strides(k) + r - 2] : 0));
   let count = 1;
-  for (let k = 0; k < r - 1; k++) count *= i32[shape + k];
+  for (let axis = 0; axis < r - 2; axis++) count *= i32[shape + axis];
   const offsets = new Array<number>(operands);
-  for (let index = 0; index < count; index++) {
+  for (let slab = 0, index = 0; slab < count; slab++) {
     offsets.fill(0);
-    let rest = index;
-    for (let axis = r - 2; axis >= 0; axis--) {
+    let rest = slab;
+    for (let axis = r - 3; axis >= 0; axis--) {
       const size = i32[shape + axis];
       const at = rest % size;
       rest = Math.floor(rest / size);
       for (let k = 0; k < operands; k++) offsets[k] += at * i32[strides(k) + axis];
     }
-    visit(index, offsets);
+    for (let i = 0; i < perSlab; i++, index++) {
+      visit(index, offsets);
+      for (let k = 0; k < operands; k++) offsets[k] += rowStrides[k];
+    }
   }
 }
 

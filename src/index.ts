@@ -23,6 +23,8 @@ export { layers, Layer, Dense, Dropout, Activation, LeakyReLU } from './layers/i
 export type { DenseArgs, Kwargs, LayerArgs, Shape } from './layers/index.js';
 export { serialization } from './serialization.js';
 export { sequential, Sequential } from './model/sequential.js';
+/** The class of every model neurite makes (`instanceof tf.LayersModel`); with the functional API it becomes Sequential's base class. */
+export { Sequential as LayersModel } from './model/sequential.js';
 export type { ModelCompileArgs, ModelFitArgs } from './model/sequential.js';
 export { callbacks, Callback, EarlyStopping, History } from './model/callbacks.js';
 export type { CustomCallbackArgs, EarlyStoppingArgs, Logs } from './model/callbacks.js';

@@ -5,7 +5,7 @@
 // heap's cache does not hand back at the next step.
 
 import { GRADIENT_OPS } from '../autodiff/gradients.js';
-import { backprop, recordOn, Tape } from '../autodiff/tape.js';
+import { backprop, recordOn, recording, Tape } from '../autodiff/tape.js';
 import { getActivation } from '../activations.js';
 import { word } from '../backend/heap.js';
 import { Program } from '../backend/program.js';
@@ -16,6 +16,7 @@ import { activeBackend } from '../engine.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
 import { checkWeights, Layer, outputOf, project, type Shape, shapeText } from '../layers/layer.js';
 import { getLoss, getMetric, type LossSpec } from '../losses.js';
+import { cast } from '../ops/cast.js';
 import { activate } from '../ops/fused.js';
 import { LOSS_FUNCTIONS, type LossOrMetricFn } from '../ops/metrics.js';
 import { empty } from '../ops/op.js';
@@ -503,7 +504,7 @@ export class Sequential implements TrainingModel {
 
   /** Checks x against the model's input shape (or, before it is built, against `expected`). */
   private prepareInput(op: string, x: unknown, expected = this.batchInputShape): Data {
-    checkTensor(op, 'x', x, 'float32');
+    checkTensor(op, 'x', x);
     if (x.rank < 2) throw new Error(`${op}: x must have shape [samples, ...features], got [${x.shape.join(', ')}]`);
     const rows = x.shape[0];
     if (rows === 0) throw new Error(`${op}: x has no samples`);
@@ -511,8 +512,13 @@ export class Sequential implements TrainingModel {
       const wanted = expected.length === 2 && x.rank === 2 ? `${expected[1]} features per sample` : `shape [samples, ${expected.slice(1).map((d) => d ?? 'any').join(', ')}] (the model's input)`;
       throw new Error(`${op}: x must have ${wanted}, got shape [${x.shape.join(', ')}]`);
     }
-    checkFinite(op, 'x', x);
-    return { rows, x, target: x, temporary: [] };
+    if (x.dtype === 'float32') {
+      checkFinite(op, 'x', x);
+      return { rows, x, target: x, temporary: [] };
+    }
+    // int32 and bool inputs compute as float32, as TF.js's matMul casts them.
+    const float = cast(x, 'float32');
+    return { rows, x: float, target: float, temporary: [float] };
   }
 
   /**
@@ -521,6 +527,15 @@ export class Sequential implements TrainingModel {
    */
   private prepare(op: string, x: unknown, y: unknown, expected = this.batchInputShape): Data {
     const data = this.prepareInput(op, x, expected);
+    try {
+      return this.prepareTargets(op, data, y);
+    } catch (error) {
+      dispose(data.temporary);
+      throw error;
+    }
+  }
+
+  private prepareTargets(op: string, data: Data, y: unknown): Data {
     const rows = data.rows;
     checkTensor(op, 'y', y);
     const out = [rows, ...(shapeFrom(this.layers, [null, ...data.x.shape.slice(1)]).slice(1) as number[])];
@@ -541,7 +556,7 @@ export class Sequential implements TrainingModel {
       if (y.dtype === 'int32' && y.rank === indices.length) return { ...data, target: y };
       const target = empty(op, indices, 'int32');
       activeBackend().heap.i32.set(labels, word(target.ptr()));
-      return { ...data, target, temporary: [target] };
+      return { ...data, target, temporary: [...data.temporary, target] };
     }
     if (!same(out) && !(out.length === 2 && outputs === 1 && same([rows]))) {
       throw new Error(`${op}: y must have shape [${out.join(', ')}] to match the model's output, got [${y.shape.join(', ')}]`);
@@ -553,8 +568,14 @@ export class Sequential implements TrainingModel {
     const values = y.dataSync();
     const target = empty(op, out, 'float32');
     activeBackend().heap.f32.set(values, word(target.ptr()));
-    checkFinite(op, 'y', target);
-    return { ...data, target, temporary: [target] };
+    const prepared = { ...data, target, temporary: [...data.temporary, target] };
+    try {
+      checkFinite(op, 'y', target);
+    } catch (error) {
+      dispose(prepared.temporary);
+      throw error;
+    }
+    return prepared;
   }
 
   private checkCompiled(op: string): void {
@@ -714,7 +735,37 @@ export class Sequential implements TrainingModel {
     const { batchSize = 1024 } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
     if (this.layers.length === 0) throw new Error('predict: the model has no layers');
     const data = this.prepareInput('predict', x);
-    this.allocate('predict', [null, ...x.shape.slice(1)]);
+    try {
+      this.allocate('predict', [null, ...x.shape.slice(1)]);
+      // Inside a gradient (tf.variableGrads(() => model.predict(x)...)) the outputs are the tape's, in one piece.
+      if (recording()) return this.forward(data.x, false, false);
+      return this.predictInChunks(data, batchSize);
+    } finally {
+      dispose(data.temporary);
+    }
+  }
+
+  /**
+   * The model applied to a tensor, as a function of its weights (TF.js's model.apply on concrete tensors):
+   * differentiable, in one piece; `training` runs dropout and noise layers as in fit.
+   */
+  apply(x: Tensor, kwargs: { training?: boolean } = {}): Tensor {
+    return during('apply', () => {
+      this.checkLive('apply');
+      checkOptions('apply', 'kwargs', kwargs, { training: is.bool });
+      if (this.layers.length === 0) throw new Error('apply: the model has no layers');
+      const data = this.prepareInput('apply', x);
+      try {
+        this.allocate('apply', [null, ...x.shape.slice(1)]);
+        return this.forward(data.x, kwargs.training ?? false, false);
+      } finally {
+        dispose(data.temporary);
+      }
+    });
+  }
+
+  /** Outputs for the data, in chunks of batchSize rows copied into one tensor. */
+  private predictInChunks(data: Data, batchSize: number): Tensor {
     const shape = [data.rows, ...(this.outputShape!.slice(1) as number[])];
     const out = empty('predict', shape, 'float32');
     const width = out.size / data.rows;
@@ -722,7 +773,7 @@ export class Sequential implements TrainingModel {
       for (let start = 0; start < data.rows; start += batchSize) {
         const rows = Math.min(batchSize, data.rows - start);
         tidy(() => {
-          const y = this.forward(rowsOf('predict', x, start, rows), false, false);
+          const y = this.forward(rowsOf('predict', data.x, start, rows), false, false);
           const [from, to] = [word(y.ptr('predict')), word(out.ptr('predict')) + start * width];
           activeBackend().heap.f32.copyWithin(to, from, from + rows * width);
         });
@@ -734,9 +785,12 @@ export class Sequential implements TrainingModel {
     return out;
   }
 
-  /** Loss (and metrics) on x, y: a scalar tensor, or [loss, ...metrics] when metrics were compiled. */
-  evaluate(x: Tensor, y: Tensor, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
-    return during('evaluate', () => this.evaluateRows(x, y, args));
+  /**
+   * Loss (and metrics) on x, y: a scalar tensor, or [loss, ...metrics] when metrics were compiled. A number for
+   * args is the batch size, as Keras's evaluate(x, y, batch_size) takes it (the result does not depend on it).
+   */
+  evaluate(x: Tensor, y: Tensor, args?: { batchSize?: number; verbose?: 0 | 1 } | number): Tensor | Tensor[] {
+    return during('evaluate', () => this.evaluateRows(x, y, typeof args === 'number' ? { batchSize: args } : args));
   }
 
   private evaluateRows(x: Tensor, y: Tensor, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
@@ -877,10 +931,11 @@ export class Sequential implements TrainingModel {
           gatherRows(train.x, xb, order, start);
           gatherRows(train.target, tb, order, start);
           if (wb) gatherRows(train.weights!, (plan.weights = wb), order, start);
+          const before = batchHooks ? sums.slice() : null;
           const diverged = this.step(plan, xb, tb, sums);
           if (diverged) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
           seen += count;
-          if (batchHooks) await call('onBatchEnd', b, { batch: b, size: count, ...this.logsFrom(plan, sums, seen) });
+          if (before) await call('onBatchEnd', b, { batch: b, size: count, ...this.logsFrom(plan, batchSums(sums, before), count) });
           bar?.progress(seen, () => this.logsFrom(plan!, sums, seen));
           if (performance.now() - lastYield >= yieldMs) {
             await yieldToEventLoop();
@@ -950,6 +1005,7 @@ export class Sequential implements TrainingModel {
         bar?.epochBegin(epoch);
         if (!iterator || batchesPerEpoch === undefined) iterator = await dataset.iterator();
         let sums = new Float64Array(keys.length);
+        let before: Float64Array | null = null;
         let seen = 0;
         for (let b = 0; batchesPerEpoch === undefined || b < batchesPerEpoch; b++) {
           const next = await iterator.next();
@@ -973,13 +1029,14 @@ export class Sequential implements TrainingModel {
             const [xb, tb] = batchOf(batches, data.rows, data);
             copyInto(data.x, xb);
             copyInto(data.target, tb);
+            before = batchHooks ? sums.slice() : null;
             const diverged = this.step(plan, xb, tb, sums);
             if (diverged) throw new Error(`${op}: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
           } finally {
             dispose([...data.temporary, ...tensorsOf(next.value)]);
           }
           seen += data.rows;
-          if (batchHooks) await call('onBatchEnd', b, { batch: b, size: data.rows, ...this.logsFrom(plan, sums, seen) });
+          if (before) await call('onBatchEnd', b, { batch: b, size: data.rows, ...this.logsFrom(plan, batchSums(sums, before), data.rows) });
           bar?.progress(seen, () => this.logsFrom(plan!, sums, seen));
           if (performance.now() - lastYield >= yieldMs) {
             await yieldToEventLoop();
@@ -1158,6 +1215,11 @@ function shapeFrom(layers: Layer[], input: Shape): Shape {
 
 
 
+
+/** One batch's loss and metric sums: the epoch's sums after it, less those before (onBatchEnd reports the batch's own, as TF.js). */
+function batchSums(after: Float64Array, before: Float64Array): Float64Array {
+  return after.map((v, i) => v - before[i]);
+}
 
 // Model files name their model class: the io layer finds this one here, without importing models.
 registerClass(Sequential as unknown as SerializableClass);

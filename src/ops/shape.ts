@@ -776,6 +776,12 @@ declare module '../tensor/tensor.js' {
     flatten(): Tensor;
     /** A one-value tensor as a scalar. */
     asScalar(): Tensor;
+    /** x as rank 1, 2, ... 5 of the sizes given (TF.js's as1D ... as5D). */
+    as1D(): Tensor;
+    as2D(rows: number, columns: number): Tensor;
+    as3D(rows: number, columns: number, depth: number): Tensor;
+    as4D(rows: number, columns: number, depth: number, depth2: number): Tensor;
+    as5D(rows: number, columns: number, depth: number, depth2: number, depth3: number): Tensor;
     expandDims(axis?: number): Tensor;
     squeeze(axis?: number | number[]): Tensor;
     transpose(perm?: number[], conjugate?: boolean): Tensor;
@@ -796,6 +802,14 @@ declare module '../tensor/tensor.js' {
   }
 }
 
+/** x reshaped to `sizes`, one per axis of the rank the method is named for, holding all of x's values. */
+function asRank(x: Tensor, name: string, sizes: number[], rank: number): Tensor {
+  const names = ['rows', 'columns', 'depth', 'depth2', 'depth3'];
+  for (let i = 0; i < rank; i++) checkInt(name, names[i], sizes[i], 0);
+  if (sizes.reduce((a, b) => a * b, 1) !== x.size) throw new Error(`${name}: ${names.slice(0, rank).join(' × ')} = [${sizes.join(', ')}] must hold the tensor's ${x.size} values (shape ${shapeText(x.shape)})`);
+  return reshape(x, sizes);
+}
+
 /** What x.concat(...) and x.stack(...) join x with: one tensor or a list of them, as TF.js takes it. */
 const others = (tensors: Operand | Operand[]): Operand[] => (tensors instanceof Tensor ? [tensors] : Array.isArray(tensors) ? tensors : [tensors]);
 
@@ -813,6 +827,21 @@ Object.assign(Tensor.prototype, {
   asScalar(this: Tensor) {
     if (this.size !== 1) throw new Error(`asScalar: the tensor must hold one value, got shape ${shapeText(this.shape)}`);
     return reshape(this, []);
+  },
+  as1D(this: Tensor) {
+    return reshape(this, [this.size]);
+  },
+  as2D(this: Tensor, ...sizes: number[]) {
+    return asRank(this, 'as2D', sizes.slice(0, 2), 2);
+  },
+  as3D(this: Tensor, ...sizes: number[]) {
+    return asRank(this, 'as3D', sizes.slice(0, 3), 3);
+  },
+  as4D(this: Tensor, ...sizes: number[]) {
+    return asRank(this, 'as4D', sizes.slice(0, 4), 4);
+  },
+  as5D(this: Tensor, ...sizes: number[]) {
+    return asRank(this, 'as5D', sizes.slice(0, 5), 5);
   },
   expandDims(this: Tensor, axis?: number) {
     return expandDims(this, axis);

@@ -935,6 +935,23 @@ export const catalogue: Entry[] = [
     call: (m, xs, a) => m.predict(xs, a),
   },
   {
+    name: 'model.apply',
+    params: [model(MODEL.disposed, MODEL.empty), x(false, false), { name: 'kwargs', bad: notOptions(), options: { keys: { training: flag } } }],
+    args: fc.constantFrom<ModelState>('ready', 'built', 'new').chain((state) => withModel(state, (spec) => dataFor(spec).map(([xv]) => [xv, undefined]))),
+    call: (m, xs, a) => m.apply(xs, a),
+  },
+  ...(['as2D', 'as3D'] as const).map(
+    (method): Entry => ({
+      name: `tensor.${method}`,
+      params: [
+        selfTensor(),
+        ...['rows', 'columns', 'depth'].slice(0, method === 'as2D' ? 2 : 3).map((name) => ({ name, bad: [...integer({ min: 0 }), bad('sizes that do not hold the values', 1000)] })),
+      ],
+      args: fc.constant([new Recipe('tf.range(0, 12)', () => tf.range(0, 12)), ...(method === 'as2D' ? [3, 4] : [2, 3, 2])]),
+      call: (t, ...sizes) => (t as unknown as Record<string, (...a: number[]) => unknown>)[method](...sizes),
+    }),
+  ),
+  {
     name: 'model.build',
     params: [
       // Without an inputShape argument, which would be the reason for refusing these; the huge one is built with one.

@@ -318,7 +318,6 @@ export async function websitePhishing(tf: TF) {
       for (let i = 0; i < thresholds.length; ++i) {
         const threshold = thresholds[i];
 
-        // @ts-expect-error neurite's Tensor has no as1D (see programs.test.ts)
         const threshPredictions = binarize(probs, threshold).as1D() as neurite.Tensor;
         const fpr = falsePositiveRate(targets, threshPredictions).dataSync()[0];
         const tpr = tf.metrics.recall(targets, threshPredictions).dataSync()[0];
@@ -392,7 +391,6 @@ export async function websitePhishing(tf: TF) {
       const testAcc = result[1].dataSync()[0];
 
       const probs = model.predict(testData.data) as neurite.Tensor;
-      // @ts-expect-error neurite's Tensor has no as1D (see programs.test.ts)
       const predictions = binarize(probs).as1D() as neurite.Tensor;
 
       const precision =

@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark in one run (matmul, activations, training), printed as one table with
+// `npm run bench`: every benchmark in one run (matmul, activations, core ops, training), printed as one table with
 // the ratios the project's targets are stated in, and written to bench/results/latest.json.
 // Pass names to run a subset: npm run bench -- matmul training
 
@@ -6,12 +6,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { benchActivations } from './activations.js';
 import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
+import { benchOps } from './ops.js';
 import { benchThreads } from './threads.js';
 import { benchTraining } from './training.js';
 
 const suites: Record<string, () => Promise<Row[]>> = {
   matmul: () => benchMatmul(),
   activations: benchActivations,
+  ops: benchOps,
   training: benchTraining,
   threads: benchThreads,
 };
@@ -46,6 +48,7 @@ const ours = (impl: string) => /^wasm-(simd|relaxed)$/.test(impl);
 const baselines: Array<[string, string]> = [
   ['js twin', 'js'],
   ['TF.js wasm', 'tfjs-wasm'],
+  ['TF.js cpu', 'tfjs-cpu'],
   ['brain.js', 'brain.js'],
 ];
 const ratios: Record<string, Record<string, number>> = {};
@@ -57,6 +60,9 @@ for (const c of cases) {
     const theirs = cell(c, impl);
     if (theirs) (ratios[c] ??= {})[`wasm / ${label}`] = best / theirs.value;
   }
+  const viaDataset = inCase.find((r) => r.impl.endsWith(' fitDataset'));
+  const direct = viaDataset && cell(c, viaDataset.impl.replace(' fitDataset', ''));
+  if (viaDataset && direct) (ratios[c] ??= {})['fit / fitDataset (the tf.data pipeline\'s cost)'] = direct.value / viaDataset.value;
   const two = inCase.find((r) => r.impl.endsWith(' 2 threads'));
   const one = two && cell(c, two.impl.replace(' 2 threads', ''));
   if (one && two) (ratios[c] ??= {})['2 threads / 1 thread'] = two.value / one.value;

@@ -109,6 +109,35 @@ function layersImpl(lib: typeof tf, name: string, spec: NetSpec, x: Float32Array
   return impl;
 }
 
+/**
+ * The same model trained by fitDataset on a tf.data pipeline as TF.js programs write one (a zip of per-row
+ * arrays, batched), or by fit on the same rows in the same order: what the pipeline costs.
+ */
+function pipelineImpl(name: string, spec: NetSpec, x: Float32Array, y: Float32Array, rows: number, viaDataset: boolean): Impl {
+  const model = tf.sequential({
+    layers: spec.layers.map((l, i) => tf.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
+  });
+  model.compile({ optimizer: spec.optimizer(tf) as tf.Optimizer, loss: spec.loss });
+  const outputs = spec.layers.at(-1)!.units;
+  const xs = tf.tensor2d(x.subarray(0, rows * spec.inputs), [rows, spec.inputs]);
+  const ys = tf.tensor2d(y.subarray(0, rows * outputs), [rows, outputs]);
+  const rowsOf = (v: Float32Array, width: number) => Array.from({ length: rows }, (_, i) => v.subarray(i * width, (i + 1) * width));
+  const dataset = tf.data.zip({ xs: tf.data.array(rowsOf(x, spec.inputs)), ys: tf.data.array(rowsOf(y, outputs)) }).batch(spec.batchSize) as tf.data.Dataset<tf.TensorContainer>;
+  const impl: Impl = {
+    impl: name,
+    samples: rows,
+    run: async (epochs) => {
+      const h = viaDataset ? await model.fitDataset(dataset, { epochs, verbose: 0 }) : await model.fit(xs, ys, { epochs, batchSize: spec.batchSize, shuffle: false, verbose: 0 });
+      impl.lastLoss = h.history.loss.at(-1) as number;
+    },
+    dispose: () => {
+      tf.dispose([xs, ys]);
+      model.dispose();
+    },
+  };
+  return impl;
+}
+
 interface BrainNet {
   train(data: unknown, options?: Record<string, unknown>): { error: number; iterations: number };
   trainPatterns(data: unknown): void;
@@ -238,6 +267,13 @@ export async function benchTraining(): Promise<Row[]> {
       },
     },
     {
+      label: 'MLP 784-128-64-10, fit on tensors vs fitDataset on tf.data (zip of rows, batch 64), MNIST',
+      make: async () => [
+        await onNeurite('wasm', () => pipelineImpl(wasmName, MLP, mnistX, mnistY, train.rows, false)),
+        await onNeurite('wasm', () => pipelineImpl(`${wasmName} fitDataset`, MLP, mnistX, mnistY, train.rows, true)),
+      ],
+    },
+    {
       label: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd, mse, batch 10 (brain.js: tanh, per sample)',
       make: async () => {
         const impls: Impl[] = [];
@@ -260,7 +296,8 @@ export async function benchTraining(): Promise<Row[]> {
       if (impl.lastLoss !== undefined) lastRun.losses.push({ case: c.label, impl: impl.impl, loss: impl.lastLoss });
     }
     const base = rates.get(wasmName)!;
-    for (const other of [tfName, 'js', impls.find((i) => i.impl.startsWith('brain.js'))!.impl]) {
+    for (const other of [tfName, 'js', impls.find((i) => i.impl.startsWith('brain.js'))?.impl, `${wasmName} fitDataset`]) {
+      if (other === undefined || !rates.has(other)) continue;
       const perRound = base.map((v, r) => v / rates.get(other)![r]);
       lastRun.ratios.push({ case: c.label, over: other, ratio: median(perRound) });
     }

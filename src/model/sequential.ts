@@ -309,16 +309,17 @@ export class Sequential implements TrainingModel {
   }
 
   /**
-   * Prints a Keras-style table of layers, output shapes and parameter counts, as TF.js does: `positions` are
-   * where the three columns end, as fractions of lineLength (TF.js's default [0.45, 0.85, 1]) or in characters.
+   * Prints TF.js 4.22's table of layers: name (type), input shape, output shape, parameter count, then the
+   * totals. `positions` are where the four columns end, as fractions of lineLength (TF.js's default
+   * [0.32, 0.61, 0.89, 1]) or in characters.
    */
-  summary(lineLength = 65, positions: number[] = [0.45, 0.85, 1], printFn: (line: string) => void = console.log): void {
+  summary(lineLength = 90, positions: number[] = [0.32, 0.61, 0.89, 1], printFn: (line: string) => void = console.log): void {
     this.checkLive('summary');
     checkInt('summary', 'lineLength', lineLength, 20, 1000);
-    const ends = Array.isArray(positions) && positions.length === 3 && positions.every((p) => typeof p === 'number') ? positions : null;
-    if (!ends || !ends.every((p, i) => p > (ends[i - 1] ?? 0))) throw new Error(`summary: positions must be three increasing numbers, got ${describe(positions)}`);
-    const columns = ends[2] <= 1 ? ends.map((p) => Math.floor(p * lineLength)) : ends;
-    if (columns[2] > 1000) throw new Error(`summary: positions must end within 1000 characters, got ${describe(positions)}`);
+    const ends = Array.isArray(positions) && positions.length === 4 && positions.every((p) => typeof p === 'number') ? positions : null;
+    if (!ends || !ends.every((p, i) => p > (ends[i - 1] ?? 0))) throw new Error(`summary: positions must be four increasing numbers, got ${describe(positions)}`);
+    const columns = ends[3] <= 1 ? ends.map((p) => Math.floor(p * lineLength)) : ends;
+    if (columns[3] > 1000) throw new Error(`summary: positions must end within 1000 characters, got ${describe(positions)}`);
     if (typeof printFn !== 'function') throw new Error(`summary: printFn must be a function, got ${describe(printFn)}`);
     if (!this.layers.every((l) => l.built)) throw new Error('summary: the input shape is unknown; give the first layer an inputShape, or build the model');
     const row = (fields: string[]) => {
@@ -330,13 +331,15 @@ export class Sequential implements TrainingModel {
       });
       printFn(line);
     };
+    const text = (shape: Shape) => `[${shape.map((d) => d ?? 'null').join(',')}]`;
     printFn('_'.repeat(lineLength));
-    row(['Layer (type)', 'Output shape', 'Param #']);
+    row(['Layer (type)', 'Input Shape', 'Output shape', 'Param #']);
     printFn('='.repeat(lineLength));
     let shape = this.batchInputShape!;
     this.layers.forEach((layer, i) => {
+      const input = shape;
       shape = layer.computeOutputShape(shape.slice());
-      row([`${layer.name} (${layer.className})`, `[${shape.map((d) => d ?? 'null').join(',')}]`, String(layer.countParams())]);
+      row([`${layer.name} (${layer.className})`, `[${text(input)}]`, text(shape), String(layer.countParams())]);
       printFn((i === this.layers.length - 1 ? '=' : '_').repeat(lineLength));
     });
     const { total, trainable } = this.paramCounts('summary');

@@ -170,6 +170,16 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
     });
   });
 
+  it("a generator's value returned with done ends the pass unread and is freed (onBackend checks the memory)", async () => {
+    const ds = tf.data.generator(() => {
+      let i = 0;
+      return { next: () => (i++ < 2 ? { value: tf.scalar(i), done: false } : { value: tf.scalar(99), done: true }) };
+    });
+    const seen = (await ds.toArray()) as tf.Tensor[];
+    expect(seen.map((t) => t.dataSync()[0])).toEqual([1, 2]);
+    tf.dispose(seen);
+  });
+
   describe('methods as TF.js', () => {
     it('map, mapAsync and filter', async () => {
       const base = (lib: Lib) => lib.data.array(range(17));

@@ -446,7 +446,7 @@ describe.each(['wasm', 'js'] as const)('TF.js Sequential programs that train, on
     expectSame(losses(ours), losses(theirs), TRAINED, 'batch losses');
   });
 
-  it.fails('jena-weather: validation includes the batch the generator\'s iterator returns with done: true, as TF.js\'s evaluateDataset does, and leaves no more tensors behind (neurite: tf.data.generator drops that batch, undisposed)', async () => {
+  it.fails('jena-weather: validation includes the batch the generator\'s iterator returns with done: true, as TF.js\'s evaluateDataset does, and leaves no more tensors behind (neurite: tf.data.generator drops that batch, freeing it)', async () => {
     type Result = { shown: { epochLogs: Logs[] } };
     const [ours, theirs] = await run(jenaWeather);
     const validation = (r: Run) => (r.result as Result).shown.epochLogs.map((logs) => logs.val_loss);

@@ -254,7 +254,11 @@ function adopt<T>(op: string, what: string, it: unknown): DataIterator<T> {
     const result = (await source.next()) as unknown;
     if (result === null || typeof result !== 'object') throw new Error(`${op}: next() of ${what} must return { value, done }, got ${describe(result)}`);
     const { value, done } = result as Result<T>;
-    return done ? DONE : { value, done: false };
+    if (!done) return { value, done: false };
+    // A value returned with done (a generator's return value) ends the pass unread, as TF.js's map and
+    // forEachAsync drop it; its tensors are freed rather than left behind.
+    disposeConsumed(value, null);
+    return DONE;
   });
 }
 

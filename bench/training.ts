@@ -82,15 +82,21 @@ interface NetSpec {
   batchSize: number;
 }
 
+/** The spec's dense network, compiled, with either library. */
+function compiled(lib: typeof tf, spec: NetSpec): tf.Sequential {
+  const model = lib.sequential({
+    layers: spec.layers.map((l, i) => lib.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
+  });
+  model.compile({ optimizer: spec.optimizer(lib) as tf.Optimizer, loss: spec.loss });
+  return model;
+}
+
 /**
  * A Keras-style model trained with fit, on neurite or on TF.js: the code is the same for both, which is
  * the point of the API (TF.js runs on whatever backend is active; the bench makes it wasm, one thread).
  */
 function layersImpl(lib: typeof tf, name: string, spec: NetSpec, x: Float32Array, y: Float32Array, rows: number): Impl {
-  const model = lib.sequential({
-    layers: spec.layers.map((l, i) => lib.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
-  });
-  model.compile({ optimizer: spec.optimizer(lib) as tf.Optimizer, loss: spec.loss });
+  const model = compiled(lib, spec);
   const outputs = spec.layers.at(-1)!.units;
   const xs = lib.tensor2d(x.subarray(0, rows * spec.inputs), [rows, spec.inputs]);
   const ys = lib.tensor2d(y.subarray(0, rows * outputs), [rows, outputs]);
@@ -114,10 +120,7 @@ function layersImpl(lib: typeof tf, name: string, spec: NetSpec, x: Float32Array
  * arrays, batched), or by fit on the same rows in the same order: what the pipeline costs.
  */
 function pipelineImpl(name: string, spec: NetSpec, x: Float32Array, y: Float32Array, rows: number, viaDataset: boolean): Impl {
-  const model = tf.sequential({
-    layers: spec.layers.map((l, i) => tf.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
-  });
-  model.compile({ optimizer: spec.optimizer(tf) as tf.Optimizer, loss: spec.loss });
+  const model = compiled(tf, spec);
   const outputs = spec.layers.at(-1)!.units;
   const xs = tf.tensor2d(x.subarray(0, rows * spec.inputs), [rows, spec.inputs]);
   const ys = tf.tensor2d(y.subarray(0, rows * outputs), [rows, outputs]);

@@ -5,8 +5,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
-import type { ModelArtifacts } from '../src/io/types.js';
-import { type LayerCase, expectConformance } from './layers/conformance.js';
+import { artifactsOf, type LayerCase, expectConformance } from './layers/conformance.js';
 import { reference } from './reference.js';
 import { expectClose, onBackend, randomData } from './support.js';
 
@@ -71,16 +70,6 @@ function scaleShiftClass(lib: Lib) {
   return ScaleShift;
 }
 
-async function artifactsOf(model: { save(handler: unknown): Promise<unknown> }, io: typeof tf.io | typeof tfjs.io): Promise<ModelArtifacts> {
-  let saved: ModelArtifacts | undefined;
-  await model.save(
-    io.withSaveHandler(async (artifacts) => {
-      saved = artifacts as ModelArtifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return saved!;
-}
 
 describe('layer conformance against TF.js', () => {
   onBackend('wasm');

@@ -186,18 +186,38 @@ export function chained<T>(open: (k: number) => Promise<Source<T> | null>, stopW
 export function zipped(streams: TensorContainer): DataIterator<TensorContainer> {
   const leaves: Array<Source<TensorContainer>> = [];
   mapLeaves('tf.data.zip', streams, (leaf) => leaves.push(leaf as Source<TensorContainer>));
+  const build = rebuilder(streams);
   return new DataIterator(async () => {
     if (leaves.length === 0) return DONE;
     const results = await Promise.allSettled(leaves.map((s) => s.next()));
     const values = results.map((r) => (r.status === 'fulfilled' && !r.value.done ? r.value.value : null));
-    let k = 0;
-    const element = mapLeaves('tf.data.zip', streams, () => values[k++]) as TensorContainer;
+    const element = build(values, { next: 0 }) as TensorContainer;
     const failed = results.find((r) => r.status === 'rejected');
     if (failed === undefined && results.every((r) => r.status === 'fulfilled' && !r.value.done)) return { value: element, done: false };
     disposeConsumed(values, null);
     if (failed) throw failed.reason;
     return DONE;
   });
+}
+
+/**
+ * A function rebuilding the arrays and plain objects of `node` with its leaves taken in order from `values`:
+ * the structure is walked once, not at every element.
+ */
+function rebuilder(node: unknown): (values: unknown[], at: { next: number }) => unknown {
+  if (Array.isArray(node)) {
+    const parts = node.map(rebuilder);
+    return (values, at) => parts.map((part) => part(values, at));
+  }
+  if (node !== null && typeof node === 'object' && Object.getPrototypeOf(node) === Object.prototype) {
+    const parts = Object.entries(node).map(([key, child]) => [key, rebuilder(child)] as const);
+    return (values, at) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, part] of parts) out[key] = part(values, at);
+      return out;
+    };
+  }
+  return (values, at) => values[at.next++];
 }
 
 /**

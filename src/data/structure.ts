@@ -22,6 +22,7 @@ export function isContainer(value: unknown): value is Container {
 
 /** A copy of an element: every tensor cloned, every array and plain object rebuilt. `path` names it in errors. */
 export function cloneElement(op: string, element: TensorContainer, path: string): TensorContainer {
+  if (!(element instanceof Tensor) && !isContainer(element)) return element; // a number, string or typed array: nothing to copy
   const copyLeaf = (value: unknown, at: string) => {
     if (!(value instanceof Tensor)) return value;
     if (value.isDisposed) throw new Error(`${op}: ${at} is a disposed tensor`);

@@ -30,7 +30,8 @@ export interface LayerCase {
 
 const BATCH = 3;
 
-async function artifactsOf(model: { save(handler: unknown): Promise<unknown> }, io: typeof tf.io | typeof tfjs.io): Promise<ModelArtifacts> {
+/** What a model's save hands its handler, from either library. */
+export async function artifactsOf(model: { save(handler: unknown): Promise<unknown> }, io: typeof tf.io | typeof tfjs.io): Promise<ModelArtifacts> {
   let saved: ModelArtifacts | undefined;
   await model.save(
     io.withSaveHandler(async (artifacts) => {

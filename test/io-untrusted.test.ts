@@ -235,6 +235,11 @@ describe.each(['wasm', 'js'] as const)('loading untrusted files on %s', (backend
       await refuses(() => fromMemory(withSpec({ name: long, dtype: 'int32' })), /^loadLayersModel: weight x\/x\/.*\.\.\..*x\/ has dtype "int32"/);
       const extra = Array.from({ length: 200 }, (_, i) => ({ name: `${long}${i}`, shape: [0], dtype: 'float32' }));
       await refuses(() => fromMemory([...SPECS, ...extra]), /^loadLayersModel: the weights manifest has weights no layer uses: .*\(200 in all\)$/);
+      const deepConfig = structuredClone(TOPOLOGY);
+      let deepValue: unknown = 1;
+      for (let i = 0; i < 10_000; i++) deepValue = [deepValue];
+      (deepConfig.config.layers[1].config as Record<string, unknown>).noise_shape = deepValue;
+      await refuses(() => tf.loadLayersModel(tf.io.fromMemory({ modelTopology: deepConfig, weightSpecs: SPECS as ModelArtifacts['weightSpecs'], weightData: WEIGHTS.slice().buffer })), /^loadLayersModel: layer .* has a config nested more than 64 deep at noise_shape$/);
       let nested: unknown = 'deep';
       for (let i = 0; i < 10_000; i++) nested = [nested];
       await refuses(() => fromMemory([{ name: 'd1/kernel', shape: nested, dtype: 'float32' }]), /weight spec 0 must be .*, got name "d1\/kernel", shape \[\[\.\.\.\]\]$/);

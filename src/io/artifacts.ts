@@ -255,11 +255,13 @@ function readRegularizer(entry: LayerEntry, key: string): Regularizer | undefine
  */
 function layerArgs(entry: LayerEntry, batchInputShape: Shape | null): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const camel = (value: unknown, key: string): unknown =>
-    typeof value === 'string' ? (key === 'name' ? value : toCamelCase(value))
-    : Array.isArray(value) ? value.map((v) => camel(v, key))
-    : isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [toCamelCase(k), camel(v, k)]))
-    : value;
+  const camel = (value: unknown, key: string, depth = 0): unknown => {
+    if (depth > 64) throw new Error(`${LOAD}: layer ${describe(entry.name)} has a config nested more than 64 deep at ${short(key)}`);
+    return typeof value === 'string' ? (key === 'name' ? value : toCamelCase(value))
+      : Array.isArray(value) ? value.map((v) => camel(v, key, depth + 1))
+      : isObject(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [toCamelCase(k), camel(v, k, depth + 1)]))
+      : value;
+  };
   for (const [key, value] of Object.entries(entry.config)) {
     if (value === null || value === undefined || ['batch_input_shape', 'batch_shape', 'input_shape', 'dtype', 'name', 'trainable'].includes(key)) continue;
     if (key.endsWith('_initializer')) args[toCamelCase(key)] = readInitializer(entry, key);

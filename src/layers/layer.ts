@@ -161,8 +161,7 @@ export class Layer {
   /** The layer's configuration (camelCase keys), its own options first, as TF.js saves it. */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
-    if (this.batchInputShape !== null) config.batchInputShape = this.batchInputShape.slice();
-    if (this.batchInputShape !== null) config.dtype = 'float32';
+    if (this.batchInputShape !== null) Object.assign(config, { batchInputShape: this.batchInputShape.slice(), dtype: 'float32' });
     return config;
   }
 

@@ -235,6 +235,8 @@ describe.each(['wasm', 'js'] as const)('loading untrusted files on %s', (backend
       await refuses(() => fromMemory(withSpec({ name: long, dtype: 'int32' })), /^loadLayersModel: weight x\/x\/.*\.\.\..*x\/ has dtype "int32"/);
       const extra = Array.from({ length: 200 }, (_, i) => ({ name: `${long}${i}`, shape: [0], dtype: 'float32' }));
       await refuses(() => fromMemory([...SPECS, ...extra]), /^loadLayersModel: the weights manifest has weights no layer uses: .*\(200 in all\)$/);
+      const polluting = JSON.parse(JSON.stringify(TOPOLOGY).replace('"units":1}', '"units":1,"__proto__":{"activation":"relu"}}'));
+      await refuses(() => tf.loadLayersModel(tf.io.fromMemory({ modelTopology: polluting, weightSpecs: SPECS as ModelArtifacts['weightSpecs'], weightData: WEIGHTS.slice().buffer })), /^loadLayersModel: layer "d2" has a config key __proto__, which no layer takes$/);
       const deepConfig = structuredClone(TOPOLOGY);
       let deepValue: unknown = 1;
       for (let i = 0; i < 10_000; i++) deepValue = [deepValue];

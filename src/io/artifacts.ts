@@ -263,6 +263,7 @@ function layerArgs(entry: LayerEntry, batchInputShape: Shape | null): Record<str
       : value;
   };
   for (const [key, value] of Object.entries(entry.config)) {
+    if (key === '__proto__') throw new Error(`${LOAD}: layer ${describe(entry.name)} has a config key __proto__, which no layer takes`);
     if (value === null || value === undefined || ['batch_input_shape', 'batch_shape', 'input_shape', 'dtype', 'name', 'trainable'].includes(key)) continue;
     if (key.endsWith('_initializer')) args[toCamelCase(key)] = readInitializer(entry, key);
     else if (key.endsWith('_regularizer')) args[toCamelCase(key)] = readRegularizer(entry, key);

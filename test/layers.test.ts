@@ -209,7 +209,7 @@ describe('the layer contract', () => {
   it("a user's Layer subclass trains, saves and loads, and TF.js loads it with the same class (and the reverse)", async () => {
     const ref = await reference();
     const Ours = scaleShiftClass(tf);
-    const Theirs = scaleShiftClass(ref);
+    scaleShiftClass(ref); // TF.js needs the same class registered to load the file
     const model = tf.sequential({ layers: [new Ours({ inputShape: [3], initialShift: 0.25 }) as unknown as tf.Layer, tf.layers.dense({ units: 1 })] });
     const [custom] = model.layers;
     expect(custom.className).toBe('ScaleShift');
@@ -234,7 +234,6 @@ describe('the layer contract', () => {
     expect(back.layers[0].getConfig()).toEqual(custom.getConfig());
     const again = back.predict(x);
     expectClose(again.dataSync(), predicted.dataSync(), { atol: 1e-6, rtol: 1e-6 }, 'neurite loads TF.js file');
-    expect(Theirs.className).toBe('ScaleShift');
     tf.dispose([x, y, predicted, again]);
     inTheirs.dispose();
     back.dispose();

@@ -70,7 +70,7 @@ function list(names: string[]): string {
 
 /**
  * The rows of a CSV file as a dataset; see tf.data.csv.
- * @example const ds = tf.data.csv('file:///tmp/data.csv', { columnConfigs: { y: { isLabel: true } } });
+ * @example const ds = tf.data.csv('file://data/housing.csv', { columnConfigs: { y: { isLabel: true } } });
  */
 export class CSVDataset extends Dataset<TensorContainer> {
   private readonly hasHeader: boolean;
@@ -105,7 +105,7 @@ export class CSVDataset extends Dataset<TensorContainer> {
 
   /**
    * The column names (those of columnConfigs when configuredColumnsOnly), reading the header line if need be.
-   * @example console.log(await tf.data.csv('file:///tmp/data.csv').columnNames());
+   * @example console.log(await tf.data.csv('file://data/housing.csv').columnNames());
    */
   async columnNames(): Promise<string[]> {
     const names = this.names ?? (await this.open()).names;
@@ -255,7 +255,7 @@ function checkSource(source: unknown): asserts source is string | Request {
 /**
  * A dataset of the rows of a CSV file: in Node a `file://` path (or an http(s) URL), in a browser a URL. Each
  * element is an object of the row's values by column, or `{ xs, ys }` when columnConfigs marks label columns.
- * @example const ds = tf.data.csv('file:///tmp/data.csv', { columnConfigs: { medv: { isLabel: true } } }); console.log(await ds.columnNames());
+ * @example const ds = tf.data.csv('file://data/housing.csv', { columnConfigs: { medv: { isLabel: true } } }); console.log(await ds.columnNames());
  */
 export function csv(source: string | Request, csvConfig: CSVConfig = {}): CSVDataset {
   return new CSVDataset(source, csvConfig);

@@ -20,7 +20,7 @@ async function readFile(op: string, url: string): Promise<Uint8Array> {
   if (!inNode) throw new Error(`${op}: file:// paths can be read in Node only; in a browser use an http(s) URL`);
   const name = 'node:fs/promises'; // a variable, so bundlers leave it alone
   const fs = (proc?.getBuiltinModule?.(name) ?? (await import(/* @vite-ignore */ name))) as typeof import('node:fs/promises');
-  // As TF.js: the path is what follows file:// (file:///tmp/a.csv is /tmp/a.csv, file://a.csv is relative).
+  // As TF.js: the path is what follows file:// (file:///data/a.csv is /data/a.csv, file://a.csv is relative).
   const path = url.slice('file://'.length);
   try {
     return await fs.readFile(path);

@@ -40,6 +40,11 @@ export function hookCaller(model: TrainingModel, hooks: CustomCallbackArgs[]) {
   };
 }
 
+/** fit's verbose when not given: the progress bar in a terminal, silence in browsers and when piped. */
+export function defaultVerbose(): 0 | 1 {
+  return !inBrowser && (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0;
+}
+
 /** The terminal progress bar for verbose 1 or 2 (none in browsers or when silent); samples NaN when unknown. */
 export function progressBar(verbose: number, epochs: number, samples: number): ProgressBar | null {
   const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;

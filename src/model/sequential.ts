@@ -27,7 +27,7 @@ import { dispose, endScope, startScope, Tensor, type TensorContainer, tidy, type
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History, type Logs, type TrainingModel } from './callbacks.js';
 import { batchOf, checkDataset, checkFinite, copyInto, type Data, gatherRows, manual, rowsOf, shuffleOrder, tensorsOf } from './data.js';
-import { checkCallbacks, hookCaller, inBrowser, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
+import { checkCallbacks, defaultVerbose, hookCaller, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
 import { addMetrics, CHECKPOINT_EVERY, type Checkpoint, disposeRecorded, endPlan, lossOf, moved, type Plan, type Recorded, updatesOf } from './step.js';
 
 export interface ModelCompileArgs {
@@ -848,7 +848,7 @@ export class Sequential implements TrainingModel {
     this.checkTrainable('fit');
     const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData, initialEpoch = 0, yieldEvery = 'auto' } = options;
     const hooks = checkCallbacks(options.callbacks);
-    const verbose = options.verbose ?? (!inBrowser && (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0);
+    const verbose = options.verbose ?? defaultVerbose();
     if (validationData !== undefined && (!Array.isArray(validationData) || validationData.length !== 2)) {
       throw new Error(`fit: validationData must be [xVal, yVal], got ${describe(validationData)}`);
     }
@@ -985,7 +985,7 @@ export class Sequential implements TrainingModel {
       throw new Error(`${op}: validationData must be a dataset of { xs, ys } batches or [xVal, yVal], got ${describe(validationData)}`);
     }
     const hooks = checkCallbacks(options.callbacks, op);
-    const verbose = options.verbose ?? (!inBrowser && (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0);
+    const verbose = options.verbose ?? defaultVerbose();
     const keys = ['loss', ...this.metricValues.map((m) => getMetric(op, m, this.loss!, this.outputWidth ?? 2).key)];
     const history = new History({ epochs, samples: NaN, batchSize: NaN, metrics: validationData ? [...keys, ...keys.map((k) => `val_${k}`)] : keys });
     const call = hookCaller(this, hooks);

@@ -1,6 +1,6 @@
 // Activation and softmax throughput (elements/s) on a 64 x 1000 batch for both wasm builds and the js twin,
 // side by side in one run. Run directly to print a table:
-//   node --experimental-wasm-relaxed-simd --import tsx bench/activations.ts
+//   node --import tsx bench/activations.ts
 
 import { pathToFileURL } from 'node:url';
 import type { Backend } from '../src/backend/backend.js';

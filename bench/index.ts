@@ -3,6 +3,7 @@
 // Pass names to run a subset: npm run bench -- matmul training
 
 import { mkdir, writeFile } from 'node:fs/promises';
+import * as tf from '../src/index.js';
 import { benchActivations } from './activations.js';
 import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
@@ -20,6 +21,11 @@ const suites: Record<string, () => Promise<Row[]>> = {
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) if (!(name in suites)) throw new Error(`bench: unknown suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+
+// `npm run bench` passes no V8 flags, so this is the build `node app.js` gets (NEURITE_BUILD changes it).
+await tf.ready();
+const build = tf.getBuild();
+console.log(`node ${process.version}; neurite runs the ${build} build`);
 
 const rows: Row[] = [];
 for (const [name, run] of Object.entries(suites)) {
@@ -72,5 +78,5 @@ for (const [c, r] of Object.entries(ratios)) console.log(`  ${c}: ${Object.entri
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL('./results/latest.json', import.meta.url);
-await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, rows, ratios }, null, 2));
+await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, build, rows, ratios }, null, 2));
 console.log(`\nwrote ${file.pathname}`);

@@ -1,6 +1,6 @@
 // Matmul throughput in GFLOPS (2mnk / seconds): neurite's wasm builds and js twin, square and at the three
 // layouts of a dense layer's training step, beside TF.js 4.22's wasm backend forced to one thread.
-// Run: node --experimental-wasm-relaxed-simd --import tsx bench/matmul.ts [sizes...]. Leaves out multi-threading.
+// Run: node --import tsx bench/matmul.ts [sizes...]. Leaves out multi-threading.
 //
 // What each timing includes:
 // - 'matmul N' / dense rows: one kernel call on operands already in the backend's memory, output preallocated.

@@ -1,7 +1,7 @@
 // Core ops on 1M-element tensors (M elements/s), through the public API of each library in one run: neurite on
 // its wasm build and its js twin, TF.js 4.22 on its wasm backend (one thread) and its cpu backend. Each call
 // makes its result and disposes it, as user code does. Run directly to print a table:
-//   node --experimental-wasm-relaxed-simd --import tsx bench/ops.ts
+//   node --import tsx bench/ops.ts
 
 import { pathToFileURL } from 'node:url';
 import * as tfjs from '@tensorflow/tfjs';

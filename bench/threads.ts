@@ -1,7 +1,7 @@
 // Two threads against one, in one run: matMul 1024² in GFLOPS and the 784-128-64-10 MNIST MLP (Adam,
 // batch 256) in samples/s, on the wasm build ready() picks. Results are bit-identical either way (tested
 // in test/threads.test.ts); this measures only speed. TF.js's single-thread figure is in the matmul suite.
-// Run: node --experimental-wasm-relaxed-simd --import tsx bench/threads.ts
+// Run: node --import tsx bench/threads.ts
 
 import { pathToFileURL } from 'node:url';
 import { loadMnist } from '../examples/data.js';

@@ -1,9 +1,10 @@
 // Which backend runs the ops, and the global seed. Everything else asks `activeBackend()` for it.
 // In Node the wasm core loads synchronously on first use; browsers need `await ready()` first (they
 // compile large modules only asynchronously). The js twin is loaded only when asked for, or when wasm
-// cannot be loaded, so pages that run on wasm never download it.
+// cannot be loaded, so pages that run on wasm never download it. NEURITE_BUILD picks the wasm build
+// wherever the code does not.
 
-import type { Backend, BackendName } from './backend/backend.js';
+import type { Backend, BackendName, BuildName } from './backend/backend.js';
 import { bestBuild, hasRelaxedSimd, loadWasmBackend, loadWasmBackendSync, type WasmBuild } from './backend/wasm.js';
 import { checkInt, checkOptions, describe, is } from './validate.js';
 
@@ -17,20 +18,23 @@ let seed: number | null = null;
 /** The backend ops run on now; in Node the wasm core is loaded on first use. */
 export function activeBackend(): Backend {
   if (active) return active;
-  wasm ??= seeded(loadWasmBackendSync());
+  wasm ??= seeded(loadWasmBackendSync(envBuild()));
   if (wasm) return (active = wasm);
   throw new Error('neurite: call `await tf.ready()` before the first op (in a browser it loads the wasm core)');
 }
 
 /**
- * Loads the best wasm build for this host (relaxed SIMD where it validates) and makes it active, or the
- * js twin, with a one-line notice, where WebAssembly SIMD is unavailable. Idempotent.
- * `build` picks a wasm build instead (e.g. 'simd' for results bit-identical across hosts).
+ * Loads the best wasm build for this host (relaxed SIMD where the host can run it; in Node 20 that turns on
+ * V8's relaxed SIMD flag) and makes it active, or the js twin, with a one-line notice, where WebAssembly SIMD
+ * is unavailable. Idempotent. `build`, or else the environment variable NEURITE_BUILD, picks a wasm build
+ * instead (e.g. 'simd' for results bit-identical across hosts).
  */
 export async function ready(options?: { build?: WasmBuild }): Promise<void> {
-  const { build } = checkOptions('ready', 'options', options, { build: is.oneOf('simd', 'relaxed') });
-  if (build === 'relaxed' && !hasRelaxedSimd()) throw new Error("ready: build 'relaxed' needs relaxed SIMD, which this host lacks; use 'simd'");
-  if (wasm && build && wasm.build !== build) {
+  const { build: asked } = checkOptions('ready', 'options', options, { build: is.oneOf('simd', 'relaxed') });
+  if (asked === 'relaxed' && !hasRelaxedSimd()) throw new Error("ready: build 'relaxed' needs relaxed SIMD, which this host lacks; use 'simd'");
+  const build = asked ?? envBuild();
+  // Only an explicit build replaces a loaded one: NEURITE_BUILD is a default.
+  if (wasm && asked && wasm.build !== asked) {
     wasm.stopThreads();
     if (active === wasm) active = null;
     wasm = null;
@@ -54,6 +58,20 @@ export function getBackend(): BackendName {
   return activeBackend().name;
 }
 
+/** 'relaxed' or 'simd' (the wasm build), or 'js': what ops run on now. */
+export function getBuild(): BuildName {
+  return activeBackend().build;
+}
+
+/** The build NEURITE_BUILD asks for, or undefined (unset or empty) for the best this host runs. */
+function envBuild(): WasmBuild | undefined {
+  const value = globalThis.process?.env?.NEURITE_BUILD;
+  if (!value) return undefined;
+  if (value !== 'simd' && value !== 'relaxed') throw new Error(`neurite: the environment variable NEURITE_BUILD must be 'simd' or 'relaxed', got ${describe(value)}`);
+  if (value === 'relaxed' && !hasRelaxedSimd()) throw new Error("neurite: NEURITE_BUILD is 'relaxed', which needs relaxed SIMD, and this host lacks it; use 'simd'");
+  return value;
+}
+
 /**
  * Switches backend. Tensors made on the other backend move over when next used.
  * Resolves true when the backend is active, false if it could not be loaded.
@@ -64,8 +82,9 @@ export async function setBackend(name: BackendName): Promise<boolean> {
   if (name === 'js') {
     active = await jsBackend();
   } else {
+    const build = envBuild();
     try {
-      wasm ??= seeded(await loadWasmBackend());
+      wasm ??= seeded(await loadWasmBackend(build));
     } catch {
       return false;
     }
@@ -123,7 +142,7 @@ async function applyThreads(n: number): Promise<void> {
   }
   if (wasm && (await wasm.startThreads(n))) return; // already on shared memory
   const previous = wasm;
-  const build = previous?.build === 'simd' || previous?.build === 'relaxed' ? previous.build : bestBuild();
+  const build = previous?.build === 'simd' || previous?.build === 'relaxed' ? previous.build : (envBuild() ?? bestBuild());
   let threaded: Backend;
   try {
     threaded = await threads.loadThreadedBackend(build, n);

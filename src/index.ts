@@ -1,7 +1,7 @@
 // neurite's public entry: TF.js's API (tensors and ops of any rank, gradients, variables, layers, models,
 // optimizers, io) over a WebAssembly SIMD core. `import * as tf from 'neurite'` runs ordinary TF.js code.
 
-export { ready, getBackend, setBackend, setSeed, setThreads, getThreads } from './engine.js';
+export { ready, getBackend, getBuild, setBackend, setSeed, setThreads, getThreads } from './engine.js';
 export { Tensor, Variable, tidy, keep, dispose, memory } from './tensor/tensor.js';
 export type { NestedArray, TensorContainer } from './tensor/tensor.js';
 export type { DType } from './tensor/dtype.js';

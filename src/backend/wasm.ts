@@ -20,8 +20,17 @@ const RELAXED_PROBE = new Uint8Array([
   0x0b, // end
 ]);
 
-/** True where the host accepts relaxed SIMD (Chromium does; Node 20 only with --experimental-wasm-relaxed-simd). */
+/**
+ * True where the host accepts relaxed SIMD. Chromium and Node 22+ do; Node 20 does behind a V8 flag, which is
+ * turned on here when the probe fails without it: V8's flags are per process, so the modules compiled after
+ * this and the worker threads that run them have it too.
+ */
 export function hasRelaxedSimd(): boolean {
+  if (WebAssembly.validate(RELAXED_PROBE)) return true;
+  // process.getBuiltinModule rather than an import, so that browser bundles never see node:v8.
+  const v8 = globalThis.process?.getBuiltinModule?.('node:v8');
+  if (!v8) return false;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return WebAssembly.validate(RELAXED_PROBE);
 }
 

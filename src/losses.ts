@@ -94,9 +94,10 @@ function onHeap(key: string, count: Counter): Metric {
   };
 }
 
+/** As TF.js: the prediction thresholded at 0.5 must equal the target (a target other than 0 or 1 never does). */
 const binaryAccuracy: Counter = ({ f32 }, y, target, m, n) => {
   let hits = 0;
-  for (let i = 0; i < m * n; i++) hits += +(f32[y + i] > 0.5 === f32[target + i] > 0.5);
+  for (let i = 0; i < m * n; i++) hits += +((f32[y + i] > 0.5 ? 1 : 0) === f32[target + i]);
   return hits / (m * n);
 };
 

@@ -77,7 +77,7 @@ async function work(): Promise<Results> {
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
   const y = tf.oneHot(Array.from({ length: 256 }, (_, i) => (i * 7) % 10), 10, 1, 0, 'float32');
   out.loss = (await model.fit(x, y, { epochs: 2, batchSize: 128, verbose: 0 })).history.loss;
-  const predict = (m: tf.Sequential) => {
+  const predict = (m: tf.LayersModel) => {
     const p = m.predict(x) as tf.Tensor;
     const values = bits(p);
     p.dispose();
@@ -94,7 +94,7 @@ async function work(): Promise<Results> {
   out['saved weights'] = new Uint32Array(saved!.weightData as ArrayBuffer);
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
   out['predict after load'] = predict(loaded);
-  tf.dispose([x, y, ...weights, ...halved]);
+  tf.dispose([x, y, ...halved]);
   model.dispose();
   loaded.dispose();
   return out;

@@ -36,7 +36,7 @@ for (const backend of ['wasm', 'js'] as const) {
       expectClose(streamed.history.loss, fitted.history.loss, { atol: 1e-6, rtol: 1e-5 }, 'loss per epoch');
       const [wa, wb] = [a.getWeights(), b.getWeights()];
       wa.forEach((w, i) => expectClose(wb[i].dataSync(), w.dataSync(), { atol: 1e-6, rtol: 1e-5 }, `weight ${i}`));
-      tf.dispose([x, y, ...wa, ...wb]);
+      tf.dispose([x, y]);
       a.dispose();
       b.dispose();
     });
@@ -64,11 +64,9 @@ for (const backend of ['wasm', 'js'] as const) {
 
     it('refuses elements that are not { xs, ys } batches by position, and data that does not fit, leaving the weights as they were', async () => {
       const m = model();
-      const weights = m.getWeights();
-      const before = weights.map((w) => Array.from(w.dataSync()));
-      tf.dispose(weights);
+      const before = m.getWeights().map((w) => Array.from(w.dataSync()));
       const unbatched = tf.data.zip({ xs: tf.data.array([[1, 2, 3]]), ys: tf.data.array([1]) }) as tf.data.Dataset<tf.TensorContainer>;
-      await expect(m.fitDataset(unbatched, { epochs: 1, verbose: 0 })).rejects.toThrow(/^fitDataset: element 0 of the dataset must be \{ xs, ys \}, a tensor each \(batch the dataset with \.batch\(n\)\)/);
+      await expect(m.fitDataset(unbatched, { epochs: 1, verbose: 0 })).rejects.toThrow(/^fitDataset: element 0 of the dataset must be \{ xs, ys \}, a tensor each \(or an array or map of them for several inputs or outputs; batch the dataset with \.batch\(n\)\)/);
       const rank1 = tf.data.generator(function* () {
         yield { xs: tf.tensor1d([1, 2, 3]), ys: tf.scalar(1, 'int32') };
       }) as tf.data.Dataset<tf.TensorContainer>;
@@ -79,9 +77,7 @@ for (const backend of ['wasm', 'js'] as const) {
       await expect(m.fitDataset(narrow, { epochs: 1, verbose: 0 })).rejects.toThrow(/^fitDataset \(element 0\): x must have 3 features per sample, got shape \[1, 2\]$/);
       await expect(m.fitDataset(dataset(8), { epoch: 3 } as never)).rejects.toThrow(/^fitDataset: unknown option "epoch" \(did you mean "epochs"\?\)$/);
       await expect(m.fitDataset([1, 2] as never, { epochs: 1 })).rejects.toThrow(/^fitDataset: dataset must be a tf\.data Dataset, got/);
-      const after = m.getWeights();
-      after.forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(before[i]));
-      tf.dispose(after);
+      m.getWeights().forEach((w, i) => expect(Array.from(w.dataSync())).toEqual(before[i]));
       m.dispose();
     });
   });

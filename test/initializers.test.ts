@@ -317,7 +317,6 @@ describe.each(['wasm', 'js'] as const)('initializers on %s', (backend) => {
     // A [3, 2] orthogonal kernel: orthonormal columns.
     expect(Math.abs(w[0] * w[1] + w[2] * w[3] + w[4] * w[5])).toBeLessThan(1e-6);
     expect(Math.abs(w[0] ** 2 + w[2] ** 2 + w[4] ** 2 - 1)).toBeLessThan(1e-6);
-    tf.dispose(weights);
     model.dispose();
   });
 });

@@ -153,9 +153,7 @@ describe('the layer contract', () => {
     const x = tf.tensor(randomData(64 * 3, 12, -3, 3), [64, 3]);
     const y = tf.tensor(randomData(64 * 4, 13, -5, 5), [64, 4]);
     await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
-    const weights = model.getWeights();
-    const [kernel, bias] = weights.map((w) => w.dataSync());
-    tf.dispose(weights);
+    const [kernel, bias] = model.getWeights().map((w) => w.dataSync());
     for (let j = 0; j < 4; j++) expect(Math.hypot(kernel[j], kernel[4 + j], kernel[8 + j])).toBeLessThanOrEqual(0.5 + 1e-6);
     expect(Math.min(...bias)).toBeGreaterThanOrEqual(0);
     tf.dispose([x, y]);
@@ -170,7 +168,6 @@ describe('the layer contract', () => {
     model.add(tf.layers.dense({ units: 1 }));
     expect(model.layers[1].built).toBe(true);
     expect(model.layers[1].weights.map((w) => w.shape)).toEqual([[3, 1], [1]]);
-    tf.dispose([kernel, bias]);
     model.dispose();
   });
 
@@ -233,7 +230,7 @@ describe('the layer contract', () => {
     expect(back.layers[0]).toBeInstanceOf(Ours);
     expect(back.layers[0].getConfig()).toEqual(custom.getConfig());
     const again = back.predict(x);
-    expectClose(again.dataSync(), predicted.dataSync(), { atol: 1e-6, rtol: 1e-6 }, 'neurite loads TF.js file');
+    expectClose((again as tf.Tensor).dataSync(), predicted.dataSync(), { atol: 1e-6, rtol: 1e-6 }, 'neurite loads TF.js file');
     tf.dispose([x, y, predicted, again]);
     inTheirs.dispose();
     back.dispose();

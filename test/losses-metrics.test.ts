@@ -118,11 +118,7 @@ describe.each(['wasm', 'js'] as const)('model.compile with loss and metric funct
     ours.compile({ optimizer: tf.train.sgd(0.5), loss, metrics: metrics as never });
     const theirs = tfjs.sequential({ layers: [tfjs.layers.dense({ units: 5, activation: 'tanh', inputShape: [4] }), tfjs.layers.dense({ units: 3, activation: 'sigmoid' })] });
     theirs.compile({ optimizer: tfjs.train.sgd(0.5), loss: tfjsLoss as never, metrics: tfjsMetrics as never });
-    theirs.setWeights(ours.getWeights().map((w) => {
-      const copy = tfjs.tensor(w.dataSync(), w.shape);
-      w.dispose();
-      return copy;
-    }));
+    theirs.setWeights(ours.getWeights().map((w) => tfjs.tensor(w.dataSync(), w.shape)));
     return { ours, theirs };
   }
 

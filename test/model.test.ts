@@ -5,19 +5,16 @@ import { describe, expect, it, vi } from 'vitest';
 import * as tf from '../src/index.js';
 import { expectClose, onBackend, randomData } from './support.js';
 
-/** Current weights as plain arrays (and disposes the copies). */
+/** Current weights as plain arrays (copies of the values: getWeights gives the variables themselves). */
 function weightsOf(model: tf.Sequential): Float32Array[] {
-  const ws = model.getWeights();
-  const values = ws.map((w) => w.dataSync() as Float32Array);
-  tf.dispose(ws);
-  return values;
+  return model.getWeights().map((w) => w.dataSync() as Float32Array);
 }
 
 function setWeightValues(model: tf.Sequential, values: Float32Array[]): void {
   const current = model.getWeights();
   const replacement = values.map((v, i) => tf.tensor(v, current[i].shape));
   model.setWeights(replacement);
-  tf.dispose([...current, ...replacement]);
+  tf.dispose(replacement);
 }
 
 function lossOf(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor): number {
@@ -318,7 +315,6 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     const fresh = make();
     const trained = reused.getWeights();
     fresh.setWeights(trained);
-    tf.dispose(trained);
     for (const m of [reused, fresh]) m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     tf.setSeed(9);
     const a = await reused.fit(x, dense, { epochs: 2, batchSize: 10, verbose: 0 });

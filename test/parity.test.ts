@@ -151,7 +151,7 @@ async function runNeurite(c: Case, initial: Float32Array[], tfjsStyleLabels = fa
   const current = model.getWeights();
   const start = initial.map((v, i) => tf.tensor(v, current[i].shape));
   model.setWeights(start);
-  tf.dispose([...current, ...start]);
+  tf.dispose(start);
   model.compile({ optimizer: c.optimizer(tf) as tf.Optimizer, loss: c.loss, metrics: LOSSES[c.loss].metrics });
   const x = tf.tensor2d(data.x, [ROWS, FEATURES]);
   // neurite takes sparse labels as int32 [samples], and also as TF.js code passes them (float32 [samples, 1]).
@@ -161,9 +161,7 @@ async function runNeurite(c: Case, initial: Float32Array[], tfjsStyleLabels = fa
     : tf.tensor1d(data.y, 'int32');
   try {
     const h = await model.fit(x, y, fitArgs);
-    const finalWeights = model.getWeights();
-    const weights = finalWeights.map((w) => w.dataSync() as Float32Array);
-    tf.dispose(finalWeights);
+    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
     return { history: h.history as Record<string, number[]>, weights };
   } finally {
     tf.dispose([x, y]);

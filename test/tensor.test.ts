@@ -213,7 +213,6 @@ describe('blocks moving between backends', () => {
     w.dispose();
     const [kernel] = model.getWeights();
     expect((kernel.dataSync() as Float32Array).every((v) => v === 1)).toBe(true);
-    kernel.dispose();
 
     model.dispose();
 
@@ -227,7 +226,6 @@ describe('blocks moving between backends', () => {
     big.restoreWeights(snapshot);
     const [restored] = big.getWeights();
     expect(Array.from(restored.dataSync().subarray(0, 14))).toEqual([0, 1, 2, 3, 4, 5, 6, 0, 1, 2, 3, 4, 5, 6]);
-    restored.dispose();
     big.dispose();
   });
 });

@@ -171,7 +171,7 @@ function makeFrame(current: Session): { frame: Frame; transfer: Transferable[] }
   const output = (prediction.dataSync() as Float32Array).map(toUnit);
   prediction.dispose();
 
-  const weights = model.getWeights();
+  const weights = model.getWeights(); // the variables themselves (as TF.js): nothing to dispose
   const kernels = weights.filter((_, i) => i % 2 === 0).map((w) => w.dataSync() as Float32Array);
   const layerGrids: Float32Array[] = [];
   tf.tidy(() => {
@@ -190,7 +190,6 @@ function makeFrame(current: Session): { frame: Frame; transfer: Transferable[] }
       layerGrids.push(byNode);
     }
   });
-  tf.dispose(weights);
 
   const frame: Frame = {
     type: 'frame',

@@ -1,16 +1,18 @@
-// A Sequential model to and from ModelArtifacts in the TF.js Layers format: the topology JSON TF.js 4.22
-// writes (snake_case keys, Keras class names, each layer's getConfig), weight specs, and float32 weight data.
-// Layers are made from their configs through the class registry (tf.serialization), so this file knows no
-// layer class. Loading checks the topology, the manifest and its sizes and the data length before it
-// allocates, and each weight's shape and values before that weight is made; a refused file leaves memory as
-// it was. Left out: functional models, training config and optimizer state (ignored when loading, not
-// written when saving).
+// A model to and from ModelArtifacts in the TF.js Layers format: the topology JSON TF.js 4.22 writes
+// (snake_case keys, Keras class names, each layer's getConfig; a Sequential model's layer list, or a
+// functional model's layers with the inbound nodes that connect them; models inside models nested), weight
+// specs, and float32 weight data. Layers and models are made through the class registry (tf.serialization),
+// so this file imports no layer or model class. Loading checks the topology, the manifest and its sizes and
+// the data length before it allocates, and each weight's shape and values before that weight is made; a
+// refused file leaves memory as it was. Left out: training config and optimizer state (ignored when
+// loading, not written when saving).
 
 import { MAX_PAGES, PAGE_BYTES } from '../backend/heap.js';
 import { version } from '../version.js';
 import { type Initializer, initializerFromConfig } from '../initializers.js';
 import { Layer, type Shape, withWeightSource } from '../layers/layer.js';
-import type { Sequential } from '../model/sequential.js';
+import type { Node, SymbolicTensor } from '../layers/symbolic.js';
+import type { LayersModel } from '../model/model.js';
 import { Regularizer } from '../regularizers.js';
 import { registeredClass, registeredNames } from '../serialization.js';
 import { dispose, sizeOf } from '../tensor/tensor.js';
@@ -65,52 +67,68 @@ function pythonic(value: unknown, key?: string): Json {
   throw new Error(`save: cannot serialize ${describe(value)} in a layer config`);
 }
 
-/** A layer's entry in the topology; the first layer also states the model's input shape. */
-function layerJson(layer: Layer, batchInputShape: Shape | null): Config {
-  const config = pythonic(layer.getConfig()) as Config;
-  if (batchInputShape !== null) {
-    config.batch_input_shape = batchInputShape.slice();
-    config.dtype = 'float32';
-  }
-  return { class_name: layer.className, config };
+/** Whether a layer is a model (io imports no model class: models are told apart by their graph). */
+const isModel = (layer: Layer): layer is LayersModel => typeof (layer as Partial<LayersModel>).getLayer === 'function';
+
+/** A layer's entry in a topology: its class and config (a model's nested whole). */
+function entryOf(layer: Layer): Config {
+  return { class_name: layer.className, config: isModel(layer) ? modelConfig(layer) : (pythonic(layer.getConfig()) as Config) };
 }
 
+/**
+ * A model's config as TF.js writes it: a Sequential model's layers (the first also stating the input shape),
+ * or a functional model's layers, each with the inputs of its calls ([layer, node, tensor, kwargs]), and the
+ * model's input and output layers.
+ */
+function modelConfig(model: LayersModel): Config {
+  const layers = model.layers;
+  if (model.className === 'Sequential') {
+    const shape = model.batchInputShape;
+    const list = layers.map((layer, i) => {
+      const entry = entryOf(layer);
+      if (i === 0 && shape !== null && layer.className !== 'InputLayer') Object.assign(entry.config as Config, { batch_input_shape: shape.slice(), dtype: 'float32' });
+      return entry;
+    });
+    return { name: model.name, layers: list };
+  }
+  const nodes = model.graphNodes();
+  // A node's index counts only the layer's calls inside this model, as TF.js renumbers them, after a model's own definition.
+  const indexOf = (node: Node) => (isModel(node.layer) ? 1 : 0) + node.layer.inboundNodes.filter((n) => nodes.has(n)).indexOf(node);
+  const ref = (t: SymbolicTensor): Json[] => [t.sourceLayer.name, indexOf(t.node), t.outputTensorIndex];
+  return {
+    name: model.name,
+    layers: layers.map((layer) => {
+      const calls = layer.inboundNodes.filter((n) => nodes.has(n) && n.inputs.length > 0);
+      const inbound = calls.map((n) => n.inputs.map((t) => [...ref(t), pythonic(withoutTraining(n.kwargs))] as Json));
+      return { name: layer.name, ...entryOf(layer), inbound_nodes: inbound };
+    }),
+    input_layers: model.inputs.map(ref),
+    output_layers: model.outputs.map(ref),
+  };
+}
+
+/** A call's kwargs as saved: training is the model's to set, not the call's. */
+const withoutTraining = (kwargs: Record<string, unknown>) => Object.fromEntries(Object.entries(kwargs).filter(([k]) => k !== 'training'));
+
 /** Topology, weight specs and weight data of a model, as TF.js's LayersModel.save hands them to a handler. */
-export function modelToArtifacts(model: Sequential): ModelArtifacts {
+export function modelToArtifacts(model: LayersModel): ModelArtifacts {
   if (model.layers.length === 0) throw new Error('save: the model has no layers');
-  if (model.batchInputShape === null) throw new Error('save: the input shape is unknown; give the first layer an inputShape (or build the model) before saving');
+  if (model.inputShapes === null) throw new Error('save: the input shape is unknown; give the first layer an inputShape (or build the model) before saving');
   const seen = new Set<string>();
   for (const layer of model.layers) {
     if (seen.has(layer.name)) throw new Error(`save: two layers are named ${JSON.stringify(layer.name)}; layer names must be unique in a saved model`);
     seen.add(layer.name);
   }
-  model.build();
-  const weightSpecs: WeightsManifestEntry[] = [];
-  const values: Float32Array[] = [];
-  for (const layer of model.layers) {
-    const names = layer.weightNames;
-    const weights = layer.getWeights();
-    try {
-      weights.forEach((w, i) => {
-        weightSpecs.push({ name: names[i], shape: w.shape.slice(), dtype: 'float32' });
-        values.push(w.dataSync() as Float32Array);
-      });
-    } finally {
-      dispose(weights);
-    }
-  }
-  const data = new Float32Array(values.reduce((n, v) => n + v.length, 0));
+  const names = model.weightNames;
+  const weights = model.weights;
+  const weightSpecs: WeightsManifestEntry[] = weights.map((w, i) => ({ name: names[i], shape: w.shape.slice(), dtype: 'float32' }));
+  const data = new Float32Array(weights.reduce((n, w) => n + w.size, 0));
   let offset = 0;
-  for (const v of values) {
-    data.set(v, offset);
-    offset += v.length;
+  for (const w of weights) {
+    data.set(w.dataSync() as Float32Array, offset);
+    offset += w.size;
   }
-  const modelTopology = {
-    class_name: 'Sequential',
-    config: { name: model.name, layers: model.layers.map((layer, i) => layerJson(layer, i === 0 ? model.batchInputShape : null)) },
-    keras_version: KERAS_VERSION,
-    backend: 'tensor_flow.js',
-  };
+  const modelTopology = { ...entryOf(model), keras_version: KERAS_VERSION, backend: 'tensor_flow.js' };
   return { modelTopology, format: 'layers-model', generatedBy: `neurite v${version}`, convertedBy: null, weightData: data.buffer, weightSpecs };
 }
 
@@ -127,8 +145,19 @@ interface LayerEntry {
   index: number;
 }
 
-/** The model class registered under a name (models register themselves, so io needs no import of them). */
-function modelClass(className: string): { fromConfig(cls: unknown, config: { layers: Layer[]; name?: string }): Sequential } {
+/** The model classes files name: TF.js writes 'Model' for a functional model, Keras 2.4+ 'Functional'. */
+const MODEL_CLASSES: Record<string, 'Sequential' | 'Model'> = { Sequential: 'Sequential', Model: 'Model', Functional: 'Model' };
+/** Models inside models, at most this deep (a hostile file could nest them without end). */
+const MAX_NESTING = 16;
+
+/** What loading has made so far (freed if it fails), and the weights' places in the data. */
+interface Loading {
+  made: Layer[];
+  located: Located[];
+}
+
+/** A model class registered under a name (models register themselves, so io needs no import of them). */
+function modelClass(className: 'Sequential' | 'Model'): { fromConfig(cls: unknown, config: Record<string, unknown>): LayersModel } {
   const cls = registeredClass(className);
   if (!cls) throw new Error(`${LOAD}: no model class ${describe(className)} is registered`);
   return cls as never;
@@ -140,18 +169,43 @@ function layerClass(className: string): (typeof Layer & { fromConfig(cls: unknow
   return cls && (cls === Layer || cls.prototype instanceof Layer) ? (cls as never) : null;
 }
 
-const layerNames = () => ['InputLayer', ...registeredNames().filter((n) => layerClass(n) !== null)];
+const layerNames = () => registeredNames().filter((n) => layerClass(n) !== null);
 
-/** The layers of a Sequential topology (TF.js, Keras 2 or Keras 3 flavour) and the input shape it states. */
-function readTopology(topology: unknown): { name: string | undefined; entries: LayerEntry[]; inputShape: Shape | null } {
+/** The model's entry in a topology (Keras-converted files nest it in model_config), checked to be JSON of a known model class. */
+function rootOf(topology: unknown): Record<string, unknown> {
   if (topology === undefined || topology === null) throw new Error(`${LOAD}: the model has no modelTopology`);
   if (topology instanceof ArrayBuffer) throw new Error(`${LOAD}: modelTopology is binary (a graph model?); neurite loads Layers models, whose topology is JSON`);
   if (!isObject(topology)) throw new Error(`${LOAD}: modelTopology must be an object, got ${describe(topology)}`);
-  const root = isObject(topology.model_config) ? topology.model_config : topology; // Keras-converted files nest it
-  if (root.class_name !== 'Sequential') {
-    throw new Error(`${LOAD}: only Sequential models can be loaded, but modelTopology has class_name ${describe(root.class_name)}`);
+  return isObject(topology.model_config) ? topology.model_config : topology;
+}
+
+/** A Sequential or functional model from its entry; `depth` counts the models it is inside. */
+function buildModel(root: Record<string, unknown>, loading: Loading, depth: number): LayersModel {
+  const kind = typeof root.class_name === 'string' && Object.hasOwn(MODEL_CLASSES, root.class_name) ? MODEL_CLASSES[root.class_name] : null;
+  if (!kind) throw new Error(`${LOAD}: modelTopology has class_name ${describe(root.class_name)}; neurite loads Sequential and functional (Model) models`);
+  if (depth > MAX_NESTING) throw new Error(`${LOAD}: the topology nests models more than ${MAX_NESTING} deep`);
+  const model = kind === 'Sequential' ? buildSequential(root.config, loading, depth) : buildFunctional(root.config, loading, depth);
+  loading.made.push(model);
+  return model;
+}
+
+/** A layer entry of a topology's list, checked: { class_name, config } of a known class. */
+function entryFrom(item: unknown, index: number): LayerEntry {
+  if (!isObject(item) || typeof item.class_name !== 'string' || !(item.config === undefined || isObject(item.config))) {
+    throw new Error(`${LOAD}: layer ${index} of modelTopology must be { class_name, config }, got ${describe(item)}`);
   }
-  const config = root.config;
+  const config = (item.config ?? {}) as Record<string, unknown>;
+  const className = item.class_name;
+  const name = typeof config.name === 'string' && config.name !== '' ? config.name : typeof item.name === 'string' && item.name !== '' ? item.name : `${toSnakeCase(className)}_${index + 1}`;
+  if (layerClass(className) === null && !Object.hasOwn(MODEL_CLASSES, className)) {
+    throw new Error(`${LOAD}: layer ${index} (${describe(name)}) is a ${short(className)}, which neurite does not support (a custom layer must be registered with tf.serialization.registerClass); supported layers: ${listed(layerNames())}`);
+  }
+  checkDtype(name, config.dtype);
+  return { className, name, config, index };
+}
+
+/** The layers of a Sequential model's config (TF.js, Keras 2 or Keras 3 flavour), made into the model. */
+function buildSequential(config: unknown, loading: Loading, depth: number): LayersModel {
   const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined; // Keras 1/2.0 wrote a bare list
   if (!Array.isArray(list)) throw new Error(`${LOAD}: modelTopology.config.layers must be an array of layers, got ${describe(list)}`);
   const name = isObject(config) && typeof config.name === 'string' && config.name !== '' ? config.name : undefined;
@@ -159,33 +213,126 @@ function readTopology(topology: unknown): { name: string | undefined; entries: L
   let inputShape: Shape | null = null;
   const entries: LayerEntry[] = [];
   list.forEach((item, index) => {
-    if (!isObject(item) || typeof item.class_name !== 'string' || !(item.config === undefined || isObject(item.config))) {
-      throw new Error(`${LOAD}: layer ${index} of modelTopology must be { class_name, config }, got ${describe(item)}`);
-    }
-    const cfg = (item.config ?? {}) as Record<string, unknown>;
-    const className = item.class_name;
-    const layerName = typeof cfg.name === 'string' && cfg.name !== '' ? cfg.name : `${toSnakeCase(className)}_${index + 1}`;
-    if (className !== 'InputLayer' && layerClass(className) === null) {
-      throw new Error(`${LOAD}: layer ${index} (${describe(layerName)}) is a ${short(className)}, which neurite does not support (a custom layer must be registered with tf.serialization.registerClass); supported layers: ${listed(layerNames())}`);
-    }
-    checkDtype(layerName, cfg.dtype);
-    const shape = inputShapeOf(layerName, cfg);
-    if (className === 'InputLayer') {
-      if (entries.length > 0 || inputShape !== null) throw new Error(`${LOAD}: an InputLayer (${describe(layerName)}) may only come first`);
-      if (shape === null) throw new Error(`${LOAD}: InputLayer ${describe(layerName)} has no batch_input_shape`);
-      if (cfg.sparse === true) throw new Error(`${LOAD}: InputLayer ${describe(layerName)} is sparse; neurite takes dense input`);
-      inputShape = shape;
+    const entry = entryFrom(item, index);
+    const shape = inputShapeOf(entry.name, entry.config);
+    if (entry.className === 'InputLayer') {
+      if (entries.length > 0 || inputShape !== null) throw new Error(`${LOAD}: an InputLayer (${describe(entry.name)}) may only come first`);
+      inputShape = inputLayerShape(entry);
       return;
     }
     if (shape !== null && entries.length === 0) {
       const text = (s: Shape) => `[${s.slice(1).join(', ')}]`;
-      if (inputShape !== null && text(inputShape) !== text(shape)) throw new Error(`${LOAD}: the InputLayer gives input shape ${text(inputShape)}, but layer ${describe(layerName)} says ${text(shape)}`);
+      if (inputShape !== null && text(inputShape) !== text(shape)) throw new Error(`${LOAD}: the InputLayer gives input shape ${text(inputShape)}, but layer ${describe(entry.name)} says ${text(shape)}`);
       inputShape = shape;
     }
-    entries.push({ className, name: layerName, config: cfg, index });
+    entries.push(entry);
   });
   if (entries.length === 0) throw new Error(`${LOAD}: modelTopology has no layers besides an InputLayer`);
-  return { name, entries, inputShape };
+  if (inputShape === null && entries[0].className === 'Dense') {
+    // No input shape written (some Keras files): the first kernel's rows give it.
+    const weights = loading.located.filter((l) => l.spec.group !== 'optimizer');
+    const kernel = weights.find((l) => nameMatches(l.spec.name, `${entries[0].name}/kernel`)) ?? weights[0];
+    if (kernel && kernel.spec.shape.length === 2 && kernel.spec.shape[0] > 0) inputShape = [null, kernel.spec.shape[0]];
+  }
+  if (inputShape === null && !Object.hasOwn(MODEL_CLASSES, entries[0].className)) {
+    throw new Error(`${LOAD}: the topology does not give the input shape (batch_input_shape on the first layer, or an InputLayer)`);
+  }
+  const layers = entries.map((entry, i) => makeLayer(entry, i === 0 ? inputShape : null, loading, depth));
+  return modelClass('Sequential').fromConfig(modelClass('Sequential'), { layers, name });
+}
+
+/** An InputLayer entry's shape, checked. */
+function inputLayerShape(entry: LayerEntry): Shape {
+  const shape = inputShapeOf(entry.name, entry.config);
+  if (shape === null) throw new Error(`${LOAD}: InputLayer ${describe(entry.name)} has no batch_input_shape`);
+  if (entry.config.sparse === true) throw new Error(`${LOAD}: InputLayer ${describe(entry.name)} is sparse; neurite takes dense input`);
+  return shape;
+}
+
+/** Where a call's input comes from: [layer name, call index, output index]. */
+type Ref = [string, number, number];
+
+/**
+ * A functional model's config: its layers made, then each layer's calls replayed on the symbolic outputs of
+ * the calls they read (in as many passes as the order of the list needs), then the model from its inputs
+ * and outputs.
+ */
+function buildFunctional(config: unknown, loading: Loading, depth: number): LayersModel {
+  if (!isObject(config) || !Array.isArray(config.layers)) throw new Error(`${LOAD}: a functional model's config must have a layers array, got ${describe(isObject(config) ? config.layers : config)}`);
+  const name = typeof config.name === 'string' && config.name !== '' ? config.name : undefined;
+  const outputsOf = new Map<string, SymbolicTensor[]>();
+  const pending: Array<{ layer: Layer; calls: unknown[]; done: number; first: number }> = [];
+  const names = new Set<string>();
+  config.layers.forEach((item, index) => {
+    const entry = entryFrom(item, index);
+    if (names.has(entry.name)) throw new Error(`${LOAD}: two layers are named ${describe(entry.name)}`);
+    names.add(entry.name);
+    const calls = (item as Record<string, unknown>).inbound_nodes ?? [];
+    if (!Array.isArray(calls)) throw new Error(`${LOAD}: layer ${describe(entry.name)} has inbound_nodes ${describe(calls)}; expected an array of calls`);
+    if (entry.className === 'InputLayer') {
+      const cls = layerClass('InputLayer')!;
+      const layer = cls.fromConfig(cls, { batchInputShape: inputLayerShape(entry), name: entry.name });
+      loading.made.push(layer);
+      outputsOf.set(`${entry.name}#0`, [layer.output as SymbolicTensor]);
+      return;
+    }
+    // A model's calls count from 1: its node 0 is its own definition.
+    const layer = makeLayer(entry, null, loading, depth);
+    pending.push({ layer, calls, done: 0, first: isModel(layer) ? 1 : 0 });
+  });
+  const tensorAt = ([layer, node, tensor]: Ref) => outputsOf.get(`${layer}#${node}`)?.[tensor];
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const p of pending) {
+      while (p.done < p.calls.length) {
+        const inputs = callRefs(p.layer.name, p.calls[p.done]).map(tensorAt);
+        if (inputs.some((t) => t === undefined)) break;
+        let out: SymbolicTensor | SymbolicTensor[];
+        try {
+          out = (inputs.length === 1 ? p.layer.apply(inputs[0]!) : p.layer.apply(inputs as SymbolicTensor[])) as SymbolicTensor | SymbolicTensor[];
+        } catch (error) {
+          const message = (error as Error).message;
+          throw message.startsWith(LOAD) ? error : new Error(`${LOAD}: layer ${describe(p.layer.name)}: ${message}`);
+        }
+        outputsOf.set(`${p.layer.name}#${p.first + p.done++}`, Array.isArray(out) ? out : [out]);
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((p) => p.done < p.calls.length);
+  if (stuck) {
+    const missing = callRefs(stuck.layer.name, stuck.calls[stuck.done]).find((r) => tensorAt(r) === undefined)!;
+    throw new Error(`${LOAD}: layer ${describe(stuck.layer.name)} reads output ${missing[2]} of call ${missing[1]} of layer ${describe(short(missing[0]))}, which the topology never makes`);
+  }
+  const ends = (key: 'input_layers' | 'output_layers') => {
+    const list = config[key];
+    if (!Array.isArray(list) || list.length === 0) throw new Error(`${LOAD}: a functional model's config must list its ${key}, got ${describe(list)}`);
+    return list.map((item, i) => {
+      const ref = refOf(`${key}[${i}]`, item);
+      const t = tensorAt(ref);
+      if (!t) throw new Error(`${LOAD}: ${key}[${i}] names output ${ref[2]} of call ${ref[1]} of layer ${describe(short(ref[0]))}, which the topology does not make`);
+      return t;
+    });
+  };
+  return modelClass('Model').fromConfig(modelClass('Model'), { inputs: ends('input_layers'), outputs: ends('output_layers'), name });
+}
+
+/** The inputs of one saved call: TF.js's and Keras 2's [[layer, node, tensor, kwargs], ...], or Keras 3's { args, kwargs } of keras tensors. */
+function callRefs(layerName: string, call: unknown): Ref[] {
+  const where = `layer ${describe(layerName)}: a call in inbound_nodes`;
+  if (isObject(call) && Array.isArray(call.args)) {
+    const first = call.args[0];
+    return (Array.isArray(first) ? first : [first]).map((t) => refOf(where, isObject(t) && isObject(t.config) ? t.config.keras_history : t));
+  }
+  if (!Array.isArray(call) || call.length === 0) throw new Error(`${LOAD}: ${where} must be a non-empty list of [layer, node, tensor], got ${describe(call)}`);
+  return call.map((item) => refOf(where, item));
+}
+
+/** One [layer name, node index, tensor index] reference, checked. */
+function refOf(where: string, value: unknown): Ref {
+  const ok = Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1]) && (value[1] as number) >= 0 && Number.isSafeInteger(value[2]) && (value[2] as number) >= 0;
+  if (!ok) throw new Error(`${LOAD}: ${where} must be [layer name, node index, tensor index], got ${describe(value)}`);
+  return [value[0] as string, value[1] as number, value[2] as number];
 }
 
 /** The input shape from batch_input_shape / batch_shape ([null, ...sizes]) or input_shape ([...sizes]); null when absent. */
@@ -276,12 +423,14 @@ function layerArgs(entry: LayerEntry, batchInputShape: Shape | null): Record<str
   return args;
 }
 
-/** Makes the layer for an entry through the class registry (its weights are made when the model builds it). */
-function makeLayer(entry: LayerEntry, batchInputShape: Shape | null): Layer {
+/** Makes the layer for an entry through the class registry (its weights are made when its model builds it); a model entry makes the model. */
+function makeLayer(entry: LayerEntry, batchInputShape: Shape | null, loading: Loading, depth: number): Layer {
+  if (Object.hasOwn(MODEL_CLASSES, entry.className)) return buildModel({ class_name: entry.className, config: entry.config }, loading, depth + 1);
   const cls = layerClass(entry.className)!;
   try {
     const layer = cls.fromConfig(cls, layerArgs(entry, batchInputShape));
     if (!(layer instanceof Layer)) throw new Error(`fromConfig returned ${describe(layer)} instead of a layer`);
+    loading.made.push(layer);
     return layer;
   } catch (error) {
     const message = (error as Error).message;
@@ -448,12 +597,12 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
 }
 
 /** A new model from artifacts; everything is checked first, and nothing stays allocated if it fails. */
-export function modelFromArtifacts(artifacts: ModelArtifacts): Sequential {
+export function modelFromArtifacts(artifacts: ModelArtifacts): LayersModel {
   if (!isObject(artifacts)) throw new Error(`${LOAD}: the load handler returned ${describe(artifacts)} instead of model artifacts`);
   if (artifacts.format !== undefined && artifacts.format !== null && artifacts.format !== 'layers-model') {
     throw new Error(`${LOAD}: the model's format is ${describe(artifacts.format)}; neurite loads 'layers-model' (TF.js Layers) models`);
   }
-  const { name, entries, inputShape: statedShape } = readTopology(artifacts.modelTopology);
+  const root = rootOf(artifacts.modelTopology);
   if (artifacts.weightData == null && typeof artifacts.getWeightStream === 'function') {
     throw new Error(`${LOAD}: the artifacts give the weights as a stream (getWeightStream, TF.js's streamWeights); neurite needs them as weightData`);
   }
@@ -462,34 +611,26 @@ export function modelFromArtifacts(artifacts: ModelArtifacts): Sequential {
   const parts = weightParts(artifacts.weightData);
   checkDataLength(manifest, parts.reduce((n, p) => n + p.byteLength, 0), weightSources.get(artifacts) ?? 'the weight data');
   const data = parts.length === 1 ? parts[0] : concatBytes(parts);
-  const located = manifest.weights;
-
-  let inputShape = statedShape;
-  if (inputShape === null && entries[0].className === 'Dense') {
-    // No input shape written (some Keras files): the first kernel's rows give it.
-    const kernel = located.find((l) => nameMatches(l.spec.name, `${entries[0].name}/kernel`)) ?? located.find((l) => l.spec.group !== 'optimizer');
-    if (kernel && kernel.spec.shape.length === 2 && kernel.spec.shape[0] > 0) inputShape = [null, kernel.spec.shape[0]];
-  }
-  if (inputShape === null) throw new Error(`${LOAD}: the topology does not give the input shape (batch_input_shape on the first layer, or an InputLayer)`);
-
-  const layers = entries.map((entry, i) => makeLayer(entry, i === 0 ? inputShape : null));
+  const loading: Loading = { made: [], located: manifest.weights };
   // Each weight takes its saved values as its layer builds: found and checked before it is allocated.
-  const modelWeights = located.filter((l) => l.spec.group !== 'optimizer');
+  const modelWeights = manifest.weights.filter((l) => l.spec.group !== 'optimizer');
   const used = new Set<Located>();
-  const model = withWeightSource(
-    (layer, weight, shape) => {
-      const l = find(`${layer.name}/${weight}`, modelWeights);
-      used.add(l);
-      return decode(layer, weight, shape, l, data);
-    },
-    () => modelClass('Sequential').fromConfig(modelClass('Sequential'), { layers, name }),
-  );
-  const unbuilt = model.layers.find((layer) => !layer.built);
-  const extra = modelWeights.filter((l) => !used.has(l));
-  if (unbuilt || extra.length > 0) {
-    model.dispose();
+  try {
+    const model = withWeightSource(
+      (layer, weight, shape) => {
+        const l = find(`${layer.name}/${weight}`, modelWeights);
+        used.add(l);
+        return decode(layer, weight, shape, l, data);
+      },
+      () => buildModel(root, loading, 0),
+    );
+    const unbuilt = loading.made.find((layer) => !layer.built);
     if (unbuilt) throw new Error(`${LOAD}: layer ${describe(unbuilt.name)} could not be built from the topology`);
-    throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
+    const extra = modelWeights.filter((l) => !used.has(l));
+    if (extra.length > 0) throw new Error(`${LOAD}: the weights manifest has weights no layer uses: ${listed(extra.map((l) => l.spec.name))}`);
+    return model;
+  } catch (error) {
+    for (const layer of loading.made.reverse()) layer.dispose();
+    throw error;
   }
-  return model;
 }

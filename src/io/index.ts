@@ -3,7 +3,7 @@
 // See artifacts.ts for the format and handlers.ts for the URL schemes; both are imported on first use
 // (through persistence.ts), so pages that never save or load do not download them.
 
-import type { Sequential } from '../model/sequential.js';
+import type { LayersModel } from '../model/model.js';
 import { describe } from '../validate.js';
 import { checkLoadOptions } from './http.js';
 import * as io from './namespace.js';
@@ -12,7 +12,7 @@ import type { IOHandler, LoadOptions, SaveResult } from './types.js';
 export type * from './types.js';
 
 /** Saves through a handler, or the one a URL names ('file://dir', 'localstorage://name', ...). Used by model.save. */
-export async function saveModel(model: Sequential, handlerOrUrl: string | IOHandler): Promise<SaveResult> {
+export async function saveModel(model: LayersModel, handlerOrUrl: string | IOHandler): Promise<SaveResult> {
   let handler: IOHandler;
   if (typeof handlerOrUrl === 'string') handler = (await import('./persistence.js')).handlerForUrl(handlerOrUrl, 'save');
   else if (handlerOrUrl !== null && typeof handlerOrUrl === 'object' && typeof handlerOrUrl.save === 'function') handler = handlerOrUrl;
@@ -24,13 +24,13 @@ export async function saveModel(model: Sequential, handlerOrUrl: string | IOHand
 }
 
 /**
- * Loads a Sequential model saved in the TF.js Layers format, by neurite, TF.js or the Keras converter.
+ * Loads a model (Sequential or functional) saved in the TF.js Layers format, by neurite, TF.js or the Keras converter.
  * A truncated, corrupted, oversized or mismatched model is refused with an Error that says what is wrong,
  * and leaves no memory allocated; weight files are read only from model.json's folder (file://) or origin
  * (http(s), unless options.weightPathPrefix or options.weightUrlConverter say otherwise).
  * @example const model = await tf.loadLayersModel('file://./my-model/model.json');
  */
-export async function loadLayersModel(handlerOrUrl: string | IOHandler, options?: LoadOptions): Promise<Sequential> {
+export async function loadLayersModel(handlerOrUrl: string | IOHandler, options?: LoadOptions): Promise<LayersModel> {
   const checked = checkLoadOptions('loadLayersModel', 'options', options);
   let handler: IOHandler;
   if (typeof handlerOrUrl === 'string') handler = (await import('./persistence.js')).handlerForUrl(handlerOrUrl, 'load', checked);

@@ -5,7 +5,9 @@ import { Activation, ELU, LeakyReLU, PReLU, type PReLUArgs, ReLU, Softmax, Thres
 import { Flatten, Permute, RepeatVector, Reshape } from './core.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
+import { InputLayer, type InputLayerArgs } from './input.js';
 import { Layer, type LayerArgs } from './layer.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
 
 export const layers = {
   dense: (args: DenseArgs) => new Dense(args),
@@ -25,15 +27,23 @@ export const layers = {
   reshape: (args: LayerArgs & { targetShape: Array<number | null> }) => new Reshape(args),
   permute: (args: LayerArgs & { dims: number[] }) => new Permute(args),
   repeatVector: (args: LayerArgs & { n: number }) => new RepeatVector(args),
+  inputLayer: (args: InputLayerArgs) => new InputLayer(args),
+  add: (args?: LayerArgs) => new Add(args),
+  multiply: (args?: LayerArgs) => new Multiply(args),
+  average: (args?: LayerArgs) => new Average(args),
+  maximum: (args?: LayerArgs) => new Maximum(args),
+  minimum: (args?: LayerArgs) => new Minimum(args),
+  concatenate: (args?: LayerArgs & { axis?: number }) => new Concatenate(args),
+  dot: (args: LayerArgs & { axes: number | [number, number]; normalize?: boolean }) => new Dot(args),
   /** The base class of every layer, for subclassing as in TF.js. */
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot]) {
   registerClass(cls as unknown as SerializableClass);
 }
 
-export { Activation, AlphaDropout, Dense, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, LeakyReLU, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
+export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
 export { Layer } from './layer.js';
-export type { DenseArgs, DropoutArgs, LayerArgs, PReLUArgs };
+export type { DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs, PReLUArgs };
 export type { Kwargs, Shape } from './layer.js';

@@ -11,11 +11,14 @@ import { getInitializer, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { Block } from '../block.js';
 import { sizeOf, Tensor, tidy, uniqueVariableName, Variable } from '../tensor/tensor.js';
-import { view } from '../ops/op.js';
-import { checkBool, checkInt, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
+import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
+import { Node, SymbolicTensor } from './symbolic.js';
 
 /** A shape with its batch axis first; null where a size is not known until data arrives. */
 export type Shape = Array<number | null>;
+
+/** Whether a layer's input or output shape is a list of shapes (a layer of several inputs or outputs). */
+export const isShapeList = (shape: Shape | Shape[]): shape is Shape[] => Array.isArray(shape[0]);
 
 export interface LayerArgs {
   name?: string;
@@ -76,12 +79,15 @@ export class Layer {
   /** The class name saved in model files and looked up by tf.serialization (subclasses set their own). */
   static className = 'Layer';
   readonly name: string;
-  /** The input shape with its batch axis, as the layer's arguments give it (saved with the layer). */
-  readonly batchInputShape: Shape | null;
-  /** @internal The input shape the layer was built for. */
-  builtInputShape: Shape | null = null;
-  /** @internal The model this layer was added to (a layer belongs to one model). */
+  private readonly givenInputShape: Shape | null;
+  /** @internal The input shape the layer was built for (one per input for a layer of several inputs). */
+  builtInputShape: Shape | Shape[] | null = null;
+  /** @internal Its calls on symbolic tensors, in order (TF.js's inboundNodes). */
+  inboundNodes: Node[] = [];
+  /** @internal The Sequential model this layer was added to (a layer joins one). */
   owner: object | null = null;
+  /** @internal How many models hold this layer: the last to be disposed frees its weights. */
+  holders = 0;
   /** Whether build() has made the weights (a layer without any is built too, once it knows its input shape). */
   built = false;
   private trainable_: boolean;
@@ -111,10 +117,15 @@ export class Layer {
     for (const [key, what] of Object.entries(own?.required ?? {})) {
       if ((args as Record<string, unknown>)[key] === undefined) throw new Error(`${op}: ${key} is required (${what})`);
     }
-    this.batchInputShape = batchInputShapeOf(op, args);
+    this.givenInputShape = batchInputShapeOf(op, args);
     if (args.name === '') throw new Error(`${op}: name must be a non-empty string, got ""`);
     this.name = args.name ?? Layer.uniqueName(this.className);
     this.trainable_ = args.trainable ?? true;
+  }
+
+  /** The input shape with its batch axis, as the layer's arguments give it (saved with the layer). */
+  get batchInputShape(): Shape | null {
+    return this.givenInputShape;
   }
 
   /** The class name of this layer (its constructor's static className). */
@@ -145,11 +156,11 @@ export class Layer {
 
   // ---- the contract subclasses implement ----
 
-  /** Makes the weights for an input shape with addWeight (the default: none). */
-  build(_inputShape: Shape): void {}
+  /** Makes the weights for an input shape (a list of them for several inputs) with addWeight (the default: none). */
+  build(_inputShape: Shape | Shape[]): void {}
 
-  /** The output shape for an input shape (the default: the same). */
-  computeOutputShape(inputShape: Shape): Shape {
+  /** The output shape for an input shape, each a list of shapes for several inputs or outputs (the default: the same). */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     return inputShape;
   }
 
@@ -236,11 +247,11 @@ export class Layer {
    * @internal Builds the layer for an input shape unless it is built: all or nothing (a failure frees what
    * build made). `op` names the call in errors.
    */
-  ensureBuilt(inputShape: Shape, op: string): void {
+  ensureBuilt(inputShape: Shape | Shape[], op: string): void {
     if (this.built) return;
     this.building = op;
     try {
-      this.build(inputShape.slice());
+      this.build(copyShape(inputShape));
     } catch (error) {
       this.dispose();
       // Errors naming their call pass as they are; others get this call and the layer.
@@ -250,13 +261,31 @@ export class Layer {
     } finally {
       this.building = null;
     }
-    this.builtInputShape = inputShape.slice();
+    this.builtInputShape = copyShape(inputShape);
     this.built = true;
   }
 
   /** The output shape, once the input shape is known (TF.js's layer.outputShape). */
-  get outputShape(): Shape {
-    return this.computeOutputShape(this.knownInputShape('outputShape'));
+  get outputShape(): Shape | Shape[] {
+    return this.computeOutputShape(copyShape(this.knownInputShape('outputShape')));
+  }
+
+  /** The symbolic input of the layer's one call on symbolic tensors (TF.js's layer.input). */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode('input');
+    return node.single ? node.inputs[0] : node.inputs.slice();
+  }
+
+  /** The symbolic output of the layer's one call on symbolic tensors (TF.js's layer.output). */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode('output');
+    return node.outputs.length === 1 ? node.outputs[0] : node.outputs.slice();
+  }
+
+  private onlyNode(what: string): Node {
+    if (this.inboundNodes.length === 1) return this.inboundNodes[0];
+    if (this.inboundNodes.length === 0) throw new Error(`${what}: layer ${this.name} has not been applied to a symbolic tensor (tf.input) yet, so it has no ${what}`);
+    throw new Error(`${what}: layer ${this.name} has been applied ${this.inboundNodes.length} times, so it has several; use the symbolic tensors each apply returned`);
   }
 
   /** The number of weights (TF.js's layer.countParams(): the layer must be built). */
@@ -265,27 +294,72 @@ export class Layer {
     return this.variables.reduce((n, v) => n + v.size, 0);
   }
 
-  private knownInputShape(op: string): Shape {
+  private knownInputShape(op: string): Shape | Shape[] {
     const shape = this.builtInputShape ?? this.batchInputShape;
     if (shape === null) throw new Error(`${op}: layer ${this.name} does not know its input shape yet (give it an inputShape, or build its model)`);
     return shape;
   }
 
   /**
-   * Applies the layer to a tensor, building it for the tensor's shape on first use (TF.js's layer.apply).
+   * Applies the layer, building it for the input's shape on first use (TF.js's layer.apply): to tensors, it
+   * computes; to symbolic tensors (tf.input and what layers made of it), it records the call in the graph
+   * tf.model runs and returns the symbolic outputs. An array gives a layer of several inputs (merge layers).
    * @example const y = tf.layers.dense({ units: 3 }).apply(tf.ones([2, 4]));
+   * @example const hidden = tf.layers.dense({ units: 8 }).apply(tf.input({ shape: [4] }));
    */
-  apply(inputs: Tensor, kwargs: Kwargs = {}): Tensor {
+  apply(inputs: Tensor, kwargs?: Kwargs): Tensor;
+  apply(inputs: Tensor[], kwargs?: Kwargs): Tensor | Tensor[];
+  apply(inputs: SymbolicTensor, kwargs?: Kwargs): SymbolicTensor;
+  apply(inputs: SymbolicTensor[], kwargs?: Kwargs): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], kwargs?: Kwargs): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+  apply(inputs: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], kwargs: Kwargs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     const op = `${this.name}.apply`;
-    checkTensor(op, 'inputs', inputs, 'float32');
-    checkInputShape(op, this, inputs.shape);
-    this.ensureBuilt([null, ...inputs.shape.slice(1)], op);
-    return outputOf(this, this.call(inputs, kwargs));
+    // A user's layer may take kwargs of its own; training is the one every layer reads.
+    checkObject(op, 'kwargs', kwargs);
+    if (kwargs.training !== undefined) checkBool(op, 'kwargs.training', kwargs.training);
+    const list: unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+    const at = (i: number) => (Array.isArray(inputs) ? `inputs[${i}]` : 'inputs');
+    if (list.length === 0) throw new Error(`${op}: inputs must be a tensor, a symbolic tensor or an array of them, got []`);
+    if (list.every((t) => t instanceof SymbolicTensor)) return this.applySymbolic(op, inputs as SymbolicTensor | SymbolicTensor[], kwargs);
+    list.forEach((t, i) => {
+      if (t instanceof SymbolicTensor) throw new Error(`${op}: ${at(i)} is a symbolic tensor, but ${at(i === 0 ? 1 : 0)} is not; give all tensors or all symbolic tensors`);
+      checkTensor(op, at(i), t, 'float32');
+    });
+    const shapes = (list as Tensor[]).map((t) => [null, ...t.shape.slice(1)]);
+    const shape = Array.isArray(inputs) ? shapes : shapes[0];
+    checkInputShape(op, this, Array.isArray(inputs) ? (list as Tensor[]).map((t) => t.shape) : (inputs as Tensor).shape);
+    this.ensureBuilt(shape, op);
+    const result = this.call(inputs as Tensor | Tensor[], kwargs);
+    if (result instanceof Tensor || (Array.isArray(result) && result.length > 0 && result.every((t) => t instanceof Tensor))) return result;
+    throw new Error(`layer ${this.name}: call() must return a Tensor or an array of them, got ${describe(result)}`);
   }
 
-  /** The layer's weights as new tensors (kernel then bias for dense); [] until it is built. */
+  /** The call recorded in the graph: the layer built for the symbolic shapes, its outputs made from computeOutputShape. */
+  private applySymbolic(op: string, inputs: SymbolicTensor | SymbolicTensor[], kwargs: Kwargs): SymbolicTensor | SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const shape = Array.isArray(inputs) ? list.map((t) => t.shape.slice()) : inputs.shape.slice();
+    checkInputShape(op, this, shape);
+    this.ensureBuilt(shape, op);
+    let out: Shape | Shape[];
+    try {
+      out = this.computeOutputShape(copyShape(shape));
+    } catch (error) {
+      const message = (error as Error).message;
+      throw /^[A-Za-z][\w.]*: /.test(message) ? error : new Error(`${op}: ${message}`);
+    }
+    const node = new Node(this, list, !Array.isArray(inputs), kwargs, this.inboundNodes.length);
+    const shapes = isShapeList(out) ? out : [out];
+    node.outputs = shapes.map((s, i) => new SymbolicTensor('float32', s.slice(), this, node, i));
+    this.inboundNodes.push(node);
+    return isShapeList(out) ? node.outputs.slice() : node.outputs[0];
+  }
+
+  /**
+   * The layer's weights (kernel then bias for dense; [] until it is built): the variables themselves, as
+   * TF.js returns them, so reading them makes no tensors to dispose (disposing one frees the weight).
+   */
   getWeights(): Tensor[] {
-    return this.variables.map((v) => view(v, v.shape.slice()));
+    return this.variables.slice();
   }
 
   /** Replaces the layer's weights (checked in full first: shapes and dtypes must match), each projected by its constraint as TF.js writes it. */
@@ -336,12 +410,16 @@ function checkShape(op: string, name: string, shape: unknown, batch: boolean): S
   return shape.slice() as Shape;
 }
 
-/** Throws unless a concrete input shape fits the shape a layer expects (null: any size). */
-export function checkInputShape(op: string, layer: Layer, shape: number[]): void {
+/** Throws unless an input shape (concrete or symbolic; a list for several inputs) fits the one a layer expects (null: any size). */
+export function checkInputShape(op: string, layer: Layer, shape: Shape | Shape[]): void {
   const expected = layer.builtInputShape ?? layer.batchInputShape;
   if (expected === null) return;
-  if (shape.length !== expected.length || expected.some((d, i) => i > 0 && d !== null && d !== shape[i])) {
-    throw new Error(`${op}: layer ${layer.name} expects input of shape ${shapeText(expected)}, got [${shape.join(', ')}]`);
+  const fits = (want: Shape, got: Shape) => got.length === want.length && want.every((d, i) => i === 0 || d === null || got[i] === null || d === got[i]);
+  const wanted = isShapeList(expected) ? expected : [expected];
+  const given = isShapeList(shape) ? shape : [shape];
+  if (wanted.length !== given.length || wanted.some((w, i) => !fits(w, given[i]))) {
+    const text = (s: Shape[]) => (s.length === 1 ? shapeText(s[0]) : `[${s.map(shapeText).join(', ')}]`);
+    throw new Error(`${op}: layer ${layer.name} expects input of shape ${text(wanted)}, got ${text(given)}`);
   }
 }
 
@@ -379,6 +457,11 @@ export function project(variable: Variable, constraint: Constraint): void {
     const from = word(projected.ptr());
     activeBackend().heap.f32.copyWithin(word(variable.writablePtr('project')), from, from + variable.size);
   });
+}
+
+/** A copy of a shape, or of each shape in a list. */
+export function copyShape<T extends Shape | Shape[]>(shape: T): T {
+  return (isShapeList(shape) ? shape.map((s) => s.slice()) : shape.slice()) as T;
 }
 
 /** A shape as messages and summaries print it: [null, 28, 28, 1]. */

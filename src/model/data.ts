@@ -1,5 +1,5 @@
-// Training data as the model's calls lay it out: x and the targets checked and converted once per call
-// (Data), the batch buffers reused across epochs, rows gathered in a shuffled order, and the checks on
+// Training data as the model's calls lay it out: the inputs and the targets checked and converted once per
+// call (Data), the batch buffers reused across epochs, rows gathered in a shuffled order, and the checks on
 // datasets' elements. Copies go through the heap's i32 view, so they are bit-exact.
 
 import { word } from '../backend/heap.js';
@@ -10,12 +10,12 @@ import { empty } from '../ops/op.js';
 import { Tensor, type TensorContainer } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 
-/** Training data checked and laid out for the loss: x rows as given, targets as the loss reads them. */
+/** Training data checked and laid out for the loss: input rows as given (one tensor per model input), targets as each output's loss reads them. */
 export interface Data {
   rows: number;
-  x: Tensor;
-  /** float32 [rows, width] or int32 [rows] (sparse labels). */
-  target: Tensor;
+  xs: Tensor[];
+  /** Per output: float32 of the output's shape, or int32 without its last axis (sparse labels). */
+  targets: Tensor[];
   /** Tensors made by the conversion, to dispose afterwards. */
   temporary: Tensor[];
   /** float32 [rows]: each sample's loss weight (classWeight), or none. */
@@ -28,16 +28,26 @@ export function manual(op: string, shape: number[], what: string, dtype: Tensor[
   return new Tensor(shape, dtype, new Block(size * 4, null, op, what), 'manual');
 }
 
-/** The batch tensors for `count` rows, [inputs, targets], made on first use and reused every epoch. */
-export function batchOf(batches: Map<number, Tensor[]>, count: number, train: Pick<Data, 'x' | 'target' | 'weights'>): Tensor[] {
-  let set = batches.get(count);
-  if (!set) batches.set(count, (set = []));
-  // Each kept as it is made: a failure on the second leaves the first to be freed with the rest.
-  if (set.length === 0) set.push(manual('fit', [count, ...train.x.shape.slice(1)], 'a batch of inputs'));
-  if (set.length === 1) set.push(manual('fit', [count, ...train.target.shape.slice(1)], 'a batch of targets', train.target.dtype));
-  if (set.length === 2 && train.weights) set.push(manual('fit', [count], 'a batch of sample weights'));
-  return set;
+/** The batch tensors for `count` rows, made on first use and reused every epoch: inputs, targets, sample weights. */
+export function batchOf(batches: Map<number, Batch>, count: number, train: Pick<Data, 'xs' | 'targets' | 'weights'>): Batch {
+  let batch = batches.get(count);
+  if (!batch) batches.set(count, (batch = { xs: [], targets: [], weights: null }));
+  // Each kept as it is made: a failure on one leaves the others to be freed with the rest.
+  for (const x of train.xs.slice(batch.xs.length)) batch.xs.push(manual('fit', [count, ...x.shape.slice(1)], 'a batch of inputs'));
+  for (const t of train.targets.slice(batch.targets.length)) batch.targets.push(manual('fit', [count, ...t.shape.slice(1)], 'a batch of targets', t.dtype));
+  if (train.weights && !batch.weights) batch.weights = manual('fit', [count], 'a batch of sample weights');
+  return batch;
 }
+
+/** One batch size's tensors, reused every epoch. */
+export interface Batch {
+  xs: Tensor[];
+  targets: Tensor[];
+  weights: Tensor | null;
+}
+
+/** The tensors of the batches, to free. */
+export const batchTensors = (batches: Map<number, Batch>): Tensor[] => [...batches.values()].flatMap((b) => [...b.xs, ...b.targets, ...(b.weights ? [b.weights] : [])]);
 
 /** Throws unless `value` is a tf.data Dataset (or a user's subclass of one). */
 export function checkDataset(op: string, name: string, value: unknown): asserts value is Dataset<TensorContainer> {

@@ -7,10 +7,12 @@ import type { Program } from '../backend/program.js';
 import type { Loss } from '../backend/kernels.js';
 import type { Constraint } from '../constraints.js';
 import type { Metric } from '../losses.js';
-import { mul } from '../ops/arithmetic.js';
+import { add, mul } from '../ops/arithmetic.js';
+import type { Node } from '../layers/symbolic.js';
 import { type FusedActivation, meanLoss } from '../ops/fused.js';
 import type { LossOrMetricFn } from '../ops/metrics.js';
 import { view } from '../ops/op.js';
+import { scalar } from '../ops/creation.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers.js';
@@ -24,18 +26,29 @@ import { describe } from '../validate.js';
  */
 export const CHECKPOINT_EVERY = 16;
 
-/** What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate. */
-export interface Plan {
-  /** The loss: a kernel, or a function made of ops; and whether it takes the last layer's logits (fused). */
+/** One output's loss and metrics, worked out once per call. */
+export interface OutputPlan {
+  /** The loss: a kernel, or a function made of ops; and whether it takes the output layer's logits (fused). */
   code: Loss | null;
   fn: LossOrMetricFn | null;
   fromLogits: boolean;
   /** The activation the fused loss folds in, applied to the logits for the metrics. */
   folded: FusedActivation;
-  /** The compiled metrics, resolved for the model's output width. */
+  /** The compiled metrics, resolved for the output's width. */
   metrics: Metric[];
-  /** The model's output width. */
+  /** The output's width (its last axis). */
   width: number;
+  /** Its share of the total loss (lossWeights; 1 by default). */
+  weight: number;
+}
+
+/** What every step of a call computes the same way, worked out once per fit, trainOnBatch or evaluate. */
+export interface Plan {
+  outputs: OutputPlan[];
+  /** The logs' keys, in the order of the sums: loss, each output's loss (several outputs), each output's metrics. */
+  keys: string[];
+  /** The nodes whose layer gives logits (their loss folds the final activation in). */
+  logits: Set<Node>;
   /** The trainable weights, each with the sink its gradient is accumulated in (training calls only). */
   sources: Variable[];
   sinks: Map<number, Sink>;
@@ -52,13 +65,15 @@ export interface Plan {
 }
 
 /**
- * A training step's results: the loss, and the outputs the metrics read. When recorded as a program (kernel
- * losses), replaying it writes both again in place; otherwise (a loss function) they are the caller's to free.
+ * A training step's results: the total loss, each output's loss (several outputs), and the outputs the metrics
+ * read. When recorded as a program (kernel losses), replaying it writes them again in place; otherwise (a loss
+ * function) they are the caller's to free.
  */
 export interface Recorded {
   program: Program | null;
   loss: Tensor;
-  output: Tensor;
+  losses: Tensor[];
+  outputs: Tensor[];
   /** The sinks the step writes. */
   written: Sink[];
   /** The weights the optimizer updates after it (those with a gradient), each with its gradient's address. */
@@ -86,25 +101,43 @@ export function updatesOf(plan: Plan): Array<readonly [Variable, number]> {
   return plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
 }
 
-/** The mean loss of a batch: the kernel's (over the rows of the output's last axis), or the mean of the loss function's values. */
-export function lossOf(op: string, plan: Plan, output: Tensor, target: Tensor): Tensor {
-  if (plan.code !== null) return output.rank === 2 ? meanLoss(plan.code, output, target) : meanLoss(plan.code, reshape(output, [-1, plan.width]), rowsView(target, plan.width));
-  const losses = plan.fn!(target, output);
+/**
+ * The batch's loss: each output's mean loss (the kernel's, over the rows of the output's last axis, or the mean
+ * of the loss function's values), and their sum weighted by lossWeights.
+ */
+export function lossOf(op: string, plan: Plan, outputs: Tensor[], targets: Tensor[]): { loss: Tensor; losses: Tensor[] } {
+  const losses = plan.outputs.map((o, i) => outputLoss(op, plan, o, outputs[i], targets[i]));
+  if (losses.length === 1 && plan.outputs[0].weight === 1) return { loss: losses[0], losses: [] };
+  let loss: Tensor | null = null;
+  plan.outputs.forEach((o, i) => {
+    const part = o.weight === 1 ? losses[i] : mul(losses[i], scalar(o.weight));
+    loss = loss ? add(loss, part) : part;
+  });
+  return { loss: loss!, losses: losses.length === 1 ? [] : losses };
+}
+
+function outputLoss(op: string, plan: Plan, o: OutputPlan, output: Tensor, target: Tensor): Tensor {
+  if (o.code !== null) return output.rank === 2 ? meanLoss(o.code, output, target) : meanLoss(o.code, reshape(output, [-1, o.width]), rowsView(target, o.width));
+  const losses = o.fn!(target, output);
   if (!(losses instanceof Tensor)) throw new Error(`${op}: the loss function must return a Tensor, got ${describe(losses)}`);
   if (!plan.weights) return mean(losses);
   const rows = plan.weights.shape[0];
   return mean(mul(losses, losses.rank > 1 ? reshape(plan.weights, [rows, ...losses.shape.slice(1).map(() => 1)]) : plan.weights));
 }
 
-/** Adds each metric's sum over the samples of y against target into sums[1..] (outputs of rank > 2 by rows of their last axis). */
-export function addMetrics(plan: Plan, y: Tensor, target: Tensor, sums: Float64Array): void {
-  const samples = y.shape[0];
-  const [rows, targets] = y.rank === 2 ? [y, target] : [rowsView(y, plan.width), rowsView(target, plan.width)];
-  try {
-    for (let m = 0; m < plan.metrics.length; m++) sums[m + 1] += plan.metrics[m].compute(rows, targets) * samples;
-  } finally {
-    if (rows !== y) dispose([rows, targets]);
-  }
+/** Adds each output's metrics' sums over the samples into sums, after the losses (outputs of rank > 2 by rows of their last axis). */
+export function addMetrics(plan: Plan, outputs: Tensor[], targets: Tensor[], sums: Float64Array): void {
+  let at = plan.outputs.length > 1 ? 1 + plan.outputs.length : 1;
+  plan.outputs.forEach((o, i) => {
+    const [y, target] = [outputs[i], targets[i]];
+    const samples = y.shape[0];
+    const [rows, values] = y.rank === 2 ? [y, target] : [rowsView(y, o.width), rowsView(target, o.width)];
+    try {
+      for (const metric of o.metrics) sums[at++] += metric.compute(rows, values) * samples;
+    } finally {
+      if (rows !== y) dispose([rows, values]);
+    }
+  });
 }
 
 /** A tensor of an output's shape (float32 values) or of its shape without the last axis (int32 class indices), as the rows of that axis. */
@@ -114,7 +147,7 @@ export function rowsView(t: Tensor, width: number): Tensor {
 
 export function disposeRecorded(recorded: Recorded): void {
   recorded.program?.dispose();
-  dispose([recorded.loss, recorded.output]);
+  dispose([recorded.loss, ...recorded.losses, ...recorded.outputs]);
 }
 
 /** Frees what a plan made: the gradient sinks, the seed, the recorded steps. */

@@ -90,9 +90,9 @@ export const kullbackLeiblerDivergence = pairOp('kullbackLeiblerDivergence', (t,
 );
 export const poisson = pairOp('poisson', (t, p) => mean(sub(p, mul(t, log(add(p, EPSILON)))), -1));
 
-/** x divided by its L2 norm along the last axis (kept away from zero). */
-function l2Normalize(x: Tensor): Tensor {
-  const squares = sum(square(cast(x, 'float32')), -1, true);
+/** x divided by its L2 norm along an axis (kept away from zero), as TF.js's l2Normalize (also the dot layer's). */
+export function l2Normalize(x: Tensor, axis = -1): Tensor {
+  const squares = sum(square(cast(x, 'float32')), axis, true);
   return div(x, sqrt(maximum(squares, EPSILON)));
 }
 export const cosineProximity = pairOp('cosineProximity', (t, p) => neg(sum(mul(l2Normalize(t), l2Normalize(p)), -1)));

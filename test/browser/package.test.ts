@@ -20,7 +20,7 @@ const BROWSER_DIST = join(ROOT, 'dist/browser');
 const FIXTURES = join(ROOT, 'test/browser/fixtures');
 const RESULTS = join(ROOT, 'test-results');
 /** TF.js's whole core API (about 150 ops with their gradients and kernels) is about 85 KB; TF.js with its wasm backend is about 540 KB. */
-const BUDGET = 108 * 1024;
+const BUDGET = 114 * 1024; // 108 KB before the functional API (graph, merge layers, graph summary: about 4.5 KB)
 
 interface Metafile {
   outputs: Record<string, { bytes: number; imports: Array<{ path: string; kind: string }> }>;
@@ -192,7 +192,7 @@ describe.skipIf(!hasChromium())('the package in Chromium', () => {
       for (const url of ['localstorage://neurite-test', 'indexeddb://neurite-test']) {
         await model.save(url);
         const loaded = await tf.loadLayersModel(url);
-        results[url] = Array.from(loaded.predict(x).dataSync());
+        results[url] = Array.from((loaded.predict(x) as tf.Tensor).dataSync());
         loaded.dispose();
       }
       await model.save('downloads://neurite-test');

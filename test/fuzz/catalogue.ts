@@ -769,7 +769,6 @@ export const catalogue: Entry[] = [
               bad('not an array', 5, 'x', {}),
               badOf('a layer, not in an array', fc.constant(new Recipe('tf.layers.dense({ units: 2, inputShape: [3] })', () => tf.layers.dense({ units: 2, inputShape: [3] })))),
               badOf('not layers in the array', fc.constantFrom([5], [null], [{}], [{ name: 'fake', forward() {} }])),
-              badOf('a model in the array', modelSpec.map((s) => [modelR(s, 'new')]), { mentions: ['model', 'layer'] }),
               badOf('a layer of another model in the array', fc.constantFrom(false, true).map((b) => [otherModelLayer(b)]), { mentions: ['model', 'another'] }),
               badOf('the same layer twice', fc.constant(new Recipe('[layer, layer]', () => {
                 const layer = tf.layers.dense({ units: 3, inputShape: [3] });

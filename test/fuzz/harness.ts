@@ -219,7 +219,6 @@ function stateOf(env: Env): ModelState[] {
   return env.models.map(({ model, built }) => {
     const weights = built && !model.isDisposed ? model.getWeights() : [];
     const bytes = Buffer.concat(weights.map((w) => Buffer.from(w.dataSync().buffer))).toString('base64');
-    tf.dispose(weights);
     return { disposed: model.isDisposed, layers: model.layers.length, optimizer: model.optimizer, step: model.optimizer?.iterations, weights: bytes };
   });
 }
@@ -304,9 +303,9 @@ function brief(value: unknown): string {
   return fc.stringify(value).slice(0, 80);
 }
 
-/** Frees the tensors and models a call that should have failed returned. */
+/** Frees the tensors and models a call that should have failed returned (not variables: getWeights returns a model's own). */
 function release(value: unknown): void {
-  for (const v of Array.isArray(value) ? value : [value]) if (v instanceof tf.Tensor || v instanceof tf.Sequential) v.dispose();
+  for (const v of Array.isArray(value) ? value : [value]) if ((v instanceof tf.Tensor && !(v instanceof tf.Variable)) || v instanceof tf.Sequential) v.dispose();
 }
 
 /** A small valid call on the library and on each model the case holds; the problem if one fails. */

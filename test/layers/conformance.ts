@@ -87,7 +87,7 @@ export async function expectConformance(c: LayerCase): Promise<void> {
     toTheirs.dispose();
     const toOurs = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(theirs, ref.io)));
     const reloaded = toOurs.predict(x);
-    expectClose(reloaded.dataSync(), expected, { atol: 1e-5, rtol: 1e-5 }, `${label}: TF.js's file in neurite`);
+    expectClose((reloaded as tf.Tensor).dataSync(), expected, { atol: 1e-5, rtol: 1e-5 }, `${label}: TF.js's file in neurite`);
     tf.dispose(reloaded);
     toOurs.dispose();
 

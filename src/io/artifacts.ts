@@ -15,7 +15,7 @@ import type { Node, SymbolicTensor } from '../layers/symbolic.js';
 import type { LayersModel } from '../model/model.js';
 import { Regularizer } from '../regularizers.js';
 import { registeredClass, registeredNames } from '../serialization.js';
-import { dispose, sizeOf } from '../tensor/tensor.js';
+import { sizeOf } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 import type { ModelArtifacts, WeightsManifestEntry } from './types.js';
 

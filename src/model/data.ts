@@ -6,9 +6,14 @@ import { word } from '../backend/heap.js';
 import { Block } from '../block.js';
 import { Dataset } from '../data/dataset.js';
 import { activeBackend } from '../engine.js';
+import { type Shape, shapeText } from '../layers/layer.js';
+import type { LossSpec } from '../losses.js';
+import { cast } from '../ops/cast.js';
 import { empty } from '../ops/op.js';
-import { Tensor, type TensorContainer } from '../tensor/tensor.js';
-import { describe } from '../validate.js';
+import { fromValues } from '../ops/values.js';
+import { dispose, Tensor, type TensorContainer } from '../tensor/tensor.js';
+import { checkTensor, describe, didYouMean } from '../validate.js';
+import type { LayersModel } from './model.js';
 
 /** Training data checked and laid out for the loss: input rows as given (one tensor per model input), targets as each output's loss reads them. */
 export interface Data {
@@ -128,3 +133,157 @@ export function gatherRows(src: Tensor, out: Tensor, order: Int32Array, start: n
     i32.copyWithin(d + i * width, from, from + width);
   }
 }
+
+// ---- checking the data a call is given ----
+
+/** The tensors given for the model's inputs (or targets for its outputs): one, an array, or a map by name, in the model's order. */
+function tensorsFor(op: string, name: string, value: unknown, names: string[]): Array<{ tensor: unknown; at: string }> {
+  const what = name === 'x' ? 'input' : 'output';
+  if (Array.isArray(value)) {
+    if (value.length !== names.length) throw new Error(`${op}: ${name} must have one tensor per model ${what} (${names.length}: ${names.join(', ')}), got an array of ${value.length}`);
+    return value.map((tensor, i) => ({ tensor, at: `${name}[${i}]` }));
+  }
+  if (value !== null && typeof value === 'object' && !(value instanceof Tensor)) {
+    const map = value as Record<string, unknown>;
+    for (const key of Object.keys(map)) if (!names.includes(key)) throw new Error(`${op}: ${name} has no model ${what} named ${JSON.stringify(key)}${didYouMean(key, names)}; the ${what}s are ${names.join(', ')}`);
+    return names.map((n) => {
+      if (!(n in map)) throw new Error(`${op}: ${name} gives no tensor for the model's ${what} ${n}`);
+      return { tensor: map[n], at: `${name}.${n}` };
+    });
+  }
+  if (names.length > 1) throw new Error(`${op}: the model has ${names.length} ${what}s (${names.join(', ')}); give ${name} as an array or a map of ${names.length} tensors, got ${describe(value)}`);
+  return [{ tensor: value, at: name }];
+}
+
+/** Checks each input against the model's input shapes (or, for a Sequential model not yet built, `expected`). */
+export function prepareInput(model: LayersModel, op: string, x: unknown, expected = model.inputShapes): Data {
+  const names = model.graph ? model.inputNames : ['input'];
+  const given = tensorsFor(op, 'x', x, names);
+  const temporary: Tensor[] = [];
+  try {
+    const xs = given.map(({ tensor, at }, i) => {
+      checkTensor(op, at, tensor);
+      if (tensor.rank < 2 && !(expected && expected[i].length === tensor.rank)) throw new Error(`${op}: ${at} must have shape [samples, ...features], got [${tensor.shape.join(', ')}]`);
+      if (tensor.shape[0] === 0) throw new Error(`${op}: ${at} has no samples`);
+      const want = expected?.[i];
+      if (want && (tensor.rank !== want.length || want.some((d, j) => j > 0 && d !== null && d !== tensor.shape[j]))) {
+        const wanted = want.length === 2 && tensor.rank === 2 ? `${want[1]} features per sample` : `shape [samples, ${want.slice(1).map((d) => d ?? 'any').join(', ')}] (the model's input)`;
+        throw new Error(`${op}: ${at} must have ${wanted}, got shape [${tensor.shape.join(', ')}]`);
+      }
+      if (tensor.dtype === 'float32') {
+        checkFinite(op, at, tensor);
+        return tensor;
+      }
+      // int32 and bool inputs compute as float32, as TF.js's matMul casts them.
+      const float = cast(tensor, 'float32');
+      temporary.push(float);
+      return float;
+    });
+    const rows = xs[0].shape[0];
+    xs.forEach((t, i) => {
+      if (t.shape[0] !== rows) throw new Error(`${op}: every input must have the same number of samples, but ${given[0].at} has ${rows} and ${given[i].at} has ${t.shape[0]}`);
+    });
+    return { rows, xs, targets: [], temporary };
+  } catch (error) {
+    dispose(temporary);
+    throw error;
+  }
+}
+
+/**
+ * Checks x and y against the model and the losses; converts each target to what its loss kernel reads:
+ * float32 of the output's shape, or int32 class indices of the output's shape without its last axis (sparse).
+ */
+export function prepare(model: LayersModel, op: string, x: unknown, y: unknown, expected = model.inputShapes): Data {
+  const data = prepareInput(model, op, x, expected);
+  try {
+    const outputs = model.graph ? model.outputShapes! : [model.outputShapeFor(data.xs[0].shape)];
+    const given = tensorsFor(op, 'y', y, model.graph ? model.outputNames : ['output']);
+    given.forEach(({ tensor, at }, i) => data.targets.push(prepareTarget(op, data, tensor, at, outputs[i], model.compiled![i].loss)));
+    return data;
+  } catch (error) {
+    dispose(data.temporary);
+    throw error;
+  }
+}
+
+function prepareTarget(op: string, data: Data, y: unknown, name: string, shape: Shape, loss: LossSpec): Tensor {
+  const rows = data.rows;
+  checkTensor(op, name, y);
+  const out = [rows, ...(shape.slice(1) as number[])];
+  const outputs = out[out.length - 1];
+  if (y.shape[0] !== rows) throw new Error(`${op}: x and ${name} must have the same number of samples, got ${rows} and ${y.shape[0]}`);
+  const same = (s: number[]) => y.rank === s.length && s.every((d, i) => y.shape[i] === d);
+  if (loss.sparse) {
+    const indices = out.slice(0, -1);
+    if (!same(indices) && !same([...indices, 1])) {
+      const wanted = indices.length === 1 ? '[samples] or [samples, 1]' : `[${indices.join(', ')}]`;
+      throw new Error(`${op}: ${name} must hold one class index per sample (${wanted}), got [${y.shape.join(', ')}]`);
+    }
+    const labels = y.dataSync();
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if (!Number.isInteger(v) || v < 0 || v >= outputs) throw new Error(`${op}: ${name}[${i}] must be a class index in [0, ${outputs - 1}], got ${v}`);
+    }
+    if (y.dtype === 'int32' && y.rank === indices.length) return y;
+    const target = empty(op, indices, 'int32');
+    data.temporary.push(target);
+    activeBackend().heap.i32.set(labels, word(target.ptr()));
+    return target;
+  }
+  if (!same(out) && !(out.length === 2 && outputs === 1 && same([rows]))) {
+    throw new Error(`${op}: ${name} must have shape [${out.join(', ')}] to match the model's output, got [${y.shape.join(', ')}]`);
+  }
+  if (y.dtype === 'float32' && y.rank === out.length) {
+    checkFinite(op, name, y);
+    return y;
+  }
+  const values = y.dataSync();
+  const target = empty(op, out, 'float32');
+  data.temporary.push(target);
+  activeBackend().heap.f32.set(values, word(target.ptr()));
+  checkFinite(op, name, target);
+  return target;
+}
+
+/**
+ * Each sample's loss weight from classWeight, by the class its target names: the label (sparse), the largest
+ * entry of a one-hot row, or the rounded value of a single output. Every class in the data needs a weight.
+ */
+export function classWeightsOf(model: LayersModel, op: string, classWeight: Record<number, number>, targets: Tensor[]): Tensor {
+  if (targets.length > 1) throw new Error(`${op}: classWeight is supported for models of one output; this one has ${targets.length}`);
+  const target = targets[0];
+  const rows = target.shape[0];
+  const per = target.size / rows;
+  const shape = model.outputShapes![0];
+  if (shape.length > 2) throw new Error(`${op}: classWeight needs outputs of shape [samples, classes], got ${shapeText(shape)}`);
+  const values = target.dataSync();
+  const weights = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let cls = per === 1 ? Math.round(values[i]) : 0;
+    for (let j = 1; j < per; j++) if (values[i * per + j] > values[i * per + cls]) cls = j;
+    const weight = classWeight[cls];
+    if (weight === undefined) throw new Error(`${op}: classWeight has no weight for class ${cls}, which y holds (sample ${i}); give every class in the data a weight`);
+    weights[i] = weight;
+  }
+  return fromValues(op, 'classWeight', weights, [rows], 'float32');
+}
+
+/** One element of a dataset as a batch: { xs, ys }, each a tensor, an array or a map of them, checked as fit checks x and y. */
+export function batchFrom(model: LayersModel, op: string, value: unknown, index: number): Data {
+  const element = value as { xs?: unknown; ys?: unknown } | null;
+  const given = (v: unknown) => v instanceof Tensor || (v !== null && typeof v === 'object' && tensorsOf(v).length > 0);
+  if (element === null || typeof element !== 'object' || !given(element.xs) || !given(element.ys)) {
+    dispose(tensorsOf(value));
+    throw new Error(`${op}: element ${index} of the dataset must be { xs, ys }, a tensor each (or an array or map of them for several inputs or outputs; batch the dataset with .batch(n)), got ${describe(value)}`);
+  }
+  try {
+    return prepare(model, `${op} (element ${index})`, element.xs, element.ys);
+  } catch (error) {
+    dispose(tensorsOf(value));
+    throw error;
+  }
+}
+
+/** The shapes of data's inputs, with a null batch axis. */
+export const shapesOf = (xs: Tensor[]): Shape[] => xs.map((x) => [null, ...x.shape.slice(1)]);

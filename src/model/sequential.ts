@@ -119,7 +119,7 @@ export class Sequential extends LayersModel {
     return super.predict(x, args) as Tensor;
   }
 
-  protected override allocate(op: string, inputShape?: Shape | Shape[]): void {
+  override allocate(op: string, inputShape?: Shape | Shape[]): void {
     this.checkLive(op);
     this.checkHasLayers(op);
     if (inputShape !== undefined) this.checkInputShapes(op, inputShape);
@@ -129,11 +129,11 @@ export class Sequential extends LayersModel {
     this.connectStack(op, shape);
   }
 
-  protected override checkHasLayers(op: string): void {
+  override checkHasLayers(op: string): void {
     if (this.stack.length === 0) throw new Error(`${op}: the model has no layers (add some with model.add)`);
   }
 
-  protected override outputShapeFor(inputShape: number[]): Shape {
+  override outputShapeFor(inputShape: number[]): Shape {
     return shapeFrom(this.stack, [null, ...inputShape.slice(1)]);
   }
 }

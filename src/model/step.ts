@@ -1,23 +1,31 @@
-// One training step's machinery, worked out once per call (Plan): the loss (a kernel, fused with the last
-// activation where it can be, or a function on the tape), gradient sinks, regularized and constrained
-// weights, the recorded program per batch size (Recorded), and the checkpoint a diverging step rolls back to.
+// One training step: its machinery worked out once per call (Plan: each output's loss, a kernel fused with
+// the output layer's activation where it can be or a function on the tape; gradient sinks; regularized and
+// constrained weights), the step recorded as a program per batch size and replayed (Recorded), the
+// optimizer's update, and the checkpoint a diverging step rolls back to.
 
-import type { Sink } from '../autodiff/tape.js';
-import type { Program } from '../backend/program.js';
+import { GRADIENT_OPS } from '../autodiff/gradients.js';
+import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
+import { getActivation } from '../activations.js';
+import { word } from '../backend/heap.js';
+import { Program } from '../backend/program.js';
 import type { Loss } from '../backend/kernels.js';
 import type { Constraint } from '../constraints.js';
-import type { Metric } from '../losses.js';
-import { add, mul } from '../ops/arithmetic.js';
+import { activeBackend } from '../engine.js';
+import { project } from '../layers/layer.js';
 import type { Node } from '../layers/symbolic.js';
-import { type FusedActivation, meanLoss } from '../ops/fused.js';
-import type { LossOrMetricFn } from '../ops/metrics.js';
-import { view } from '../ops/op.js';
+import { getMetric, type Metric } from '../losses.js';
+import { add, mul } from '../ops/arithmetic.js';
 import { scalar } from '../ops/creation.js';
+import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
+import { LOSS_FUNCTIONS, type LossOrMetricFn } from '../ops/metrics.js';
+import { view } from '../ops/op.js';
 import { mean } from '../ops/reduce.js';
 import { reshape } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers.js';
-import { dispose, Tensor, type Variable } from '../tensor/tensor.js';
+import { dispose, endScope, startScope, Tensor, type Variable } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
+import { manual } from './data.js';
+import type { LayersModel } from './model.js';
 
 /**
  * Steps between checkpoints of the weights and optimizer state. A step whose update leaves a weight NaN or
@@ -157,4 +165,190 @@ export function endPlan(plan: Plan): void {
   for (const sink of plan.sinks.values()) sink.tensor.dispose();
   plan.sinks.clear();
   plan.one?.dispose();
+}
+
+// ---- the step ----
+
+/**
+ * What every step of a call computes the same way. An output's loss is fused (taken from the logits) when its
+ * layer ends in the activation the loss folds in. Training calls also get gradient sinks, freed by endPlan.
+ */
+export function planFor(model: LayersModel, op: string, training: boolean, weighted = false): Plan {
+  const graph = model.graph!;
+  const compiled = model.compiled!;
+  if (compiled.length !== graph.outputs.length) throw new Error(`${op}: the model was compiled for ${compiled.length} output${compiled.length === 1 ? '' : 's'}, but it has ${graph.outputs.length}; compile it again`);
+  const names = model.outputNames;
+  const several = names.length > 1;
+  const candidates = model.logitsNodes();
+  const logits = new Set<Node>();
+  const outputs: OutputPlan[] = compiled.map(({ loss, metrics, weight }, i) => {
+    const width = graph.outputs[i].shape.at(-1) as number;
+    if (loss.sparse && width === 1) throw new Error(`${op}: sparseCategoricalCrossentropy needs an output of at least 2 classes`);
+    const node = graph.outputs[i].node;
+    const last = node.layer.finalActivation();
+    // Weighted samples need each sample's loss: the loss's function form, on the tape.
+    const fn = loss.fn ?? (weighted ? LOSS_FUNCTIONS[loss.name] : null);
+    const fromLogits = !fn && loss.fusedWith !== null && last === loss.fusedWith && candidates.has(node);
+    if (fromLogits) logits.add(node);
+    return {
+      code: loss.fn || fn ? null : fromLogits ? loss.fusedCode : loss.code,
+      fn,
+      fromLogits,
+      folded: fromLogits ? getActivation(op, last) : getActivation(op, 'linear'),
+      metrics: metrics.map((m) => getMetric(op, m, loss, width)),
+      width,
+      weight,
+    };
+  });
+  const keys = ['loss', ...(several ? names.map((n) => `${n}_loss`) : []), ...outputs.flatMap((o, i) => o.metrics.map((m) => (several ? `${names[i]}_${m.key}` : m.key)))];
+  const sources = training ? model.trainableWeights : [];
+  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), regularized: [], constrained: [], one: null, programs: new Map(), weights: null };
+  if (!training) return plan;
+  try {
+    const trainable = new Set(sources);
+    for (const layer of model.innermostLayers()) {
+      plan.regularized.push(...layer.regularized.filter((r) => trainable.has(r.variable)));
+      plan.constrained.push(...layer.constrained.filter((c) => trainable.has(c.variable)));
+    }
+    for (const v of sources) plan.sinks.set(v.id, { tensor: manual(op, v.shape, `the gradient of ${v.name}`), written: false });
+    plan.one = manual(op, [], 'the seed of backprop');
+    activeBackend().heap.f32[word(plan.one!.ptr())] = 1;
+  } catch (error) {
+    endPlan(plan);
+    throw error;
+  }
+  return plan;
+}
+
+/** Copies the weights and optimizer state aside, to roll a diverging step back to. */
+function saveCheckpoint(model: LayersModel, plan: Plan): void {
+  const optimizer = model.optimizer!;
+  const heap = activeBackend().heap;
+  const keep = (old: Float32Array | undefined, values: Float32Array) => {
+    if (old && old.length === values.length) {
+      old.set(values);
+      return old;
+    }
+    return values.slice();
+  };
+  const previous = model.checkpoint;
+  model.checkpoint = {
+    iterations: optimizer.iterations,
+    weights: plan.sources.map((v, i) => {
+      const at = word(v.ptr('fit'));
+      return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
+    }),
+    state: plan.sources.map((v) => optimizer.saveState(v)),
+  };
+  model.stepsSinceCheckpoint = 0;
+}
+
+function restoreCheckpoint(model: LayersModel, plan: Plan): void {
+  const optimizer = model.optimizer!;
+  const checkpoint = model.checkpoint!;
+  plan.sources.forEach((v, i) => {
+    const ptr = v.writablePtr('fit');
+    activeBackend().heap.f32.set(checkpoint.weights[i], word(ptr));
+    optimizer.restoreState(v, checkpoint.state[i]);
+  });
+  optimizer.rewind(checkpoint.iterations);
+}
+
+/**
+ * One optimisation step on a batch; adds the loss and metric sums into `sums`. Returns null, or what went
+ * wrong when the step diverged: a non-finite loss is caught before any weight changes, and an update that
+ * makes a weight non-finite is rolled back to the last checkpoint.
+ */
+export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[], sums: Float64Array): string | null {
+  if (model.stepsSinceCheckpoint >= CHECKPOINT_EVERY) saveCheckpoint(model, plan);
+  const run = runStep(model, plan, xs, targets);
+  try {
+    return update(model, plan, run, targets, sums);
+  } finally {
+    if (!run.program) dispose([run.loss, ...run.losses, ...run.outputs]);
+  }
+}
+
+/** The rest of a step: regularization, the optimizer's update (or a rollback), the loss and metric sums. */
+function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[], sums: Float64Array): string | null {
+  const rows = targets[0].shape[0];
+  const k = activeBackend().kernels;
+  const f32 = activeBackend().heap.f32;
+  let value = f32[word(run.loss.ptr('fit'))];
+  if (!Number.isFinite(value)) return `the loss became ${value}; the weights are as they were before this batch`;
+  for (const { variable, regularizer } of plan.regularized) {
+    const sink = plan.sinks.get(variable.id)!;
+    const [w, g] = [variable.ptr('fit'), sink.tensor.ptr('fit')];
+    if (!sink.written) k.fill(g, variable.size, 0);
+    sink.written = true;
+    value += k.penalty(w, g, variable.size, regularizer.l1, regularizer.l2);
+  }
+  if (!Number.isFinite(value)) return `the loss with regularization became ${value}; the weights are as they were before this batch`;
+  if (!model.optimizer!.step(run.updates)) {
+    const lost = model.stepsSinceCheckpoint + 1;
+    restoreCheckpoint(model, plan);
+    model.stepsSinceCheckpoint = 0;
+    return `the update made some weights NaN or Infinity (the loss before it was ${value.toPrecision(4)}); the weights and optimizer state were restored to those of ${lost} step${lost === 1 ? '' : 's'} earlier`;
+  }
+  for (const { variable, constraint } of plan.constrained) project(variable, constraint);
+  model.stepsSinceCheckpoint++;
+  sums[0] += value * rows;
+  run.losses.forEach((l, i) => (sums[1 + i] += f32[word(l.ptr('fit'))] * rows));
+  addMetrics(plan, run.outputs, targets, sums);
+  return null;
+}
+
+/**
+ * The forward pass, the loss and backprop into the gradient sinks, on the tape; for the metrics, the outputs
+ * (from the logits when the loss folds the last activation in). With kernel losses, the first step of each
+ * batch size records its kernels into a program and the next ones replay it, while the backend and the
+ * addresses of the tensors it reads from outside (the batch, the weights, the sinks) are the same. A loss
+ * function may do anything JavaScript can, so it runs on the tape every step.
+ */
+function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): Recorded {
+  if (plan.outputs.some((o) => o.fn)) {
+    const result = tapeStep(model, plan, xs, targets);
+    return { program: null, ...result, written: [], updates: updatesOf(plan), inputs: [] };
+  }
+  const backend = activeBackend();
+  const count = xs[0].shape[0];
+  let recorded = plan.programs.get(count);
+  if (recorded && (recorded.program!.backend !== backend || moved(recorded.inputs))) {
+    disposeRecorded(recorded);
+    plan.programs.delete(count);
+    recorded = undefined;
+  }
+  if (recorded) {
+    for (const sink of plan.sinks.values()) sink.written = false;
+    for (const sink of recorded.written) sink.written = true;
+    recorded.program!.run();
+    return recorded;
+  }
+  // Addresses first: taking one may move a tensor here from another backend.
+  const outside = [...xs, ...targets, ...plan.sources, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
+  const inputs = outside.map((t) => [t, t.ptr('fit')] as [Tensor, number]);
+  const { program, result } = Program.record(backend, () => tapeStep(model, plan, xs, targets));
+  const written = [...plan.sinks.values()].filter((s) => s.written);
+  recorded = { program, ...result, written, updates: updatesOf(plan), inputs };
+  plan.programs.set(count, recorded);
+  return recorded;
+}
+
+/** One step on the tape; the losses and the outputs outlive it (replays write them again in place). */
+function tapeStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): { loss: Tensor; losses: Tensor[]; outputs: Tensor[] } {
+  startScope();
+  const tape = new Tape(plan.sources);
+  let results: { loss: Tensor; losses: Tensor[]; outputs: Tensor[] } | undefined;
+  try {
+    let outs: Tensor[] = [];
+    const { loss, losses } = recordOn(tape, () => lossOf('fit', plan, (outs = model.forward(xs, true, plan.logits)), targets));
+    for (const sink of plan.sinks.values()) sink.written = false;
+    backprop(tape, loss, plan.one!, plan.sources, GRADIENT_OPS, plan.sinks);
+    const metered = plan.outputs.some((o) => o.metrics.length > 0);
+    results = { loss, losses, outputs: metered ? outs.map((o, i) => activate(o, plan.outputs[i].folded)) : outs };
+    return results;
+  } finally {
+    tape.dispose();
+    endScope(results);
+  }
 }

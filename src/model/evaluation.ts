@@ -1,0 +1,142 @@
+// What a model computes without training: predictions in chunks, and the loss and metrics over data (tensors
+// or a dataset), as TF.js's predict, evaluate and evaluateDataset.
+
+import { recording } from '../autodiff/tape.js';
+import { word } from '../backend/heap.js';
+import type { Dataset } from '../data/dataset.js';
+import { activeBackend } from '../engine.js';
+import { activate } from '../ops/fused.js';
+import { empty } from '../ops/op.js';
+import { fromValues } from '../ops/values.js';
+import { dispose, type Tensor, type TensorContainer, tidy } from '../tensor/tensor.js';
+import { checkOptions, is, type Schema } from '../validate.js';
+import type { Logs } from './callbacks.js';
+import { batchFrom, checkDataset, type Data, prepare, prepareInput, rowsOf, shapesOf, tensorsOf } from './data.js';
+import type { LayersModel, TensorOrArrayOrMap } from './model.js';
+import { addMetrics, lossOf, type Plan, planFor } from './step.js';
+
+const EVALUATE_DATASET_OPTIONS: Schema = { batches: is.int(1), verbose: is.oneOf(0, 1) };
+const EVALUATE_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.oneOf(0, 1), sampleWeight: is.unsupported(), steps: is.unsupported() };
+const PREDICT_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.bool };
+
+/** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
+export function measure(model: LayersModel, op: string, data: Data, batchSize: number, plan: Plan): Float64Array {
+  const sums = new Float64Array(plan.keys.length);
+  const several = plan.outputs.length > 1;
+  for (let start = 0; start < data.rows; start += batchSize) {
+    const rows = Math.min(batchSize, data.rows - start);
+    tidy(() => {
+      const xs = data.xs.map((x) => rowsOf(op, x, start, rows));
+      const targets = data.targets.map((t) => rowsOf(op, t, start, rows));
+      const outs = model.forward(xs, false, plan.logits);
+      const { loss, losses } = lossOf(op, plan, outs, targets);
+      sums[0] += rows * loss.dataSync()[0];
+      if (several) losses.forEach((l, i) => (sums[1 + i] += rows * l.dataSync()[0]));
+      addMetrics(plan, outs.map((o, i) => activate(o, plan.outputs[i].folded)), targets, sums);
+    });
+  }
+  return sums;
+}
+
+export function logsFrom(plan: Plan, sums: Float64Array, rows: number, prefix = ''): Logs {
+  const logs: Logs = {};
+  plan.keys.forEach((key, i) => (logs[prefix + key] = sums[i] / rows));
+  return logs;
+}
+
+export function predict(model: LayersModel, x: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: boolean }): Tensor | Tensor[] {
+  model.checkLive('predict');
+  const { batchSize = 1024 } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
+  model.checkHasLayers('predict');
+  const data = prepareInput(model, 'predict', x);
+  try {
+    model.allocate('predict', shapesOf(data.xs));
+    // Inside a gradient (tf.variableGrads(() => model.predict(x)...)) the outputs are the tape's, in one piece.
+    const outs = recording() ? model.forward(data.xs, false, null) : predictInChunks(model, data, batchSize);
+    return outs.length === 1 ? outs[0] : outs;
+  } finally {
+    dispose(data.temporary);
+  }
+}
+
+/** Outputs for the data, in chunks of batchSize rows copied into one tensor per output. */
+export function predictInChunks(model: LayersModel, data: Data, batchSize: number): Tensor[] {
+  const outs: Tensor[] = [];
+  try {
+    for (const shape of model.outputShapes!) outs.push(empty('predict', [data.rows, ...(shape.slice(1) as number[])], 'float32'));
+    for (let start = 0; start < data.rows; start += batchSize) {
+      const rows = Math.min(batchSize, data.rows - start);
+      tidy(() => {
+        const ys = model.forward(data.xs.map((x) => rowsOf('predict', x, start, rows)), false, null);
+        ys.forEach((y, i) => {
+          const width = outs[i].size / data.rows;
+          const [from, to] = [word(y.ptr('predict')), word(outs[i].ptr('predict')) + start * width];
+          activeBackend().heap.f32.copyWithin(to, from, from + rows * width);
+        });
+      });
+    }
+  } catch (error) {
+    dispose(outs);
+    throw error;
+  }
+  return outs;
+}
+
+export function evaluate(model: LayersModel, x: TensorOrArrayOrMap, y: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
+  model.checkLive('evaluate');
+  const { batchSize = 32 } = checkOptions('evaluate', 'args', args, EVALUATE_OPTIONS);
+  model.checkCompiled('evaluate');
+  const data = prepare(model, 'evaluate', x, y);
+  try {
+    model.allocate('evaluate', shapesOf(data.xs));
+    const sums = measure(model, 'evaluate', data, batchSize, planFor(model, 'evaluate', false));
+    return scalarsOf('evaluate', Array.from(sums, (s) => s / data.rows));
+  } finally {
+    dispose(data.temporary);
+  }
+}
+
+/**
+ * Loss (and metrics) over a dataset of { xs, ys } batches (or its first `batches`): a scalar tensor, or
+ * [loss, ...each output's loss, ...metrics] when there are metrics or several outputs.
+ */
+export async function evaluateDataset(model: LayersModel, dataset: Dataset<TensorContainer>, args?: { batches?: number; verbose?: 0 | 1 }): Promise<Tensor | Tensor[]> {
+  const op = 'evaluateDataset';
+  model.checkLive(op);
+  checkDataset(op, 'dataset', dataset);
+  const { batches } = checkOptions(op, 'args', args, EVALUATE_DATASET_OPTIONS);
+  model.checkCompiled(op);
+  const [sums, rows] = await measureDataset(model, op, dataset, batches);
+  return scalarsOf(op, Array.from(sums, (v) => v / rows));
+}
+
+/** Loss and metric sums over a pass of a dataset (or its first `batches`), and the samples seen. */
+export async function measureDataset(model: LayersModel, op: string, dataset: Dataset<TensorContainer>, batches?: number): Promise<[Float64Array, number]> {
+  const iterator = await dataset.iterator();
+  let sums: Float64Array | null = null;
+  let rows = 0;
+  for (let b = 0; batches === undefined || b < batches; b++) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const data = batchFrom(model, op, next.value, b);
+    try {
+      model.allocate(op, shapesOf(data.xs));
+      const part = measure(model, op, data, data.rows, planFor(model, op, false));
+      sums ??= new Float64Array(part.length);
+      part.forEach((v, i) => (sums![i] += v));
+      rows += data.rows;
+    } finally {
+      dispose([...data.temporary, ...tensorsOf(next.value)]);
+    }
+  }
+  if (!sums) throw new Error(`${op}: the dataset gave no batches`);
+  return [sums, rows];
+}
+
+/** Values as scalar tensors: one, or an array of them. */
+function scalarsOf(op: string, values: number[]): Tensor | Tensor[] {
+  return tidy(() => {
+    const scalars = values.map((v) => fromValues(op, 'result', v, [], 'float32'));
+    return scalars.length === 1 ? scalars[0] : scalars;
+  });
+}

@@ -1,0 +1,354 @@
+// Training: fit on tensors (shuffled batches gathered into buffers reused every epoch), fitDataset on a
+// tf.data pipeline (each batch copied into those buffers, so the recorded step replays), and trainOnBatch;
+// the callbacks, the progress bar and yielding around them.
+
+import { Block, enterCall, leaveCall } from '../block.js';
+import { Dataset } from '../data/dataset.js';
+import type { DataIterator } from '../data/iterator.js';
+import { dispose, type Tensor, type TensorContainer } from '../tensor/tensor.js';
+import { checkObject, checkOptions, describe, is, type Rule, type Schema } from '../validate.js';
+import { type CustomCallbackArgs, History } from './callbacks.js';
+import { type Batch, batchFrom, batchOf, batchTensors, checkDataset, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
+import { logsFrom, measure, measureDataset } from './evaluation.js';
+import { checkCallbacks, defaultVerbose, hookCaller, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
+import type { LayersModel, TensorOrArrayOrMap } from './model.js';
+import { endPlan, type Plan, planFor, step } from './step.js';
+
+export interface ModelFitDatasetArgs {
+  epochs: number;
+  classWeight?: Record<number, number>;
+  /** Batches per epoch: the epochs then walk on through one pass of the dataset; by default an epoch is a whole pass. */
+  batchesPerEpoch?: number;
+  /** A dataset of { xs, ys } batches, or [xVal, yVal], evaluated after each epoch. */
+  validationData?: Dataset<TensorContainer> | [TensorOrArrayOrMap, TensorOrArrayOrMap];
+  /** Batches of a validation dataset to evaluate (default: all of it). */
+  validationBatches?: number;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  verbose?: 0 | 1 | 2;
+  initialEpoch?: number;
+  yieldEvery?: ModelFitArgs['yieldEvery'];
+}
+
+export interface ModelFitArgs {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: [TensorOrArrayOrMap, TensorOrArrayOrMap];
+  validationBatchSize?: number;
+  callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /** 0: silent; 1: progress bar (default in a terminal); 2: one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  initialEpoch?: number;
+  /**
+   * How often fit lets other work run: 'auto' (every 16 ms in a browser, 125 ms in Node), 'batch', 'epoch',
+   * 'never', or a number of milliseconds. Each yield calls the callbacks' onYield.
+   */
+  yieldEvery?: 'auto' | 'batch' | 'epoch' | 'never' | number;
+  /**
+   * A weight per class ({ 0: 1, 1: 5 }) that each sample's loss is multiplied by, for the class its target
+   * names (its index for sparse labels, the largest entry of a one-hot row, the rounded value of one output).
+   */
+  classWeight?: Record<number, number>;
+}
+
+/** classWeight: { class index: weight }, each index a non-negative integer and each weight finite and >= 0. */
+const checkClassWeight: Rule = (op, name, value) => {
+  checkObject(op, name, value);
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) throw new Error(`${op}: ${name} must give a weight for at least one class, got {}`);
+  for (const [key, weight] of entries) {
+    if (!/^(0|[1-9]\d*)$/.test(key)) throw new Error(`${op}: ${name} keys must be class indices (0, 1, ...), got ${describe(key)}`);
+    is.number(0)(op, `${name}[${key}]`, weight);
+  }
+};
+
+const FIT_OPTIONS: Schema = {
+  epochs: is.int(0),
+  batchSize: is.int(1),
+  shuffle: is.bool,
+  validationSplit: is.number(0, 1, { max: true }),
+  validationData: is.any,
+  validationBatchSize: is.int(1),
+  callbacks: is.any,
+  verbose: is.oneOf(0, 1, 2),
+  initialEpoch: is.int(0),
+  yieldEvery: is.either(is.oneOf('auto', 'batch', 'epoch', 'never'), is.number(0)),
+  classWeight: checkClassWeight,
+  sampleWeight: is.unsupported('give a weight per class with classWeight'),
+  stepsPerEpoch: is.unsupported(),
+  validationSteps: is.unsupported(),
+};
+const FIT_DATASET_OPTIONS: Schema = {
+  epochs: is.int(0),
+  batchesPerEpoch: is.int(1),
+  validationData: is.any,
+  validationBatches: is.int(1),
+  callbacks: is.any,
+  verbose: is.oneOf(0, 1, 2),
+  initialEpoch: is.int(0),
+  yieldEvery: FIT_OPTIONS.yieldEvery,
+  classWeight: checkClassWeight,
+  validationBatchSize: is.unsupported('batch the validation dataset instead'),
+};
+
+export function trainOnBatch(model: LayersModel, x: TensorOrArrayOrMap, y: TensorOrArrayOrMap): number | number[] {
+  model.checkLive('trainOnBatch');
+  model.checkTrainable('trainOnBatch');
+  const data = prepare(model, 'trainOnBatch', x, y);
+  let plan: Plan | null = null;
+  try {
+    model.allocate('trainOnBatch', shapesOf(data.xs));
+    plan = planFor(model, 'trainOnBatch', true);
+    const sums = new Float64Array(plan.keys.length);
+    const diverged = step(model, plan, data.xs, data.targets, sums);
+    if (diverged) throw new Error(`trainOnBatch: ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+    const values = Array.from(sums, (s) => s / data.rows);
+    return values.length === 1 ? values[0] : values;
+  } finally {
+    if (plan) endPlan(plan);
+    dispose(data.temporary);
+  }
+}
+
+/**
+ * Trains for a number of epochs; resolves to the History of per-epoch logs.
+ * @example const history = await fit(model, xs, ys, { epochs: 10, batchSize: 64, validationSplit: 0.1 });
+ */
+export async function fit(model: LayersModel, x: TensorOrArrayOrMap, y: TensorOrArrayOrMap, args?: ModelFitArgs): Promise<History> {
+  model.checkLive('fit');
+  const options = checkOptions('fit', 'args', args, FIT_OPTIONS);
+  model.checkTrainable('fit');
+  const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData, initialEpoch = 0, yieldEvery = 'auto' } = options;
+  const hooks = checkCallbacks(options.callbacks);
+  const verbose = options.verbose ?? defaultVerbose();
+  if (validationData !== undefined && (!Array.isArray(validationData) || validationData.length !== 2)) {
+    throw new Error(`fit: validationData must be [xVal, yVal], got ${describe(validationData)}`);
+  }
+
+  enterCall('fit');
+  let all: Data;
+  try {
+    all = prepare(model, 'fit', x, y);
+  } catch (error) {
+    leaveCall();
+    throw error;
+  }
+  const temporary = [...all.temporary];
+  model.training = true;
+  try {
+    if (options.classWeight) temporary.push((all.weights = classWeightsOf(model, 'fit', options.classWeight, all.targets)));
+    let train = all;
+    let validation: Data | null = null;
+    if (validationData) {
+      validation = prepare(model, 'fit (validationData)', validationData[0], validationData[1], model.inputShapes ?? [[null, ...all.xs[0].shape.slice(1)]]);
+      temporary.push(...validation.temporary);
+    } else if (validationSplit > 0) {
+      // As TF.js: the last fraction of the samples, before any shuffling.
+      const split = Math.floor(all.rows * (1 - validationSplit));
+      if (split === 0) throw new Error(`fit: validationSplit ${validationSplit} leaves no training samples out of ${all.rows}`);
+      const part = (t: Tensor, from: number, count: number) => {
+        const rows = rowsOf('fit', t, from, count);
+        temporary.push(rows); // each as it is made: a failure further on frees it
+        return rows;
+      };
+      const rest = all.rows - split;
+      train = { rows: split, xs: all.xs.map((t) => part(t, 0, split)), targets: all.targets.map((t) => part(t, 0, split)), temporary: [], weights: all.weights && part(all.weights, 0, split) };
+      validation = { rows: rest, xs: all.xs.map((t) => part(t, split, rest)), targets: all.targets.map((t) => part(t, split, rest)), temporary: [] };
+    }
+    model.allocate('fit', shapesOf(all.xs));
+    const validationBatchSize = options.validationBatchSize ?? Math.max(batchSize, 256);
+    return await trainEpochs(model, train, validation, { epochs, batchSize, validationBatchSize, shuffle, initialEpoch, hooks, verbose, yieldEvery });
+  } finally {
+    model.training = false;
+    dispose(temporary);
+    leaveCall();
+  }
+}
+
+export async function trainEpochs(
+  model: LayersModel,
+  train: Data,
+  validation: Data | null,
+  opts: { epochs: number; batchSize: number; validationBatchSize: number; shuffle: boolean; initialEpoch: number; hooks: CustomCallbackArgs[]; verbose: number; yieldEvery: NonNullable<ModelFitArgs['yieldEvery']> },
+): Promise<History> {
+  const call = hookCaller(model, opts.hooks);
+  const batchHooks = opts.hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+  const bar = progressBar(opts.verbose, opts.epochs, train.rows);
+  const yieldMs = yieldInterval(opts.yieldEvery);
+
+  const rows = train.rows;
+  const batch = Math.min(opts.batchSize, rows);
+  const order = new Int32Array(rows);
+  const randoms = opts.shuffle ? new Block(rows * 4, model, 'fit', 'the shuffling order') : null;
+  let plan: Plan | null = null;
+  /** The batch tensors per batch size, reused every epoch. */
+  const batches = new Map<number, Batch>();
+  model.stopTraining = false;
+  try {
+    plan = planFor(model, 'fit', true, train.weights !== undefined);
+    const keys = plan.keys;
+    const history = new History({ epochs: opts.epochs, samples: train.rows, batchSize: opts.batchSize, metrics: validation ? [...keys, ...keys.map((k) => `val_${k}`)] : keys });
+    const sums = new Float64Array(keys.length);
+    await call('onTrainBegin', {});
+    let lastYield = performance.now();
+    for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
+      await call('onEpochBegin', epoch, {});
+      bar?.epochBegin(epoch);
+      for (let i = 0; i < rows; i++) order[i] = i;
+      if (randoms) shuffleOrder(order, randoms.ptr());
+      sums.fill(0);
+      let seen = 0;
+      for (let start = 0, b = 0; start < rows; start += batch, b++) {
+        const count = Math.min(batch, rows - start);
+        if (batchHooks) await call('onBatchBegin', b, { batch: b, size: count });
+        model.checkLive('fit'); // a callback may have disposed the model
+        const buffers = batchOf(batches, count, train);
+        train.xs.forEach((x, i) => gatherRows(x, buffers.xs[i], order, start));
+        train.targets.forEach((t, i) => gatherRows(t, buffers.targets[i], order, start));
+        if (buffers.weights) gatherRows(train.weights!, (plan.weights = buffers.weights), order, start);
+        const before = batchHooks ? sums.slice() : null;
+        const diverged = step(model, plan, buffers.xs, buffers.targets, sums);
+        if (diverged) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+        seen += count;
+        if (before) await call('onBatchEnd', b, { batch: b, size: count, ...logsFrom(plan, batchSums(sums, before), count) });
+        bar?.progress(seen, () => logsFrom(plan!, sums, seen));
+        if (performance.now() - lastYield >= yieldMs) {
+          await yieldToEventLoop();
+          await call('onYield', epoch, b, logsFrom(plan, sums, seen));
+          lastYield = performance.now();
+        }
+      }
+      const logs = logsFrom(plan, sums, rows);
+      if (validation) Object.assign(logs, logsFrom(plan, measure(model, 'fit', validation, opts.validationBatchSize, plan), validation.rows, 'val_'));
+      bar?.epochEnd(epoch, logs);
+      history.record(epoch, logs);
+      await call('onEpochEnd', epoch, logs);
+      if (opts.yieldEvery === 'epoch') {
+        await yieldToEventLoop();
+        await call('onYield', epoch, rows / batch, logs);
+      }
+    }
+    await call('onTrainEnd', {});
+    return history;
+  } finally {
+    randoms?.free();
+    dispose(batchTensors(batches));
+    if (plan) endPlan(plan);
+  }
+}
+
+/**
+ * Trains on a dataset of { xs, ys } batches (tf.data): each epoch one pass, or batchesPerEpoch batches of a
+ * pass that continues from epoch to epoch. Each batch's tensors are freed once trained on, as in TF.js.
+ * @example await fitDataset(model, tf.data.zip({ xs, ys }).shuffle(100).batch(32), { epochs: 5 });
+ */
+export async function fitDataset(model: LayersModel, dataset: Dataset<TensorContainer>, args: ModelFitDatasetArgs): Promise<History> {
+  const op = 'fitDataset';
+  model.checkLive(op);
+  checkDataset(op, 'dataset', dataset);
+  if (args === undefined || args === null) throw new Error(`${op}: args must be given, with epochs: e.g. { epochs: 10 }`);
+  const options = checkOptions(op, 'args', args, FIT_DATASET_OPTIONS);
+  if (options.epochs === undefined) throw new Error(`${op}: args.epochs is required`);
+  model.checkTrainable(op);
+  const { epochs, batchesPerEpoch, initialEpoch = 0, yieldEvery = 'auto', validationData } = options;
+  if (validationData !== undefined && !(validationData instanceof Dataset) && !(Array.isArray(validationData) && validationData.length === 2)) {
+    throw new Error(`${op}: validationData must be a dataset of { xs, ys } batches or [xVal, yVal], got ${describe(validationData)}`);
+  }
+  const hooks = checkCallbacks(options.callbacks, op);
+  const verbose = options.verbose ?? defaultVerbose();
+  const call = hookCaller(model, hooks);
+  const batchHooks = hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+  const bar = progressBar(verbose, epochs, NaN);
+  const yieldMs = yieldInterval(yieldEvery);
+
+  enterCall(op);
+  model.training = true;
+  model.stopTraining = false;
+  let plan: Plan | null = null;
+  const batches = new Map<number, Batch>();
+  try {
+    // The logs' keys are known once the model is built (a Sequential model may wait for the first batch).
+    const keys = () => (plan ?? (model.graph ? planFor(model, op, false) : null))?.keys ?? ['loss'];
+    const known = keys();
+    const history = new History({ epochs, samples: NaN, batchSize: NaN, metrics: validationData ? [...known, ...known.map((k) => `val_${k}`)] : known });
+    let iterator: DataIterator | null = null;
+    let lastYield = performance.now();
+    let element = 0;
+    await call('onTrainBegin', {});
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await call('onEpochBegin', epoch, {});
+      bar?.epochBegin(epoch);
+      if (!iterator || batchesPerEpoch === undefined) iterator = await dataset.iterator();
+      let sums = new Float64Array(0);
+      let before: Float64Array | null = null;
+      let seen = 0;
+      for (let b = 0; batchesPerEpoch === undefined || b < batchesPerEpoch; b++) {
+        const next = await iterator.next();
+        if (next.done) {
+          // As TF.js: a pass that runs out before the epochs' batches ends the training, with a warning.
+          if (batchesPerEpoch !== undefined) {
+            console.warn(`${op}: the dataset ran out after ${element} batches, in epoch ${epoch + 1} of ${epochs}; training ends here (a dataset of batchesPerEpoch × epochs batches, e.g. with .repeat(), trains every epoch)`);
+            model.stopTraining = true;
+          }
+          break;
+        }
+        const data = batchFrom(model, op, next.value, element++);
+        try {
+          model.allocate(op, shapesOf(data.xs));
+          plan ??= planFor(model, op, true, options.classWeight !== undefined);
+          if (options.classWeight) data.temporary.push((plan.weights = classWeightsOf(model, op, options.classWeight, data.targets)));
+          if (sums.length !== plan.keys.length) sums = new Float64Array(plan.keys.length);
+          if (batchHooks) await call('onBatchBegin', b, { batch: b, size: data.rows });
+          model.checkLive(op);
+          // Copied into the batch buffers of its size, so that the recorded step replays on them.
+          const buffers = batchOf(batches, data.rows, data);
+          data.xs.forEach((x, i) => copyInto(x, buffers.xs[i]));
+          data.targets.forEach((t, i) => copyInto(t, buffers.targets[i]));
+          before = batchHooks ? sums.slice() : null;
+          const diverged = step(model, plan, buffers.xs, buffers.targets, sums);
+          if (diverged) throw new Error(`${op}: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+        } finally {
+          dispose([...data.temporary, ...tensorsOf(next.value)]);
+        }
+        seen += data.rows;
+        if (before) await call('onBatchEnd', b, { batch: b, size: data.rows, ...logsFrom(plan, batchSums(sums, before), data.rows) });
+        bar?.progress(seen, () => logsFrom(plan!, sums, seen));
+        if (performance.now() - lastYield >= yieldMs) {
+          await yieldToEventLoop();
+          await call('onYield', epoch, b, logsFrom(plan, sums, seen));
+          lastYield = performance.now();
+        }
+      }
+      if (seen === 0) {
+        if (model.stopTraining) break;
+        throw new Error(`${op}: the dataset gave no batches in epoch ${epoch + 1}`);
+      }
+      const logs = logsFrom(plan!, sums, seen);
+      if (validationData instanceof Dataset) Object.assign(logs, logsFrom(plan!, ...(await measureDataset(model, op, validationData, options.validationBatches)), 'val_'));
+      else if (validationData) {
+        const val = prepare(model, `${op} (validationData)`, validationData[0], validationData[1]);
+        try {
+          Object.assign(logs, logsFrom(plan!, measure(model, op, val, 256, plan!), val.rows, 'val_'));
+        } finally {
+          dispose(val.temporary);
+        }
+      }
+      bar?.epochEnd(epoch, logs, seen);
+      history.record(epoch, logs);
+      await call('onEpochEnd', epoch, logs);
+    }
+    await call('onTrainEnd', {});
+    return history;
+  } finally {
+    model.training = false;
+    dispose(batchTensors(batches));
+    if (plan) endPlan(plan);
+    leaveCall();
+  }
+}
+
+/** One batch's loss and metric sums: the epoch's sums after it, less those before (onBatchEnd reports the batch's own, as TF.js). */
+function batchSums(after: Float64Array, before: Float64Array): Float64Array {
+  return after.map((v, i) => v - before[i]);
+}

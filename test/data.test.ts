@@ -170,14 +170,48 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
     });
   });
 
-  it("a generator's value returned with done ends the pass unread and is freed (onBackend checks the memory)", async () => {
-    const ds = tf.data.generator(() => {
-      let i = 0;
-      return { next: () => (i++ < 2 ? { value: tf.scalar(i), done: false } : { value: tf.scalar(99), done: true }) };
-    });
-    const seen = (await ds.toArray()) as tf.Tensor[];
-    expect(seen.map((t) => t.dataSync()[0])).toEqual([1, 2]);
-    tf.dispose(seen);
+  it("a generator's return value: next() gives it with done: true, and take, skip, filter and prefetch pass it on, as TF.js; the other steps drop it", async () => {
+    const STEPS: Array<[string, (ds: Dataset, lib: Lib) => Dataset]> = [
+      ['none', (ds) => ds],
+      ['take', (ds) => ds.take(10)],
+      ['skip(1)', (ds) => ds.skip(1)],
+      ['skip(5)', (ds) => ds.skip(5)],
+      ['filter', (ds) => ds.filter(() => true)],
+      ['prefetch', (ds) => ds.prefetch(2)],
+      ['map', (ds) => ds.map((x) => x)],
+      ['mapAsync', (ds) => ds.mapAsync(async (x) => x)],
+      ['shuffle', (ds) => ds.shuffle(10, '1')],
+      ['batch', (ds) => ds.batch(5)],
+      ['repeat', (ds) => ds.repeat(1)],
+      ['concatenate', (ds, lib) => ds.concatenate(lib.data.array([]))],
+      ['zip', (ds, lib) => lib.data.zip([ds, lib.data.array(range(9))])],
+    ];
+    /** Every result of one pass, up to and including the first with done: true. */
+    const results = async (ds: Readable) => {
+      const it = await ds.iterator();
+      const out: unknown[] = [];
+      for (let item = await it.next(); ; item = await it.next()) {
+        out.push({ done: item.done, value: plain(item.value) });
+        if (item.done) return out;
+      }
+    };
+    const sources: Array<[string, (lib: Lib) => Dataset]> = [
+      ['function*', (lib) => lib.data.generator(function* () { yield 1; yield 2; return 3; } as never)],
+      ['async function*', (lib) => lib.data.generator(async function* () { yield 1; return 3; } as never)],
+      ['function* returning nothing', (lib) => lib.data.generator(function* () { yield 1; })],
+    ];
+    for (const [source, make] of sources) {
+      for (const [step, apply] of STEPS) expect(await results(apply(make(tf), tf)), `${source}, ${step}`).toEqual(await results(apply(make(TFJS), TFJS)));
+    }
+    // Where it is dropped, its tensors are freed: by those steps, toArray and forEachAsync.
+    const tensors = () => tf.data.generator(function* () { yield tf.scalar(1); return tf.scalar(99); } as never);
+    const before = tf.memory().numTensors;
+    for (const [step, apply] of STEPS.filter(([name]) => ['map', 'mapAsync', 'shuffle', 'batch', 'repeat', 'concatenate', 'zip'].includes(name))) {
+      expect((await results(apply(tensors(), tf))).at(-1), step).toEqual({ done: true, value: null });
+    }
+    expect(((await tensors().toArray()) as tf.Tensor[]).map((t) => plain(t))).toEqual([{ shape: [], dtype: 'float32', values: [1] }]);
+    await tensors().forEachAsync(() => {});
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   describe('methods as TF.js', () => {
@@ -469,6 +503,153 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       });
       expect(seen).toEqual([0, 10, 20, 30]);
       expect(kept.every((t) => t.isDisposed)).toBe(true);
+    });
+  });
+
+  describe('pipelines that run synchronously', () => {
+    // Over sources that answer at once (tf.data.array, csv, a function* generator), map, filter, take, skip,
+    // shuffle, batch and zip run within next(), without a Promise per element (prefetch passes them through).
+    // The same pipeline over sources behind mapAsync (which awaits) reads element by element; both must give
+    // the same elements.
+    const describeRows = (rows: unknown[]) => `rows like ${ArrayBuffer.isView(rows[0]) ? rows[0].constructor.name : JSON.stringify(rows[0])}`;
+    const isSync = async (ds: Dataset) => ((await ds.iterator()) as unknown as { sync: boolean }).sync;
+    type Source = <T extends tf.TensorContainer>(items: T[]) => tf.data.Dataset<T>;
+    const fast: Source = (items) => tf.data.array(items);
+    const stepwise: Source = (items) => tf.data.array(items).mapAsync(async (e) => e);
+
+    async function expectSamePaths(label: string, make: (source: Source) => Dataset): Promise<void> {
+      const [a, b] = [make(fast), make(stepwise)];
+      expect([await isSync(a), await isSync(b)], `${label}: which path`).toEqual([true, false]);
+      const before = tf.memory().numTensors;
+      expect(await read(a), label).toEqual(await read(b));
+      expect(tf.memory().numTensors, `${label}: tensors left behind`).toBe(before);
+    }
+
+    it('give the same batches as element by element: sizes, batch sizes, small last batches, shuffles, take, skip, map, filter', async () => {
+      for (const n of [1, 3, 7, 17, 63, 65]) {
+        const features = range(n).map((i) => new Float32Array([i, -i, i / 2]));
+        const labels = range(n).map((i) => i % 3);
+        const nested = range(n).map((i) => ({ a: [i, i * 2], b: { c: i % 2 === 0, d: new Int32Array([i]) } }));
+        for (const batchSize of [1, 2, 3, 16, 64, 100]) {
+          for (const smallLastBatch of [true, false]) {
+            const label = `${n} elements, batch(${batchSize}, ${smallLastBatch})`;
+            await expectSamePaths(`${label}: zip`, (source) => tf.data.zip({ xs: source(features), ys: source(labels) }).batch(batchSize, smallLastBatch));
+            await expectSamePaths(`${label}: zip, shuffle`, (source) => tf.data.zip({ xs: source(features), ys: source(labels) }).shuffle(10, 7).batch(batchSize, smallLastBatch));
+            await expectSamePaths(`${label}: nested, skip, take, map, filter`, (source) =>
+              source(nested)
+                .skip(1)
+                .take(n - 2)
+                .map((e) => ({ ...e, t: tf.tensor([e.a[0], 1]) }))
+                .filter((e) => e.a[0] % 5 !== 3)
+                .batch(batchSize, smallLastBatch),
+            );
+          }
+        }
+      }
+    });
+
+    it('a zip of objects, batched column by column, gives what batching its elements one by one gives', async () => {
+      // batch reads a zip of plain objects as rows of its datasets' values; after a map it gets built elements.
+      const outcomes = async (ds: Dataset) => {
+        const it = await ds.iterator();
+        const out: unknown[] = [];
+        for (let k = 0; k < 30; k++) out.push(await it.next().then((r) => plain(r.value), (e: Error) => e.message));
+        return out;
+      };
+      const items = range(65).map((i) => tf.tensor([i, -i]));
+      for (const n of [1, 7, 17, 65]) {
+        const features = range(n).map((i) => new Float32Array([i, i / 2]));
+        for (const batchSize of [1, 3, 64]) {
+          for (const smallLastBatch of [true, false]) {
+            const zip = (source: Source) =>
+              tf.data.zip({
+                xs: source(features),
+                meta: { id: source(range(n + 2)), t: source(items.slice(0, n)), fails: source(range(n)).map((i) => { if (i === 5) throw new Error('at 5'); return [i]; }) },
+              });
+            for (const source of [fast, stepwise]) {
+              const before = tf.memory().numTensors;
+              const label = `${n} elements, batch(${batchSize}, ${smallLastBatch}), ${source === fast ? 'sync' : 'async'}`;
+              expect(await outcomes(zip(source).batch(batchSize, smallLastBatch)), label).toEqual(await outcomes(zip(source).map((e) => e).batch(batchSize, smallLastBatch)));
+              expect(tf.memory().numTensors, `${label}: tensors left behind`).toBe(before);
+            }
+          }
+        }
+      }
+      tf.dispose(items);
+      const ragged = (between: (ds: Dataset) => Dataset) => between(tf.data.zip({ a: { b: tf.data.array([[1, 2], [3, 4], [5]]) } })).batch(3).toArray();
+      const message = /^Dataset\.batch: element 2 at a\.b has shape \[1\], but element 0 has \[2\]/;
+      await rejects(ragged((ds) => ds), message);
+      await rejects(ragged((ds) => ds.map((e) => e)), message);
+    });
+
+    it('batch rows of tensors, numbers, booleans, nested arrays and typed arrays of each kind as before', async () => {
+      const items = range(7).map((i) => tf.tensor([[i, 1]]));
+      await expectSamePaths('tensors', (source) => source(items).batch(3));
+      tf.dispose(items);
+      const autoencoder = (ds: tf.data.Dataset<number>, lib: Lib) => ds.map((x) => { const t = lib.tensor([x, 1]); return { xs: t, ys: t }; }).batch(3);
+      await expectSamePaths('one tensor twice in an element', (source) => autoencoder(source(range(7)), tf));
+      await expectSameData('one tensor twice in an element', (lib) => autoencoder(lib.data.array(range(7)) as never, lib));
+      const rows: unknown[][] = [
+        range(7),
+        range(7).map((i) => i % 2 === 0),
+        range(7).map((i) => [[i], [i + 1]]),
+        range(7).map((i) => [i, i % 2 === 0]),
+        range(7).map((i) => new Uint8Array([i, 255])),
+        range(7).map((i) => new Float64Array([i / 3])),
+        range(7).map((i) => (i % 2 ? new Float32Array([i]) : new Float64Array([i]))), // two kinds, both float32
+      ];
+      for (const r of rows) await expectSamePaths(describeRows(r), (source) => source(r as never).batch(4));
+      // And as TF.js batches them (TF.js refuses Float64Array rows).
+      for (const r of rows.slice(0, 5)) await expectSameData(describeRows(r), (lib) => lib.data.array(r as never).batch(4));
+    });
+
+    it('a function* generator runs synchronously, an async one element by element, with the same elements', async () => {
+      const gen = (async: boolean) =>
+        tf.data.generator((async
+          ? async function* () { for (let i = 0; i < 9; i++) yield { x: i }; }
+          : function* () { for (let i = 0; i < 9; i++) yield { x: i }; }) as never).batch(4);
+      expect([await isSync(gen(false)), await isSync(gen(true))]).toEqual([true, false]);
+      expect(await read(gen(false))).toEqual(await read(gen(true)));
+    });
+
+    it('a failing element fails its own batch only, on either path, and leaves nothing behind', async () => {
+      const outcomes = async (ds: Dataset) => {
+        const it = await ds.iterator();
+        const out: unknown[] = [];
+        for (let k = 0; k < 6; k++) out.push(await it.next().then((r) => plain(r.value), (e: Error) => e.message));
+        return out;
+      };
+      const make = (source: Source) =>
+        source(range(10))
+          .map((x) => {
+            if (x === 4) throw new Error('at 4');
+            return tf.scalar(x);
+          })
+          .batch(3);
+      const before = tf.memory().numTensors;
+      const [a, b] = [await outcomes(make(fast)), await outcomes(make(stepwise))];
+      expect(a).toEqual(b);
+      expect(a.map((o) => (typeof o === 'string' ? o : (o as { values: number[] } | null)?.values ?? null))).toEqual([[0, 1, 2], 'at 4', [5, 6, 7], [8, 9], null, null]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('a key named __proto__ stays an own key of the elements and batches', async () => {
+      const element = JSON.parse('{"__proto__": [1, 2], "a": 3}') as tf.TensorContainer;
+      const [copy] = (await tf.data.array([element]).toArray()) as Array<Record<string, unknown>>;
+      const [zipped] = (await tf.data.zip(JSON.parse('{"__proto__": 0}', (k, v) => (k === '__proto__' ? tf.data.array([5]) : v))).toArray()) as Array<Record<string, unknown>>;
+      const [batch] = (await tf.data.array([element, element]).batch(2).toArray()) as Array<Record<string, tf.Tensor>>;
+      for (const e of [copy, zipped, batch]) expect(Object.getPrototypeOf(e)).toBe(Object.prototype);
+      expect([Object.keys(copy), copy['__proto__'], zipped['__proto__']]).toEqual([['__proto__', 'a'], [1, 2], 5]);
+      expect(Object.entries(plain(batch) as object)).toEqual([['__proto__', { shape: [2, 2], dtype: 'float32', values: [1, 2, 1, 2] }], ['a', { shape: [2], dtype: 'float32', values: [3, 3] }]]);
+    });
+
+    it('zip to the shortest and csv rows, synchronously', async () => {
+      const items = range(5).map((i) => tf.scalar(i));
+      await expectSamePaths('shortest', (source) => tf.data.zip({ a: source(items), b: [source(range(3))] }).batch(2));
+      tf.dispose(items);
+      const csv = tf.data.csv(file('numbers.csv'), { columnConfigs: { y: { isLabel: true } } }).batch(4);
+      expect(await isSync(csv)).toBe(true);
+      expect(await read(csv)).toEqual(await read(tfjs.data.csv(file('numbers.csv'), { columnConfigs: { y: { isLabel: true } } }).batch(4) as never));
     });
   });
 

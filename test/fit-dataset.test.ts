@@ -4,16 +4,17 @@
 
 import { describe, expect, it, vi } from 'vitest';
 import * as tf from '../src/index.js';
+import { reference } from './reference.js';
 import { expectClose, onBackend, randomData } from './support.js';
 
 const ROWS = 48;
 const xv = randomData(ROWS * 3, 41, -1, 1);
 const labels = Array.from({ length: ROWS }, (_, i) => (xv[i * 3] + xv[i * 3 + 1] > 0 ? 1 : 0));
 
-function model(): tf.Sequential {
-  tf.setSeed(9);
-  const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
-  m.compile({ optimizer: tf.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+function model(lib: typeof tf = tf): tf.Sequential {
+  if (lib === tf) tf.setSeed(9);
+  const m = lib.sequential({ layers: [lib.layers.dense({ units: 8, activation: 'relu', inputShape: [3] }), lib.layers.dense({ units: 2, activation: 'softmax' })] });
+  m.compile({ optimizer: lib.train.adam(0.05), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   return m;
 }
 
@@ -60,6 +61,37 @@ for (const backend of ['wasm', 'js'] as const) {
       expect(withTensors.history.val_loss).toHaveLength(1);
       tf.dispose([x, y, ...evaluated, ...fromDataset]);
       m.dispose();
+    });
+
+    it('a generator\'s returned batch (done: true) is trained on and evaluated, as TF.js does; with batchesPerEpoch it ends the pass', async () => {
+      const ref = await reference();
+      // Two yielded batches of 8 rows and a returned third, the same in both libraries.
+      const batches = (lib: typeof tf) =>
+        lib.data.generator(function* () {
+          for (let b = 0; b < 2; b++) yield { xs: lib.tensor(xv.slice(b * 24, b * 24 + 24), [8, 3]), ys: lib.tensor(labels.slice(b * 8, b * 8 + 8), [8]) };
+          return { xs: lib.tensor(xv.slice(48, 72), [8, 3]), ys: lib.tensor(labels.slice(16, 24), [8]) };
+        }) as tf.data.Dataset<tf.TensorContainer>;
+      const sizes = async (lib: typeof tf, m: tf.LayersModel, args: object) => {
+        const seen: number[] = [];
+        await m.fitDataset(batches(lib), { epochs: 1, verbose: 0, callbacks: { onBatchEnd: async (_, logs) => void seen.push(logs!.size) }, ...args });
+        return seen;
+      };
+      const [ours, theirs] = [model(), model(ref as never)];
+      expect(await sizes(tf, ours, {})).toEqual(await sizes(ref as never, theirs, {}));
+      expect(await sizes(tf, ours, {})).toEqual([8, 8, 8]);
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+      expect(await sizes(tf, ours, { batchesPerEpoch: 3 })).toEqual([8, 8]);
+      const result = (await ours.evaluateDataset(batches(tf), { batches: 5 })) as tf.Tensor[];
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringMatching(/^fitDataset: the dataset ran out after 2 batches, in epoch 1 of 1/),
+        expect.stringMatching(/^evaluateDataset: the dataset ran out after 3 of the 5 batches asked for/),
+      ]);
+      warn.mockRestore();
+      const all = (await ours.evaluateDataset(batches(tf))) as tf.Tensor[];
+      expect(result[0].dataSync()[0]).toBeCloseTo(all[0].dataSync()[0], 6);
+      tf.dispose([...result, ...all]);
+      ours.dispose();
+      theirs.dispose();
     });
 
     it('refuses elements that are not { xs, ys } batches by position, and data that does not fit, leaving the weights as they were', async () => {

@@ -5,11 +5,10 @@
 //   guide): every tensor freed, as the suite's other tests;
 // - the model programs of issue 10 (the "Models and layers" guide; tfjs-examples' getting-started,
 //   iris-fitDataset, boston-housing, abalone-node, the baseball strike-zone model, website-phishing,
-//   data-generator, mnist's dense model, jena-weather's MLP, cart-pole), which train: compared by value where both libraries take the same steps
-//   (fixed starting weights, the same data in the same order), by what training reaches where the
-//   libraries' own random draws (initial weights, shuffles, sampled actions) make them differ; each must
-//   leave no more tensors behind than it does on TF.js. Programs that fail on neurite today are marked
-//   `it.fails`, naming the gap.
+//   data-generator, mnist's dense model, jena-weather's MLP, cart-pole), which train: compared by value
+//   where both libraries take the same steps (fixed starting weights, the same data in the same order), by
+//   what training reaches where the libraries' own random draws (initial weights, shuffles, sampled
+//   actions) make them differ; each must leave no more tensors behind than it does on TF.js.
 
 import { format } from 'node:util';
 import * as tfjs from '@tensorflow/tfjs';
@@ -462,7 +461,7 @@ describe.each(['wasm', 'js'] as const)('TF.js model programs, on %s', (backend) 
     expectSame(losses(ours), losses(theirs), TRAINED, 'batch losses');
   });
 
-  it.fails('jena-weather: validation includes the batch the generator\'s iterator returns with done: true, as TF.js\'s evaluateDataset does, and leaves no more tensors behind (neurite: tf.data.generator drops that batch, freeing it)', async () => {
+  it('jena-weather: validation includes the batch the generator returns with done: true, as TF.js\'s evaluateDataset does, and leaves no more tensors behind', async () => {
     type Result = { shown: { epochLogs: Logs[] } };
     const [ours, theirs] = await run(jenaWeather);
     const validation = (r: Run) => (r.result as Result).shown.epochLogs.map((logs) => logs.val_loss);

@@ -8,7 +8,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { TensorContainer } from '../tensor/tensor.js';
 import { checkObject, checkOptions, describe, didYouMean, is, type Schema } from '../validate.js';
 import { Dataset } from './dataset.js';
-import { DataIterator, DONE } from './iterator.js';
+import { type DataIterator, DONE, syncIterator } from './iterator.js';
 import { inNode, readText } from './sources.js';
 import { cloneElement } from './structure.js';
 
@@ -115,7 +115,7 @@ export class CSVDataset extends Dataset<TensorContainer> {
   async iterator(): Promise<DataIterator<TensorContainer>> {
     const { names, nextLine } = await this.open();
     let row = 0;
-    return new DataIterator(async () => {
+    return syncIterator(() => {
       const line = nextLine();
       if (line === null) return DONE;
       return { value: this.element(line, ++row, names), done: false };

@@ -7,8 +7,8 @@
 import { randomUniformInt } from '../ops/random.js';
 import { tidy, type TensorContainer } from '../tensor/tensor.js';
 import { checkBool, checkInt, describe } from '../validate.js';
-import { batched, chained, DataIterator, DONE, filtered, ignore, mapped, prefetched, randomStream, type Result, type Source, shuffled, skipped, taken, zipped } from './iterator.js';
-import { batchElements, cloneElement, disposeConsumed, isContainer, mapLeaves } from './structure.js';
+import { batched, chained, DataIterator, DONE, filtered, ignore, mapped, prefetched, randomStream, type Result, type Source, shuffled, skipped, syncIterator, taken, ZipIterator, zipped } from './iterator.js';
+import { batchColumns, batchElements, cloneElement, disposeConsumed, isContainer, mapLeaves } from './structure.js';
 
 function checkFunction(op: string, name: string, fn: unknown): void {
   if (typeof fn !== 'function') throw new Error(`${op}: ${name} must be a function, got ${describe(fn)}`);
@@ -64,7 +64,16 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
     checkInt('Dataset.batch', 'batchSize', batchSize, 1);
     checkBool('Dataset.batch', 'smallLastBatch', smallLastBatch);
     const size = this.size === null || this.size === Infinity ? this.size : (smallLastBatch ? Math.ceil : Math.floor)(this.size / batchSize);
-    return derived(async () => batched(await open(this), batchSize, smallLastBatch, batchElements), size);
+    return derived(async () => {
+      const up = await open(this);
+      if (up instanceof ZipIterator && up.places) {
+        // A zip of plain objects: its rows batched column by column, and each batch built once.
+        const { rows, build } = up;
+        const places = up.places;
+        return batched(rows, batchSize, smallLastBatch, (values, start) => build(batchColumns(places.map((_, k) => values.map((row) => row[k] as TensorContainer)), places, start)));
+      }
+      return batched(up, batchSize, smallLastBatch, batchElements);
+    }, size);
   }
 
   /**
@@ -103,7 +112,7 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
    */
   async forEachAsync(f: (input: T) => void | Promise<void>): Promise<void> {
     checkFunction('Dataset.forEachAsync', 'f', f);
-    const it = mapped(await open(this), async (value) => void (await f(value)));
+    const it = mapped(await open(this), async (value) => void (await f(value)), true);
     while (!(await it.next()).done);
   }
 
@@ -133,7 +142,7 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
    */
   mapAsync<O extends TensorContainer>(transform: (value: T) => Promise<O>): Dataset<O> {
     checkFunction('Dataset.mapAsync', 'transform', transform);
-    return derived(async () => mapped(await open(this), transform), this.size);
+    return derived(async () => mapped(await open(this), transform, true), this.size);
   }
 
   /**
@@ -211,7 +220,9 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
     const it = await open(this);
     const out: T[] = [];
     try {
-      for (let item = await it.next(); !item.done; item = await it.next()) out.push(item.value);
+      let item = await it.next();
+      for (; !item.done; item = await it.next()) out.push(item.value);
+      disposeConsumed(item.value, null); // a generator's return value, which TF.js's toArray drops too
     } catch (error) {
       disposeConsumed(out, null);
       throw error;
@@ -250,16 +261,15 @@ function adopt<T>(op: string, what: string, it: unknown): DataIterator<T> {
     throw new Error(`${op}: ${what} must be an iterator (an object with a next() method), got ${describe(it)}`);
   }
   const source = it as Source<T>;
-  return new DataIterator(async () => {
-    const result = (await source.next()) as unknown;
+  // The value given with done (a generator's return value) is passed on as TF.js passes it.
+  const checked = (result: unknown): Result<T> => {
     if (result === null || typeof result !== 'object') throw new Error(`${op}: next() of ${what} must return { value, done }, got ${describe(result)}`);
     const { value, done } = result as Result<T>;
-    if (!done) return { value, done: false };
-    // A value returned with done (a generator's return value) ends the pass unread, as TF.js's map and
-    // forEachAsync drop it; its tensors are freed rather than left behind.
-    disposeConsumed(value, null);
-    return DONE;
-  });
+    return done ? { value, done: true } : { value, done: false };
+  };
+  // A function*'s generator answers at once, so the pipeline over it can run synchronously.
+  if (Object.prototype.toString.call(it) === '[object Generator]') return syncIterator(() => checked(source.next()));
+  return new DataIterator(async () => checked(await source.next()));
 }
 
 /**
@@ -271,10 +281,10 @@ export function array<T extends TensorContainer>(items: T[]): Dataset<T> {
   if (!Array.isArray(items)) throw new Error(`tf.data.array: items must be an array, got ${describe(items)}`);
   return derived(async () => {
     let i = 0;
-    return new DataIterator<T>(async () => {
+    return syncIterator<T>(() => {
       if (i >= items.length) return DONE;
       const at = i++;
-      return { value: cloneElement('tf.data.array', items[at], `items[${at}]`) as T, done: false };
+      return { value: cloneElement('tf.data.array', items[at], 'items', at) as T, done: false };
     });
   }, items.length);
 }

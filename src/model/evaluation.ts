@@ -117,16 +117,22 @@ export async function measureDataset(model: LayersModel, op: string, dataset: Da
   let rows = 0;
   for (let b = 0; batches === undefined || b < batches; b++) {
     const next = await iterator.next();
-    if (next.done) break;
-    const data = batchFrom(model, op, next.value, b);
-    try {
-      model.allocate(op, shapesOf(data.xs));
-      const part = measure(model, op, data, data.rows, planFor(model, op, false));
-      sums ??= new Float64Array(part.length);
-      part.forEach((v, i) => (sums![i] += v));
-      rows += data.rows;
-    } finally {
-      dispose([...data.temporary, ...tensorsOf(next.value)]);
+    // As TF.js: a last batch that comes with done (a generator's return value) counts too.
+    if (next.value != null) {
+      const data = batchFrom(model, op, next.value, b);
+      try {
+        model.allocate(op, shapesOf(data.xs));
+        const part = measure(model, op, data, data.rows, planFor(model, op, false));
+        sums ??= new Float64Array(part.length);
+        part.forEach((v, i) => (sums![i] += v));
+        rows += data.rows;
+      } finally {
+        dispose([...data.temporary, ...tensorsOf(next.value)]);
+      }
+    }
+    if (next.done) {
+      if (batches !== undefined) console.warn(`${op}: the dataset ran out after ${b + (next.value != null ? 1 : 0)} of the ${batches} batches asked for; the result is over those (a dataset of at least \`batches\` batches, e.g. with .repeat(), evaluates them all)`);
+      break;
     }
   }
   if (!sums) throw new Error(`${op}: the dataset gave no batches`);

@@ -285,7 +285,9 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
       let seen = 0;
       for (let b = 0; batchesPerEpoch === undefined || b < batchesPerEpoch; b++) {
         const next = await iterator.next();
-        if (next.done) {
+        // As TF.js: a last batch that comes with done (a generator's return value) is trained on, but for batchesPerEpoch.
+        if (next.done && (batchesPerEpoch !== undefined || next.value == null)) {
+          dispose(tensorsOf(next.value));
           // As TF.js: a pass that runs out before the epochs' batches ends the training, with a warning.
           if (batchesPerEpoch !== undefined) {
             console.warn(`${op}: the dataset ran out after ${element} batches, in epoch ${epoch + 1} of ${epochs}; training ends here (a dataset of batchesPerEpoch × epochs batches, e.g. with .repeat(), trains every epoch)`);
@@ -319,6 +321,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
           await call('onYield', epoch, b, logsFrom(plan, sums, seen));
           lastYield = performance.now();
         }
+        if (next.done) break;
       }
       if (seen === 0) {
         if (model.stopTraining) break;

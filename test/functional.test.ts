@@ -121,6 +121,22 @@ describe.each(['wasm', 'js'] as const)('the functional API on %s', (backend) => 
     theirs.dispose();
   });
 
+  it('the first step of a new model reports each output\'s loss (read before the optimizer makes its state, which may move the heap)', async () => {
+    // A 2048x2048 kernel: Adam's state for it (32 MB) makes the heap grow during the first step.
+    const input = tf.input({ shape: [2048] });
+    const hidden = tf.layers.dense({ units: 2048, activation: 'tanh' }).apply(input) as tf.SymbolicTensor;
+    const heads = [tf.layers.dense({ units: 2, activation: 'softmax' }).apply(hidden), tf.layers.dense({ units: 1 }).apply(hidden)] as tf.SymbolicTensor[];
+    const model = tf.model({ inputs: input, outputs: heads });
+    model.compile({ optimizer: 'adam', loss: ['categoricalCrossentropy', 'meanSquaredError'], lossWeights: [1, 0.2] });
+    const x = tf.tensor(randomData(4 * 2048, 17), [4, 2048]);
+    const y = [tf.tensor([[1, 0], [0, 1], [1, 0], [0, 1]]), tf.tensor([[0.5], [-0.5], [0.25], [0]])];
+    const [loss, first, second] = (await model.trainOnBatch(x, y)) as number[];
+    expect([loss, first, second].every(Number.isFinite)).toBe(true);
+    expect(loss).toBeCloseTo(first + 0.2 * second, 5);
+    tf.dispose([x, ...y]);
+    model.dispose();
+  });
+
   it('lossWeights weigh each output\'s loss in the total (TF.js ignores them; Keras does this)', async () => {
     const ref = await reference();
     const ours = twoHeads(tf);

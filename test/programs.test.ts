@@ -22,13 +22,16 @@ import { dataGenerator } from './programs/data-generator.js';
 import { gettingStarted } from './programs/getting-started.js';
 import { irisData } from './programs/iris-data.js';
 import { irisFitDataset } from './programs/iris-fit-dataset.js';
+import { iris } from './programs/iris.js';
 import { jenaWeather } from './programs/jena-weather.js';
 import { mnistDense } from './programs/mnist-dense.js';
 import { modelsAndLayers } from './programs/models-and-layers.js';
 import { polynomialRegressionCore } from './programs/polynomial-regression-core.js';
+import { polynomialRegression } from './programs/polynomial-regression.js';
 import { registerTfjsFileSystem, removeTemporary, seededMath } from './programs/stand-ins.js';
 import { strikeZone } from './programs/strike-zone.js';
 import { tensorsAndOperations } from './programs/tensors-and-operations.js';
+import { trainingModels } from './programs/training-models.js';
 import { websitePhishing } from './programs/website-phishing.js';
 import { expectClose, onBackend } from './support.js';
 
@@ -480,6 +483,110 @@ describe.each(['wasm', 'js'] as const)('TF.js model programs, on %s', (backend) 
       expect(shown.testSteps >= 1 && shown.testSteps <= 50, `${name}: test steps`).toBe(true);
       expect(shown.status, name).toEqual(['Training completed.', `Test finished. Survived ${shown.testSteps} step(s).`]);
     }
+    expectFrees(ours, theirs);
+  });
+
+  it('tfjs-examples iris: tensors from getIrisData, fit with validationData and epoch callbacks (Adam, categoricalCrossentropy, accuracy), then predict on the test flowers, reaches what TF.js reaches', async () => {
+    type Shown = { status: string[]; history: Record<string, Logs[]>; confusionMatrix: number[][]; table: Array<Record<'xData' | 'yTrue' | 'yPred' | 'logits', number[]>>; winner: string; logits: number[] };
+    const [ours, theirs] = await run(iris);
+    const [shown, shownTfjs] = [ours.result as Shown, theirs.result as Shown];
+    expect(summaryLines(ours.printed)).toEqual(summaryLines(theirs.printed));
+    for (const [name, { status, history, confusionMatrix, table, winner, logits }] of [['neurite', shown], ['TF.js', shownTfjs]] as const) {
+      const epochs = history.lossCanvas;
+      expect(epochs.length, name).toBe(40);
+      expect(history.accuracyCanvas, name).toEqual(epochs);
+      expect(Object.keys(epochs[0]).sort(), name).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+      const [first, last] = [epochs[0], epochs[39]];
+      expect(last.loss, `${name}: the loss falls`).toBeLessThan(Math.min(0.5, first.loss / 2));
+      expect(last.acc, `${name}: training accuracy`).toBeGreaterThanOrEqual(0.9);
+      expect(last.val_acc, `${name}: validation accuracy`).toBeGreaterThanOrEqual(0.8);
+      expect([status[0], status.length, status.at(-1)], name).toEqual(['Training model... Please wait.', 43, 'Standing by.']);
+      expect(status.slice(1, 41).every((line) => /^Training model\.\.\. Approximately \d+\.\d{4} seconds per epoch$/.test(line)), name).toBe(true);
+      expect(status[41], name).toMatch(/^Model training complete: {2}\d+\.\d{4} seconds per epoch$/);
+      // The 24 test flowers (8 of each class, in class order), in the table and in the confusion matrix (true class by row).
+      const [{ xData, yTrue, yPred, logits: tableLogits }] = table;
+      expect([table.length, xData.length, yPred.length, tableLogits.length], name).toEqual([1, 96, 24, 72]);
+      expect(yTrue, name).toEqual([0, 1, 2].flatMap((c) => new Array(8).fill(c)));
+      const counted = [0, 1, 2].map((t) => [0, 1, 2].map((p) => yTrue.filter((y, i) => y === t && yPred[i] === p).length));
+      expect(confusionMatrix, name).toEqual(counted);
+      expect(counted[0][0] + counted[1][1] + counted[2][2], `${name}: test flowers classified right`).toBeGreaterThanOrEqual(20);
+      expect(winner, `${name}: the manual input`).toBe('Iris-setosa');
+      expectClose([logits.reduce((a, b) => a + b)], [1], EXACT, `${name}: softmax`);
+    }
+    expectNear(shown.history.lossCanvas[39].loss, shownTfjs.history.lossCanvas[39].loss, 0.6, 'final loss');
+    expectNear(shown.history.lossCanvas[39].val_loss, shownTfjs.history.lossCanvas[39].val_loss, 0.6, 'final validation loss');
+    expectFrees(ours, theirs);
+  });
+
+  it('tfjs-examples polynomial-regression: tf.input, a dense layer without bias and with kernelInitializer \'Zeros\', apply, tf.model, fit in one batch: TF.js\'s weights and curve', async () => {
+    type Point = [number, number];
+    type Shown = { paths: Point[][]; circles: Point[] };
+    const [ours, theirs] = await run(polynomialRegression);
+    const [shown, shownTfjs] = [ours.result as Shown, theirs.result as Shown];
+    expect(ours.printed[0]).toBe('True coefficients: [0.000006,-0.002,0.1,10]');
+    expect(theirs.printed[0]).toBe(ours.printed[0]);
+    // The 25 data points the page draws, from the program's own arithmetic.
+    expect(shownTfjs.circles.length).toBe(25);
+    expect(shown.circles).toEqual(shownTfjs.circles);
+    // The weights it logs, model.trainableWeights[0].read().dataSync(): a Float32Array(4).
+    const logged = (printed: string[]) => {
+      const line = printed[1];
+      expect(line.slice(0, line.indexOf('[') + 1)).toBe('Model weights (normalized): Float32Array(4) [');
+      return line.slice(line.indexOf('[') + 1, line.lastIndexOf(']')).split(',').map(Number);
+    };
+    expectSame(logged(ours.printed), logged(theirs.printed), TRAINED, 'weights');
+    // The axes, a path for each point's circle, then the prediction curve (50 points, x every 16 pixels).
+    expect(shown.paths.length).toBe(shownTfjs.paths.length);
+    expect(shown.paths[0]).toEqual([[0, 300], [800, 300], [400, 0], [400, 600]]);
+    const [curve, curveTfjs] = [shown.paths.at(-1)!, shownTfjs.paths.at(-1)!];
+    expect(curveTfjs.length).toBe(50);
+    expectSame(curve, curveTfjs, TRAINED, 'curve');
+    // After 40 epochs the cubic runs through the points: within 2% of their 800-pixel span.
+    const misses = shownTfjs.circles.map(([x, y], i) => Math.abs(curveTfjs[2 * i][1] - y) + Math.abs(curveTfjs[2 * i][0] - x));
+    expect(Math.max(...misses), 'TF.js: the fit').toBeLessThan(16);
+    expectFrees(ours, theirs);
+  });
+
+  it('the "Training models" guide: weights and summary, assign through w.val, compile, fit with onBatchEnd, fitDataset on generator datasets, predict, the Core API loop of minimize over forEachAsync', async () => {
+    const [ours, theirs] = await run(trainingModels);
+    // Weight names carry each library's layer counters (dense_Dense7/kernel): compared without them.
+    const plain = (lines: string[]) => lines.map((line) => line.replace(/dense_Dense\d+/g, 'dense_DenseN'));
+    expect(plain(ours.printed.slice(0, 4))).toEqual(plain(theirs.printed.slice(0, 4)));
+    expect(plain(theirs.printed.slice(0, 4))).toEqual(['dense_DenseN/kernel [ 784, 32 ]', 'dense_DenseN/bias [ 32 ]', 'dense_DenseN/kernel [ 32, 10 ]', 'dense_DenseN/bias [ 10 ]']);
+    expect(summaryLines(ours.printed)).toEqual(summaryLines(theirs.printed));
+    // What training prints: random data (each library's draws) and shuffles, so its kinds and ranges, not its numbers.
+    const report = (r: Run) => {
+      const after = r.printed.slice(r.printed.findIndex((line) => line.startsWith('Non-trainable params')) + 2);
+      const numbers = (line: string) => (line.match(/-?\d+(\.\d+)?(e[-+]?\d+)?/g) ?? []).map(Number);
+      return {
+        kinds: after.map((line) => line.split(' ')[0]),
+        batchAccuracies: after.filter((line) => /^Accuracy \S+$/.test(line)).map((line) => Number(line.split(' ')[1])),
+        fitAccuracies: numbers(after.find((line) => line.startsWith('Final accuracy')) ?? ''),
+        fitDatasetAccuracies: numbers(after.find((line) => line.startsWith('Accuracy [')) ?? ''),
+        losses: after.filter((line) => line.startsWith('Loss ')).map((line) => numbers(line.slice(line.indexOf('[')))),
+        epochs: after.filter((line) => line.startsWith('Epoch ')),
+      };
+    };
+    const [mine, tfjsReport] = [report(ours), report(theirs)];
+    expect(mine.kinds, 'what is printed, in order').toEqual(tfjsReport.kinds);
+    for (const [name, { batchAccuracies, fitAccuracies, fitDatasetAccuracies, losses, epochs }] of [['neurite', mine], ['TF.js', tfjsReport]] as const) {
+      // onBatchEnd: 4 batches (32, 32, 32, 4 samples) in each of 5 epochs; logs.acc a share of the batch.
+      expect(batchAccuracies.length, name).toBe(20);
+      batchAccuracies.forEach((acc, i) => expect(Number.isInteger(acc * (i % 4 === 3 ? 4 : 32)) && acc >= 0 && acc <= 1, `${name}: batch ${i}'s accuracy ${acc}`).toBe(true));
+      // history.acc of fit and of fitDataset: 5 epochs, each a share of the 100 samples.
+      for (const accuracies of [fitAccuracies, fitDatasetAccuracies]) {
+        expect(accuracies.length, name).toBe(5);
+        accuracies.forEach((acc) => expect(Math.abs(acc * 100 - Math.round(acc * 100)) < 1e-4 && acc >= 0 && acc <= 1, `${name}: epoch accuracy ${acc}`).toBe(true));
+      }
+      // The Core API: a Float32Array(1) loss for each of the 4 batches of each epoch, then the epoch.
+      expect(losses.length, name).toBe(20);
+      losses.forEach((loss) => expect(loss.length === 1 && Number.isFinite(loss[0]) && loss[0] > 0, `${name}: loss ${loss}`).toBe(true));
+      expect(epochs, name).toEqual(['Epoch 0', 'Epoch 1', 'Epoch 2', 'Epoch 3', 'Epoch 4']);
+    }
+    // The prediction for 3 random samples: softmax rows.
+    const [prediction, predictionTfjs] = [(ours.result as { prediction: TensorData }).prediction, (theirs.result as { prediction: TensorData }).prediction];
+    expect([prediction.shape, prediction.dtype]).toEqual([predictionTfjs.shape, predictionTfjs.dtype]);
+    expectClose(rows(prediction.values, 10).map((row) => row.reduce((a, b) => a + b)), [1, 1, 1], { atol: 1e-5, rtol: 0 }, 'softmax rows');
     expectFrees(ours, theirs);
   });
 

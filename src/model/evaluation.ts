@@ -40,7 +40,8 @@ export function measure(model: LayersModel, op: string, data: Data, batchSize: n
 
 export function logsFrom(plan: Plan, sums: Float64Array, rows: number, prefix = ''): Logs {
   const logs: Logs = {};
-  plan.keys.forEach((key, i) => (logs[prefix + key] = sums[i] / rows));
+  // Averaged in f64, given as float32 values, as TF.js's logs are (so they print alike).
+  plan.keys.forEach((key, i) => (logs[prefix + key] = Math.fround(sums[i] / rows)));
   return logs;
 }
 

@@ -79,7 +79,8 @@ export class LayersModel extends Layer implements TrainingModel {
   private definition: Node | null = null;
   /** Set by a callback to end fit() after the current epoch. */
   stopTraining = false;
-  optimizer: Optimizer | null = null;
+  /** The optimizer compile set (undefined until then), as TF.js types it. */
+  optimizer!: Optimizer;
   /** @internal The compiled loss, metrics and loss weight of each output. */
   compiled: Array<{ loss: LossSpec; metrics: unknown[]; weight: number }> | null = null;
   /** @internal Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */

@@ -273,8 +273,10 @@ export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tens
 function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[], sums: Float64Array): string | null {
   const rows = targets[0].shape[0];
   const k = activeBackend().kernels;
+  // Read now: the optimizer's first step makes its state, which may grow the heap and detach this view.
   const f32 = activeBackend().heap.f32;
   let value = f32[word(run.loss.ptr('fit'))];
+  const parts = run.losses.map((l) => f32[word(l.ptr('fit'))]);
   if (!Number.isFinite(value)) return `the loss became ${value}; the weights are as they were before this batch`;
   for (const { variable, regularizer } of plan.regularized) {
     const sink = plan.sinks.get(variable.id)!;
@@ -293,7 +295,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
   for (const { variable, constraint } of plan.constrained) project(variable, constraint);
   model.stepsSinceCheckpoint++;
   sums[0] += value * rows;
-  run.losses.forEach((l, i) => (sums[1 + i] += f32[word(l.ptr('fit'))] * rows));
+  parts.forEach((part, i) => (sums[1 + i] += part * rows));
   addMetrics(plan, run.outputs, targets, sums);
   return null;
 }

@@ -103,7 +103,7 @@ export function trainOnBatch(model: LayersModel, x: TensorOrArrayOrMap, y: Tenso
     const sums = new Float64Array(plan.keys.length);
     const diverged = step(model, plan, data.xs, data.targets, sums);
     if (diverged) throw new Error(`trainOnBatch: ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
-    const values = Array.from(sums, (s) => s / data.rows);
+    const values = Array.from(sums, (s) => Math.fround(s / data.rows)); // float32, as TF.js's (and fit's logs)
     return values.length === 1 ? values[0] : values;
   } finally {
     if (plan) endPlan(plan);

@@ -172,6 +172,11 @@ export class Variable extends Tensor {
     return this;
   }
 
+  /** The variable itself: TF.js's LayerVariable.val, which programs assign layer weights through (w.val.assign(...)). */
+  get val(): Variable {
+    return this;
+  }
+
   override dispose(): void {
     if (variables.get(this.name)?.deref() === this) variables.delete(this.name);
     super.dispose();

@@ -14,6 +14,7 @@ export { copyStrided, gather, scatter, oneHot, countNonzero, nonzeroCoords } fro
 export { reduce, scan, topk, unique, bincount } from './reduce';
 export { searchSorted } from './search';
 export { cosineWindow } from './signal';
+export { im2col, col2im, maxPool, avgPool, avgPoolBackward, depthwise } from './conv';
 
 /** First byte after the module's static data: where the TS allocator may start. */
 export function heapBase(): usize {

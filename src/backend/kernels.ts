@@ -354,4 +354,27 @@ export interface Kernels {
   // ---- signal windows (assembly/signal.ts) ----
   /** out (n) f32 = a - b·cos(2π·i / period), in f64 rounded once (TF.js's cosine windows: Hann, Hamming). */
   cosineWindow(out: Ptr, n: number, a: number, b: number, period: number): void;
+
+  // ---- convolution and pooling over NHWC images (assembly/conv.ts) ----
+  // desc: i32 words [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH,
+  // dilationW, padTop, padLeft]; x is (batch, inH, inW, inC), outputs (batch, outH, outW, outC).
+  /** cols (batch·outH·outW, fH·fW·inC) = each output position's window of x, 0 where it overhangs x. */
+  im2col(x: Ptr, cols: Ptr, desc: Ptr): void;
+  /** dx = the rows of cols added back where im2col took them from (dx zeroed first): its adjoint. */
+  col2im(cols: Ptr, dx: Ptr, desc: Ptr): void;
+  /**
+   * out = each window's max (dilation 1, every window holding a value of x), the first of ties, NaN skipped
+   * (TF.js's cpu kernel); positions i32 (out's shape, when not 0) = where in x each max is.
+   */
+  maxPool(x: Ptr, out: Ptr, positions: Ptr, desc: Ptr): void;
+  /** out = each window's mean over the values of x it holds: sum in f32, divided by their count. */
+  avgPool(x: Ptr, out: Ptr, desc: Ptr): void;
+  /** dx = avgPool's gradient given dy: each window's dy / count added to each of its values (dx zeroed first). */
+  avgPoolBackward(dy: Ptr, dx: Ptr, desc: Ptr): void;
+  /**
+   * Depthwise convolution: y[.., c·m + j] = sum over the window of x[.., c] · filter (fH, fW, inC, m)[kh, kw, c, j],
+   * outC = inC·m. `made` picks the operand computed from the other two (zeroed, then every product added):
+   * 0 x (the input gradient, dy in y), 1 filter (the filter gradient), 2 y (the convolution).
+   */
+  depthwise(made: number, x: Ptr, filter: Ptr, y: Ptr, desc: Ptr): void;
 }

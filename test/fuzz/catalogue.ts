@@ -54,6 +54,7 @@ import { type Bad, type Entry, type Gen, type Param, Recipe } from './harness.js
 import { binaryEntries } from './ops-binary.js';
 import { unaryEntries } from './ops-unary.js';
 import { matrixEntries } from './ops-matrix.js';
+import { convEntries } from './ops-conv.js';
 import { layoutEntries } from './ops-layout.js';
 import { reduceEntries } from './ops-reduce.js';
 import { searchEntries } from './ops-search.js';
@@ -1165,6 +1166,7 @@ export const catalogue: Entry[] = [
   ...binaryEntries,
   ...unaryEntries,
   ...matrixEntries,
+  ...convEntries,
   ...layoutEntries,
   ...reduceEntries,
   ...searchEntries,

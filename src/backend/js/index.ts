@@ -7,6 +7,7 @@ import type { Kernels } from '../kernels.js';
 import { activationKernels } from './activations.js';
 import { broadcastKernels } from './broadcast.js';
 import { castKernels } from './cast.js';
+import { convKernels } from './conv.js';
 import { layoutKernels } from './layout.js';
 import { elementwiseKernels } from './elementwise.js';
 import { lossKernels } from './losses.js';
@@ -36,6 +37,7 @@ export function createJsBackend(): Backend {
     ...searchKernels(heap),
     ...signalKernels(heap),
     ...unaryKernels(heap),
+    ...convKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);
 }

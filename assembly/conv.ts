@@ -1,0 +1,266 @@
+// Convolution and pooling over NHWC images. A convolution is a matmul over patches: im2col copies each output
+// position's window of the input (fH rows of fW·inC values, 0 where it overhangs) into a row of its own, col2im
+// adds such rows back into an input-shaped gradient, and the packed matmul does the arithmetic (src/ops/conv.ts
+// orchestrates, so the matmul runs on the worker threads too). Depthwise convolution and pooling are direct
+// loops, four channels at a time. Every value's arithmetic happens in the order the js twin's does.
+// desc (i32 words): batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW,
+// padTop, padLeft.
+
+let B: i32 = 0, H: i32 = 0, W: i32 = 0, C: i32 = 0, OH: i32 = 0, OW: i32 = 0, OC: i32 = 0, FH: i32 = 0, FW: i32 = 0;
+let SH: i32 = 0, SW: i32 = 0, DH: i32 = 0, DW: i32 = 0, PT: i32 = 0, PL: i32 = 0;
+
+function read(desc: usize): void {
+  B = load<i32>(desc);
+  H = load<i32>(desc, 4);
+  W = load<i32>(desc, 8);
+  C = load<i32>(desc, 12);
+  OH = load<i32>(desc, 16);
+  OW = load<i32>(desc, 20);
+  OC = load<i32>(desc, 24);
+  FH = load<i32>(desc, 28);
+  FW = load<i32>(desc, 32);
+  SH = load<i32>(desc, 36);
+  SW = load<i32>(desc, 40);
+  DH = load<i32>(desc, 44);
+  DW = load<i32>(desc, 48);
+  PT = load<i32>(desc, 52);
+  PL = load<i32>(desc, 56);
+}
+
+// Byte offset of element i.
+// @ts-ignore: decorator
+@inline function at(i: i32): usize {
+  return <usize>i << 2;
+}
+
+// The taps k in [0, taps) of a window starting at `start`, `dil` apart, with 0 <= start + k·dil < n: [lo, hi).
+// @ts-ignore: decorator
+@inline function firstTap(start: i32, dil: i32, taps: i32): i32 {
+  return start < 0 ? min((dil - 1 - start) / dil, taps) : 0;
+}
+
+// @ts-ignore: decorator
+@inline function endTap(start: i32, dil: i32, taps: i32, n: i32): i32 {
+  return start < n ? min((n - start + dil - 1) / dil, taps) : 0;
+}
+
+function zero(p: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(p + at(i), f32x4.splat(0));
+  for (; i < n; i++) store<f32>(p + at(i), 0);
+}
+
+// col[0..n) = x[0..n), or when back x[0..n) += col[0..n)
+function move(x: usize, col: usize, n: i32, back: bool): void {
+  let i = 0;
+  if (back) {
+    for (; i + 4 <= n; i += 4) v128.store(x + at(i), f32x4.add(v128.load(x + at(i)), v128.load(col + at(i))));
+    for (; i < n; i++) store<f32>(x + at(i), load<f32>(x + at(i)) + load<f32>(col + at(i)));
+  } else if (n >= 4) {
+    // the last four values stored by one vector that overlaps the one before: no scalar tail
+    for (; i + 4 < n; i += 4) v128.store(col + at(i), v128.load(x + at(i)));
+    v128.store(col + at(n - 4), v128.load(x + at(n - 4)));
+  } else {
+    for (; i < n; i++) store<f32>(col + at(i), load<f32>(x + at(i)));
+  }
+}
+
+// cols (batch·outH·outW, fH·fW·inC) = the windows of x (batch, inH, inW, inC); back: x = the sum of the windows'
+// rows of cols added where they came from (x zeroed first).
+function patches(x: usize, cols: usize, desc: usize, back: bool): void {
+  read(desc);
+  if (back) memory.fill(x, 0, at(B * H * W * C));
+  const row = FW * C; // values of one filter row in a patch
+  let col = cols;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const c0 = ow * SW - PL;
+        const lo = firstTap(c0, DW, FW);
+        const hi = max(endTap(c0, DW, FW, W), lo);
+        // Without dilation a row's taps lie side by side in x: one run of them all.
+        const run = DW == 1 ? max(hi - lo, 1) : 1;
+        for (let kh = 0; kh < FH; kh++, col += at(row)) {
+          const ih = oh * SH - PT + kh * DH;
+          const inside = ih >= 0 && ih < H;
+          const first = inside ? lo : FW;
+          const end = inside ? hi : FW;
+          if (!back && first > 0) zero(col, first * C);
+          if (!back && end < FW) zero(col + at(end * C), (FW - end) * C);
+          const start = (b * H + ih) * W + c0; // x's pixel under tap 0 of this row
+          for (let kw = first; kw < end; kw += run) move(x + at((start + kw * DW) * C), col + at(kw * C), run * C, back);
+        }
+      }
+    }
+  }
+}
+
+export function im2col(x: usize, cols: usize, desc: usize): void {
+  patches(x, cols, desc, false);
+}
+
+export function col2im(cols: usize, dx: usize, desc: usize): void {
+  patches(dx, cols, desc, true);
+}
+
+// ---- pooling: dilation 1, every window holding at least one value of x (the caller checks) ----
+
+// The window of output (oh, ow), clipped to x: rows [top, bottom), columns [left, right).
+let top: i32 = 0, bottom: i32 = 0, left: i32 = 0, right: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function window(oh: i32, ow: i32): void {
+  const r = oh * SH - PT;
+  const c = ow * SW - PL;
+  top = max(r, 0);
+  bottom = min(r + FH, H);
+  left = max(c, 0);
+  right = min(c + FW, W);
+}
+
+// out (batch, outH, outW, inC) = each window's max, the first one where values tie, NaN skipped (as TF.js);
+// positions (i32, out's shape, when not 0) = where in x each max lies (the window's first value when none is
+// above -Infinity).
+export function maxPool(x: usize, out: usize, positions: usize, desc: usize): void {
+  read(desc);
+  const lanes = i32x4(0, 1, 2, 3);
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, o += C) {
+        window(oh, ow);
+        const first = ((b * H + top) * W + left) * C;
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          let best = f32x4.splat(-Infinity);
+          let where = i32x4.add(i32x4.splat(first + c), lanes);
+          for (let ih = top; ih < bottom; ih++) {
+            for (let iw = left; iw < right; iw++) {
+              const i = ((b * H + ih) * W + iw) * C + c;
+              const v = v128.load(x + at(i));
+              const above = f32x4.gt(v, best);
+              best = v128.bitselect(v, best, above);
+              where = v128.bitselect(i32x4.add(i32x4.splat(i), lanes), where, above);
+            }
+          }
+          v128.store(out + at(o + c), best);
+          if (positions) v128.store(positions + at(o + c), where);
+        }
+        for (; c < C; c++) {
+          let best: f32 = -Infinity;
+          let where = first + c;
+          for (let ih = top; ih < bottom; ih++) {
+            for (let iw = left; iw < right; iw++) {
+              const i = ((b * H + ih) * W + iw) * C + c;
+              const v = load<f32>(x + at(i));
+              if (v > best) {
+                best = v;
+                where = i;
+              }
+            }
+          }
+          store<f32>(out + at(o + c), best);
+          if (positions) store<i32>(positions + at(o + c), where);
+        }
+      }
+    }
+  }
+}
+
+// out (batch, outH, outW, inC) = each window's mean over the values of x it holds (padding left out).
+export function avgPool(x: usize, out: usize, desc: usize): void {
+  pool(x, out, desc, false);
+}
+
+// dx (batch, inH, inW, inC) = the gradient of avgPool given dy: each window's dy / count added to its values.
+export function avgPoolBackward(dy: usize, dx: usize, desc: usize): void {
+  pool(dx, dy, desc, true);
+}
+
+function pool(x: usize, y: usize, desc: usize, back: bool): void {
+  read(desc);
+  if (back) memory.fill(x, 0, at(B * H * W * C));
+  let o = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++, o += C) {
+        window(oh, ow);
+        const count = <f32>((bottom - top) * (right - left));
+        const n = f32x4.splat(count);
+        let c = 0;
+        for (; c + 4 <= C; c += 4) {
+          let sum = f32x4.splat(0);
+          const g = back ? f32x4.div(v128.load(y + at(o + c)), n) : sum;
+          for (let ih = top; ih < bottom; ih++) {
+            for (let iw = left; iw < right; iw++) {
+              const p = x + at(((b * H + ih) * W + iw) * C + c);
+              if (back) v128.store(p, f32x4.add(v128.load(p), g));
+              else sum = f32x4.add(sum, v128.load(p));
+            }
+          }
+          if (!back) v128.store(y + at(o + c), f32x4.div(sum, n));
+        }
+        for (; c < C; c++) {
+          let sum: f32 = 0;
+          const g = back ? load<f32>(y + at(o + c)) / count : sum;
+          for (let ih = top; ih < bottom; ih++) {
+            for (let iw = left; iw < right; iw++) {
+              const p = x + at(((b * H + ih) * W + iw) * C + c);
+              if (back) store<f32>(p, load<f32>(p) + g);
+              else sum += load<f32>(p);
+            }
+          }
+          if (!back) store<f32>(y + at(o + c), sum / count);
+        }
+      }
+    }
+  }
+}
+
+// ---- depthwise convolution ----
+
+// y (batch, outH, outW, inC·m)[.., c·m + j] = the sum over the window of x (batch, inH, inW, inC)[.., c] ·
+// filter (fH, fW, inC, m)[kh, kw, c, j]. `made` says which of x (0), filter (1), y (2) is computed from the
+// other two: y is the convolution, x the gradient of the input given dy in y, filter the gradient of the
+// filter. It is zeroed, then every tap of every output position adds its product: acc += a · b, where acc is
+// the made operand and a, b the others.
+export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: usize): void {
+  read(desc);
+  const m = OC / C;
+  if (made == 0) memory.fill(x, 0, at(B * H * W * C));
+  else if (made == 1) memory.fill(filter, 0, at(FH * FW * OC));
+  else memory.fill(y, 0, at(B * OH * OW * OC));
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const c0 = ow * SW - PL;
+        const lo = firstTap(c0, DW, FW);
+        const hi = endTap(c0, DW, FW, W);
+        const py = y + at(((b * OH + oh) * OW + ow) * OC);
+        for (let kh = 0; kh < FH; kh++) {
+          const ih = oh * SH - PT + kh * DH;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = lo; kw < hi; kw++) {
+            const px = x + at(((b * H + ih) * W + c0 + kw * DW) * C);
+            const pf = filter + at((kh * FW + kw) * OC);
+            let j = 0;
+            if (m == 1) {
+              // x, filter and y all step by one channel: four at a time
+              const acc = made == 0 ? px : made == 1 ? pf : py;
+              const p = made == 0 ? pf : px;
+              const q = made == 2 ? pf : py;
+              for (; j + 4 <= OC; j += 4) v128.store(acc + at(j), f32x4.add(v128.load(acc + at(j)), f32x4.mul(v128.load(p + at(j)), v128.load(q + at(j)))));
+            }
+            for (; j < OC; j++) {
+              const xj = px + at(j / m);
+              const acc = made == 0 ? xj : made == 1 ? pf + at(j) : py + at(j);
+              const p = made == 0 ? pf + at(j) : xj;
+              const q = made == 2 ? pf + at(j) : py + at(j);
+              store<f32>(acc, load<f32>(acc) + load<f32>(p) * load<f32>(q));
+            }
+          }
+        }
+      }
+    }
+  }
+}

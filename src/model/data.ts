@@ -38,8 +38,11 @@ export function batchOf(batches: Map<number, Batch>, count: number, train: Pick<
   let batch = batches.get(count);
   if (!batch) batches.set(count, (batch = { xs: [], targets: [], weights: null }));
   // Each kept as it is made: a failure on one leaves the others to be freed with the rest.
-  for (const x of train.xs.slice(batch.xs.length)) batch.xs.push(manual('fit', [count, ...x.shape.slice(1)], 'a batch of inputs'));
-  for (const t of train.targets.slice(batch.targets.length)) batch.targets.push(manual('fit', [count, ...t.shape.slice(1)], 'a batch of targets', t.dtype));
+  for (let i = batch.xs.length; i < train.xs.length; i++) batch.xs.push(manual('fit', [count, ...train.xs[i].shape.slice(1)], 'a batch of inputs'));
+  for (let i = batch.targets.length; i < train.targets.length; i++) {
+    const t = train.targets[i];
+    batch.targets.push(manual('fit', [count, ...t.shape.slice(1)], 'a batch of targets', t.dtype));
+  }
   if (train.weights && !batch.weights) batch.weights = manual('fit', [count], 'a batch of sample weights');
   return batch;
 }

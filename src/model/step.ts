@@ -70,6 +70,8 @@ export interface Plan {
   programs: Map<number, Recorded>;
   /** The current batch's per-sample loss weights (classWeight): the loss then runs as a function, on the tape. */
   weights: Tensor | null;
+  /** Whether a loss is a function: the step then runs on the tape every time (it may do anything JavaScript can). */
+  onTape: boolean;
 }
 
 /**
@@ -136,7 +138,9 @@ function outputLoss(op: string, plan: Plan, o: OutputPlan, output: Tensor, targe
 /** Adds each output's metrics' sums over the samples into sums, after the losses (outputs of rank > 2 by rows of their last axis). */
 export function addMetrics(plan: Plan, outputs: Tensor[], targets: Tensor[], sums: Float64Array): void {
   let at = plan.outputs.length > 1 ? 1 + plan.outputs.length : 1;
-  plan.outputs.forEach((o, i) => {
+  for (let i = 0; i < plan.outputs.length; i++) {
+    const o = plan.outputs[i];
+    if (o.metrics.length === 0) continue;
     const [y, target] = [outputs[i], targets[i]];
     const samples = y.shape[0];
     const [rows, values] = y.rank === 2 ? [y, target] : [rowsView(y, o.width), rowsView(target, o.width)];
@@ -145,7 +149,7 @@ export function addMetrics(plan: Plan, outputs: Tensor[], targets: Tensor[], sum
     } finally {
       if (rows !== y) dispose([rows, values]);
     }
-  });
+  }
 }
 
 /** A tensor of an output's shape (float32 values) or of its shape without the last axis (int32 class indices), as the rows of that axis. */
@@ -202,7 +206,8 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   });
   const keys = ['loss', ...(several ? names.map((n) => `${n}_loss`) : []), ...outputs.flatMap((o, i) => o.metrics.map((m) => (several ? `${names[i]}_${m.key}` : m.key)))];
   const sources = training ? model.trainableWeights : [];
-  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), regularized: [], constrained: [], one: null, programs: new Map(), weights: null };
+  const onTape = outputs.some((o) => o.fn !== null);
+  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape };
   if (!training) return plan;
   try {
     const trainable = new Set(sources);
@@ -265,9 +270,12 @@ export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tens
   try {
     return update(model, plan, run, targets, sums);
   } finally {
-    if (!run.program) dispose([run.loss, ...run.losses, ...run.outputs]);
+    if (!run.program) disposeRecorded(run);
   }
 }
+
+/** Each output's loss of the step being updated (a scratch array: a step allocates nothing). */
+const parts: number[] = [];
 
 /** The rest of a step: regularization, the optimizer's update (or a rollback), the loss and metric sums. */
 function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[], sums: Float64Array): string | null {
@@ -276,7 +284,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
   // Read now: the optimizer's first step makes its state, which may grow the heap and detach this view.
   const f32 = activeBackend().heap.f32;
   let value = f32[word(run.loss.ptr('fit'))];
-  const parts = run.losses.map((l) => f32[word(l.ptr('fit'))]);
+  for (let i = 0; i < run.losses.length; i++) parts[i] = f32[word(run.losses[i].ptr('fit'))];
   if (!Number.isFinite(value)) return `the loss became ${value}; the weights are as they were before this batch`;
   for (const { variable, regularizer } of plan.regularized) {
     const sink = plan.sinks.get(variable.id)!;
@@ -295,7 +303,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
   for (const { variable, constraint } of plan.constrained) project(variable, constraint);
   model.stepsSinceCheckpoint++;
   sums[0] += value * rows;
-  parts.forEach((part, i) => (sums[1 + i] += part * rows));
+  for (let i = 0; i < run.losses.length; i++) sums[1 + i] += parts[i] * rows;
   addMetrics(plan, run.outputs, targets, sums);
   return null;
 }
@@ -308,7 +316,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
  * function may do anything JavaScript can, so it runs on the tape every step.
  */
 function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): Recorded {
-  if (plan.outputs.some((o) => o.fn)) {
+  if (plan.onTape) {
     const result = tapeStep(model, plan, xs, targets);
     return { program: null, ...result, written: [], updates: updatesOf(plan), inputs: [] };
   }

@@ -320,6 +320,25 @@ describe.each(['wasm', 'js'] as const)('the functional API on %s', (backend) => 
     inTfjs.dispose();
   });
 
+  it('loads the inbound nodes as Keras 3 writes them ({ args: [keras tensors], kwargs }), with the same outputs', async () => {
+    const ours = twoHeads(tf);
+    const saved = await artifactsOf(ours, tf.io);
+    const topology = JSON.parse(JSON.stringify(saved.modelTopology)) as { class_name: string; config: { layers: Array<{ inbound_nodes: unknown[][][] }> } };
+    topology.class_name = 'Functional';
+    const tensor = ([layer, node, index]: unknown[]) => ({ class_name: '__keras_tensor__', config: { keras_history: [layer, node, index] } });
+    for (const layer of topology.config.layers) {
+      layer.inbound_nodes = layer.inbound_nodes.map((call) => ({ args: [call.length === 1 ? tensor(call[0]) : call.map(tensor)], kwargs: {} })) as never;
+    }
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ ...saved, modelTopology: topology }));
+    const d = data(3, 23);
+    const x = [tf.tensor(d.a, [3, 3]), tf.tensor(d.b, [3, 2])];
+    const [a, b] = [ours.predict(x) as tf.Tensor[], loaded.predict(x) as tf.Tensor[]];
+    a.forEach((t, i) => expect([...b[i].dataSync()]).toEqual([...t.dataSync()]));
+    tf.dispose([...x, ...a, ...b]);
+    ours.dispose();
+    loaded.dispose();
+  });
+
   it('the intermediate-activations pattern: a model from another\'s input to one layer\'s output shares its weights', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 5, activation: 'relu', inputShape: [3], name: 'first' }), tf.layers.dense({ units: 2, name: 'second' })] });
     const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('first').output as tf.SymbolicTensor });

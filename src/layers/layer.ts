@@ -411,7 +411,7 @@ function checkShape(op: string, name: string, shape: unknown, batch: boolean): S
 }
 
 /** Throws unless an input shape (concrete or symbolic; a list for several inputs) fits the one a layer expects (null: any size). */
-export function checkInputShape(op: string, layer: Layer, shape: Shape | Shape[]): void {
+function checkInputShape(op: string, layer: Layer, shape: Shape | Shape[]): void {
   const expected = layer.builtInputShape ?? layer.batchInputShape;
   if (expected === null) return;
   const fits = (want: Shape, got: Shape) => got.length === want.length && want.every((d, i) => i === 0 || d === null || got[i] === null || d === got[i]);
@@ -421,13 +421,6 @@ export function checkInputShape(op: string, layer: Layer, shape: Shape | Shape[]
     const text = (s: Shape[]) => (s.length === 1 ? shapeText(s[0]) : `[${s.map(shapeText).join(', ')}]`);
     throw new Error(`${op}: layer ${layer.name} expects input of shape ${text(wanted)}, got ${text(given)}`);
   }
-}
-
-/** A call()'s result, which must be one float32 tensor here (models of several outputs come with the functional API). */
-export function outputOf(layer: Layer, result: unknown): Tensor {
-  if (result instanceof Tensor) return result;
-  if (Array.isArray(result) && result.length === 1 && result[0] instanceof Tensor) return result[0];
-  throw new Error(`layer ${layer.name}: call() must return a Tensor, got ${describe(result)}`);
 }
 
 /** Throws unless weights fit the layer's: one float32 tensor of the right shape per weight. */

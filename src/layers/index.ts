@@ -3,11 +3,13 @@
 import { registerClass, type SerializableClass } from '../serialization.js';
 import { Activation, ELU, LeakyReLU, PReLU, type PReLUArgs, ReLU, Softmax, ThresholdedReLU } from './activation.js';
 import { Flatten, Permute, RepeatVector, Reshape } from './core.js';
+import { Conv1D, Conv2D, type ConvLayerArgs } from './convolutional.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { Layer, type LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
+import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling2D, type GlobalPooling2DArgs, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs } from './pooling.js';
 
 export const layers = {
   dense: (args: DenseArgs) => new Dense(args),
@@ -35,15 +37,25 @@ export const layers = {
   minimum: (args?: LayerArgs) => new Minimum(args),
   concatenate: (args?: LayerArgs & { axis?: number }) => new Concatenate(args),
   dot: (args: LayerArgs & { axes: number | [number, number]; normalize?: boolean }) => new Dot(args),
+  conv2d: (args: ConvLayerArgs) => new Conv2D(args),
+  conv1d: (args: ConvLayerArgs) => new Conv1D(args),
+  maxPooling2d: (args?: Pooling2DArgs) => new MaxPooling2D(args),
+  averagePooling2d: (args?: Pooling2DArgs) => new AveragePooling2D(args),
+  maxPooling1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
+  averagePooling1d: (args?: Pooling1DArgs) => new AveragePooling1D(args),
+  globalAveragePooling2d: (args?: GlobalPooling2DArgs) => new GlobalAveragePooling2D(args),
+  globalMaxPooling2d: (args?: GlobalPooling2DArgs) => new GlobalMaxPooling2D(args),
   /** The base class of every layer, for subclassing as in TF.js. */
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D]) {
   registerClass(cls as unknown as SerializableClass);
 }
 
 export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
 export { Layer } from './layer.js';
+export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D };
+export type { ConvLayerArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs };
 export type { DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs, PReLUArgs };
 export type { Kwargs, Shape } from './layer.js';

@@ -146,11 +146,11 @@ export class Layer {
     for (const v of this.variables) v.trainable = value && !this.frozen.has(v);
   }
 
-  /** TF.js-style default names: dense_Dense1, dropout_Dropout2, ... */
+  /** TF.js-style default names: dense_Dense1, conv2d_Conv2D1, p_re_lu_PReLU1, ... (TF.js's toSnakeCase of the class). */
   private static uniqueName(className: string): string {
     const n = (counters.get(className) ?? 0) + 1;
     counters.set(className, n);
-    const snake = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    const snake = className.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
     return `${snake}_${className}${n}`;
   }
 

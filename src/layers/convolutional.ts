@@ -2,34 +2,23 @@
 // filters]) and bias [filters], as TF.js names and lays them out, computed by the conv ops then a bias add and
 // the activation (one fused activation node, left out when the loss folds it in, as dense does). channelsLast only.
 
-import { type Activation, getActivation } from '../activations.js';
-import { type Constraint, getConstraint } from '../constraints.js';
-import { getInitializer, type Initializer } from '../initializers.js';
 import { add } from '../ops/arithmetic.js';
 import { conv1d, conv2d } from '../ops/conv.js';
 import { activate, LINEAR } from '../ops/fused.js';
-import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkInt, describe, is, type Schema } from '../validate.js';
+import { KERNEL_OPTIONS, type KernelArgs, type KernelOptions, kernelOptions } from './kernel.js';
 import { knownSize, Layer, shapeText, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 
 export type ConvPadding = 'valid' | 'same';
 
-export interface ConvLayerArgs extends LayerArgs {
+export interface ConvLayerArgs extends LayerArgs, KernelArgs {
   filters: number;
   kernelSize: number | number[];
   strides?: number | number[];
   padding?: ConvPadding;
   dataFormat?: 'channelsLast';
   dilationRate?: number | number[];
-  activation?: string;
-  useBias?: boolean;
-  kernelInitializer?: string | Initializer;
-  biasInitializer?: string | Initializer;
-  kernelRegularizer?: string | Regularizer;
-  biasRegularizer?: string | Regularizer;
-  kernelConstraint?: string | Constraint;
-  biasConstraint?: string | Constraint;
 }
 
 const CONV_OPTIONS: Schema = {
@@ -39,15 +28,7 @@ const CONV_OPTIONS: Schema = {
   padding: is.oneOf('valid', 'same'),
   dataFormat: is.any,
   dilationRate: is.any,
-  activation: is.any,
-  useBias: is.bool,
-  kernelInitializer: is.any,
-  biasInitializer: is.any,
-  kernelRegularizer: is.any,
-  biasRegularizer: is.any,
-  activityRegularizer: is.unsupported(),
-  kernelConstraint: is.any,
-  biasConstraint: is.any,
+  ...KERNEL_OPTIONS,
 };
 
 /** A size option of a layer of `rank` spatial axes: one positive integer for all, or one per axis. */
@@ -75,6 +56,9 @@ export function outputLength(length: number | null, size: number, padding: ConvP
   return Math.max(0, Math.ceil(n / stride));
 }
 
+/** Its kernel-and-bias options (activation, useBias, initializers, regularizers, constraints) are kernel.ts's. */
+interface Conv extends KernelOptions {}
+
 /** Conv1D and Conv2D: `rank` spatial axes between the batch and the channels. */
 abstract class Conv extends Layer {
   readonly filters: number;
@@ -83,14 +67,6 @@ abstract class Conv extends Layer {
   readonly padding: ConvPadding;
   readonly dataFormat: 'channelsLast';
   readonly dilationRate: number[];
-  readonly activation: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
   protected kernel: Variable | null = null;
   protected bias: Variable | null = null;
 
@@ -115,14 +91,7 @@ abstract class Conv extends Layer {
       if (shape.length !== rank + 2) throw new Error(`${op}: the input shape must be [${rank === 1 ? 'steps' : 'height, width'}, channels], got ${describe(shape.slice(1))}`);
       if (shape.at(-1) === null) throw new Error(`${op}: the channels (last axis) of the input shape must be known, got ${describe(shape.slice(1))}`);
     }
-    this.activation = getActivation(op, args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(op, 'kernelInitializer', args.kernelInitializer ?? 'glorotNormal');
-    this.biasInitializer = getInitializer(op, 'biasInitializer', args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer(op, 'kernelRegularizer', args.kernelRegularizer);
-    this.biasRegularizer = getRegularizer(op, 'biasRegularizer', args.biasRegularizer);
-    this.kernelConstraint = getConstraint(op, 'kernelConstraint', args.kernelConstraint);
-    this.biasConstraint = getConstraint(op, 'biasConstraint', args.biasConstraint);
+    Object.assign(this, kernelOptions(op, args));
   }
 
   private checkRank(inputShape: Shape): void {

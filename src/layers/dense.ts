@@ -2,52 +2,25 @@
 // Keras lay it out, computed by the fused dense op: one node on the tape, whose gradient writes the weight
 // gradients straight into the model's sinks. Inputs of rank > 2 are viewed as rows of their last axis.
 
-import { type Activation, getActivation } from '../activations.js';
-import { type Constraint, getConstraint } from '../constraints.js';
-import { getInitializer, type Initializer } from '../initializers.js';
 import { dense, LINEAR } from '../ops/fused.js';
 import { reshape } from '../ops/shape.js';
-import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkInt, describe, is, type Schema } from '../validate.js';
+import { KERNEL_OPTIONS, type KernelArgs, type KernelOptions, kernelOptions } from './kernel.js';
 import { knownSize, Layer, shapeText, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 
-export interface DenseArgs extends LayerArgs {
+export interface DenseArgs extends LayerArgs, KernelArgs {
   units: number;
-  activation?: string;
-  useBias?: boolean;
-  kernelInitializer?: string | Initializer;
-  biasInitializer?: string | Initializer;
-  kernelRegularizer?: string | Regularizer;
-  biasRegularizer?: string | Regularizer;
-  kernelConstraint?: string | Constraint;
-  biasConstraint?: string | Constraint;
 }
 
-const DENSE_OPTIONS: Schema = {
-  units: is.int(1),
-  activation: is.any,
-  useBias: is.bool,
-  kernelInitializer: is.any,
-  biasInitializer: is.any,
-  kernelRegularizer: is.any,
-  biasRegularizer: is.any,
-  activityRegularizer: is.unsupported(),
-  kernelConstraint: is.any,
-  biasConstraint: is.any,
-};
+const DENSE_OPTIONS: Schema = { units: is.int(1), ...KERNEL_OPTIONS };
+
+/** Its kernel-and-bias options (activation, useBias, initializers, regularizers, constraints) are kernel.ts's. */
+export interface Dense extends KernelOptions {}
 
 export class Dense extends Layer {
   static override className = 'Dense';
   readonly units: number;
-  readonly activation: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
   private kernel: Variable | null = null;
   private bias: Variable | null = null;
 
@@ -56,14 +29,7 @@ export class Dense extends Layer {
     checkInt('dense', 'units', args.units, 1);
     if (this.batchInputShape && this.batchInputShape.at(-1) === null) throw new Error(`dense: the last axis of the input shape must be known, got ${describe(args.inputShape ?? args.batchInputShape)}`);
     this.units = args.units;
-    this.activation = getActivation('dense', args.activation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer('dense', 'kernelInitializer', args.kernelInitializer ?? 'glorotNormal');
-    this.biasInitializer = getInitializer('dense', 'biasInitializer', args.biasInitializer ?? 'zeros');
-    this.kernelRegularizer = getRegularizer('dense', 'kernelRegularizer', args.kernelRegularizer);
-    this.biasRegularizer = getRegularizer('dense', 'biasRegularizer', args.biasRegularizer);
-    this.kernelConstraint = getConstraint('dense', 'kernelConstraint', args.kernelConstraint);
-    this.biasConstraint = getConstraint('dense', 'biasConstraint', args.biasConstraint);
+    Object.assign(this, kernelOptions('dense', args));
   }
 
   override build(inputShape: Shape): void {

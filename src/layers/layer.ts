@@ -418,8 +418,7 @@ function checkInputShape(op: string, layer: Layer, shape: Shape | Shape[]): void
   const wanted = isShapeList(expected) ? expected : [expected];
   const given = isShapeList(shape) ? shape : [shape];
   if (wanted.length !== given.length || wanted.some((w, i) => !fits(w, given[i]))) {
-    const text = (s: Shape[]) => (s.length === 1 ? shapeText(s[0]) : `[${s.map(shapeText).join(', ')}]`);
-    throw new Error(`${op}: layer ${layer.name} expects input of shape ${text(wanted)}, got ${text(given)}`);
+    throw new Error(`${op}: layer ${layer.name} expects input of shape ${shapesText(wanted)}, got ${shapesText(given)}`);
   }
 }
 
@@ -459,6 +458,9 @@ export function copyShape<T extends Shape | Shape[]>(shape: T): T {
 
 /** A shape as messages and summaries print it: [null, 28, 28, 1]. */
 export const shapeText = (shape: Shape): string => `[${shape.map((d) => d ?? 'null').join(', ')}]`;
+
+/** One shape as shapeText prints it, several as a list of them. */
+export const shapesText = (shapes: Shape[]): string => (shapes.length === 1 ? shapeText(shapes[0]) : `[${shapes.map(shapeText).join(', ')}]`);
 
 /** Throws unless a size a layer needs is known: `what` names it (e.g. "the last axis of the input"). */
 export function knownSize(layer: Layer, size: number | null | undefined, what: string): number {

@@ -3,7 +3,7 @@
 // model files follow), and run in that order on concrete tensors.
 
 import { InputLayer } from '../layers/input.js';
-import { isShapeList, type Kwargs, type Layer, type Shape, shapeText } from '../layers/layer.js';
+import { isShapeList, type Kwargs, type Layer, type Shape } from '../layers/layer.js';
 import { type Node, SymbolicTensor } from '../layers/symbolic.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
@@ -17,6 +17,8 @@ export interface Graph {
   steps: Node[];
   /** Nodes by depth (0: those making the outputs), for summary. */
   nodesByDepth: Node[][];
+  /** Every node of the graph (a layer may also have calls outside it, in other models). */
+  nodes: Set<Node>;
   /** How many nodes of the graph read each tensor, by id (a logits output must be read by none). */
   readers: Map<number, number>;
 }
@@ -83,7 +85,7 @@ export function buildGraph(op: string, inputs: SymbolicTensor[], outputs: Symbol
   const names = new Map<string, number>();
   for (const layer of layers) names.set(layer.name, (names.get(layer.name) ?? 0) + 1);
   for (const [name, count] of names) if (count > 1) throw new Error(`${op}: the name ${JSON.stringify(name)} is used by ${count} layers; layer names must be unique in a model`);
-  return { inputs, outputs, layers, steps, nodesByDepth, readers };
+  return { inputs, outputs, layers, steps, nodesByDepth, nodes: new Set(order), readers };
 }
 
 /**
@@ -119,6 +121,3 @@ export function shapesThrough(graph: Graph, inputShapes: Shape[]): Shape[] {
   }
   return graph.outputs.map((t) => shapes.get(t.id)!);
 }
-
-/** A list of shapes as messages print it. */
-export const shapesText = (shapes: Shape[]): string => (shapes.length === 1 ? shapeText(shapes[0]) : `[${shapes.map(shapeText).join(', ')}]`);

@@ -10,7 +10,7 @@ import { during } from '../block.js';
 import type { Dataset } from '../data/dataset.js';
 import { activeBackend } from '../engine.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
-import { checkWeights, copyShape, type Kwargs, Layer, type Shape } from '../layers/layer.js';
+import { checkWeights, copyShape, type Kwargs, Layer, type Shape, shapesText } from '../layers/layer.js';
 import { Node, SymbolicTensor } from '../layers/symbolic.js';
 import { getLoss, getMetric, type LossSpec } from '../losses.js';
 import type { LossOrMetricFn } from '../ops/metrics.js';
@@ -21,7 +21,7 @@ import { checkBool, checkInt, checkOptions, describe, didYouMean, is, type Rule,
 import type { History, TrainingModel } from './callbacks.js';
 import { prepareInput, shapesOf } from './data.js';
 import { evaluate, evaluateDataset, predict } from './evaluation.js';
-import { buildGraph, execute, type Graph, shapesThrough, shapesText } from './graph.js';
+import { buildGraph, execute, type Graph, shapesThrough } from './graph.js';
 import type { Checkpoint } from './step.js';
 import { printSummary } from './summary.js';
 import { fit, fitDataset, type ModelFitArgs, type ModelFitDatasetArgs, trainOnBatch } from './training.js';
@@ -303,7 +303,7 @@ export class LayersModel extends Layer implements TrainingModel {
 
   /** @internal The layer calls of the graph (a layer may have calls outside it: a layer shared with another model). */
   graphNodes(): Set<Node> {
-    return new Set(this.graph?.nodesByDepth.flat());
+    return this.graph?.nodes ?? new Set();
   }
 
   /** The graph, or an Error naming the call when the input shape is not known yet. */

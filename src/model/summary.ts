@@ -4,7 +4,6 @@
 
 import { InputLayer } from '../layers/input.js';
 import type { Layer } from '../layers/layer.js';
-import type { Node } from '../layers/symbolic.js';
 import { checkInt, describe } from '../validate.js';
 import type { Graph } from './graph.js';
 
@@ -36,7 +35,7 @@ export function printSummary(
     });
     printFn(line);
   };
-  const inGraph = new Set(graph.nodesByDepth.flat());
+
   printFn('_'.repeat(length));
   row(['Layer (type)', 'Input Shape', 'Output shape', 'Param #', ...(stack ? [] : ['Receives inputs'])]);
   printFn('='.repeat(length));
@@ -44,7 +43,7 @@ export function printSummary(
     const fields = [`${layer.name} (${layer.className})`, inputShapes(layer), outputShape(layer), String(layer.countParams())];
     if (stack) row(fields);
     else {
-      const sources = layer.inboundNodes.filter((n) => inGraph.has(n)).flatMap((n) => n.inputs.map((t) => `${t.sourceLayer.name}[${t.node.index}][${t.outputTensorIndex}]`));
+      const sources = layer.inboundNodes.filter((n) => graph.nodes.has(n)).flatMap((n) => n.inputs.map((t) => `${t.sourceLayer.name}[${t.node.index}][${t.outputTensorIndex}]`));
       row([...fields, sources[0] ?? '']);
       for (const source of sources.slice(1)) row(['', '', '', '', source]);
     }
@@ -59,8 +58,7 @@ export function printSummary(
 /** TF.js's test for the short layout: one node per depth, each with one input, and no layer called twice. */
 function isStack(graph: Graph): boolean {
   if (graph.nodesByDepth.some((nodes) => nodes.length > 1 || (nodes.length === 1 && nodes[0].inputs.length > 1))) return false;
-  const nodes = new Set<Node>(graph.nodesByDepth.flat());
-  return graph.layers.every((layer) => layer.inboundNodes.filter((n) => nodes.has(n)).length <= 1);
+  return graph.layers.every((layer) => layer.inboundNodes.filter((n) => graph.nodes.has(n)).length <= 1);
 }
 
 const json = (value: unknown) => JSON.stringify(value);

@@ -100,7 +100,7 @@ export const dataEntries: Entry[] = [
     params: [
       {
         name: 'source',
-        valid: fc.constantFrom('file:///tmp/no-such-file.csv', 'https://example.com/data.csv', csvData('a\n1\n')),
+        valid: fc.constantFrom('file://no-such-dir/no-such-file.csv', 'https://example.com/data.csv', csvData('a\n1\n')),
         bad: [...wrongType('string'), ...missing, bad('empty', ''), bad('a bare path in Node', 'data.csv', './data/x.csv', '/data/x.csv')],
       },
       {
@@ -143,7 +143,7 @@ export const dataEntries: Entry[] = [
         valid: fc.constant(recipe(`tf.data.csv('${csvData('a,b\n1,2\n')}')`, () => tf.data.csv(csvData('a,b\n1,2\n')))),
         bad: [
           ...BAD_CSV.map(([kind, text, config, mentions]) => ({ ...badOf(kind, fc.constant(recipe(`tf.data.csv(${JSON.stringify(text)}, ${JSON.stringify(config)})`, () => tf.data.csv(csvData(text), config)))), mentions })),
-          { ...badOf('a file that is not there', fc.constant(recipe("tf.data.csv('file:///tmp/neurite-no-such-file.csv')", () => tf.data.csv('file:///tmp/neurite-no-such-file.csv')))), mentions: ['file'] },
+          { ...badOf('a file that is not there', fc.constant(recipe("tf.data.csv('file://no-such-dir/neurite-no-such-file.csv')", () => tf.data.csv('file://no-such-dir/neurite-no-such-file.csv')))), mentions: ['file'] },
         ],
       },
     ],

@@ -1,5 +1,6 @@
 // The Node examples run as a user runs them (npx tsx examples/<name>.ts against the built package) and
-// reach what they promise: the walkthrough's numbers, XOR solved, Iris above 90% and MNIST above 93% held out.
+// reach what they promise: the walkthrough's numbers, XOR solved, Iris above 90%, MNIST above 93% held out and
+// the MNIST CNN at TF.js's accuracy.
 
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,12 @@ describe('examples', () => {
     expect(accuracy).toBeGreaterThanOrEqual(93);
     expect(out).toMatch(/training \d+ samples\/s on wasm/);
     expect(out).toMatch(/the same epoch on the js backend: \d+ samples\/s \(wasm is [\d.]+x faster\)/);
+  });
+
+  it("mnist-cnn, TF.js's tutorial CNN, reaches TF.js's 93.75% on the 2,000 held-out digits after 3 epochs on 8,000", async () => {
+    const out = await runExample('mnist-cnn');
+    expect(out).toMatch(/7996 training and 2004 test digits, 3 epochs of batch 32/);
+    expect(Number(/test accuracy ([\d.]+)%/.exec(out)?.[1])).toBeGreaterThanOrEqual(93.75);
   });
 
   it('classification prints train and test loss side by side', async () => {

@@ -95,12 +95,40 @@ function patches(x: usize, cols: usize, desc: usize, back: bool): void {
   }
 }
 
-export function im2col(x: usize, cols: usize, desc: usize): void {
-  patches(x, cols, desc, false);
+// cols transposed (fH·fW, batch·outH·outW), for x of one channel read at column stride 1: a tap's row is made of
+// runs of outW values side by side in x, long moves where im2col's rows are fW-value ones. back: col2im's sum.
+function patchesTransposed(x: usize, cols: usize, desc: usize, back: bool): void {
+  read(desc);
+  if (back) memory.fill(x, 0, at(B * H * W));
+  let col = cols;
+  for (let kh = 0; kh < FH; kh++) {
+    for (let kw = 0; kw < FW; kw++) {
+      const c0 = kw * DW - PL; // x's column under output column 0
+      const lo = firstTap(c0, 1, OW);
+      const hi = max(endTap(c0, 1, OW, W), lo);
+      for (let b = 0; b < B; b++) {
+        for (let oh = 0; oh < OH; oh++, col += at(OW)) {
+          const ih = oh * SH - PT + kh * DH;
+          const inside = ih >= 0 && ih < H;
+          const first = inside ? lo : OW;
+          const end = inside ? hi : OW;
+          if (!back && first > 0) zero(col, first);
+          if (!back && end < OW) zero(col + at(end), OW - end);
+          if (end > first) move(x + at((b * H + ih) * W + c0 + first), col + at(first), end - first, back);
+        }
+      }
+    }
+  }
 }
 
-export function col2im(cols: usize, dx: usize, desc: usize): void {
-  patches(dx, cols, desc, true);
+export function im2col(x: usize, cols: usize, desc: usize, transposed: i32): void {
+  if (transposed) patchesTransposed(x, cols, desc, false);
+  else patches(x, cols, desc, false);
+}
+
+export function col2im(cols: usize, dx: usize, desc: usize, transposed: i32): void {
+  if (transposed) patchesTransposed(dx, cols, desc, true);
+  else patches(dx, cols, desc, true);
 }
 
 // ---- pooling: dilation 1, every window holding at least one value of x (the caller checks) ----

@@ -188,6 +188,15 @@ function packA(a: usize, m: i32, k: i32, transA: i32, i0: i32, mc: i32, p0: i32,
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     const panel = dst + (<usize>(ir * kc) << 2);
+    if (transA && rows == MR) {
+      // op(A)'s columns are stored rows: each row of the panel is MR values side by side.
+      let src = a + (<usize>(p0 * m + i0 + ir) << 2);
+      for (let p = 0, out = panel; p < kc; p++, src += <usize>m << 2, out += MR << 2) {
+        v128.store(out, v128.load(src));
+        for (let r = 4; r < MR; r++) store<f32>(out + (<usize>r << 2), load<f32>(src + (<usize>r << 2)));
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
       const i = i0 + ir + r;
       // op(A)[i, p0+p] lies at base + p*step

@@ -10,7 +10,7 @@ import { word } from '../src/backend/heap.js';
 import { Program } from '../src/backend/program.js';
 import { activeBackend } from '../src/engine.js';
 import { expectGradient, expectSameAsTfjs, sample } from './reference.js';
-import { backendFor, BUILDS, freeAll, get, getInt, onBackend, put, randomData } from './support.js';
+import { backendFor, BUILDS, expectClose, freeAll, get, getInt, onBackend, put, randomData } from './support.js';
 
 type Lib = typeof tf;
 type Pad = 'valid' | 'same';
@@ -264,6 +264,7 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
     [1, 17, 7, 5, 9, 7, 10, 5, 3, 2, 1, 1, 1, 2, 1],
     [3, 7, 7, 1, 7, 7, 3, 3, 3, 1, 1, 2, 2, 2, 2],
     [1, 3, 17, 8, 2, 9, 8, 2, 3, 2, 2, 1, 1, 0, 1],
+    [2, 9, 8, 1, 4, 6, 2, 3, 3, 2, 1, 1, 1, 0, 0],
   ];
 
   it('im2col, col2im, the pools and depthwise give the js twin\'s bits', async () => {
@@ -276,8 +277,8 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
         const p = { x: put(on, data.x), cols: put(on, data.cols), y: put(on, data.y), pooled: put(on, data.pooled), filter: put(on, data.filter) };
         const out = { cols: on.heap.alloc(sizes.cols * 4), dx: on.heap.alloc(sizes.x * 4), max: on.heap.alloc(sizes.pooled * 4), at: on.heap.alloc(sizes.pooled * 4), avg: on.heap.alloc(sizes.pooled * 4), back: on.heap.alloc(sizes.x * 4) };
         const k = on.kernels;
-        k.im2col(p.x, out.cols, describeConv(on, g));
-        k.col2im(p.cols, out.dx, describeConv(on, g));
+        k.im2col(p.x, out.cols, describeConv(on, g), 0);
+        k.col2im(p.cols, out.dx, describeConv(on, g), 0);
         k.maxPool(p.x, out.max, out.at, describeConv(on, [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)]));
         k.avgPool(p.x, out.avg, describeConv(on, [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)]));
         k.avgPoolBackward(p.pooled, out.back, describeConv(on, [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)]));
@@ -289,6 +290,13 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
           avgPool: get(on, out.avg, sizes.pooled),
           avgPoolBackward: get(on, out.back, sizes.x),
         };
+        if (inC === 1 && g[10] === 1) {
+          // the transposed patches of one channel at column stride 1
+          k.im2col(p.x, out.cols, describeConv(on, g), 1);
+          results['im2col transposed'] = get(on, out.cols, sizes.cols);
+          k.col2im(p.cols, out.dx, describeConv(on, g), 1);
+          results['col2im transposed'] = get(on, out.dx, sizes.x);
+        }
         freeAll(on, [...Object.values(p), ...Object.values(out)]);
         for (const made of [0, 1, 2]) {
           const operands = [put(on, data.x), put(on, data.filter), put(on, data.y)];
@@ -305,6 +313,16 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
       }
       // im2col of a window at the corner: 0 where it overhangs x, x's values where it lies inside
       if (g[13] > 0) expect(got.im2col[0]).toBe(0);
+      // the transposed patches are im2col's transposed; their col2im sums the same values (in another order)
+      if (got['im2col transposed']) {
+        const [rows, depth] = [batch * outH * outW, fH * fW];
+        expect(Array.from(got['im2col transposed'])).toEqual(Array.from({ length: rows * depth }, (_, i) => got.im2col[(i % rows) * depth + Math.floor(i / rows)]));
+        const transposedCols = put(b, Array.from({ length: rows * depth }, (_, i) => data.cols[(i % rows) * depth + Math.floor(i / rows)]));
+        const dx = b.heap.alloc(sizes.x * 4);
+        b.kernels.col2im(transposedCols, dx, describeConv(b, g), 1);
+        expectClose(get(b, dx, sizes.x), got.col2im, { atol: 1e-6, rtol: 1e-6 }, `col2im transposed of [${g}]`);
+        freeAll(b, [transposedCols, dx]);
+      }
     }
   });
 });

@@ -358,10 +358,13 @@ export interface Kernels {
   // ---- convolution and pooling over NHWC images (assembly/conv.ts) ----
   // desc: i32 words [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH,
   // dilationW, padTop, padLeft]; x is (batch, inH, inW, inC), outputs (batch, outH, outW, outC).
-  /** cols (batch·outH·outW, fH·fW·inC) = each output position's window of x, 0 where it overhangs x. */
-  im2col(x: Ptr, cols: Ptr, desc: Ptr): void;
+  /**
+   * cols (batch·outH·outW, fH·fW·inC) = each output position's window of x, 0 where it overhangs x; transposed
+   * = 1: cols transposed (fH·fW·inC, batch·outH·outW), for x of one channel and strideW 1 only.
+   */
+  im2col(x: Ptr, cols: Ptr, desc: Ptr, transposed: number): void;
   /** dx = the rows of cols added back where im2col took them from (dx zeroed first): its adjoint. */
-  col2im(cols: Ptr, dx: Ptr, desc: Ptr): void;
+  col2im(cols: Ptr, dx: Ptr, desc: Ptr, transposed: number): void;
   /**
    * out = each window's max (dilation 1, every window holding a value of x), the first of ties, NaN skipped
    * (TF.js's cpu kernel); positions i32 (out's shape, when not 0) = where in x each max is.

@@ -135,7 +135,7 @@ const [X, FILTER, Y] = [0, 1, 2];
  * Computes the role that is null in `roles` ([x, filter, y]) from the other two, and records it: the
  * gradient with respect to each operand is the product making that operand, with dy in this one's place.
  */
-function product(kind: Kind, roles: Array<Tensor | null>, g: Geometry): Tensor {
+function product(kind: Kind, roles: Array<Tensor | null>, g: Geometry, patchesOfX: Tensor | null = null): Tensor {
   const made = roles.indexOf(null);
   const filterC = kind === 'conv2d' ? g.outC : g.outC / g.inC;
   const shapes = [
@@ -145,39 +145,45 @@ function product(kind: Kind, roles: Array<Tensor | null>, g: Geometry): Tensor {
   ];
   const out = empty(kind, shapes[made], 'float32');
   const [x, filter, y] = roles.map((t) => t ?? out);
+  // A forward pass on the tape keeps x's patches for the filter's gradient, which needs them again.
+  let kept: Tensor | null = null;
   if (out.size > 0) {
-    if (kind === 'conv2d') patchProduct(made, x, filter, y, g);
+    if (kind === 'conv2d') kept = patchProduct(made, x, filter, y, g, patchesOfX, made === Y && recording());
     else kernels().depthwise(made, x.ptr(kind), filter.ptr(kind), y.ptr(kind), descriptor(g));
   }
   if (recording()) {
     const given = [X, FILTER, Y].filter((r) => r !== made);
     const inputs = given.map((r) => roles[r]!);
-    record(inputs, [out], inputs, ([dy], saved, needs) =>
+    record(inputs, [out], kept ? [...inputs, kept] : inputs, ([dy], saved, needs) =>
       given.map((r, i) => {
         if (!needs[i]) return null;
         const next: Array<Tensor | null> = [null, null, null]; // r to be made from dy and the other operand
         next[made] = dy;
         next[given[1 - i]] = saved[1 - i];
-        return product(kind, next, g);
+        return product(kind, next, g, r === FILTER ? (saved[2] ?? null) : null);
       }),
     );
   }
+  kept?.dispose(); // the tape holds its own handle
   return out;
 }
 
 /**
  * conv2d's products as matmuls over patches, a chunk of images at a time: y = patches(x)·filter,
  * filter = patches(x)ᵀ·dy (summed over the chunks), x = col2im(dy·filterᵀ). A 1x1 window at stride 1 without
- * padding is its own patches: x stands in for them.
+ * padding is its own patches: x stands in for them. An x of one channel at column stride 1 (a first layer on
+ * grey images, a conv1d on one series) has its patches made transposed, from long runs of x's rows. Patches
+ * made in one chunk can be given (patchesOfX) or kept (keep: returned instead of freed).
  */
-function patchProduct(made: number, x: Tensor, filter: Tensor, y: Tensor, g: Geometry): void {
+function patchProduct(made: number, x: Tensor, filter: Tensor, y: Tensor, g: Geometry, patchesOfX: Tensor | null, keep: boolean): Tensor | null {
   const k = kernels();
   const scratch = activeBackend().scratch;
   const depth = g.fH * g.fW * g.inC;
   const [inImage, outImage] = [g.inH * g.inW * g.inC, g.outH * g.outW];
   const direct = g.fH === 1 && g.fW === 1 && g.strideH === 1 && g.strideW === 1 && g.outH === g.inH && g.outW === g.inW;
+  const t = +(!direct && g.inC === 1 && g.strideW === 1); // patches transposed: (depth, rows)
   const per = direct ? g.batch : Math.max(1, Math.floor(COLS_BYTES / Math.max(1, outImage * depth * 4)));
-  const cols = direct ? null : empty('conv2d', [Math.min(per, g.batch) * outImage, depth], 'float32');
+  const cols = direct ? null : (patchesOfX ?? empty('conv2d', [Math.min(per, g.batch) * outImage, depth], 'float32'));
   if (made === FILTER && g.batch === 0) k.fill(filter.ptr('conv2d'), filter.size, 0);
   for (let first = 0; first < g.batch; first += per) {
     const count = Math.min(per, g.batch - first);
@@ -185,15 +191,18 @@ function patchProduct(made: number, x: Tensor, filter: Tensor, y: Tensor, g: Geo
     const px = x.ptr('conv2d') + first * inImage * 4;
     const py = y.ptr('conv2d') + first * outImage * g.outC * 4;
     const patches = cols?.ptr('conv2d') ?? px;
-    if (made !== X && cols) k.im2col(px, patches, descriptor(g, count));
-    if (made === Y) k.matmul(patches, filter.ptr('conv2d'), py, rows, g.outC, depth, 0, 0, 0, scratch);
-    else if (made === FILTER) k.matmul(patches, py, filter.ptr('conv2d'), depth, g.outC, rows, 1, 0, +(first > 0), scratch);
+    if (made !== X && cols && !patchesOfX) k.im2col(px, patches, descriptor(g, count), t);
+    if (made === Y) k.matmul(patches, filter.ptr('conv2d'), py, rows, g.outC, depth, t, 0, 0, scratch);
+    else if (made === FILTER) k.matmul(patches, py, filter.ptr('conv2d'), depth, g.outC, rows, 1 - t, 0, +(first > 0), scratch);
     else {
-      k.matmul(py, filter.ptr('conv2d'), patches, rows, depth, g.outC, 0, 1, 0, scratch);
-      if (cols) k.col2im(patches, px, descriptor(g, count));
+      if (t) k.matmul(filter.ptr('conv2d'), py, patches, depth, rows, g.outC, 0, 1, 0, scratch);
+      else k.matmul(py, filter.ptr('conv2d'), patches, rows, depth, g.outC, 0, 1, 0, scratch);
+      if (cols) k.col2im(patches, px, descriptor(g, count), t);
     }
   }
-  cols?.dispose();
+  if (keep && cols && per >= g.batch) return cols;
+  if (cols !== patchesOfX) cols?.dispose();
+  return null;
 }
 
 /** conv2d and depthwiseConv2d: x of rank 3 or 4, a rank-4 filter whose third axis is x's channels. */

@@ -57,6 +57,34 @@ export function convKernels(heap: Heap): ConvKernels {
     }
   };
 
+  // cols transposed, for x of one channel read at column stride 1 (runs of outW values); back: col2im's sum.
+  const patchesTransposed = (x: Ptr, cols: Ptr, desc: Ptr, back: boolean): void => {
+    const { B, H, W, OH, OW, FH, FW, SH, DH, DW, PT, PL } = read(heap, desc);
+    const f = heap.f32;
+    const X = word(x);
+    if (back) f.fill(0, X, X + B * H * W);
+    let col = word(cols);
+    for (let kh = 0; kh < FH; kh++) {
+      for (let kw = 0; kw < FW; kw++) {
+        const c0 = kw * DW - PL;
+        const [lo, hi] = taps(c0, 1, OW, W);
+        for (let b = 0; b < B; b++) {
+          for (let oh = 0; oh < OH; oh++, col += OW) {
+            const ih = oh * SH - PT + kh * DH;
+            const [first, end] = ih >= 0 && ih < H ? [lo, hi] : [OW, OW];
+            if (!back) {
+              f.fill(0, col, col + first);
+              f.fill(0, col + end, col + OW);
+            }
+            const from = X + (b * H + ih) * W + c0;
+            if (back) for (let i = first; i < end; i++) f[from + i] += f[col + i];
+            else f.copyWithin(col + first, from + first, from + end);
+          }
+        }
+      }
+    }
+  };
+
   // avgPool (back false: y = each window's mean of x) and its gradient (back: x = each window's y / count added in).
   const pool = (x: Ptr, y: Ptr, desc: Ptr, back: boolean): void => {
     const { B, H, W, C, OH, OW, FH, FW, SH, SW, PT, PL } = read(heap, desc);
@@ -88,12 +116,12 @@ export function convKernels(heap: Heap): ConvKernels {
   };
 
   return {
-    im2col(x: Ptr, cols: Ptr, desc: Ptr): void {
-      patches(x, cols, desc, false);
+    im2col(x: Ptr, cols: Ptr, desc: Ptr, transposed: number): void {
+      (transposed ? patchesTransposed : patches)(x, cols, desc, false);
     },
 
-    col2im(cols: Ptr, dx: Ptr, desc: Ptr): void {
-      patches(dx, cols, desc, true);
+    col2im(cols: Ptr, dx: Ptr, desc: Ptr, transposed: number): void {
+      (transposed ? patchesTransposed : patches)(dx, cols, desc, true);
     },
 
     maxPool(x: Ptr, out: Ptr, positions: Ptr, desc: Ptr): void {

@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '../src/index.js';
 import { benchActivations } from './activations.js';
+import { benchCnn } from './cnn.js';
 import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
 import { benchOps } from './ops.js';
@@ -17,6 +18,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   ops: benchOps,
   training: benchTraining,
   threads: benchThreads,
+  cnn: benchCnn,
 };
 
 const wanted = process.argv.slice(2);

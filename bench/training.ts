@@ -29,7 +29,7 @@ const TARGET_SECONDS = Number(process.env.TARGET_SECONDS ?? 0.4);
 const ROUNDS = Number(process.env.ROUNDS ?? 9);
 
 /** One implementation of one case: `run(reps)` trains `reps` passes and resolves when done. */
-interface Impl {
+export interface Impl {
   impl: string;
   /** Samples one pass trains on. */
   samples: number;
@@ -46,7 +46,7 @@ async function timeOnce(impl: Impl, reps: number): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -56,7 +56,7 @@ const median = (xs: number[]) => {
  * Warms each implementation up, picks its repetitions, then times them in interleaved rounds.
  * Returns samples/s per round, by implementation name.
  */
-async function measure(impls: Impl[], rounds: number): Promise<Map<string, number[]>> {
+export async function measure(impls: Impl[], rounds: number): Promise<Map<string, number[]>> {
   const reps = new Map<string, number>();
   for (const impl of impls) {
     await timeOnce(impl, 1); // warm-up: compiles, allocates workspaces and optimizer state
@@ -315,7 +315,7 @@ export async function benchTraining(): Promise<Row[]> {
  * A neurite implementation made, run and disposed on the given backend (neurite holds one global backend, so
  * each run switches to its own first; the switch costs nothing measurable).
  */
-async function onNeurite(backend: 'wasm' | 'js', make: () => Impl): Promise<Impl> {
+export async function onNeurite(backend: 'wasm' | 'js', make: () => Impl): Promise<Impl> {
   await tf.setBackend(backend);
   const impl = make();
   return {

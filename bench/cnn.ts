@@ -1,0 +1,222 @@
+// The classic TF.js MNIST CNN (conv 8@5x5 relu, max pool 2, conv 16@5x5 relu, max pool 2, flatten, dense 10
+// softmax; Adam, batch 32), side by side in one run: training in samples/s on neurite's wasm build, its js twin
+// and TF.js's cpu backend (the only TF.js backend in Node that trains it without native add-ons: its wasm
+// backend has no Conv2DBackpropFilter), predict on neurite and TF.js's wasm and cpu backends, two threads
+// against one; and each product of the training step (per conv layer: forward, filter gradient, input
+// gradient, each its im2col and matmul) in GFLOPS and as a fraction of the FMA ceiling measured in the run.
+// About 1.7 MFLOP per training sample: the ceiling is about 32,000 samples/s per core.
+// Run: node --import tsx bench/cnn.ts
+
+import { pathToFileURL } from 'node:url';
+import * as tfjs from '@tensorflow/tfjs';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { loadMnist } from '../examples/data.js';
+import type { Kernels } from '../src/backend/kernels.js';
+import { activeBackend } from '../src/engine.js';
+import * as tf from '../src/index.js';
+import type { Row } from './harness.js';
+import { peakGflops } from './peak.js';
+import { type Impl, measure, median, onNeurite } from './training.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const BATCH = 32;
+
+type Lib = typeof tf | typeof tfjs;
+
+/** The tutorial's model, with either library. */
+function mnistCnn(lib: Lib): tf.Sequential {
+  const t = lib as typeof tf;
+  const model = t.sequential();
+  model.add(t.layers.conv2d({ inputShape: [28, 28, 1], kernelSize: 5, filters: 8, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
+  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
+  model.add(t.layers.conv2d({ kernelSize: 5, filters: 16, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
+  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
+  model.add(t.layers.flatten());
+  model.add(t.layers.dense({ units: 10, kernelInitializer: 'varianceScaling', activation: 'softmax' }));
+  model.compile({ optimizer: t.train.adam(), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+interface Digits {
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+}
+
+/** Training (fit, shuffled) or inference (predict) of the CNN on `rows` digits with a library as it is now set up. */
+function cnnImpl(lib: Lib, name: string, data: Digits, rows: number, training: boolean): Impl {
+  const model = mnistCnn(lib);
+  const xs = lib.tensor4d(data.x.subarray(0, rows * 784), [rows, 28, 28, 1]);
+  const ys = lib.tensor2d(data.y.subarray(0, rows * 10), [rows, 10]);
+  const impl: Impl = {
+    impl: name,
+    samples: rows,
+    run: async (reps) => {
+      for (let r = 0; r < reps; r++) {
+        if (training) {
+          const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 });
+          impl.lastLoss = h.history.loss.at(-1) as number;
+        } else {
+          const out = model.predict(xs as tf.Tensor, { batchSize: 256 }) as tf.Tensor;
+          await out.data();
+          out.dispose();
+        }
+      }
+    },
+    dispose: () => {
+      (lib as typeof tf).dispose([xs, ys] as tf.Tensor[]);
+      model.dispose();
+    },
+  };
+  return impl;
+}
+
+/** An implementation on one of TF.js's backends (TF.js holds one global backend too). */
+async function onTfjs(backend: 'wasm' | 'cpu', make: () => Impl): Promise<Impl> {
+  await tfjs.setBackend(backend);
+  const impl = make();
+  return {
+    ...impl,
+    run: async (reps) => {
+      await tfjs.setBackend(backend);
+      await impl.run(reps);
+    },
+    dispose: async () => {
+      await tfjs.setBackend(backend);
+      await impl.dispose?.();
+    },
+  };
+}
+
+/** Samples/s of neurite's training on `threads` threads: the median of three timed epochs after a warm-up. */
+async function threadedRate(threads: number, data: Digits): Promise<number> {
+  await tf.setThreads(threads);
+  const impl = cnnImpl(tf, '', data, data.rows, true);
+  await impl.run(1);
+  const rates: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    await impl.run(1);
+    rates.push(data.rows / ((performance.now() - t0) / 1000));
+  }
+  await impl.dispose?.();
+  await tf.setThreads(1);
+  return median(rates);
+}
+
+/** The FLOPs of each conv product in one training step of batch B, by the kernels' shapes. */
+interface Product {
+  label: string;
+  flop: number;
+  seconds: number;
+}
+
+/**
+ * One training epoch with every kernel call timed, attributed to the conv layer (by its input channels) and the
+ * product (by the matmul's shape and layout) it serves; each product's GFLOPS counts its matmul's FLOPs over
+ * the time of the matmul and the patches it needed.
+ */
+async function profileStep(data: Digits): Promise<Product[]> {
+  const model = mnistCnn(tf);
+  const xs = tf.tensor4d(data.x, [data.rows, 28, 28, 1]);
+  const ys = tf.tensor2d(data.y, [data.rows, 10]);
+  await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  const backend = activeBackend();
+  const original = backend.kernels;
+  const products = new Map<string, Product>();
+  const charge = (label: string, flop: number, seconds: number) => {
+    const p = products.get(label) ?? { label, flop: 0, seconds: 0 };
+    p.flop += flop;
+    p.seconds += seconds;
+    products.set(label, p);
+  };
+  const layerOf = (desc: number) => `conv${backend.heap.i32[(desc >> 2) + 3] === 1 ? 1 : 2}`;
+  let patches = 0; // seconds of im2col / col2im since the last matmul
+  const timed = { ...original } as Record<string, unknown>;
+  timed.im2col = (...args: number[]) => {
+    const t0 = performance.now();
+    (original.im2col as (...a: number[]) => void)(...args);
+    patches += (performance.now() - t0) / 1e3;
+  };
+  timed.col2im = (...args: number[]) => {
+    const t0 = performance.now();
+    (original.col2im as (...a: number[]) => void)(...args);
+    charge(`${layerOf(args[2])} input gradient`, 0, (performance.now() - t0) / 1e3);
+  };
+  timed.matmul = (...args: number[]) => {
+    const t0 = performance.now();
+    (original.matmul as (...a: number[]) => void)(...args);
+    const seconds = (performance.now() - t0) / 1e3;
+    const [m, n, k] = args.slice(3, 6);
+    const flop = 2 * m * n * k;
+    // conv1: 576 positions x 25 taps x 8 filters; conv2: 64 positions x 200 taps x 16 filters; per image
+    const conv = [[576 * BATCH, 8, 25], [64 * BATCH, 16, 200]].findIndex((s) => s.sort().join() === [m, n, k].sort().join());
+    if (conv < 0) charge('dense and the rest', 0, seconds);
+    else {
+      const [rows, , taps] = conv === 0 ? [576 * BATCH, 8, 25] : [64 * BATCH, 16, 200];
+      const what = k === taps ? 'forward' : k === rows ? 'filter gradient' : 'input gradient';
+      charge(`conv${conv + 1} ${what}`, flop, seconds + patches);
+    }
+    patches = 0;
+  };
+  backend.kernels = timed as unknown as Kernels;
+  try {
+    await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, verbose: 0 });
+  } finally {
+    backend.kernels = original;
+  }
+  tf.dispose([xs, ys]);
+  model.dispose();
+  return [...products.values()].filter((p) => p.flop > 0);
+}
+
+export async function benchCnn(): Promise<Row[]> {
+  await tf.ready();
+  tf.setSeed(7);
+  const wasmName = `wasm-${activeBackend().build}`;
+  setThreadsCount(1);
+  const { train } = loadMnist();
+  const y = new Float32Array(train.rows * 10);
+  train.labels.forEach((c, i) => (y[i * 10 + c] = 1));
+  const data: Digits = { x: train.x, y, rows: train.rows };
+  const rows: Row[] = [];
+
+  const training = 'MNIST CNN training, adam, batch 32 (TF.js cpu on 32 digits)';
+  const trainers = [
+    await onNeurite('wasm', () => cnnImpl(tf, wasmName, data, data.rows, true)),
+    await onNeurite('js', () => cnnImpl(tf, 'js', data, 256, true)),
+    await onTfjs('cpu', () => cnnImpl(tfjs, 'tfjs-cpu', data, BATCH, true)),
+  ];
+  const inference = 'MNIST CNN predict, batch 256';
+  const predictors = [
+    await onNeurite('wasm', () => cnnImpl(tf, wasmName, data, 2048, false)),
+    await onTfjs('wasm', () => cnnImpl(tfjs, 'tfjs-wasm', data, 2048, false)),
+    await onTfjs('cpu', () => cnnImpl(tfjs, 'tfjs-cpu', data, 256, false)),
+  ];
+  for (const [label, impls] of [[training, trainers], [inference, predictors]] as const) {
+    const rates = await measure(impls, ROUNDS);
+    for (const impl of impls) {
+      rows.push({ case: label, impl: impl.impl, value: median(rates.get(impl.impl)!), unit: 'samples/s' });
+      await impl.dispose?.();
+    }
+  }
+  await tfjs.setBackend('wasm');
+  await tf.setBackend('wasm');
+
+  const threads = 'MNIST CNN training (threads), batch 32';
+  for (const n of [1, 2]) rows.push({ case: threads, impl: n === 1 ? wasmName : `${wasmName} 2 threads`, value: await threadedRate(n, data), unit: 'samples/s' });
+
+  const peak = await peakGflops();
+  rows.push({ case: 'FMA ceiling (relaxed_madd, one core)', impl: 'machine', value: peak, unit: 'GFLOPS' });
+  const fullRate = rows.find((r) => r.case === training && r.impl === wasmName)!.value;
+  rows.push({ case: 'MNIST CNN training / FMA ceiling (1.7 MFLOP per sample)', impl: wasmName, value: (100 * fullRate * 1.7e6) / (peak * 1e9), unit: '%' });
+  for (const p of await profileStep(data)) {
+    rows.push({ case: `MNIST CNN ${p.label} (patches + matmul, % of ceiling)`, impl: wasmName, value: (100 * p.flop) / p.seconds / 1e9 / peak, unit: '%' });
+  }
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await benchCnn();
+  for (const r of rows) console.log(`${r.case.padEnd(70)} ${r.impl.padEnd(22)} ${r.value.toFixed(1)} ${r.unit}`);
+}

@@ -1,9 +1,8 @@
 // Training options beyond TF.js's basics, on both backends: learning-rate schedules and a settable rate,
-// global-norm clipping, AdamW's decoupled decay, and the progress bar's output.
+// global-norm clipping and AdamW's decoupled decay (the progress bar has test/progress.test.ts).
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
-import { ProgressBar } from '../src/model/callbacks.js';
 
 /** y = w·x with one weight per input, no bias: with x = 1 and target 0 the MSE gradient is 2w/n. */
 function linearModel(weights: number[], optimizer: tf.Optimizer): tf.Sequential {
@@ -91,28 +90,5 @@ describe.each(['wasm', 'js'] as const)('training options on %s', (backend) => {
     expect(() => tf.train.adam(0.1, 1)).toThrow(/adam: beta1 must be in \[0, 1\), got 1/);
     expect(() => tf.train.rmsprop(0.1, Number.NaN)).toThrow(/rmsprop: decay must be a finite number/);
     expect(() => tf.schedules.cosineDecay({ initialLearningRate: 0.1, decaySteps: 0 })).toThrow(/cosineDecay: decaySteps must be > 0/);
-  });
-});
-
-describe('progress bar', () => {
-  it('redraws in place on a terminal and ends each epoch with a full line', () => {
-    const out: string[] = [];
-    const bar = new ProgressBar(2, 100, (s) => out.push(s), true);
-    bar.epochBegin(0);
-    bar.progress(40, () => ({ loss: 0.5 }));
-    bar.epochEnd(0, { loss: 0.25, acc: 0.9 });
-    expect(out[0]).toBe('Epoch 1/2\n');
-    expect(out[1]).toMatch(/^\r 40\/100 \[={10}>\.{13}\] \d+\.\ds \d+ samples\/s - loss: 0\.5000$/);
-    expect(out[2]).toMatch(/^\r100\/100 \[={24}\] \d+\.\ds \d+ samples\/s - loss: 0\.2500 - acc: 0\.9000\n$/);
-  });
-
-  it('prints one line per epoch elsewhere', () => {
-    const out: string[] = [];
-    const bar = new ProgressBar(3, 10, (s) => out.push(s), false);
-    bar.epochBegin(1);
-    bar.progress(5, () => ({ loss: 1 }));
-    bar.epochEnd(1, { loss: 0.125 });
-    expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^Epoch 2\/3 10\/10 \[={24}\] .* - loss: 0\.1250\n$/);
   });
 });

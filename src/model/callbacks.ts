@@ -1,5 +1,6 @@
 // Training callbacks with TF.js's hook names, the History that fit() returns, early stopping (with Keras's
-// restoreBestWeights), and the Keras-style progress bar that verbose: 1 draws in a terminal.
+// restoreBestWeights), and the Keras-style progress of fit, fitDataset and evaluate: a line redrawn in place
+// in a terminal, fitted to its width, or a plain line per pass in a log.
 
 import { checkOptions, is, type Schema } from '../validate.js';
 
@@ -124,48 +125,147 @@ export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs) => new EarlyStopping(args),
 };
 
-/** Keras-style progress: a bar redrawn in place on a terminal, one line per epoch elsewhere. */
+/** Where a progress bar writes: process.stdout, or a stand-in with the same two members. */
+export interface ProgressOutput {
+  write(text: string): unknown;
+  /** The terminal's width, read at each redraw (a resized window is followed). */
+  readonly columns?: number;
+}
+
+/**
+ * Keras-style progress for a pass (an epoch, an evaluation) of `steps` steps (NaN when not known ahead). In a
+ * terminal one line is redrawn in place, fitted to the width, and left as the pass's summary; elsewhere (a
+ * log file, CI, verbose 2) one plain line per pass, without escape codes.
+ */
 export class ProgressBar {
-  private lastDraw = 0;
-  private epochStart = 0;
+  private start = 0;
+  private lastDraw = -Infinity;
+  private title = '';
+  /** Where the pass is: its steps and samples so far. */
+  private step = 0;
+  private samples = 0;
   constructor(
-    private readonly epochs: number,
-    private readonly samples: number,
-    private readonly write: (text: string) => void,
+    private readonly steps: number,
+    private readonly out: ProgressOutput,
     private readonly tty: boolean,
   ) {}
 
-  epochBegin(epoch: number): void {
-    this.epochStart = performance.now();
-    this.lastDraw = 0;
-    if (this.tty) this.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
+  /** Starts a pass; a title (`Epoch 1/3`) gets a line of its own in a terminal, and leads the plain line. */
+  begin(title = ''): void {
+    this.start = performance.now();
+    this.lastDraw = -Infinity;
+    this.title = title;
+    this.step = this.samples = 0;
+    if (this.tty && title) this.out.write(`${title}\n`);
   }
 
-  /** Redraws at most ten times a second (logs are computed only then). */
-  progress(seen: number, logs: () => Logs): void {
+  /** Redraws at most ten times a second, so printing never slows training (the logs are computed only then). */
+  progress(step: number, samples: number, logs: () => Logs): void {
+    this.step = step;
+    this.samples = samples;
+    if (!this.tty) return;
     const now = performance.now();
-    if (!this.tty || now - this.lastDraw < 100) return;
+    if (now - this.lastDraw < 100) return;
     this.lastDraw = now;
-    this.write(`\r${this.line(seen, logs(), now)}`);
+    this.draw({ step, steps: this.steps, samples, seconds: (now - this.start) / 1000, logs: logs(), done: false });
   }
 
-  /** `seen`: the samples of the epoch, when the total was not known (a dataset). */
-  epochEnd(epoch: number, logs: Logs, seen = this.samples): void {
-    const line = this.line(seen, logs, performance.now());
-    this.write(this.tty ? `\r${line}\n` : `Epoch ${epoch + 1}/${this.epochs} ${line}\n`);
+  /** Ends the pass where its last progress left it, with a summary always printed; a pass of unknown length now knows it. */
+  end(logs: Logs): void {
+    const { step, samples } = this;
+    const steps = Number.isNaN(this.steps) ? step : this.steps;
+    const progress = { step, steps, samples, seconds: (performance.now() - this.start) / 1000, logs, done: true };
+    if (this.tty) this.draw(progress, '\n');
+    else this.out.write(`${this.title ? `${this.title} - ` : ''}${progressLine(progress)}\n`);
   }
 
-  private line(seen: number, logs: Logs, now: number): string {
-    const seconds = (now - this.epochStart) / 1000;
-    const rate = seen / Math.max(seconds, 1e-9);
-    const metrics = Object.entries(logs)
-      .map(([k, v]) => `${k}: ${v.toFixed(4)}`)
-      .join(' - ');
-    if (!Number.isFinite(this.samples)) return `${seen} samples ${seconds.toFixed(1)}s ${Math.round(rate)} samples/s - ${metrics}`;
-    const width = 24;
-    const done = Math.round((width * seen) / this.samples);
-    const bar = done >= width ? '='.repeat(width) : `${'='.repeat(done)}>${'.'.repeat(width - done - 1)}`;
-    const count = String(seen).padStart(String(this.samples).length);
-    return `${count}/${this.samples} [${bar}] ${seconds.toFixed(1)}s ${Math.round(rate)} samples/s - ${metrics}`;
+  /** Back to the line's start, the line, then erase-to-end-of-line for what a longer line left behind. */
+  private draw(progress: Progress, end = ''): void {
+    // One column short of the width: a character in the last column leaves the cursor pending a wrap, where
+    // some terminals wrap at the next character and erase-to-end-of-line takes that column's character.
+    this.out.write(`\r${progressLine(progress, (this.out.columns || 80) - 1)}\x1b[K${end}`);
   }
+}
+
+/** What a progress line tells of a pass. */
+export interface Progress {
+  step: number;
+  /** NaN when not known (a dataset without batchesPerEpoch): no bar, no ETA. */
+  steps: number;
+  samples: number;
+  /** Since the pass began. */
+  seconds: number;
+  logs: Logs;
+  /** The pass is over: the time per step in place of the ETA. */
+  done: boolean;
+}
+
+const BAR_WIDTH = { min: 10, max: 30 };
+const BAR = -1;
+
+/**
+ * A pass's line, `37/250 [=====>....] 3s ETA 5s - loss: 0.1234 - acc: 0.9876 - 812 samples/s`, or once done
+ * `250/250 [==========] 6s 24ms/step - loss: ...`. Fitted to `width` columns: the bar shrinks first, then parts
+ * are left out until the line fits. While the pass runs: samples/s, the elapsed time, the metrics, the bar,
+ * the ETA, the loss. Once done, when the numbers matter more than the times: samples/s, the bar, the times,
+ * the metrics, the loss. Metrics go from the last logged up, each one's val_ value before it (so val_loss
+ * stays beside the loss, logged first); the count stays. Without a width (a log file): all but the bar.
+ */
+export function progressLine(p: Progress, width?: number): string {
+  const known = !Number.isNaN(p.steps);
+  const count = known ? `${String(p.step).padStart(String(p.steps).length)}/${p.steps}` : `${p.step}/?`;
+  const perStep = p.seconds / Math.max(p.step, 1);
+  const elapsed = ` ${duration(p.seconds)}`;
+  const time = p.done ? ` ${stepTime(perStep)}` : known ? ` ETA ${duration(perStep * (p.steps - p.step))}` : '';
+  const keys = Object.keys(p.logs);
+  const logs = keys.map((key) => ` - ${key}: ${logValue(p.logs[key])}`);
+  const rate = ` - ${Math.round(p.samples / Math.max(p.seconds, 1e-6))} samples/s`;
+  if (width === undefined) return count + elapsed + time + logs.join('') + rate;
+
+  // The parts in the order shown; the order they are left out in names them by index (BAR for the bar).
+  const parts = [elapsed, time, ...logs, rate];
+  const [ELAPSED, TIME, RATE] = [0, 1, parts.length - 1];
+  // The logs from the most important: in the order logged, each one's val_ value right after it.
+  const rank = (key: string, i: number) => {
+    const twin = keys.indexOf(key.replace(/^val_/, ''));
+    return twin < 0 || twin === i ? 2 * i : 2 * twin + 1;
+  };
+  const important = keys.map((key, i) => [rank(key, i), 2 + i]).sort(([a], [b]) => a - b).map(([, part]) => part);
+  const [loss, metrics] = [important.slice(0, 1), important.slice(1).reverse()];
+  const leaveOut = p.done ? [RATE, BAR, ELAPSED, TIME, ...metrics, ...loss] : [RATE, ELAPSED, ...metrics, BAR, TIME, ...loss];
+  for (let n = 0; n <= leaveOut.length; n++) {
+    const out = new Set(leaveOut.slice(0, n));
+    const text = parts.filter((_, i) => !out.has(i)).join('');
+    const room = width - count.length - text.length;
+    const withBar = known && !out.has(BAR);
+    if (withBar && room >= ' []'.length + BAR_WIDTH.min) return `${count} [${bar(p.step / p.steps, Math.min(room - ' []'.length, BAR_WIDTH.max))}]${text}`;
+    if (!withBar && room >= 0) return count + text;
+  }
+  return count.slice(0, Math.max(width, 0));
+}
+
+/** `=====>....`: the done fraction of `width` characters, `>` at the front while not complete. */
+function bar(fraction: number, width: number): string {
+  const done = Math.min(Math.floor(fraction * width), width);
+  return done >= width ? '='.repeat(width) : `${'='.repeat(done)}>${'.'.repeat(width - done - 1)}`;
+}
+
+/** `7s`, `2:05`, `1:02:05`, as Keras gives times. */
+function duration(seconds: number): string {
+  const s = Math.floor(seconds);
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}:${two(s % 60)}`;
+  return `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`;
+}
+
+/** `2s/step`, `24ms/step`, `310us/step`. */
+function stepTime(seconds: number): string {
+  if (seconds >= 1) return `${Math.round(seconds)}s/step`;
+  return seconds >= 1e-3 ? `${Math.round(seconds * 1e3)}ms/step` : `${Math.round(seconds * 1e6)}us/step`;
+}
+
+/** Four decimals, as Keras, but in exponent form where they would show a small loss as 0.0000. */
+function logValue(v: number): string {
+  return v === 0 || !(Math.abs(v) < 1e-3) ? v.toFixed(4) : v.toExponential(4);
 }

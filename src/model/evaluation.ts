@@ -10,8 +10,9 @@ import { empty } from '../ops/op.js';
 import { fromValues } from '../ops/values.js';
 import { dispose, type Tensor, type TensorContainer, tidy } from '../tensor/tensor.js';
 import { checkOptions, is, type Schema } from '../validate.js';
-import type { Logs } from './callbacks.js';
+import type { Logs, ProgressBar } from './callbacks.js';
 import { batchFrom, checkDataset, type Data, prepare, prepareInput, rowsOf, shapesOf, tensorsOf } from './data.js';
+import { progressBar } from './hooks.js';
 import type { LayersModel, TensorOrArrayOrMap } from './model.js';
 import { addMetrics, lossOf, type Plan, planFor } from './step.js';
 
@@ -20,10 +21,10 @@ const EVALUATE_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.oneOf(0, 1)
 const PREDICT_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.bool };
 
 /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
-export function measure(model: LayersModel, op: string, data: Data, batchSize: number, plan: Plan): Float64Array {
+export function measure(model: LayersModel, op: string, data: Data, batchSize: number, plan: Plan, bar: ProgressBar | null = null): Float64Array {
   const sums = new Float64Array(plan.keys.length);
   const several = plan.outputs.length > 1;
-  for (let start = 0; start < data.rows; start += batchSize) {
+  for (let start = 0, step = 1; start < data.rows; start += batchSize, step++) {
     const rows = Math.min(batchSize, data.rows - start);
     tidy(() => {
       const xs = data.xs.map((x) => rowsOf(op, x, start, rows));
@@ -34,6 +35,8 @@ export function measure(model: LayersModel, op: string, data: Data, batchSize: n
       if (several) losses.forEach((l, i) => (sums[1 + i] += rows * l.dataSync()[0]));
       addMetrics(plan, outs.map((o, i) => activate(o, plan.outputs[i].folded)), targets, sums);
     });
+    const seen = start + rows;
+    bar?.progress(step, seen, () => logsFrom(plan, sums, seen));
   }
   return sums;
 }
@@ -47,13 +50,17 @@ export function logsFrom(plan: Plan, sums: Float64Array, rows: number, prefix = 
 
 export function predict(model: LayersModel, x: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: boolean }): Tensor | Tensor[] {
   model.checkLive('predict');
-  const { batchSize = 1024 } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
+  const { batchSize = 1024, verbose = false } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
   model.checkHasLayers('predict');
   const data = prepareInput(model, 'predict', x);
   try {
     model.allocate('predict', shapesOf(data.xs));
     // Inside a gradient (tf.variableGrads(() => model.predict(x)...)) the outputs are the tape's, in one piece.
-    const outs = recording() ? model.forward(data.xs, false, null) : predictInChunks(model, data, batchSize);
+    const taped = recording();
+    const bar = taped ? null : progressBar(verbose ? 1 : 0, Math.ceil(data.rows / batchSize));
+    bar?.begin();
+    const outs = taped ? model.forward(data.xs, false, null) : predictInChunks(model, data, batchSize, bar);
+    bar?.end({});
     return outs.length === 1 ? outs[0] : outs;
   } finally {
     dispose(data.temporary);
@@ -61,11 +68,11 @@ export function predict(model: LayersModel, x: TensorOrArrayOrMap, args?: { batc
 }
 
 /** Outputs for the data, in chunks of batchSize rows copied into one tensor per output. */
-export function predictInChunks(model: LayersModel, data: Data, batchSize: number): Tensor[] {
+export function predictInChunks(model: LayersModel, data: Data, batchSize: number, bar: ProgressBar | null = null): Tensor[] {
   const outs: Tensor[] = [];
   try {
     for (const shape of model.outputShapes!) outs.push(empty('predict', [data.rows, ...(shape.slice(1) as number[])], 'float32'));
-    for (let start = 0; start < data.rows; start += batchSize) {
+    for (let start = 0, step = 1; start < data.rows; start += batchSize, step++) {
       const rows = Math.min(batchSize, data.rows - start);
       tidy(() => {
         const ys = model.forward(data.xs.map((x) => rowsOf('predict', x, start, rows)), false, null);
@@ -75,6 +82,7 @@ export function predictInChunks(model: LayersModel, data: Data, batchSize: numbe
           activeBackend().heap.f32.copyWithin(to, from, from + rows * width);
         });
       });
+      bar?.progress(step, start + rows, () => ({}));
     }
   } catch (error) {
     dispose(outs);
@@ -85,12 +93,16 @@ export function predictInChunks(model: LayersModel, data: Data, batchSize: numbe
 
 export function evaluate(model: LayersModel, x: TensorOrArrayOrMap, y: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
   model.checkLive('evaluate');
-  const { batchSize = 32 } = checkOptions('evaluate', 'args', args, EVALUATE_OPTIONS);
+  const { batchSize = 32, verbose = 0 } = checkOptions('evaluate', 'args', args, EVALUATE_OPTIONS);
   model.checkCompiled('evaluate');
   const data = prepare(model, 'evaluate', x, y);
   try {
     model.allocate('evaluate', shapesOf(data.xs));
-    const sums = measure(model, 'evaluate', data, batchSize, planFor(model, 'evaluate', false));
+    const plan = planFor(model, 'evaluate', false);
+    const bar = progressBar(verbose, Math.ceil(data.rows / batchSize));
+    bar?.begin();
+    const sums = measure(model, 'evaluate', data, batchSize, plan, bar);
+    bar?.end(logsFrom(plan, sums, data.rows));
     return scalarsOf('evaluate', Array.from(sums, (s) => s / data.rows));
   } finally {
     dispose(data.temporary);
@@ -105,14 +117,17 @@ export async function evaluateDataset(model: LayersModel, dataset: Dataset<Tenso
   const op = 'evaluateDataset';
   model.checkLive(op);
   checkDataset(op, 'dataset', dataset);
-  const { batches } = checkOptions(op, 'args', args, EVALUATE_DATASET_OPTIONS);
+  const { batches, verbose = 0 } = checkOptions(op, 'args', args, EVALUATE_DATASET_OPTIONS);
   model.checkCompiled(op);
-  const [sums, rows] = await measureDataset(model, op, dataset, batches);
+  const bar = progressBar(verbose, batches ?? NaN);
+  bar?.begin();
+  const [sums, rows] = await measureDataset(model, op, dataset, batches, bar);
+  bar?.end(logsFrom(planFor(model, op, false), sums, rows));
   return scalarsOf(op, Array.from(sums, (v) => v / rows));
 }
 
 /** Loss and metric sums over a pass of a dataset (or its first `batches`), and the samples seen. */
-export async function measureDataset(model: LayersModel, op: string, dataset: Dataset<TensorContainer>, batches?: number): Promise<[Float64Array, number]> {
+export async function measureDataset(model: LayersModel, op: string, dataset: Dataset<TensorContainer>, batches?: number, bar: ProgressBar | null = null): Promise<[Float64Array, number]> {
   const iterator = await dataset.iterator();
   let sums: Float64Array | null = null;
   let rows = 0;
@@ -123,10 +138,12 @@ export async function measureDataset(model: LayersModel, op: string, dataset: Da
       const data = batchFrom(model, op, next.value, b);
       try {
         model.allocate(op, shapesOf(data.xs));
-        const part = measure(model, op, data, data.rows, planFor(model, op, false));
-        sums ??= new Float64Array(part.length);
-        part.forEach((v, i) => (sums![i] += v));
+        const plan = planFor(model, op, false);
+        const part = measure(model, op, data, data.rows, plan);
+        const total = (sums ??= new Float64Array(part.length));
+        part.forEach((v, i) => (total[i] += v));
         rows += data.rows;
+        bar?.progress(b + 1, rows, () => logsFrom(plan, total, rows));
       } finally {
         dispose([...data.temporary, ...tensorsOf(next.value)]);
       }

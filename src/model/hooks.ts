@@ -2,7 +2,7 @@
 // progress bar, and yielding to the event loop so pages stay responsive.
 
 import { checkObject, checkOptions, describe, is } from '../validate.js';
-import { type CustomCallbackArgs, ProgressBar, type TrainingModel } from './callbacks.js';
+import { type CustomCallbackArgs, ProgressBar, type ProgressOutput, type TrainingModel } from './callbacks.js';
 
 /** The hooks a callbacks object may have (TF.js's CustomCallbackArgs). */
 export const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd', 'onYield'] as const;
@@ -45,10 +45,14 @@ export function defaultVerbose(): 0 | 1 {
   return !inBrowser && (globalThis as { process?: { stdout?: { isTTY?: boolean } } }).process?.stdout?.isTTY ? 1 : 0;
 }
 
-/** The terminal progress bar for verbose 1 or 2 (none in browsers or when silent); samples NaN when unknown. */
-export function progressBar(verbose: number, epochs: number, samples: number): ProgressBar | null {
-  const out = (globalThis as { process?: { stdout?: { write(s: string): void; isTTY?: boolean } } }).process?.stdout;
-  return verbose && out ? new ProgressBar(epochs, samples, (s) => out.write(s), verbose === 1 && !!out.isTTY) : null;
+/**
+ * The progress for verbose 1 (redrawn in place in a terminal) or 2 (a plain line per pass), over passes of
+ * `steps` steps (NaN when not known). Always a plain line when stdout is not a terminal (a file, CI); none
+ * without process.stdout (browsers), where TF.js prints nothing either.
+ */
+export function progressBar(verbose: number, steps: number): ProgressBar | null {
+  const out = (globalThis as { process?: { stdout?: ProgressOutput & { isTTY?: boolean } } }).process?.stdout;
+  return verbose && out ? new ProgressBar(steps, out, verbose === 1 && !!out.isTTY) : null;
 }
 
 /** Milliseconds between yields to the event loop for fit's yieldEvery. */

@@ -457,7 +457,8 @@ export class LayersModel extends Layer implements TrainingModel {
 
   /**
    * Outputs for x (one tensor per output), computed in chunks of batchSize rows (default 1024; the result
-   * does not depend on it).
+   * does not depend on it). verbose: true shows a progress bar over the chunks in Node (where TF.js 4.22
+   * throws 'not implemented').
    * @example const probabilities = model.predict(tf.tensor2d(images, [n, 784]));
    */
   predict(x: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: boolean }): Tensor | Tensor[] {
@@ -502,7 +503,8 @@ export class LayersModel extends Layer implements TrainingModel {
   /**
    * Loss (and metrics) on x, y: a scalar tensor, or [loss, ...each output's loss, ...metrics] when there are
    * metrics or several outputs. A number for args is the batch size, as Keras's evaluate(x, y, batch_size)
-   * takes it (the result does not depend on it).
+   * takes it (the result does not depend on it). verbose: 1 shows Keras's progress bar and summary line in
+   * Node (where TF.js 4.22 throws 'not implemented'); the default 0 is silent.
    */
   evaluate(x: TensorOrArrayOrMap, y: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: 0 | 1 } | number): Tensor | Tensor[] {
     return during('evaluate', () => evaluate(this, x, y, typeof args === 'number' ? { batchSize: args } : args));
@@ -534,7 +536,7 @@ export class LayersModel extends Layer implements TrainingModel {
 
   /**
    * Loss (and metrics) over a dataset of { xs, ys } batches (or its first `batches`): a scalar tensor, or
-   * [loss, ...each output's loss, ...metrics] when there are metrics or several outputs.
+   * [loss, ...each output's loss, ...metrics] when there are metrics or several outputs. verbose: as evaluate's.
    */
   async evaluateDataset(dataset: Dataset<TensorContainer>, args?: { batches?: number; verbose?: 0 | 1 }): Promise<Tensor | Tensor[]> {
     return evaluateDataset(this, dataset, args);

@@ -24,6 +24,7 @@ export interface ModelFitDatasetArgs {
   /** Batches of a validation dataset to evaluate (default: all of it). */
   validationBatches?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /** As fit's; without batchesPerEpoch the steps are counted with no total, bar or ETA until the epoch ends. */
   verbose?: 0 | 1 | 2;
   initialEpoch?: number;
   yieldEvery?: ModelFitArgs['yieldEvery'];
@@ -37,7 +38,11 @@ export interface ModelFitArgs {
   validationData?: [TensorOrArrayOrMap, TensorOrArrayOrMap];
   validationBatchSize?: number;
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
-  /** 0: silent; 1: progress bar (default in a terminal); 2: one line per epoch. */
+  /**
+   * 0: silent; 1: a progress bar redrawn in place in a terminal (the default there), a plain line per epoch
+   * when stdout is not a terminal; 2: a plain line per epoch. Silent by default when stdout is not a
+   * terminal, and always in browsers (as TF.js).
+   */
   verbose?: 0 | 1 | 2;
   initialEpoch?: number;
   /**
@@ -174,11 +179,11 @@ export async function trainEpochs(
 ): Promise<History> {
   const call = hookCaller(model, opts.hooks);
   const batchHooks = opts.hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
-  const bar = progressBar(opts.verbose, opts.epochs, train.rows);
   const yieldMs = yieldInterval(opts.yieldEvery);
 
   const rows = train.rows;
   const batch = Math.min(opts.batchSize, rows);
+  const bar = progressBar(opts.verbose, Math.ceil(rows / batch));
   const order = new Int32Array(rows);
   const randoms = opts.shuffle ? new Block(rows * 4, model, 'fit', 'the shuffling order') : null;
   let plan: Plan | null = null;
@@ -194,7 +199,7 @@ export async function trainEpochs(
     let lastYield = performance.now();
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
       await call('onEpochBegin', epoch, {});
-      bar?.epochBegin(epoch);
+      bar?.begin(`Epoch ${epoch + 1}/${opts.epochs}`);
       for (let i = 0; i < rows; i++) order[i] = i;
       if (randoms) shuffleOrder(order, randoms.ptr());
       sums.fill(0);
@@ -212,7 +217,7 @@ export async function trainEpochs(
         if (diverged) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
         seen += count;
         if (before) await call('onBatchEnd', b, { batch: b, size: count, ...logsFrom(plan, batchSums(sums, before), count) });
-        bar?.progress(seen, () => logsFrom(plan!, sums, seen));
+        bar?.progress(b + 1, seen, () => logsFrom(plan!, sums, seen));
         if (performance.now() - lastYield >= yieldMs) {
           await yieldToEventLoop();
           await call('onYield', epoch, b, logsFrom(plan, sums, seen));
@@ -221,7 +226,7 @@ export async function trainEpochs(
       }
       const logs = logsFrom(plan, sums, rows);
       if (validation) Object.assign(logs, logsFrom(plan, measure(model, 'fit', validation, opts.validationBatchSize, plan), validation.rows, 'val_'));
-      bar?.epochEnd(epoch, logs);
+      bar?.end(logs);
       history.record(epoch, logs);
       await call('onEpochEnd', epoch, logs);
       if (opts.yieldEvery === 'epoch') {
@@ -259,7 +264,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
   const verbose = options.verbose ?? defaultVerbose();
   const call = hookCaller(model, hooks);
   const batchHooks = hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
-  const bar = progressBar(verbose, epochs, NaN);
+  const bar = progressBar(verbose, batchesPerEpoch ?? NaN);
   const yieldMs = yieldInterval(yieldEvery);
 
   enterCall(op);
@@ -278,7 +283,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
     await call('onTrainBegin', {});
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await call('onEpochBegin', epoch, {});
-      bar?.epochBegin(epoch);
+      bar?.begin(`Epoch ${epoch + 1}/${epochs}`);
       if (!iterator || batchesPerEpoch === undefined) iterator = await dataset.iterator();
       let sums = new Float64Array(0);
       let before: Float64Array | null = null;
@@ -315,7 +320,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
         }
         seen += data.rows;
         if (before) await call('onBatchEnd', b, { batch: b, size: data.rows, ...logsFrom(plan, batchSums(sums, before), data.rows) });
-        bar?.progress(seen, () => logsFrom(plan!, sums, seen));
+        bar?.progress(b + 1, seen, () => logsFrom(plan!, sums, seen));
         if (performance.now() - lastYield >= yieldMs) {
           await yieldToEventLoop();
           await call('onYield', epoch, b, logsFrom(plan, sums, seen));
@@ -337,7 +342,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
           dispose(val.temporary);
         }
       }
-      bar?.epochEnd(epoch, logs, seen);
+      bar?.end(logs);
       history.record(epoch, logs);
       await call('onEpochEnd', epoch, logs);
     }

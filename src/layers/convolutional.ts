@@ -1,10 +1,9 @@
 // The convolution layers, TF.js's conv2d and conv1d: kernel [kH, kW, inChannels, filters] (conv1d: [k, inChannels,
-// filters]) and bias [filters], as TF.js names and lays them out, computed by the conv ops then a bias add and
-// the activation (one fused activation node, left out when the loss folds it in, as dense does). channelsLast only.
+// filters]) and bias [filters], as TF.js names and lays them out, computed by the conv ops then the bias and the
+// activation as one fused node (the activation left out when the loss folds it in, as dense does). channelsLast only.
 
-import { add } from '../ops/arithmetic.js';
 import { conv1d, conv2d } from '../ops/conv.js';
-import { activate, LINEAR } from '../ops/fused.js';
+import { biasActivate, LINEAR } from '../ops/fused.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkInt, describe, is, type Schema } from '../validate.js';
 import { KERNEL_OPTIONS, type KernelArgs, type KernelOptions, kernelOptions } from './kernel.js';
@@ -120,9 +119,7 @@ abstract class Conv extends Layer {
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     if (x.rank !== this.rank + 2) throw new Error(`${this.className.toLowerCase()}: layer ${this.name} needs input of rank ${this.rank + 2}, got shape [${x.shape.join(', ')}]`);
-    let y = this.convolve(x, this.kernel!);
-    if (this.bias) y = add(y, this.bias);
-    return activate(y, kwargs.logits ? LINEAR : this.activation);
+    return biasActivate(this.convolve(x, this.kernel!), this.bias, kwargs.logits ? LINEAR : this.activation);
   }
 
   override dispose(): void {

@@ -100,6 +100,51 @@ function denseGrad(dy: Tensor, saved: Tensor[], needs: boolean[], into: Array<Si
 }
 
 /**
+ * fn(x + bias) with bias [units] added along x's last axis, or fn(x) without a bias: one node, as a convolution
+ * layer ends. Its gradient computes dz = fn'(z)·dy once, then dbias = the sums of dz over every axis but the
+ * last (straight into the model's gradient sink when there is one) and dx = dz.
+ */
+export function biasActivate(x: Tensor, bias: Tensor | null, fn: FusedActivation): Tensor {
+  if (!bias) return activate(x, fn);
+  const k = activeBackend().kernels;
+  const units = bias.size;
+  const rows = units === 0 ? 0 : x.size / units;
+  const z = empty('biasActivate', x.shape.slice(), 'float32');
+  const linear = fn.act === A.Linear && !fn.softmax;
+  const y = linear ? z : empty('biasActivate', x.shape.slice(), 'float32');
+  if (z.size > 0) {
+    const [px, pb, pz, py] = [x.ptr('biasActivate'), bias.ptr('biasActivate'), z.ptr('biasActivate'), y.ptr('biasActivate')];
+    k.biasAdd(px, pb, pz, rows, units);
+    if (fn.softmax) k.softmaxForward(pz, py, rows, units);
+    else if (!linear) k.activationForward(fn.act, pz, py, z.size, fn.alpha);
+  }
+  if (recording()) {
+    record([x, bias], [y], linear ? [] : [z, y], ([dy], [z, y], needs, into) => {
+      const k = activeBackend().kernels;
+      let dz = dy;
+      if (!linear) {
+        dz = empty('biasActivate', dy.shape.slice(), 'float32');
+        if (dz.size > 0) {
+          const [pz, py, pdy, pdz] = [z.ptr('biasActivate'), y.ptr('biasActivate'), dy.ptr('biasActivate'), dz.ptr('biasActivate')];
+          if (fn.softmax) k.softmaxBackward(py, pdy, pdz, rows, units);
+          else k.activationBackward(fn.act, pz, py, pdy, pdz, dz.size, fn.alpha);
+        }
+      }
+      let db: Tensor | null = null;
+      if (needs[1]) {
+        const sink = into[1];
+        db = sink?.tensor ?? empty('biasActivate', [units], 'float32');
+        k.biasGrad(dz.ptr('biasActivate'), db.ptr('biasActivate'), rows, units, sink?.written ? 1 : 0, 1);
+      }
+      if (!needs[0] && dz !== dy) dz.dispose();
+      return [needs[0] ? dz : null, db];
+    });
+  }
+  if (!linear) z.dispose(); // the tape holds its own handle
+  return y;
+}
+
+/**
  * fn(x) for any activation of the layers (an Act code, or softmax over the last axis): one node, whose gradient
  * is the fused activation kernel's.
  */

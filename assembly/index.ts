@@ -15,6 +15,7 @@ export { reduce, scan, topk, unique, bincount } from './reduce';
 export { searchSorted } from './search';
 export { cosineWindow } from './signal';
 export { im2col, col2im, maxPool, avgPool, avgPoolBackward, depthwise } from './conv';
+export { resize, resizeBackward } from './image';
 
 /** First byte after the module's static data: where the TS allocator may start. */
 export function heapBase(): usize {

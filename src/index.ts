@@ -7,6 +7,7 @@ export type { NestedArray, TensorContainer } from './tensor/tensor.js';
 export type { DType } from './tensor/dtype.js';
 export * from './ops/index.js';
 export type { TensorLike, TypedArray } from './ops/values.js';
+export type { PixelData } from './ops/browser.js';
 export { fused } from './ops/fused.js';
 export type { FusedMatMulArgs } from './ops/fused.js';
 export { linalg } from './ops/linalg.js';

@@ -380,4 +380,12 @@ export interface Kernels {
    * 0 x (the input gradient, dy in y), 1 filter (the filter gradient), 2 y (the convolution).
    */
   depthwise(made: number, x: Ptr, filter: Ptr, y: Ptr, desc: Ptr): void;
+
+  // ---- resizing NHWC images (assembly/image.ts) ----
+  // desc: i32 words [batch, inH, inW, channels, outH, outW, bilinear, alignCorners, halfPixelCenters];
+  // where each output reads from is TF.js's cpu kernels' choice, computed in f64.
+  /** out (batch, outH, outW, channels) = x resized: bilinear in f32, or nearest neighbour (values copied as bits). */
+  resize(x: Ptr, out: Ptr, desc: Ptr): void;
+  /** dx (batch, inH, inW, channels) = resize's gradient given dy: each dy added to the pixels it was read from (dx zeroed first). */
+  resizeBackward(dy: Ptr, dx: Ptr, desc: Ptr): void;
 }

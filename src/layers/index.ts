@@ -9,7 +9,8 @@ import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { Layer, type LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
-import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling2D, type GlobalPooling2DArgs, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs } from './pooling.js';
+import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type GlobalPooling2DArgs, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs } from './pooling.js';
+import { Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs, ZeroPadding2D, type ZeroPadding2DArgs } from './spatial.js';
 
 export const layers = {
   dense: (args: DenseArgs) => new Dense(args),
@@ -45,17 +46,25 @@ export const layers = {
   averagePooling1d: (args?: Pooling1DArgs) => new AveragePooling1D(args),
   globalAveragePooling2d: (args?: GlobalPooling2DArgs) => new GlobalAveragePooling2D(args),
   globalMaxPooling2d: (args?: GlobalPooling2DArgs) => new GlobalMaxPooling2D(args),
+  globalAveragePooling1d: (args?: LayerArgs) => new GlobalAveragePooling1D(args),
+  globalMaxPooling1d: (args?: LayerArgs) => new GlobalMaxPooling1D(args),
+  zeroPadding2d: (args?: ZeroPadding2DArgs) => new ZeroPadding2D(args),
+  /** TF.js's spelling; cropping2d too, as the other factories are spelled. */
+  cropping2D: (args: Cropping2DArgs) => new Cropping2D(args),
+  cropping2d: (args: Cropping2DArgs) => new Cropping2D(args),
+  upSampling2d: (args?: UpSampling2DArgs) => new UpSampling2D(args),
   /** The base class of every layer, for subclassing as in TF.js. */
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D]) {
   registerClass(cls as unknown as SerializableClass);
 }
 
 export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
 export { Layer } from './layer.js';
-export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D };
-export type { ConvLayerArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs };
+export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D };
+export { Cropping2D, UpSampling2D, ZeroPadding2D };
+export type { ConvLayerArgs, Cropping2DArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs, UpSampling2DArgs, ZeroPadding2DArgs };
 export type { DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs, PReLUArgs };
 export type { Kwargs, Shape } from './layer.js';

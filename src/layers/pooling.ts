@@ -1,6 +1,6 @@
 // The pooling layers, TF.js's: maxPooling2d and averagePooling2d (windows of poolSize, by strides, which default
-// to poolSize), their 1-D twins (rows of height 1 to the same ops), and the global poolings, a max or mean over
-// the spatial axes. No weights; channelsLast only.
+// to poolSize), their 1-D twins (rows of height 1 to the same ops), and the global poolings, 2-D and 1-D, a max
+// or mean over the spatial axes. No weights; channelsLast only.
 
 import { avgPool, maxPool } from '../ops/conv.js';
 import { max, mean } from '../ops/reduce.js';
@@ -34,7 +34,8 @@ const first = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? in
 /** The factory's name of a pooling layer's class, for messages: MaxPooling2D to maxPooling2d. */
 const opOf = (layer: Layer) => layer.className.replace(/^./, (c) => c.toLowerCase()).replace(/D$/, 'd');
 
-function checkRank(layer: Layer, shape: Shape | number[], rank: number, what: string): void {
+/** Throws unless a layer's input has `rank` axes (`what` names them), naming the layer's factory and the layer. */
+export function checkRank(layer: Layer, shape: Shape | number[], rank: number, what: string): void {
   if (shape.length !== rank) throw new Error(`${opOf(layer)}: layer ${layer.name} needs input of rank ${rank} ([${what}]), got ${shapeText(shape)}`);
 }
 
@@ -116,42 +117,65 @@ export class AveragePooling1D extends Pooling {
   }
 }
 
-/** GlobalMaxPooling2D / GlobalAveragePooling2D: [batch, height, width, channels] to [batch, channels]. */
-abstract class GlobalPooling2D extends Layer {
-  readonly dataFormat: 'channelsLast';
-  constructor(op: string, args: GlobalPooling2DArgs) {
-    super(args, { op, options: { dataFormat: is.any } });
-    this.dataFormat = checkChannelsLast(op, args.dataFormat);
+/** The global poolings: [batch, steps, channels] (rank 1) or [batch, height, width, channels] (rank 2) to [batch, channels]. */
+abstract class GlobalPooling extends Layer {
+  constructor(
+    protected readonly rank: number,
+    op: string,
+    args: GlobalPooling2DArgs,
+  ) {
+    super(args, { op, options: rank === 2 ? { dataFormat: is.any } : {} });
+    if (rank === 2) checkChannelsLast(op, args.dataFormat);
     const shape = this.batchInputShape;
-    if (shape && shape.length !== 4) throw new Error(`${op}: the input shape must be [height, width, channels], got ${shapeText(shape.slice(1))}`);
+    if (shape && shape.length !== rank + 2) throw new Error(`${op}: the input shape must be [${rank === 1 ? 'steps' : 'height, width'}, channels], got ${shapeText(shape.slice(1))}`);
   }
   protected abstract readonly max: boolean;
+  private checkRank(shape: Shape | number[]): void {
+    checkRank(this, shape, this.rank + 2, this.rank === 1 ? 'batch, steps, channels' : 'batch, height, width, channels');
+  }
   override computeOutputShape(inputShape: Shape): Shape {
-    checkRank(this, inputShape, 4, 'batch, height, width, channels');
-    return [inputShape[0], inputShape[3]];
+    this.checkRank(inputShape);
+    return [inputShape[0], inputShape.at(-1)!];
   }
   override call(inputs: Tensor | Tensor[]): Tensor {
     const x = first(inputs);
-    checkRank(this, x.shape, 4, 'batch, height, width, channels');
-    return this.max ? max(x, [1, 2]) : mean(x, [1, 2]);
+    this.checkRank(x.shape);
+    const axes = this.rank === 1 ? [1] : [1, 2];
+    return this.max ? max(x, axes) : mean(x, axes);
   }
   override getConfig(): Record<string, unknown> {
-    return { dataFormat: this.dataFormat, ...super.getConfig() };
+    return this.rank === 2 ? { dataFormat: 'channelsLast', ...super.getConfig() } : super.getConfig();
   }
 }
 
-export class GlobalAveragePooling2D extends GlobalPooling2D {
+export class GlobalAveragePooling2D extends GlobalPooling {
   static override className = 'GlobalAveragePooling2D';
   protected readonly max = false;
   constructor(args: GlobalPooling2DArgs = {}) {
-    super('globalAveragePooling2d', args);
+    super(2, 'globalAveragePooling2d', args);
   }
 }
 
-export class GlobalMaxPooling2D extends GlobalPooling2D {
+export class GlobalMaxPooling2D extends GlobalPooling {
   static override className = 'GlobalMaxPooling2D';
   protected readonly max = true;
   constructor(args: GlobalPooling2DArgs = {}) {
-    super('globalMaxPooling2d', args);
+    super(2, 'globalMaxPooling2d', args);
+  }
+}
+
+export class GlobalAveragePooling1D extends GlobalPooling {
+  static override className = 'GlobalAveragePooling1D';
+  protected readonly max = false;
+  constructor(args: LayerArgs = {}) {
+    super(1, 'globalAveragePooling1d', args);
+  }
+}
+
+export class GlobalMaxPooling1D extends GlobalPooling {
+  static override className = 'GlobalMaxPooling1D';
+  protected readonly max = true;
+  constructor(args: LayerArgs = {}) {
+    super(1, 'globalMaxPooling1d', args);
   }
 }

@@ -17,6 +17,8 @@ export { cumprod, cumsum } from './scan.js';
 export { inTopKAsync, lowerBound, math, searchSorted, topk, unique, upperBound } from './sort.js';
 export { diag, dot, einsum, matMul, outerProduct } from './matrix.js';
 export { avgPool, conv1d, conv2d, depthwiseConv2d, maxPool } from './conv.js';
+export { browser } from './browser.js';
+export { image } from './image.js';
 export {
   batchToSpaceND, broadcastTo, concat, concat1d, concat2d, concat3d, concat4d, depthToSpace, ensureShape, expandDims, meshgrid, mirrorPad, pad, pad1d,
   pad2d, pad3d, pad4d, reshape, reverse, reverse1d, reverse2d, reverse3d, reverse4d, slice, slice1d, slice2d, slice3d, slice4d,

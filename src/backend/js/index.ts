@@ -8,6 +8,7 @@ import { activationKernels } from './activations.js';
 import { broadcastKernels } from './broadcast.js';
 import { castKernels } from './cast.js';
 import { convKernels } from './conv.js';
+import { imageKernels } from './image.js';
 import { layoutKernels } from './layout.js';
 import { elementwiseKernels } from './elementwise.js';
 import { lossKernels } from './losses.js';
@@ -38,6 +39,7 @@ export function createJsBackend(): Backend {
     ...signalKernels(heap),
     ...unaryKernels(heap),
     ...convKernels(heap),
+    ...imageKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);
 }

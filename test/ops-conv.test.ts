@@ -1,15 +1,16 @@
-// Convolution and pooling ops: conv2d, conv1d, depthwiseConv2d, maxPool and avgPool against TF.js on awkward
-// shapes (sizes 1, 3, 7, 17; windows 1x1, 3x3, 5x5, 2x3; strides 1 and 2; 'valid', 'same' and explicit
-// padding; dilation 2), their gradients against TF.js's and against central differences (second derivatives
-// too), bad input, on both backends; then the kernels of every build against the js twin, bit for bit.
+// Convolution and pooling ops: conv2d, conv1d, conv2dTranspose, depthwiseConv2d, separableConv2d, maxPool and
+// avgPool against TF.js on awkward shapes (sizes 1, 3, 7, 17; windows 1x1, 3x3, 5x5, 2x3; strides 1 and 2;
+// 'valid', 'same' and explicit padding; dilation 2), their gradients against TF.js's and against central
+// differences (second derivatives too), bad input, on both backends; then the kernels of every build against the js twin, bit for bit.
 
+import type * as tfjs from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import type { Backend } from '../src/backend/backend.js';
 import { word } from '../src/backend/heap.js';
 import { Program } from '../src/backend/program.js';
 import { activeBackend } from '../src/engine.js';
-import { expectGradient, expectSameAsTfjs, sample } from './reference.js';
+import { expectGradient, expectSameAsTfjs, reference, sample } from './reference.js';
 import { backendFor, BUILDS, expectClose, freeAll, get, getInt, onBackend, put, randomData } from './support.js';
 
 type Lib = typeof tf;
@@ -245,6 +246,173 @@ describe.each(['wasm', 'js'] as const)('convolution and pooling on %s', (backend
       expect(() => tf.maxPool(x(), 2, 1, 2)).toThrow(/^maxPool: with pad 2 some 2x2 windows \(filterSize\) hold no value of x/);
       expect(() => tf.avgPool(x(), 1, 3, 0, 'ceil')).toThrow(/^avgPool: with pad 0 some 1x1 windows \(filterSize\) hold no value of x/);
       expect(() => tf.avgPool(tf.ones([1, 5, 5, 2], 'int32'), 2, 1, 'valid')).toThrow(/^avgPool: x must have dtype float32, got int32/);
+    });
+  });
+});
+
+/** conv2dTranspose's cases: [outputShape, filter (fh, fw, outChannels, inChannels), strides, pad]; x's shape is TF.js's conv2d output for them. */
+const TRANSPOSES: Array<[number[], number[], number | [number, number], Pad | number | number[][]]> = [
+  [[1, 1, 1, 1], [1, 1, 1, 1], 1, 'valid'],
+  [[3, 7, 7, 3], [3, 3, 3, 7], 1, 'same'],
+  [[3, 7, 7, 3], [3, 3, 3, 7], 2, 'valid'],
+  [[1, 8, 8, 1], [3, 3, 1, 2], 2, 'valid'],
+  [[1, 17, 17, 3], [5, 5, 3, 17], 2, 'same'],
+  [[7, 7, 17, 1], [5, 5, 1, 3], 1, 'valid'],
+  [[1, 3, 7, 17], [2, 3, 17, 1], 2, 'same'],
+  [[3, 17, 7, 7], [1, 1, 7, 17], 2, 'valid'],
+  [[2, 6, 9, 2], [3, 2, 2, 3], [2, 3], 'same'],
+  [[2, 7, 9, 3], [3, 3, 3, 4], [1, 2], [[0, 0], [1, 2], [0, 3], [0, 0]]],
+  [[1, 9, 7, 2], [3, 3, 2, 3], 2, 1],
+];
+
+/** The shape of x for a conv2dTranspose case: what TF.js's conv2d makes of outputShape. */
+async function transposedInput([outputShape, filter, s, pad]: (typeof TRANSPOSES)[number]): Promise<number[]> {
+  const ref = await reference();
+  return ref.tidy(() => ref.conv2d(ref.zeros(outputShape as never) as tfjs.Tensor4D, ref.zeros(filter as never) as tfjs.Tensor4D, s, pad as Pad).shape);
+}
+
+/** separableConv2d's cases: [x's shape, depthwise filter (fh, fw, c, multiplier), outChannels, strides, pad, dilation]. */
+const SEPARABLES: Array<[number[], number[], number, number, Pad | number | number[][], number]> = [
+  [[1, 1, 1, 1], [1, 1, 1, 1], 1, 1, 'valid', 1],
+  [[3, 7, 7, 3], [3, 3, 3, 2], 7, 1, 'same', 1],
+  [[3, 7, 7, 3], [3, 3, 3, 1], 5, 2, 'valid', 1],
+  [[1, 17, 17, 3], [5, 5, 3, 3], 17, 2, 'same', 1],
+  [[7, 7, 17, 1], [5, 5, 1, 2], 3, 1, 'valid', 1],
+  [[1, 3, 7, 17], [2, 3, 17, 1], 1, 2, 'same', 1],
+  [[3, 17, 17, 1], [3, 3, 1, 3], 3, 1, 'same', 2],
+  [[1, 17, 7, 3], [2, 3, 3, 2], 7, 1, 'valid', 2],
+  [[2, 7, 9, 3], [3, 3, 3, 2], 4, 1, [[0, 0], [1, 2], [0, 3], [0, 0]], 1],
+  [[1, 9, 7, 2], [3, 3, 2, 1], 3, 2, 1, 1],
+];
+
+const separableLabel = ([xs, ds, o, s, pad, d]: (typeof SEPARABLES)[number]) => `x [${xs}] depthwise [${ds}] to ${o} strides ${s} pad ${JSON.stringify(pad)} dilation ${d}`;
+
+describe.each(['wasm', 'js'] as const)('transposed and separable convolutions on %s', (backend) => {
+  onBackend(backend);
+
+  it('conv2dTranspose as TF.js: awkward shapes, strides, same, valid, explicit and numeric padding', async () => {
+    for (const [i, c] of TRANSPOSES.entries()) {
+      const [outputShape, fs, s, pad] = c;
+      const xs = await transposedInput(c);
+      await expectSameAsTfjs(`conv2dTranspose to [${outputShape}] filter [${fs}] strides ${s} pad ${JSON.stringify(pad)}`, (t) => t.conv2dTranspose(sample(xs, i, -1, 1, 0, t), sample(fs, i + 50, -1, 1, 0, t), outputShape as [number, number, number, number], s, pad), close);
+    }
+  });
+
+  it('conv2dTranspose as TF.js: one image of rank 3, dimRoundingMode, chained, tensor-like, no images', async () => {
+    const w = (t: Lib) => sample([3, 3, 2, 3], 2, -1, 1, 0, t);
+    await expectSameAsTfjs('rank 3', (t) => t.conv2dTranspose(sample([4, 5, 3], 1, -1, 1, 0, t), w(t), [7, 9, 2], 2, 'same'), close);
+    for (const mode of ['floor', 'round', 'ceil'] as const) {
+      // (8 - 3) / 2 + 1 = 3.5 rows: the mode decides whether x has 3 or 4
+      const rows = mode === 'floor' ? 3 : 4;
+      await expectSameAsTfjs(`dimRoundingMode ${mode}`, (t) => t.conv2dTranspose(sample([1, rows, rows, 3], 3, -1, 1, 0, t), w(t), [1, 8, 8, 2], 2, 0, mode), close);
+    }
+    await expectSameAsTfjs('chained and tensor-like', (t) => [sample([1, 3, 3, 3], 4, -1, 1, 0, t).conv2dTranspose(w(t), [1, 5, 5, 2], 1, 'valid'), t.conv2dTranspose([[[1], [2]]], [[[[1]], [[2]]]], [1, 3, 1], 1, 'valid')]);
+    await expectSameAsTfjs('no images', (t) => t.conv2dTranspose(t.ones([0, 3, 3, 3]), w(t), [0, 5, 5, 2], 1, 'valid'));
+  });
+
+  it('separableConv2d as TF.js: multipliers, strides, paddings, dilations, rank 3, chained', async () => {
+    for (const [i, c] of SEPARABLES.entries()) {
+      const [xs, ds, o, s, pad, d] = c;
+      await expectSameAsTfjs(`separableConv2d ${separableLabel(c)}`, (t) => t.separableConv2d(sample(xs, i, -1, 1, 0, t), sample(ds, i + 50, -1, 1, 0, t), sample([1, 1, ds[2] * ds[3], o], i + 99, -1, 1, 0, t), s, pad as Pad, d), close);
+    }
+    await expectSameAsTfjs('rank 3, chained', (t) => sample([5, 6, 2], 1, -1, 1, 0, t).separableConv2d(sample([3, 2, 2, 2], 2, -1, 1, 0, t), sample([1, 1, 4, 3], 3, -1, 1, 0, t), [2, 1], 'same'), close);
+  });
+
+  it('gradients as TF.js: conv2dTranspose and separableConv2d (x and every filter)', async () => {
+    for (const [i, c] of TRANSPOSES.entries()) {
+      const [outputShape, fs, s, pad] = c;
+      const xs = await transposedInput(c);
+      await expectSameAsTfjs(`gradients of conv2dTranspose to [${outputShape}] strides ${s} pad ${JSON.stringify(pad)}`, (t) => {
+        const f = (a: tf.Tensor, b: tf.Tensor) => t.conv2dTranspose(a, b, outputShape as [number, number, number, number], s, pad);
+        const dy = sample(outputShape, 7, -1, 1, 0, t);
+        return t.grads((a: tf.Tensor, b: tf.Tensor) => f(a, b).mul(dy).sum())([sample(xs, i, -1, 1, 0, t), sample(fs, i + 50, -1, 1, 0, t)]);
+      }, close);
+    }
+    for (const [i, c] of SEPARABLES.entries()) {
+      const [xs, ds, o, s, pad, d] = c;
+      if (d > 1) continue; // TF.js has no dilated depthwise gradient
+      await expectSameAsTfjs(`gradients of separableConv2d ${separableLabel(c)}`, (t) => {
+        const f = (a: tf.Tensor, b: tf.Tensor, p: tf.Tensor) => t.separableConv2d(a, b, p, s, pad as Pad);
+        const operands = [sample(xs, i, -1, 1, 0, t), sample(ds, i + 50, -1, 1, 0, t), sample([1, 1, ds[2] * ds[3], o], i + 99, -1, 1, 0, t)];
+        const dy = sample(f(operands[0], operands[1], operands[2]).shape, 7, -1, 1, 0, t);
+        return t.grads((a: tf.Tensor, b: tf.Tensor, p: tf.Tensor) => f(a, b, p).mul(dy).sum())(operands);
+      }, close);
+    }
+  });
+
+  it('gradients match central differences, second derivatives too', () => {
+    tf.tidy(() => {
+      expectGradient('conv2dTranspose same, stride 2', (a, b) => tf.conv2dTranspose(a, b, [2, 7, 6, 2], 2, 'same'), [sample([2, 4, 3, 3], 1), sample([3, 2, 2, 3], 2)]);
+      expectGradient('conv2dTranspose valid, stride 2, a row no window reaches', (a, b) => tf.conv2dTranspose(a, b, [1, 8, 7, 1], 2, 'valid'), [sample([1, 3, 3, 2], 3), sample([3, 2, 1, 2], 4)]);
+      expectGradient('conv2dTranspose explicit padding', (a, b) => tf.conv2dTranspose(a, b, [1, 5, 6, 2], 1, [[0, 0], [2, 0], [1, 1], [0, 0]]), [sample([1, 5, 6, 3], 5), sample([3, 3, 2, 3], 6)]);
+      expectGradient('separableConv2d dilated, multiplier 2', (a, b, p) => tf.separableConv2d(a, b, p, 1, 'same', 2), [sample([2, 7, 6, 3], 7), sample([2, 2, 3, 2], 8), sample([1, 1, 6, 4], 9)]);
+      expectGradient('separableConv2d stride 2, valid', (a, b, p) => tf.separableConv2d(a, b, p, 2, 'valid'), [sample([2, 7, 6, 3], 10), sample([3, 3, 3, 1], 11), sample([1, 1, 3, 2], 12)]);
+      const twice = (f: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor) => {
+        const [da, db] = tf.grads((p: tf.Tensor, q: tf.Tensor) => f(p, q).square().sum())([a, b]);
+        return tf.concat([da.reshape([-1]), db.reshape([-1])]);
+      };
+      expectGradient('conv2dTranspose twice', twice((a, b) => tf.conv2dTranspose(a, b, [1, 5, 4, 2], 2, 'same')), [sample([1, 3, 2, 2], 13), sample([3, 2, 2, 2], 14)]);
+    });
+  });
+
+  it('leave no tensors behind, with gradients', () => {
+    const [x, w, d, p] = [sample([2, 4, 3, 3], 1), sample([3, 2, 2, 3], 2), sample([3, 3, 2, 2], 3), sample([1, 1, 4, 3], 4)];
+    const before = tf.memory().numTensors;
+    const step = () => {
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2dTranspose(a, b, [2, 7, 6, 2], 2, 'same').square().sum())([x, w]);
+      const gs = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.separableConv2d(a, b, c, 1, 'same').square().sum())([tf.conv2dTranspose(x, w, [2, 7, 6, 2], 2, 'same'), d, p]);
+      tf.dispose([dx, dw, ...gs]);
+    };
+    tf.tidy(step);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, d, p]);
+  });
+
+  it('refuse bad input, naming the argument, where TF.js refuses it too', async () => {
+    await expectSameAsTfjs('conv2dTranspose: x channels', (t) => t.conv2dTranspose(t.ones([1, 3, 3, 3]), t.ones([3, 3, 2, 4]), [1, 5, 5, 2], 1, 'valid'));
+    await expectSameAsTfjs('conv2dTranspose: outputShape channels', (t) => t.conv2dTranspose(t.ones([1, 3, 3, 3]), t.ones([3, 3, 2, 3]), [1, 5, 5, 1], 1, 'valid'));
+    await expectSameAsTfjs('conv2dTranspose: outputShape rank', (t) => t.conv2dTranspose(t.ones([1, 3, 3, 3]), t.ones([3, 3, 2, 3]), [5, 5, 2], 1, 'valid'));
+    await expectSameAsTfjs('conv2dTranspose: dimRoundingMode with same', (t) => t.conv2dTranspose(t.ones([1, 3, 3, 3]), t.ones([3, 3, 2, 3]), [1, 5, 5, 2], 1, 'same', 'ceil'));
+    await expectSameAsTfjs('separableConv2d: pointwise depth', (t) => t.separableConv2d(t.ones([1, 5, 5, 2]), t.ones([3, 3, 2, 2]), t.ones([1, 1, 3, 3]), 1, 'valid'));
+    await expectSameAsTfjs('separableConv2d: pointwise window', (t) => t.separableConv2d(t.ones([1, 5, 5, 2]), t.ones([3, 3, 2, 2]), t.ones([2, 1, 4, 3]), 1, 'valid'));
+    await expectSameAsTfjs('separableConv2d: strides and dilation', (t) => t.separableConv2d(t.ones([1, 5, 5, 2]), t.ones([3, 3, 2, 2]), t.ones([1, 1, 4, 3]), 2, 'valid', 2));
+    await expectSameAsTfjs('separableConv2d: x channels', (t) => t.separableConv2d(t.ones([1, 5, 5, 3]), t.ones([3, 3, 2, 2]), t.ones([1, 1, 4, 3]), 1, 'valid'));
+    await expectSameAsTfjs('separableConv2d: NCHW', (t) => t.separableConv2d(t.ones([1, 5, 5, 2]), t.ones([3, 3, 2, 2]), t.ones([1, 1, 4, 3]), 1, 'valid', 1, 'NCHW'));
+    tf.tidy(() => {
+      const [x, w] = [() => tf.ones([1, 3, 3, 3]), () => tf.ones([3, 3, 2, 3])];
+      const out: [number, number, number, number] = [1, 5, 5, 2];
+      expect(() => tf.conv2dTranspose(tf.ones([3, 3]), w(), [5, 5] as never, 1, 'valid')).toThrow(/^conv2dTranspose: x must have rank 3 or 4, got shape \[3, 3\]/);
+      expect(() => tf.conv2dTranspose(x(), tf.ones([3, 3, 2]), out, 1, 'valid')).toThrow(/^conv2dTranspose: filter must have rank 4, got shape \[3, 3, 2\]/);
+      expect(() => tf.conv2dTranspose(x(), w(), [5, 5, 2], 1, 'valid')).toThrow(/^conv2dTranspose: outputShape must be \[batch, height, width, outChannels\] as x has rank 4, got \[5,5,2\]/);
+      expect(() => tf.conv2dTranspose(x(), w(), [1, 5, 5.5, 2] as typeof out, 1, 'valid')).toThrow(/^conv2dTranspose: outputShape must be/);
+      expect(() => tf.conv2dTranspose(x(), tf.ones([3, 3, 2, 4]), out, 1, 'valid')).toThrow(/^conv2dTranspose: x has 3 channels \(its last axis\), but filter is for 4 \(its last axis\)/);
+      expect(() => tf.conv2dTranspose(x(), w(), [1, 5, 5, 1], 1, 'valid')).toThrow(/^conv2dTranspose: outputShape has 1 channels \(its last entry\), but filter makes 2 \(its third axis\)/);
+      // TF.js computes from such an x without a word, reading past its end: neurite refuses it
+      expect(() => tf.conv2dTranspose(tf.ones([1, 4, 4, 3]), w(), out, 1, 'valid')).toThrow(/^conv2dTranspose: x must have shape \[1, 3, 3, 3\], conv2d's output for outputShape \[1, 5, 5, 2\] with strides 1 and pad "valid"; got \[1, 4, 4, 3\]/);
+      expect(() => tf.conv2dTranspose(tf.ones([2, 3, 3, 3]), w(), out, 1, 'valid')).toThrow(/^conv2dTranspose: x must have shape \[1, 3, 3, 3\]/);
+      expect(() => tf.conv2dTranspose(x(), w(), [1, 2, 2, 2], 1, 'valid')).toThrow(/^conv2dTranspose: filter \(a 3x3 window\) does not fit in outputShape \(2x2\) with pad "valid"/);
+      // (TF.js loops forever on a stride of 0)
+      expect(() => tf.conv2dTranspose(x(), w(), out, 0, 'valid')).toThrow(/^conv2dTranspose: strides must be a positive integer or a pair of them, got 0/);
+      expect(() => tf.conv2dTranspose(x(), w(), out, [1, 1.5], 'valid')).toThrow(/^conv2dTranspose: strides must be a positive integer or a pair of them/);
+      expect(() => tf.conv2dTranspose(x(), w(), out, 1, 'full' as Pad)).toThrow(/^conv2dTranspose: pad must be 'valid', 'same'/);
+      expect(() => tf.conv2dTranspose(x(), w(), out, 1, 'same', 'ceil')).toThrow(/^conv2dTranspose: pad must be a number or explicit padding when dimRoundingMode is given/);
+      expect(() => tf.conv2dTranspose(tf.ones([1, 3, 3, 3], 'int32'), w(), out, 1, 'valid')).toThrow(/^conv2dTranspose: x must have dtype float32, got int32/);
+      expect(() => tf.conv2dTranspose(x(), 'w' as unknown as tf.Tensor, out, 1, 'valid')).toThrow(/^conv2dTranspose: filter must be a Tensor/);
+
+      const [d, p] = [() => tf.ones([3, 3, 2, 2]), () => tf.ones([1, 1, 4, 3])];
+      const x2 = () => tf.ones([1, 5, 5, 2]);
+      expect(() => tf.separableConv2d(x2(), tf.ones([3, 3, 2]), p(), 1, 'valid')).toThrow(/^separableConv2d: depthwiseFilter must have rank 4, got shape \[3, 3, 2\]/);
+      expect(() => tf.separableConv2d(x2(), d(), tf.ones([4, 3]), 1, 'valid')).toThrow(/^separableConv2d: pointwiseFilter must have rank 4, got shape \[4, 3\]/);
+      expect(() => tf.separableConv2d(x2(), d(), tf.ones([1, 1, 3, 3]), 1, 'valid')).toThrow(/^separableConv2d: pointwiseFilter must have shape \[1, 1, 4, outChannels\] \(4: inChannels·channelMultiplier of depthwiseFilter\), got \[1, 1, 3, 3\]/);
+      expect(() => tf.separableConv2d(x2(), d(), tf.ones([2, 1, 4, 3]), 1, 'valid')).toThrow(/^separableConv2d: pointwiseFilter must have shape \[1, 1, 4, outChannels\]/);
+      expect(() => tf.separableConv2d(tf.ones([1, 5, 5, 3]), d(), p(), 1, 'valid')).toThrow(/^separableConv2d: x has 3 channels \(its last axis\), but depthwiseFilter is for 2/);
+      expect(() => tf.separableConv2d(tf.ones([5, 2]), d(), p(), 1, 'valid')).toThrow(/^separableConv2d: x must have rank 3 or 4, got shape \[5, 2\]/);
+      expect(() => tf.separableConv2d(tf.ones([1, 2, 2, 2]), d(), p(), 1, 'valid')).toThrow(/^separableConv2d: depthwiseFilter \(a 3x3 window\) does not fit in x \(2x2\) with pad "valid"/);
+      expect(() => tf.separableConv2d(x2(), d(), p(), 2, 'valid', 2)).toThrow(/^separableConv2d: strides or dilation must be 1, got strides 2 and dilation 2/);
+      expect(() => tf.separableConv2d(x2(), d(), p(), 1, 'valid', 0)).toThrow(/^separableConv2d: dilation must be a positive integer or a pair of them, got 0/);
+      expect(() => tf.separableConv2d(x2(), d(), p(), [0, 1], 'valid')).toThrow(/^separableConv2d: strides must be a positive integer or a pair of them, got \[0,1\]/);
+      expect(() => tf.separableConv2d(x2(), d(), p(), 1, 'valid', 1, 'NCHW')).toThrow(/^separableConv2d: dataFormat 'NCHW' is not supported yet/);
+      expect(() => tf.separableConv2d(tf.ones([1, 5, 5, 2], 'int32'), d(), p(), 1, 'valid')).toThrow(/^separableConv2d: x must have dtype float32, got int32/);
     });
   });
 });

@@ -3,7 +3,7 @@
 import { registerClass, type SerializableClass } from '../serialization.js';
 import { Activation, ELU, LeakyReLU, PReLU, type PReLUArgs, ReLU, Softmax, ThresholdedReLU } from './activation.js';
 import { Flatten, Permute, RepeatVector, Reshape } from './core.js';
-import { Conv1D, Conv2D, type ConvLayerArgs } from './convolutional.js';
+import { type BaseConvLayerArgs, Conv1D, Conv2D, Conv2DTranspose, type ConvLayerArgs, DepthwiseConv2D, type DepthwiseConv2DLayerArgs, SeparableConv2D, type SeparableConvLayerArgs } from './convolutional.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
 import { InputLayer, type InputLayerArgs } from './input.js';
@@ -40,6 +40,9 @@ export const layers = {
   dot: (args: LayerArgs & { axes: number | [number, number]; normalize?: boolean }) => new Dot(args),
   conv2d: (args: ConvLayerArgs) => new Conv2D(args),
   conv1d: (args: ConvLayerArgs) => new Conv1D(args),
+  conv2dTranspose: (args: ConvLayerArgs) => new Conv2DTranspose(args),
+  depthwiseConv2d: (args: DepthwiseConv2DLayerArgs) => new DepthwiseConv2D(args),
+  separableConv2d: (args: SeparableConvLayerArgs) => new SeparableConv2D(args),
   maxPooling2d: (args?: Pooling2DArgs) => new MaxPooling2D(args),
   averagePooling2d: (args?: Pooling2DArgs) => new AveragePooling2D(args),
   maxPooling1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
@@ -57,14 +60,14 @@ export const layers = {
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D]) {
   registerClass(cls as unknown as SerializableClass);
 }
 
 export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
 export { Layer } from './layer.js';
-export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D };
+export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, SeparableConv2D };
 export { Cropping2D, UpSampling2D, ZeroPadding2D };
-export type { ConvLayerArgs, Cropping2DArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs, UpSampling2DArgs, ZeroPadding2DArgs };
+export type { BaseConvLayerArgs, ConvLayerArgs, Cropping2DArgs, DepthwiseConv2DLayerArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs, SeparableConvLayerArgs, UpSampling2DArgs, ZeroPadding2DArgs };
 export type { DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs, PReLUArgs };
 export type { Kwargs, Shape } from './layer.js';

@@ -1,5 +1,6 @@
-// The options of a layer with a kernel and a bias (dense, the convolutions), with TF.js's names and defaults:
-// the activation, useBias, and each weight's initializer, regularizer and constraint, read in one place.
+// The options of a layer with kernels and a bias (dense, the convolutions), with TF.js's names and defaults:
+// the activation, useBias, and each weight's initializer, regularizer and constraint (`kernelInitializer`,
+// `depthwiseRegularizer`, ...), read in one place whatever the weight is called.
 
 import { type Activation, getActivation } from '../activations.js';
 import { type Constraint, getConstraint } from '../constraints.js';
@@ -7,51 +8,53 @@ import { getInitializer, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { is, type Schema } from '../validate.js';
 
-export interface KernelArgs {
-  activation?: string;
-  useBias?: boolean;
-  kernelInitializer?: string | Initializer;
-  biasInitializer?: string | Initializer;
-  kernelRegularizer?: string | Regularizer;
-  biasRegularizer?: string | Regularizer;
-  kernelConstraint?: string | Constraint;
-  biasConstraint?: string | Constraint;
-}
-
-/** The rules of those options, for a layer's schema. */
-export const KERNEL_OPTIONS: Schema = {
-  activation: is.any,
-  useBias: is.bool,
-  kernelInitializer: is.any,
-  biasInitializer: is.any,
-  kernelRegularizer: is.any,
-  biasRegularizer: is.any,
-  activityRegularizer: is.unsupported(),
-  kernelConstraint: is.any,
-  biasConstraint: is.any,
+/** A weight's options as given, `prefix` naming the weight: kernelInitializer, kernelRegularizer, kernelConstraint. */
+export type WeightArgs<P extends string> = { [K in `${P}Initializer`]?: string | Initializer } & { [K in `${P}Regularizer`]?: string | Regularizer } & {
+  [K in `${P}Constraint`]?: string | Constraint;
 };
 
-/** The options read and checked (the call `op` names errors). */
-export interface KernelOptions {
-  readonly activation: Activation;
-  readonly useBias: boolean;
-  readonly kernelInitializer: Initializer;
-  readonly biasInitializer: Initializer;
-  readonly kernelRegularizer: Regularizer | null;
-  readonly biasRegularizer: Regularizer | null;
-  readonly kernelConstraint: Constraint | null;
-  readonly biasConstraint: Constraint | null;
+/** A weight's options read and checked. */
+export type WeightOptions<P extends string> = { readonly [K in `${P}Initializer`]: Initializer } & { readonly [K in `${P}Regularizer`]: Regularizer | null } & {
+  readonly [K in `${P}Constraint`]: Constraint | null;
+};
+
+/** The rules of a weight's options, for a layer's schema. */
+export function weightRules(prefix: string): Schema {
+  return { [`${prefix}Initializer`]: is.any, [`${prefix}Regularizer`]: is.any, [`${prefix}Constraint`]: is.any };
 }
 
-export function kernelOptions(op: string, args: KernelArgs): KernelOptions {
+/** A weight's options read from args (the call `op` names errors), its initializer `initializer` by default. */
+export function weightOptions<P extends string>(op: string, args: object, prefix: P, initializer: string): WeightOptions<P> {
+  const [init, reg, con] = [`${prefix}Initializer`, `${prefix}Regularizer`, `${prefix}Constraint`];
+  const given = args as Record<string, unknown>;
   return {
-    activation: getActivation(op, args.activation),
-    useBias: args.useBias ?? true,
-    kernelInitializer: getInitializer(op, 'kernelInitializer', args.kernelInitializer ?? 'glorotNormal'),
-    biasInitializer: getInitializer(op, 'biasInitializer', args.biasInitializer ?? 'zeros'),
-    kernelRegularizer: getRegularizer(op, 'kernelRegularizer', args.kernelRegularizer),
-    biasRegularizer: getRegularizer(op, 'biasRegularizer', args.biasRegularizer),
-    kernelConstraint: getConstraint(op, 'kernelConstraint', args.kernelConstraint),
-    biasConstraint: getConstraint(op, 'biasConstraint', args.biasConstraint),
-  };
+    [init]: getInitializer(op, init, given[init] ?? initializer),
+    [reg]: getRegularizer(op, reg, given[reg]),
+    [con]: getConstraint(op, con, given[con]),
+  } as WeightOptions<P>;
+}
+
+/** What follows the kernels: a bias and an activation. */
+export interface BiasArgs extends WeightArgs<'bias'> {
+  activation?: string;
+  useBias?: boolean;
+}
+
+export const BIAS_OPTIONS: Schema = { activation: is.any, useBias: is.bool, ...weightRules('bias'), activityRegularizer: is.unsupported() };
+
+export type BiasOptions = { readonly activation: Activation; readonly useBias: boolean } & WeightOptions<'bias'>;
+
+export function biasOptions(op: string, args: BiasArgs): BiasOptions {
+  return { activation: getActivation(op, args.activation), useBias: args.useBias ?? true, ...weightOptions(op, args, 'bias', 'zeros') };
+}
+
+/** A layer of one kernel (dense, conv1d, conv2d, conv2dTranspose): its kernel's options and the bias's. */
+export interface KernelArgs extends BiasArgs, WeightArgs<'kernel'> {}
+
+export const KERNEL_OPTIONS: Schema = { ...BIAS_OPTIONS, ...weightRules('kernel') };
+
+export type KernelOptions = BiasOptions & WeightOptions<'kernel'>;
+
+export function kernelOptions(op: string, args: KernelArgs): KernelOptions {
+  return { ...biasOptions(op, args), ...weightOptions(op, args, 'kernel', 'glorotNormal') };
 }

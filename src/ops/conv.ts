@@ -1,10 +1,11 @@
 // Convolution and pooling over NHWC images, with TF.js's arguments, output sizes (conv_util) and checks: conv2d
-// (conv1d through it), depthwiseConv2d, maxPool and avgPool. A convolution relates three tensors, x (batch,
-// inH, inW, inC), the filter and y (batch, outH, outW, outC), and each can be computed from the other two:
-// y is the convolution, x the input gradient given dy in y's place, the filter the filter gradient. conv2d
-// computes them as matmuls over im2col patches (chunked by images), depthwiseConv2d by a direct kernel; each
-// product's gradient with respect to an operand is the product that makes that operand, so gradients of
-// gradients work. Pooling runs direct kernels; maxPool's gradient routes dy to where each max was found.
+// (conv1d through it), conv2dTranspose, depthwiseConv2d, separableConv2d (the two after another), maxPool and
+// avgPool. A convolution relates three tensors, x (batch, inH, inW, inC), the filter and y (batch, outH, outW,
+// outC), and each can be computed from the other two: y is the convolution, x the input gradient given dy in
+// y's place (conv2dTranspose is this product), the filter the filter gradient. conv2d computes them as matmuls
+// over im2col patches (chunked by images), depthwiseConv2d by a direct kernel; each product's gradient with
+// respect to an operand is the product that makes that operand, so gradients of gradients work. Pooling runs
+// direct kernels; maxPool's gradient routes dy to where each max was found.
 
 import { word } from '../backend/heap.js';
 import { type Ptr, Scatter } from '../backend/kernels.js';
@@ -95,21 +96,22 @@ function along(side: Side, size: number, window: number, stride: number, roundin
 }
 
 /**
- * The geometry of a window (`arg`: the filter, or filterSize) of fH x fW over x (rank 4), refusing what TF.js
- * refuses and outputs with no rows or columns; a pooling's windows must each hold a value of x.
+ * The geometry of a window (`arg`: the filter, or filterSize) of fH x fW over an image of `shape` (rank 4; the
+ * argument `image`), refusing what TF.js refuses and outputs with no rows or columns; a pooling's windows must
+ * each hold a value of x.
  */
-function geometry(name: string, x: Tensor, arg: string, fH: number, fW: number, outC: number, strides: unknown, pad: unknown, dilations: unknown, rounding: unknown): Geometry {
+function geometry(name: string, shape: number[], arg: string, fH: number, fW: number, outC: number, strides: unknown, pad: unknown, dilations: unknown, rounding: unknown, image = 'x'): Geometry {
   const [strideH, strideW] = pairOf(name, 'strides', strides);
   const [dilationH, dilationW] = pairOf(name, 'dilations', dilations ?? 1);
   if (Math.max(strideH, strideW) > 1 && Math.max(dilationH, dilationW) > 1) {
     throw new Error(`${name}: strides or dilations must be 1, got strides ${describe(strides)} and dilations ${describe(dilations)}`);
   }
   const [sideH, sideW] = padsOf(name, pad, rounding);
-  const [batch, inH, inW, inC] = x.shape;
+  const [batch, inH, inW, inC] = shape;
   const [effH, effW] = [(fH - 1) * dilationH + 1, (fW - 1) * dilationW + 1];
   const [outH, padTop] = along(sideH, inH, effH, strideH, rounding);
   const [outW, padLeft] = along(sideW, inW, effW, strideW, rounding);
-  if (outH < 1 || outW < 1) throw new Error(`${name}: ${arg} (a ${effH}x${effW} window) does not fit in x (${inH}x${inW}) with pad ${describe(pad)}`);
+  if (outH < 1 || outW < 1) throw new Error(`${name}: ${arg} (a ${effH}x${effW} window) does not fit in ${image} (${inH}x${inW}) with pad ${describe(pad)}`);
   const g = { batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW, padTop, padLeft };
   if (arg === 'filterSize' && (padTop >= fH || padLeft >= fW || (outH - 1) * strideH - padTop >= inH || (outW - 1) * strideW - padLeft >= inW)) {
     throw new Error(`${name}: with pad ${describe(pad)} some ${fH}x${fW} windows (filterSize) hold no value of x`);
@@ -205,21 +207,24 @@ function patchProduct(made: number, x: Tensor, filter: Tensor, y: Tensor, g: Geo
   return null;
 }
 
-/** conv2d and depthwiseConv2d: x of rank 3 or 4, a rank-4 filter whose third axis is x's channels. */
-function convolution(name: string, kind: Kind, x: Operand, filter: Operand, strides: unknown, pad: unknown, dataFormat: unknown, dilations: unknown, rounding: unknown): Tensor {
+/**
+ * conv2d and depthwiseConv2d: x of rank 3 or 4, a rank-4 filter (the argument named `filterArg`) whose third
+ * axis is x's channels.
+ */
+function convolution(name: string, kind: Kind, x: Operand, filter: Operand, strides: unknown, pad: unknown, dataFormat: unknown, dilations: unknown, rounding: unknown, filterArg = 'filter'): Tensor {
   const $x = floats(name, 'x', x);
-  const $filter = floats(name, 'filter', filter);
+  const $filter = floats(name, filterArg, filter);
   checkRank(name, 'x', $x, 3, 4);
-  checkRank(name, 'filter', $filter, 4);
+  checkRank(name, filterArg, $filter, 4);
   checkFormat(name, dataFormat, 'NHWC', 'NCHW');
   const x4 = $x.rank === 3 ? reshape($x, [1, ...$x.shape]) : $x;
   const [fH, fW, inC, filterC] = $filter.shape;
-  if (x4.shape[3] !== inC) throw new Error(`${name}: x has ${x4.shape[3]} channels (its last axis), but filter is for ${inC}`);
-  if (fH < 1 || fW < 1) throw new Error(`${name}: filter must have a height and width of at least 1, got shape [${$filter.shape.join(', ')}]`);
+  if (x4.shape[3] !== inC) throw new Error(`${name}: x has ${x4.shape[3]} channels (its last axis), but ${filterArg} is for ${inC}`);
+  if (fH < 1 || fW < 1) throw new Error(`${name}: ${filterArg} must have a height and width of at least 1, got shape [${$filter.shape.join(', ')}]`);
   // (a multiplier is the filter's last axis: with no channels, the output could not say what it was)
   if (kind === 'depthwiseConv2d' && inC === 0) throw new Error(`${name}: x must have at least one channel, got shape [${x4.shape.join(', ')}]`);
   const outC = kind === 'conv2d' ? filterC : inC * filterC;
-  const y = product(kind, [x4, $filter, null], geometry(name, x4, 'filter', fH, fW, outC, strides, pad, dilations, rounding));
+  const y = product(kind, [x4, $filter, null], geometry(name, x4.shape, filterArg, fH, fW, outC, strides, pad, dilations, rounding));
   return $x.rank === 3 ? reshape(y, y.shape.slice(1)) : y;
 }
 
@@ -263,6 +268,66 @@ export const depthwiseConv2d = op(
     convolution('depthwiseConv2d', 'depthwiseConv2d', x, filter, strides, pad, dataFormat, dilations, dimRoundingMode),
 );
 
+/**
+ * The transposed 2-D convolution ("deconvolution") of x (batch, height, width, inChannels), or one image of
+ * rank 3, with filter (filterHeight, filterWidth, outChannels, inChannels): conv2d's input gradient, an image
+ * of outputShape whose conv2d by the filter (strides, pad) has x's shape. Gradients for x and the filter.
+ * @example tf.conv2dTranspose(tf.ones([1, 2, 2, 1]), tf.ones([2, 2, 1, 1]), [1, 3, 3, 1], 1, 'valid').print();
+ */
+export const conv2dTranspose = op(
+  (x: Operand, filter: Operand, outputShape: [number, number, number, number] | [number, number, number], strides: Pair, pad: Padding, dimRoundingMode?: Rounding): Tensor => {
+    const name = 'conv2dTranspose';
+    const $x = floats(name, 'x', x);
+    const $filter = floats(name, 'filter', filter);
+    checkRank(name, 'x', $x, 3, 4);
+    checkRank(name, 'filter', $filter, 4);
+    const batched = $x.rank === 4;
+    if (!Array.isArray(outputShape) || outputShape.length !== $x.rank || !Array.from(outputShape).every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new Error(`${name}: outputShape must be [${batched ? 'batch, ' : ''}height, width, outChannels] as x has rank ${$x.rank}, got ${describe(outputShape)}`);
+    }
+    const [fH, fW, outC, inC] = $filter.shape;
+    if ($x.shape[$x.rank - 1] !== inC) throw new Error(`${name}: x has ${$x.shape[$x.rank - 1]} channels (its last axis), but filter is for ${inC} (its last axis)`);
+    if (outputShape[$x.rank - 1] !== outC) throw new Error(`${name}: outputShape has ${outputShape[$x.rank - 1]} channels (its last entry), but filter makes ${outC} (its third axis)`);
+    if (fH < 1 || fW < 1) throw new Error(`${name}: filter must have a height and width of at least 1, got shape [${$filter.shape.join(', ')}]`);
+    const g = geometry(name, batched ? outputShape : [1, ...outputShape], 'filter', fH, fW, inC, strides, pad, 1, dimRoundingMode, 'outputShape');
+    // x stands where conv2d's output would: it must have that output's shape
+    const expected = [...(batched ? [g.batch] : []), g.outH, g.outW, inC];
+    if (expected.some((d, i) => d !== $x.shape[i])) {
+      throw new Error(`${name}: x must have shape [${expected.join(', ')}], conv2d's output for outputShape [${outputShape.join(', ')}] with strides ${describe(strides)} and pad ${describe(pad)}; got [${$x.shape.join(', ')}]`);
+    }
+    const y = product('conv2d', [null, $filter, batched ? $x : reshape($x, [1, ...$x.shape])], g);
+    return batched ? y : reshape(y, y.shape.slice(1));
+  },
+);
+
+/**
+ * Separable 2-D convolution: x (batch, height, width, inChannels), or one image of rank 3, convolved channel by
+ * channel by depthwiseFilter (filterHeight, filterWidth, inChannels, channelMultiplier), as depthwiseConv2d,
+ * then mixed by pointwiseFilter (1, 1, inChannels·channelMultiplier, outChannels), a 1x1 conv2d.
+ * @example tf.separableConv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 2, 1]), tf.ones([1, 1, 2, 3]), 1, 'valid').print();
+ */
+export const separableConv2d = op(
+  (x: Operand, depthwiseFilter: Operand, pointwiseFilter: Operand, strides: Pair, pad: Padding, dilation: Pair = 1, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor => {
+    const name = 'separableConv2d';
+    const $x = floats(name, 'x', x);
+    const $depthwise = floats(name, 'depthwiseFilter', depthwiseFilter);
+    const $pointwise = floats(name, 'pointwiseFilter', pointwiseFilter);
+    checkRank(name, 'depthwiseFilter', $depthwise, 4);
+    checkRank(name, 'pointwiseFilter', $pointwise, 4);
+    const channels = $depthwise.shape[2] * $depthwise.shape[3];
+    if ($pointwise.shape[0] !== 1 || $pointwise.shape[1] !== 1 || $pointwise.shape[2] !== channels) {
+      throw new Error(`${name}: pointwiseFilter must have shape [1, 1, ${channels}, outChannels] (${channels}: inChannels·channelMultiplier of depthwiseFilter), got [${$pointwise.shape.join(', ')}]`);
+    }
+    // checked here to name this op's arguments: `dilation`, not depthwiseConv2d's `dilations`
+    const dilations = pairOf(name, 'dilation', dilation ?? 1);
+    if (Math.max(...pairOf(name, 'strides', strides)) > 1 && Math.max(...dilations) > 1) {
+      throw new Error(`${name}: strides or dilation must be 1, got strides ${describe(strides)} and dilation ${describe(dilation)}`);
+    }
+    const depthwise = convolution(name, 'depthwiseConv2d', $x, $depthwise, strides, pad, dataFormat, dilations, undefined, 'depthwiseFilter');
+    return convolution(name, 'conv2d', depthwise, $pointwise, 1, 'valid', 'NHWC', 1, undefined, 'pointwiseFilter');
+  },
+);
+
 // ---- pooling ----
 
 /** Positions where maxPool found each max, dy added there: maxPool's gradient (its own is gatherAt). */
@@ -300,7 +365,7 @@ function pooling(name: 'maxPool' | 'avgPool', x: Tensor, filterSize: unknown, st
   checkRank(name, 'x', x, 3, 4);
   const x4 = x.rank === 3 ? reshape(x, [1, ...x.shape]) : x;
   const [fH, fW] = pairOf(name, 'filterSize', filterSize);
-  const g = geometry(name, x4, 'filterSize', fH, fW, x4.shape[3], strides, pad, 1, rounding);
+  const g = geometry(name, x4.shape, 'filterSize', fH, fW, x4.shape[3], strides, pad, 1, rounding);
   let y: Tensor;
   if (name === 'avgPool') y = averaged(x4, g, false);
   else {
@@ -340,7 +405,9 @@ declare module '../tensor/tensor.js' {
   interface Tensor {
     conv1d(filter: Operand, stride: number, pad: Padding, dataFormat?: 'NWC' | 'NCW', dilation?: number, dimRoundingMode?: Rounding): Tensor;
     conv2d(filter: Operand, strides: Pair, pad: Padding, dataFormat?: 'NHWC' | 'NCHW', dilations?: Pair, dimRoundingMode?: Rounding): Tensor;
+    conv2dTranspose(filter: Operand, outputShape: [number, number, number, number] | [number, number, number], strides: Pair, pad: Padding, dimRoundingMode?: Rounding): Tensor;
     depthwiseConv2d(filter: Operand, strides: Pair, pad: Padding, dataFormat?: 'NHWC' | 'NCHW', dilations?: Pair, dimRoundingMode?: Rounding): Tensor;
+    separableConv2d(depthwiseFilter: Operand, pointwiseFilter: Operand, strides: Pair, pad: Padding, dilation?: Pair, dataFormat?: 'NHWC' | 'NCHW'): Tensor;
     maxPool(filterSize: Pair, strides: Pair, pad: Padding, dimRoundingMode?: Rounding): Tensor;
     avgPool(filterSize: Pair, strides: Pair, pad: Padding, dimRoundingMode?: Rounding): Tensor;
   }
@@ -353,8 +420,14 @@ Object.assign(Tensor.prototype, {
   conv2d(this: Tensor, ...args: Parameters<Tensor['conv2d']>) {
     return conv2d(this, ...args);
   },
+  conv2dTranspose(this: Tensor, ...args: Parameters<Tensor['conv2dTranspose']>) {
+    return conv2dTranspose(this, ...args);
+  },
   depthwiseConv2d(this: Tensor, ...args: Parameters<Tensor['depthwiseConv2d']>) {
     return depthwiseConv2d(this, ...args);
+  },
+  separableConv2d(this: Tensor, ...args: Parameters<Tensor['separableConv2d']>) {
+    return separableConv2d(this, ...args);
   },
   maxPool(this: Tensor, ...args: Parameters<Tensor['maxPool']>) {
     return maxPool(this, ...args);

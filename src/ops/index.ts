@@ -16,7 +16,7 @@ export { all, any, argMax, argMin, bincount, denseBincount, euclideanNorm, logSu
 export { cumprod, cumsum } from './scan.js';
 export { inTopKAsync, lowerBound, math, searchSorted, topk, unique, upperBound } from './sort.js';
 export { diag, dot, einsum, matMul, outerProduct } from './matrix.js';
-export { avgPool, conv1d, conv2d, depthwiseConv2d, maxPool } from './conv.js';
+export { avgPool, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool, separableConv2d } from './conv.js';
 export { browser } from './browser.js';
 export { image } from './image.js';
 export {

@@ -1,5 +1,6 @@
 // Fuzz catalogue entries for convolution and pooling (src/ops/conv.ts): tensors of the wrong rank, dtype or
-// channels, windows larger than a 'valid' input, strides, dilations and window sizes that are not positive
+// channels, windows larger than a 'valid' input, conv2dTranspose outputShapes whose conv2d is not x,
+// separableConv2d pointwise filters that do not fit, strides, dilations and window sizes that are not positive
 // integers (or both above 1), paddings and rounding modes TF.js does not know, and the channels-first layouts
 // neurite refuses by name.
 
@@ -24,7 +25,8 @@ const pairKinds = (also: Bad[] = []): Bad[] => [...integer({ min: 1 }), bad('a p
 /** Dilations above 1 where the strides are too. */
 const withStrides = (at: number) => badOf('above 1 with strides above 1', fc.constant(2), { when: (v) => v[at] !== 1, mentions: ['dilations', 'dilation'] });
 
-const pad = (window: string, at: number): Param => ({
+/** pad's kinds; with `window`, 'valid' where the valid arguments pad 'same' (just where that window is larger than x). */
+const pad = (window?: string, at?: number): Param => ({
   name: 'pad',
   bad: [
     bad('unknown name', 'full', 'VALID', 'causal', ''),
@@ -34,8 +36,7 @@ const pad = (window: string, at: number): Param => ({
     bad('explicit padding that is not four pairs', [[0, 0], [1, 1]], [[0, 0], [1], [1, 1], [0, 0]]),
     ...wrongType('string', 'number', 'array'),
     ...missing,
-    // (the valid arguments pad 'same' just where the window is larger than x)
-    badOf(`'valid' for a ${window} larger than x`, fc.constant('valid'), { when: (v) => v[at] === 'same', mentions: [window] }),
+    ...(window === undefined ? [] : [badOf(`'valid' for a ${window} larger than x`, fc.constant('valid'), { when: (v) => v[at!] === 'same', mentions: [window] })]),
   ],
 });
 
@@ -98,6 +99,26 @@ const pool = (op: 'maxPool' | 'avgPool'): Entry => ({
   call: (x, size, s, p, r) => tf[op](x, size, s, p, r),
 });
 
+/**
+ * conv2dTranspose: an outputShape (batch, h, w, c), a filter (fh, fw, c, f) no larger than it, and x of the
+ * shape conv2d makes of outputShape with them (the sizes TF.js's conv_util computes).
+ */
+const transposeArgs = fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom(1, 2)).chain(([b, h, w, c, f, s]) =>
+  fc.tuple(fc.integer({ min: 1, max: h }), fc.integer({ min: 1, max: w }), fc.constantFrom('same', 'valid')).chain(([fh, fw, p]) => {
+    const out = (n: number, k: number) => Math.ceil((p === 'same' ? n : n - k + 1) / s);
+    return fc.tuple(tensorOf([b, out(h, fh), out(w, fw), f]), tensorOf([fh, fw, c, f]), fc.constant([b, h, w, c]), fc.constant(s), fc.constant(p), fc.constant(undefined));
+  }),
+);
+
+/** An outputShape given as valid but for one entry. */
+const otherOutput = (kind: string, change: (shape: number[], stride: number) => number[]) => badOf(kind, (v) => fc.constant(change(v[2] as number[], v[3] as number)), { mentions: ['outputShape'] });
+
+/** separableConv2d: conv2d's arguments, the filter as the depthwise one (f its multiplier), and a pointwise filter to 2 channels. */
+const separableArgs = convArgs.chain(([x, f, s, p, , dl]) => {
+  const [, , c, m] = shapeOf(f);
+  return fc.tuple(fc.constant(x), fc.constant(f), tensorOf([1, 1, c * m, 2]), fc.constant(s), fc.constant(p), fc.constant(dl), fc.constant(undefined));
+});
+
 export const convEntries: Entry[] = [
   conv2dLike('conv2d'),
   conv2dLike('depthwiseConv2d'),
@@ -120,6 +141,57 @@ export const convEntries: Entry[] = [
       return [x3, f3, Array.isArray(s) ? s[1] : s, fs[1] > xs[2] ? 'same' : 'valid', undefined, dl, r];
     }),
     call: (x, f, s, p, d, dl, r) => tf.conv1d(x, f, s, p, d, dl, r),
+  },
+  {
+    name: 'tf.conv2dTranspose',
+    params: [
+      { name: 'x', bad: [...notTensorLike, disposed, int32, ofRank(1, 2, 5), moreChannels] },
+      { name: 'filter', bad: [...notTensorLike, disposed, int32, ofRank(3, 5)] },
+      {
+        name: 'outputShape',
+        bad: [
+          ...wrongType('array'),
+          ...missing,
+          bad('another rank than x', [5, 5, 2], [1, 5, 5, 2, 1]),
+          bad('sizes that are not integers >= 0', [1, 2.5, 2, 1], [1, -1, 2, 1], [1, NaN, 2, 1]),
+          otherOutput('channels other than the filter makes', (o) => [...o.slice(0, 3), o[3] + 1]),
+          otherOutput("a height whose conv2d is not x's", (o, s) => [o[0], o[1] + 2 * s, ...o.slice(2)]),
+          otherOutput("a batch other than x's", (o) => [o[0] + 1, ...o.slice(1)]),
+        ],
+      },
+      { name: 'strides', bad: [...pairKinds(), ...missing] },
+      pad(),
+      dimRoundingMode(4),
+    ],
+    args: transposeArgs,
+    call: (x, f, o, s, p, r) => tf.conv2dTranspose(x, f, o, s, p, r),
+  },
+  {
+    name: 'tf.separableConv2d',
+    params: [
+      { name: 'x', bad: [...notTensorLike, disposed, int32, ofRank(1, 2, 5), moreChannels] },
+      {
+        name: 'depthwiseFilter',
+        bad: [...notTensorLike, disposed, int32, ofRank(3, 5), badOf("larger than x with 'valid'", (v) => tensorOf([shapeOf(v[0])[1] + 1, 1, ...shapeOf(v[1]).slice(2)]), { when: (v) => v[4] === 'valid' })],
+      },
+      {
+        name: 'pointwiseFilter',
+        bad: [
+          ...notTensorLike,
+          disposed,
+          int32,
+          ofRank(2, 3, 5),
+          badOf('another depth than depthwiseFilter makes', (v) => tensorOf([1, 1, shapeOf(v[2])[2] + 1, 2])),
+          badOf('a window larger than 1x1', (v) => tensorOf([2, 1, shapeOf(v[2])[2], 2])),
+        ],
+      },
+      { name: 'strides', bad: [...pairKinds(), ...missing] },
+      pad('depthwiseFilter', 4),
+      { name: 'dilation', bad: pairKinds([withStrides(3)]) },
+      dataFormat('NHWC', 'NCHW'),
+    ],
+    args: separableArgs,
+    call: (x, d, p, s, pd, dl, f) => tf.separableConv2d(x, d, p, s, pd, dl, f),
   },
   pool('maxPool'),
   pool('avgPool'),

@@ -81,7 +81,31 @@ describe('layer conformance against TF.js', () => {
 describe('the layer contract', () => {
   onBackend('wasm');
 
-  /** The layer's output in training for x, and x, as arrays. */
+  it('apply on tensors frees what call() makes on the way to its output, in any layer', () => {
+    class Scratchy extends tf.layers.Layer {
+      static override className = 'Scratchy';
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        return tf.add(tf.mul(x, 2), 1); // the product is a temporary
+      }
+    }
+    const cases: Array<[tf.Layer, number[]]> = [
+      [tf.layers.dense({ units: 3 }), [2, 4, 5]],
+      [tf.layers.maxPooling1d({}), [2, 8, 3]],
+      [tf.layers.conv1d({ filters: 2, kernelSize: 3 }), [2, 8, 3]],
+      [new Scratchy({}), [2, 3]],
+    ];
+    for (const [layer, shape] of cases) {
+      const x = tf.ones(shape);
+      tf.dispose(layer.apply(x) as tf.Tensor); // built
+      const before = tf.memory().numTensors;
+      const y = layer.apply(x) as tf.Tensor;
+      expect(tf.memory().numTensors, layer.name).toBe(before + 1);
+      tf.dispose([x, y]);
+      layer.dispose();
+    }
+  });
+
   const made: tf.Layer[] = [];
   /** The layer's output in training for x (the layer is disposed at the end of the test). */
   const trained = (layer: tf.Layer, x: tf.Tensor): Float32Array => {

@@ -7,7 +7,7 @@
 
 import { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, separableConv2d } from '../ops/conv.js';
 import { biasActivate, LINEAR } from '../ops/fused.js';
-import { type Tensor, tidy, type Variable } from '../tensor/tensor.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
 import { describe, is, type Rule, type Schema } from '../validate.js';
 import { BIAS_OPTIONS, type BiasArgs, type BiasOptions, biasOptions, type KernelArgs, type WeightArgs, type WeightOptions, weightOptions, weightRules } from './kernel.js';
 import { knownSize, Layer, shapeText, type Kwargs, type LayerArgs, type Shape } from './layer.js';
@@ -180,7 +180,7 @@ abstract class BaseConv extends Layer {
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     this.checkRank(x.shape);
-    return tidy(() => biasActivate(this.convolve(x), this.bias, kwargs.logits ? LINEAR : this.activation));
+    return biasActivate(this.convolve(x), this.bias, kwargs.logits ? LINEAR : this.activation);
   }
 
   override dispose(): void {

@@ -10,7 +10,7 @@ import { type Constraint, getConstraint } from '../constraints.js';
 import { getInitializer, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { Block } from '../block.js';
-import { sizeOf, Tensor, tidy, uniqueVariableName, Variable } from '../tensor/tensor.js';
+import { sizeOf, Tensor, type TensorContainer, tidy, uniqueVariableName, Variable } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 
@@ -329,7 +329,8 @@ export class Layer {
     const shape = Array.isArray(inputs) ? shapes : shapes[0];
     checkInputShape(op, this, Array.isArray(inputs) ? (list as Tensor[]).map((t) => t.shape) : (inputs as Tensor).shape);
     this.ensureBuilt(shape, op);
-    const result = this.call(inputs as Tensor | Tensor[], kwargs);
+    // In a scope, so what call() makes on the way to its outputs is freed, whoever wrote the layer.
+    const result: unknown = tidy(() => this.call(inputs as Tensor | Tensor[], kwargs) as TensorContainer);
     if (result instanceof Tensor || (Array.isArray(result) && result.length > 0 && result.every((t) => t instanceof Tensor))) return result;
     throw new Error(`layer ${this.name}: call() must return a Tensor or an array of them, got ${describe(result)}`);
   }

@@ -16,6 +16,7 @@ export { searchSorted } from './search';
 export { cosineWindow } from './signal';
 export { im2col, col2im, maxPool, avgPool, avgPoolBackward, depthwise } from './conv';
 export { resize, resizeBackward } from './image';
+export { batchNormStats, batchNormForward, batchNormBackward } from './normalization';
 
 /** First byte after the module's static data: where the TS allocator may start. */
 export function heapBase(): usize {

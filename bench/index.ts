@@ -1,5 +1,5 @@
-// `npm run bench`: every benchmark in one run (matmul, activations, core ops, training), printed as one table with
-// the ratios the project's targets are stated in, and written to bench/results/latest.json.
+// `npm run bench`: every benchmark in one run (matmul, activations, core ops, batch norm, training), printed as
+// one table with the ratios the project's targets are stated in, and written to bench/results/latest.json.
 // Pass names to run a subset: npm run bench -- matmul training
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { benchActivations } from './activations.js';
 import { benchCnn } from './cnn.js';
 import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
+import { benchNormalization } from './normalization.js';
 import { benchOps } from './ops.js';
 import { benchThreads } from './threads.js';
 import { benchTraining } from './training.js';
@@ -16,6 +17,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   matmul: () => benchMatmul(),
   activations: benchActivations,
   ops: benchOps,
+  normalization: benchNormalization,
   training: benchTraining,
   threads: benchThreads,
   cnn: benchCnn,

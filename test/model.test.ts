@@ -293,9 +293,10 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     const before = weightsOf(model);
     await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
     const after = weightsOf(model);
-    expect(Array.from(after[0])).toEqual(Array.from(before[0]));
-    expect(Array.from(after[1])).toEqual(Array.from(before[1]));
-    expect(Array.from(after[2])).not.toEqual(Array.from(before[2]));
+    // The trainable weights come first, as in TF.js: the second layer's, then the frozen layer's.
+    expect(Array.from(after[2])).toEqual(Array.from(before[2]));
+    expect(Array.from(after[3])).toEqual(Array.from(before[3]));
+    expect(Array.from(after[0])).not.toEqual(Array.from(before[0]));
     tf.dispose([x, y]);
     model.dispose();
   });

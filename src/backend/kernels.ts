@@ -388,4 +388,15 @@ export interface Kernels {
   resize(x: Ptr, out: Ptr, desc: Ptr): void;
   /** dx (batch, inH, inW, channels) = resize's gradient given dy: each dy added to the pixels it was read from (dx zeroed first). */
   resizeBackward(dy: Ptr, dx: Ptr, desc: Ptr): void;
+
+  // ---- batch normalization over channels-last x (rows, channels), statistics over the rows (assembly/normalization.ts) ----
+  /** mean, variance (channels) = each channel's mean and biased variance, summed in f64; sums: 2·channels f64 of scratch. */
+  batchNormStats(x: Ptr, mean: Ptr, variance: Ptr, sums: Ptr, rows: number, channels: number): void;
+  /** y = (x - mean)·gamma/sqrt(variance + epsilon) + beta per channel (gamma, beta 0: none); scratch: 2·channels f32. */
+  batchNormForward(x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, beta: Ptr, y: Ptr, rows: number, channels: number, epsilon: number, scratch: Ptr): void;
+  /**
+   * batchNormForward's gradient given dy, mean and variance being x's own (training): dx, dgamma, dbeta, each
+   * written when not 0; sums in f64. scratch: 2·channels f64 then 3·channels f32.
+   */
+  batchNormBackward(x: Ptr, dy: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, channels: number, epsilon: number, scratch: Ptr): void;
 }

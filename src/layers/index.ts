@@ -9,6 +9,7 @@ import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise
 import { InputLayer, type InputLayerArgs } from './input.js';
 import { Layer, type LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
+import { BatchNormalization, type BatchNormalizationLayerArgs, LayerNormalization, type LayerNormalizationLayerArgs } from './normalization.js';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type GlobalPooling2DArgs, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs } from './pooling.js';
 import { Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs, ZeroPadding2D, type ZeroPadding2DArgs } from './spatial.js';
 
@@ -56,11 +57,13 @@ export const layers = {
   cropping2D: (args: Cropping2DArgs) => new Cropping2D(args),
   cropping2d: (args: Cropping2DArgs) => new Cropping2D(args),
   upSampling2d: (args?: UpSampling2DArgs) => new UpSampling2D(args),
+  batchNormalization: (args?: BatchNormalizationLayerArgs) => new BatchNormalization(args),
+  layerNormalization: (args?: LayerNormalizationLayerArgs) => new LayerNormalization(args),
   /** The base class of every layer, for subclassing as in TF.js. */
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D, BatchNormalization, LayerNormalization]) {
   registerClass(cls as unknown as SerializableClass);
 }
 
@@ -69,5 +72,7 @@ export { Layer } from './layer.js';
 export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, SeparableConv2D };
 export { Cropping2D, UpSampling2D, ZeroPadding2D };
 export type { BaseConvLayerArgs, ConvLayerArgs, Cropping2DArgs, DepthwiseConv2DLayerArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs, SeparableConvLayerArgs, UpSampling2DArgs, ZeroPadding2DArgs };
+export { BatchNormalization, LayerNormalization };
+export type { BatchNormalizationLayerArgs, LayerNormalizationLayerArgs };
 export type { DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs, PReLUArgs };
 export type { Kwargs, Shape } from './layer.js';

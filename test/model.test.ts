@@ -228,6 +228,19 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     expect(Object.keys(history.history).sort()).toEqual(['loss', 'mae', 'val_loss', 'val_mae']);
     expect(history.history.loss[2]).toBeLessThan(history.history.loss[0]);
 
+    // stopTraining set in a batch's callback ends training right after that batch, as in TF.js; the epoch's
+    // logs are over the batches it trained.
+    const batches: number[] = [];
+    const stopped = await model.fit(x, y, {
+      epochs: 3,
+      batchSize: 1,
+      verbose: 0,
+      callbacks: { onBatchEnd: (batch) => void (batches.push(batch), batch === 1 && (model.stopTraining = true)) },
+    });
+    expect(batches).toEqual([0, 1]);
+    expect(stopped.epoch).toEqual([0]);
+    expect(Number.isFinite(stopped.history.loss[0])).toBe(true);
+
     // A learning rate far too high makes the validation loss grow from the second epoch on: with patience 2,
     // TF.js's count stops after epochs 0 (the best), 1 and 2.
     model.optimizer!.learningRate = 0.9;

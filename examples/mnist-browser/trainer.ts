@@ -8,10 +8,7 @@ import { BATCH_SIZE, CLASSES, type FromWorker, type ModelKind, type ToWorker } f
 
 /** Batch progress goes to the page at most this often: a few updates a second look live. */
 const PROGRESS_MS = 250;
-/**
- * How often fit lets the worker read its messages (Stop). fit's 'auto' yields every 16 ms, which in a worker
- * cost about a third of the CNN's speed in Chromium (setTimeout's clamp); the worker draws nothing.
- */
+/** How often fit lets the worker read its messages (Stop): the worker draws nothing, so less often than 'auto'. */
 const YIELD_MS = 100;
 /** Shifted training digits move by up to this many pixels across and down. */
 const MAX_SHIFT = 2;
@@ -67,7 +64,7 @@ self.onmessage = async ({ data: message }: MessageEvent<ToWorker>) => {
     if (message.type === 'load') await load(message.url);
     else if (message.type === 'model') newModel(message.kind);
     else if (message.type === 'train') await train(message.epochs, message.shift);
-    // Honoured where fit next checks it: neurite's at the end of the epoch.
+    // Honoured right after the batch fit is training, as in TF.js.
     else if (message.type === 'stop') session!.model.stopTraining = true;
     else classify(message.id, message.pixels);
   } catch (error) {

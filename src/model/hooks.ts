@@ -9,9 +9,21 @@ export const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd'
 
 export const inBrowser = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node !== 'string';
 
-/** Lets other tasks run: a macrotask in browsers (so the page can paint), setImmediate in Node. */
+/** The channel whose messages are browsers' next task: setTimeout(0) waits 4 ms once nested, and more in workers. */
+let channel: MessageChannel | null = null;
+const waiting: Array<() => void> = [];
+
+/** Lets other tasks run: a task of its own in browsers (so the page can paint between), setImmediate in Node. */
 export const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => (inBrowser ? setTimeout(resolve, 0) : (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(resolve)));
+  new Promise((resolve) => {
+    if (!inBrowser) return (globalThis as unknown as { setImmediate(f: () => void): void }).setImmediate(resolve);
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => waiting.shift()?.();
+    }
+    waiting.push(resolve);
+    channel.port2.postMessage(null);
+  });
 
 /** The callbacks of fit's options as a list, each checked: an object whose hooks are functions. */
 export function checkCallbacks(value: unknown, op = 'fit'): CustomCallbackArgs[] {

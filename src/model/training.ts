@@ -223,8 +223,9 @@ export async function trainEpochs(
           await call('onYield', epoch, b, logsFrom(plan, sums, seen));
           lastYield = performance.now();
         }
+        if (model.stopTraining) break; // as TF.js: right after the batch it was set in, the epoch ends there
       }
-      const logs = logsFrom(plan, sums, rows);
+      const logs = logsFrom(plan, sums, seen);
       if (validation) Object.assign(logs, logsFrom(plan, measure(model, 'fit', validation, opts.validationBatchSize, plan), validation.rows, 'val_'));
       bar?.end(logs);
       history.record(epoch, logs);
@@ -326,7 +327,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
           await call('onYield', epoch, b, logsFrom(plan, sums, seen));
           lastYield = performance.now();
         }
-        if (next.done) break;
+        if (next.done || model.stopTraining) break;
       }
       if (seen === 0) {
         if (model.stopTraining) break;

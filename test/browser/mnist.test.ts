@@ -3,7 +3,7 @@
 // digits painted on the pad are recognised through the page's preprocessing, and so are digits drawn with
 // the mouse. The CNN: two epochs reach > 93% while the page keeps drawing frames, with one point per epoch on
 // the learning curve and a confusion matrix of every held-out digit; it recognises painted digits too, Stop
-// ends a run at the end of its epoch, nothing leaks in the worker, and the page fits a 390 px screen. Then, trained on shifted digits, the
+// ends a run after the batch in training, nothing leaks in the worker, and the page fits a 390 px screen. Then, trained on shifted digits, the
 // CNN reaches 98% held out (at epoch 22, after about 30 s, in Chromium on two busy cores).
 // Writes test-results/mnist-browser.png and mnist-browser-390.png. Touch input and other browsers are not driven here.
 
@@ -191,7 +191,7 @@ describe.skipIf(!hasChromium())('MNIST page (Chromium)', () => {
     expect(Math.abs(share - accuracy.cnn)).toBeLessThan(0.03);
   }, 60_000);
 
-  it('goes on from where it stopped, and Stop ends the run at the end of its epoch', async () => {
+  it('goes on from where it stopped, and Stop ends the run after the batch in training, its epoch counted', async () => {
     expect(accuracy.cnn, 'needs the trained CNN').toBeGreaterThan(0);
     await page.fill('#epochs', '5');
     await page.click('#train');

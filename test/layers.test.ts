@@ -81,6 +81,19 @@ describe('layer conformance against TF.js', () => {
 describe('the layer contract', () => {
   onBackend('wasm');
 
+  it('a gradient of a gradient through a fused training node is refused by name, not silently wrong', () => {
+    const dense = tf.layers.dense({ units: 1, activation: 'tanh', inputShape: [2] });
+    const norm = tf.layers.batchNormalization({ inputShape: [2] });
+    const x = tf.tensor2d([[0.3, -0.2], [0.1, 0.5]]);
+    for (const [layer, name] of [[dense, 'dense'], [norm, 'batchNormalization']] as const) {
+      const inner = (v: tf.Tensor) => tf.grad((u: tf.Tensor) => tf.sum(tf.square(layer.apply(u, { training: true }) as tf.Tensor)))(v);
+      expect(() => tf.grad((v: tf.Tensor) => tf.sum(inner(v)))(x)).toThrow(new RegExp(`^${name}: a gradient of a gradient through it is not supported`));
+      expect(tf.tidy(() => inner(x).shape)).toEqual([2, 2]); // one level works
+    }
+    tf.dispose(x);
+    [dense, norm].forEach((l) => l.dispose());
+  });
+
   it('apply on tensors frees what call() makes on the way to its output, in any layer', () => {
     class Scratchy extends tf.layers.Layer {
       static override className = 'Scratchy';

@@ -29,6 +29,8 @@ interface Node {
   outputs: Tensor[];
   saved: Tensor[];
   grad: GradFn;
+  /** The op, when its gradient is one fused kernel rather than ops: an outer tape cannot record it. */
+  fused?: string;
 }
 
 export class Tape {
@@ -75,11 +77,14 @@ export function recordOn<T>(tape: Tape, fn: () => T): T {
   }
 }
 
-/** Records an op on every tape one of whose tracked tensors is among its inputs. */
-export function record(inputs: Tensor[], outputs: Tensor[], saved: Tensor[], grad: GradFn): void {
+/**
+ * Records an op on every tape one of whose tracked tensors is among its inputs. `fused` names an op whose
+ * gradient is one kernel (the layers' training nodes): it cannot be differentiated again.
+ */
+export function record(inputs: Tensor[], outputs: Tensor[], saved: Tensor[], grad: GradFn, fused?: string): void {
   for (const tape of tapes) {
     if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
-    tape.nodes.push({ inputs, outputs, saved: saved.map((t) => share(tape, t)), grad });
+    tape.nodes.push({ inputs, outputs, saved: saved.map((t) => share(tape, t)), grad, fused });
     for (const o of outputs) tape.tracked.add(o.id);
   }
 }
@@ -118,6 +123,9 @@ export function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: Tensor[], ops: G
     const filled = dys.map((g, k) => g ?? ops.zeros(node.outputs[k].shape, node.outputs[k].dtype));
     const needs = node.inputs.map((t) => tape.tracked.has(t.id));
     const into = node.inputs.map((t) => sinks?.get(t.id) ?? null);
+    if (node.fused && tapes.some((outer) => outer !== tape && [...node.inputs, ...filled].some((t) => outer.tracked.has(t.id)))) {
+      throw new Error(`${node.fused}: a gradient of a gradient through it is not supported (its gradient is one fused kernel); differentiate twice through the ops it is made of instead (tf.matMul, tf.add, the activation's op)`);
+    }
     const inputGrads = node.grad(filled, node.saved, needs, into);
     // Each input's gradient must be a tensor of its own: a gradient function may pass dy on, or give one
     // tensor for two inputs. Sharing values is free (a clone shares the block).

@@ -47,7 +47,7 @@ export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null, fn: FusedA
   }
   if (recording()) {
     const inputsOf = bias ? [x, kernel, bias] : [x, kernel];
-    record(inputsOf, [y], linear ? [x, kernel] : [x, kernel, z, y], (dys, saved, needs, into) => denseGrad(dys[0], saved, needs, into, fn, bias !== null));
+    record(inputsOf, [y], linear ? [x, kernel] : [x, kernel, z, y], (dys, saved, needs, into) => denseGrad(dys[0], saved, needs, into, fn, bias !== null), 'dense');
   }
   if (!linear) z.dispose(); // the tape holds its own handle
   return y;
@@ -138,7 +138,7 @@ export function biasActivate(x: Tensor, bias: Tensor | null, fn: FusedActivation
       }
       if (!needs[0] && dz !== dy) dz.dispose();
       return [needs[0] ? dz : null, db];
-    });
+    }, 'biasActivate');
   }
   if (!linear) z.dispose(); // the tape holds its own handle
   return y;
@@ -167,7 +167,7 @@ export function activate(x: Tensor, fn: FusedActivation): Tensor {
         else activeBackend().kernels.activationBackward(fn.act, px, py, pdy, pdx, dx.size, fn.alpha);
       }
       return [dx];
-    });
+    }, 'activation');
   }
   return y;
 }
@@ -190,7 +190,7 @@ export function meanLoss(code: Loss, pred: Tensor, target: Tensor): Tensor {
       const [pg2, pdy, pd] = [g.ptr('loss'), dy.ptr('loss'), dpred.ptr('loss')];
       activeBackend().kernels.binaryStrided(Binary.Mul, pg2, pdy, pd, describeStrides([dpred.size], [1], [0]));
       return [dpred];
-    });
+    }, 'loss');
     grad.dispose();
   }
   return out;

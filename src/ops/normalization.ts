@@ -172,7 +172,7 @@ export function normalizeBatch(x: Tensor, gamma: Tensor | null, beta: Tensor | n
         scratch.dispose();
       }
       return [dx, ...(gamma ? [dgamma] : []), ...(beta ? [dbeta] : [])];
-    });
+    }, 'batchNormalization');
   }
   return { y, mean, variance };
 }

@@ -14,6 +14,7 @@ import { loadMnist } from '../examples/data.js';
 import type { Kernels } from '../src/backend/kernels.js';
 import { activeBackend } from '../src/engine.js';
 import * as tf from '../src/index.js';
+import { mnistCnn } from '../test/mnist-cnn.js';
 import type { Row } from './harness.js';
 import { peakGflops } from './peak.js';
 import { type Impl, measure, median, onNeurite } from './training.js';
@@ -23,19 +24,6 @@ const BATCH = 32;
 
 type Lib = typeof tf | typeof tfjs;
 
-/** The tutorial's model, with either library. */
-function mnistCnn(lib: Lib): tf.Sequential {
-  const t = lib as typeof tf;
-  const model = t.sequential();
-  model.add(t.layers.conv2d({ inputShape: [28, 28, 1], kernelSize: 5, filters: 8, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
-  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
-  model.add(t.layers.conv2d({ kernelSize: 5, filters: 16, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
-  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
-  model.add(t.layers.flatten());
-  model.add(t.layers.dense({ units: 10, kernelInitializer: 'varianceScaling', activation: 'softmax' }));
-  model.compile({ optimizer: t.train.adam(), loss: 'categoricalCrossentropy' });
-  return model;
-}
 
 interface Digits {
   x: Float32Array;

@@ -7,23 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { loadMnist } from '../examples/data.js';
 import * as tf from '../src/index.js';
 import { artifactsOf } from './layers/conformance.js';
+import { mnistCnn } from './mnist-cnn.js';
 import { reference } from './reference.js';
 import { expectClose, onBackend, randomData } from './support.js';
-
-type Lib = typeof tf | typeof tfjs;
-
-function mnistCnn(lib: Lib): tf.Sequential {
-  const t = lib as typeof tf;
-  const model = t.sequential();
-  model.add(t.layers.conv2d({ inputShape: [28, 28, 1], kernelSize: 5, filters: 8, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
-  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
-  model.add(t.layers.conv2d({ kernelSize: 5, filters: 16, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
-  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
-  model.add(t.layers.flatten());
-  model.add(t.layers.dense({ units: 10, kernelInitializer: 'varianceScaling', activation: 'softmax' }));
-  model.compile({ optimizer: t.train.adam(), loss: 'categoricalCrossentropy' });
-  return model;
-}
 
 /** `rows` real digits and their one-hot labels. */
 function digits(rows: number): { x: Float32Array; y: Float32Array } {

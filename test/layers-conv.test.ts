@@ -10,6 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import { artifactsOf, expectConformance, type LayerCase } from './layers/conformance.js';
+import { mnistCnn } from './mnist-cnn.js';
 import { expectGradient, reference } from './reference.js';
 import { expectClose, numericGradient, onBackend, randomData } from './support.js';
 
@@ -411,19 +412,6 @@ describe('conv layers refuse bad input, naming the layer and the argument', () =
   });
 });
 
-/** The classic TF.js MNIST CNN (tfjs-examples mnist, and the "handwritten digit recognition" tutorial). */
-function mnistCnn(lib: Lib) {
-  const t = lib as typeof tf;
-  const model = t.sequential();
-  model.add(t.layers.conv2d({ inputShape: [28, 28, 1], kernelSize: 5, filters: 8, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
-  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
-  model.add(t.layers.conv2d({ kernelSize: 5, filters: 16, strides: 1, activation: 'relu', kernelInitializer: 'varianceScaling' }));
-  model.add(t.layers.maxPooling2d({ poolSize: [2, 2], strides: [2, 2] }));
-  model.add(t.layers.flatten());
-  model.add(t.layers.dense({ units: 10, kernelInitializer: 'varianceScaling', activation: 'softmax' }));
-  model.compile({ optimizer: t.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
 
 describe('the TF.js MNIST CNN', () => {
   onBackend('wasm');
@@ -456,7 +444,7 @@ describe('the TF.js MNIST CNN', () => {
       y[i * 10 + d] = 1;
     }
     tf.setSeed(7);
-    const model = mnistCnn(tf);
+    const model = mnistCnn(tf, ['accuracy']);
     const xs = tf.tensor4d(x, [n, 28, 28, 1]);
     const ys = tf.tensor2d(y, [n, 10]);
     const lossOf = () => tf.tidy(() => (model.evaluate(xs, ys) as tf.Tensor[])[0].dataSync()[0]);

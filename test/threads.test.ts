@@ -16,6 +16,8 @@ interface Pool {
   splitCalls: number;
   killWorker(index: number): Promise<void>;
   crashWorkerInNextKernel(index: number, timeoutMs: number): void;
+  stallWorkerInNextKernel(index: number): void;
+  stolenShares: number;
 }
 const pool = () => activeBackend() as unknown as Pool;
 
@@ -175,6 +177,23 @@ describe('threads', () => {
     const two = await train();
     expect(two.loss).toEqual(one.loss);
     expect(two.weights).toEqual(one.weights);
+  });
+
+  it('a worker the OS has not scheduled yet: the calling thread runs its share, the same bits, and the pool carries on', async () => {
+    await tf.setThreads(1);
+    const expected = productBits(300, 200, 250, false, false);
+    await tf.setThreads(2);
+    const stolen = pool().stolenShares;
+    pool().stallWorkerInNextKernel(0);
+    expectSameBits(productBits(300, 200, 250, false, false), expected, 'with the worker stalled');
+    expect(pool().stolenShares).toBe(stolen + 1);
+    // The late worker finds its share taken and takes the next calls' (or they are taken from it): no notice,
+    // the same bits, two threads still.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    for (let i = 0; i < 3; i++) expectSameBits(productBits(300, 200, 250, false, false), expected, `call ${i + 1} after`);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    expect(tf.getThreads()).toBe(2);
   });
 
   it('a worker dying half-way through its share of a matmul: the same bits, a one-line notice, one thread from then on', async () => {

@@ -4,7 +4,9 @@
 // and no element's arithmetic depends on which thread computes it, so results are bit-identical to one
 // thread. Only calls that write nothing they read are split (no optimizer step, no accumulating matmul, no
 // in-place activation), so the part of a worker that fails or dies half-way can be run again on the calling
-// thread with the same result; the pool then falls back to one thread.
+// thread with the same result; the pool then falls back to one thread. A share its worker has not taken by the
+// time the calling thread is done with its own is run there too (a busy machine may not schedule the worker
+// for milliseconds), so threads never cost much more than one.
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';
@@ -18,17 +20,24 @@ const MIN_PARALLEL_ELEMENTS = 1 << 17;
 /** Rows or columns per thread are a multiple of this: the micro-tile width, which keeps results exact. */
 const QUANTUM = 8;
 
-// Control buffer, per worker: Int32 slots [SEQ, DONE, STATUS, OP] then ARGS f64 arguments.
+// Control buffer, per worker: Int32 slots [SEQ, DONE, STATUS, OP, CLAIM, (padding)] then ARGS f64 arguments.
+// CLAIM holds the seq of the last share taken, by the worker or by the calling thread (whichever swaps it in
+// first runs the share): a worker the OS has not scheduled yet has its share run by the calling thread.
 const SEQ = 0;
 const DONE = 1;
 const STATUS = 2;
 const OP = 3;
-const INTS = 4;
+const CLAIM = 4;
+/** Always 0: what a stalled worker waits on (fault tests). */
+const ZERO = 5;
+const INTS = 6;
 const ARGS = 16;
 const SLOT_BYTES = INTS * 4 + ARGS * 8;
 const STOP = -1;
 /** Added to an op for fault tests: the worker runs it, then stops for good without answering. */
 const CRASH = 16;
+/** Added to an op for fault tests: the worker sleeps 200 ms before taking it, as one the OS has not scheduled. */
+const STALL = 32;
 /**
  * Polls of the control buffer before a waiting thread sleeps (a millisecond or so): a training step's next
  * split call usually comes sooner, and waking a sleeping thread costs more than a small matmul.
@@ -76,13 +85,15 @@ const start = ({ module, memory, control, index, names }, ready) => {
     seen = Atomics.load(ints, ${SEQ});
     const op = ints[${OP}];
     if (op < 0) return;
+    if (op & ${STALL}) Atomics.wait(ints, ${ZERO}, 0, 200);
+    if (Atomics.exchange(ints, ${CLAIM}, seen) === seen) continue; // the calling thread ran it
     try {
-      kernels[names[op % ${CRASH}]](...args);
+      kernels[names[op & ${CRASH - 1}]](...args);
       ints[${STATUS}] = 0;
     } catch {
       ints[${STATUS}] = 1;
     }
-    if (op >= ${CRASH}) return;
+    if (op & ${CRASH}) return;
     Atomics.store(ints, ${DONE}, seen);
     Atomics.notify(ints, ${DONE});
   }
@@ -108,10 +119,14 @@ class ThreadPool {
   private failed = false;
   /** Calls split across threads so far (tests check that splitting happens). */
   splitCalls = 0;
+  /** Shares the calling thread ran because their worker had not taken them yet. */
+  stolen = 0;
   /** How long a worker may stay silent before it is taken for dead (fault tests shorten it). */
   timeoutMs = TIMEOUT_MS;
   /** The worker that dies half-way through its share in the next split call, or -1 (fault tests). */
   private crashNext = -1;
+  /** The worker that takes its share of the next split call 200 ms late, or -1 (fault tests). */
+  private stallNext = -1;
 
   private constructor(
     private readonly workers: WorkerHandle[],
@@ -186,13 +201,20 @@ class ThreadPool {
     this.seq++;
     for (const [w, from, to] of jobs) {
       if (!this.workers[w].alive) continue;
-      if (w !== this.crashNext) this.dispatch(w, op, args(from, to, w));
+      if (w !== this.crashNext) this.dispatch(w, op + (w === this.stallNext ? STALL : 0), args(from, to, w));
       else this.dispatch(w, op + CRASH, args(from, Math.min(to, from + Math.ceil(share / 2 / quantum) * quantum), w));
     }
-    this.crashNext = -1;
+    const crashing = this.crashNext;
+    this.crashNext = this.stallNext = -1;
     run(args(0, Math.min(share, extent), -1));
     const faults: string[] = [];
-    const lost = jobs.filter(([w]) => {
+    const lost = jobs.filter(([w, from, to]) => {
+      // A share no worker has taken yet is run here: waiting for a thread the OS has not scheduled would cost more.
+      if (w !== crashing && this.workers[w].alive && Atomics.exchange(this.ints, this.slot(w) + CLAIM, this.seq) !== this.seq) {
+        run(args(from, to, -1));
+        this.stolen++;
+        return false;
+      }
       const fault = this.await(w);
       if (fault) faults.push(`worker thread ${w + 1} ${fault}`);
       return fault !== null;
@@ -261,6 +283,11 @@ class ThreadPool {
    */
   crashInNextKernel(w: number): void {
     this.crashNext = w;
+  }
+
+  /** @internal For fault tests: worker w takes its share of the next split call 200 ms late. */
+  stallInNextKernel(w: number): void {
+    this.stallNext = w;
   }
 }
 
@@ -360,6 +387,16 @@ class ThreadedBackend extends Backend {
   /** @internal For tests: calls split across threads so far. */
   get splitCalls(): number {
     return this.pool?.splitCalls ?? 0;
+  }
+
+  /** @internal For tests: shares the calling thread ran because their worker had not taken them yet. */
+  get stolenShares(): number {
+    return this.pool?.stolen ?? 0;
+  }
+
+  /** @internal For fault tests: see ThreadPool.stallInNextKernel. */
+  stallWorkerInNextKernel(index: number): void {
+    this.pool!.stallInNextKernel(index);
   }
 
   /** @internal For fault tests. */

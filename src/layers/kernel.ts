@@ -1,6 +1,7 @@
 // The options of a layer with kernels and a bias (dense, the convolutions), with TF.js's names and defaults:
 // the activation, useBias, and each weight's initializer, regularizer and constraint (`kernelInitializer`,
-// `depthwiseRegularizer`, ...), read in one place whatever the weight is called.
+// `depthwiseRegularizer`, ...), read in one place whatever the weight is called (the normalization layers read
+// their gamma and beta here too).
 
 import { type Activation, getActivation } from '../activations.js';
 import { type Constraint, getConstraint } from '../constraints.js';

@@ -4,29 +4,22 @@
 // the fused kernels, and updates the moving ones in place; in inference (predict, evaluate) it normalizes by the
 // moving ones. Layer normalization normalizes each sample over `axis` by its own statistics, composing ops.
 
-import { type Constraint, getConstraint } from '../constraints.js';
 import { getInitializer, type Initializer } from '../initializers.js';
 import { Bcast, BinOp } from '../backend/kernels.js';
 import { empty, kernels } from '../ops/op.js';
 import { batchNorm, normalizeBatch } from '../ops/normalization.js';
 import { moments } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape.js';
-import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { type Tensor, tidy, type Variable } from '../tensor/tensor.js';
 import { describe, is, type Schema } from '../validate.js';
+import { type WeightArgs, type WeightOptions, weightOptions, weightRules } from './kernel.js';
 import { knownSize, Layer, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 
 /** The options both layers take: how to normalize, and gamma's and beta's initializers, regularizers and constraints. */
-interface GammaBetaArgs {
+interface GammaBetaArgs extends WeightArgs<'gamma'>, WeightArgs<'beta'> {
   epsilon?: number;
   center?: boolean;
   scale?: boolean;
-  betaInitializer?: string | Initializer;
-  gammaInitializer?: string | Initializer;
-  betaRegularizer?: string | Regularizer;
-  gammaRegularizer?: string | Regularizer;
-  betaConstraint?: string | Constraint;
-  gammaConstraint?: string | Constraint;
 }
 
 export interface BatchNormalizationLayerArgs extends LayerArgs, GammaBetaArgs {
@@ -46,42 +39,18 @@ const AXIS = (op: string, name: string, v: unknown) => {
   if (!Number.isSafeInteger(v)) throw new Error(`${op}: ${name} must be an integer, got ${describe(v)}`);
 };
 
-const GAMMA_BETA_OPTIONS: Schema = {
-  epsilon: is.number(0),
-  center: is.bool,
-  scale: is.bool,
-  betaInitializer: is.any,
-  gammaInitializer: is.any,
-  betaRegularizer: is.any,
-  gammaRegularizer: is.any,
-  betaConstraint: is.any,
-  gammaConstraint: is.any,
-};
+const GAMMA_BETA_OPTIONS: Schema = { epsilon: is.number(0), center: is.bool, scale: is.bool, ...weightRules('gamma'), ...weightRules('beta') };
 
-/** Those options read and checked, with TF.js's defaults. */
-interface GammaBeta {
-  readonly epsilon: number;
-  readonly center: boolean;
-  readonly scale: boolean;
-  readonly betaInitializer: Initializer;
-  readonly gammaInitializer: Initializer;
-  readonly betaRegularizer: Regularizer | null;
-  readonly gammaRegularizer: Regularizer | null;
-  readonly betaConstraint: Constraint | null;
-  readonly gammaConstraint: Constraint | null;
-}
+/** Those options read and checked, with TF.js's defaults (gamma's and beta's by kernel.ts's one reader). */
+type GammaBeta = { readonly epsilon: number; readonly center: boolean; readonly scale: boolean } & WeightOptions<'gamma'> & WeightOptions<'beta'>;
 
 function gammaBeta(op: string, args: GammaBetaArgs): GammaBeta {
   return {
     epsilon: args.epsilon ?? 1e-3,
     center: args.center ?? true,
     scale: args.scale ?? true,
-    betaInitializer: getInitializer(op, 'betaInitializer', args.betaInitializer ?? 'zeros'),
-    gammaInitializer: getInitializer(op, 'gammaInitializer', args.gammaInitializer ?? 'ones'),
-    betaRegularizer: getRegularizer(op, 'betaRegularizer', args.betaRegularizer),
-    gammaRegularizer: getRegularizer(op, 'gammaRegularizer', args.gammaRegularizer),
-    betaConstraint: getConstraint(op, 'betaConstraint', args.betaConstraint),
-    gammaConstraint: getConstraint(op, 'gammaConstraint', args.gammaConstraint),
+    ...weightOptions(op, args, 'beta', 'zeros'),
+    ...weightOptions(op, args, 'gamma', 'ones'),
   };
 }
 

@@ -292,3 +292,95 @@ export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: us
     }
   }
 }
+
+// ---- direct convolution: x of few channels, where patches would be mostly copies ----
+
+// @ts-ignore: decorator
+@inline function madd(x: v128, y: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(x, y, acc);
+  return f32x4.add(acc, f32x4.mul(x, y));
+}
+
+// y (batch, outH, outW, outC) = x convolved with filter (fH, fW, inC, outC), outC a multiple of 8: eight output
+// channels of four positions at a time in registers, the taps in im2col's order, so that each value is summed
+// as the patches' matmul sums it (taps that overhang x are left out rather than added as zeros).
+export function convDirect(x: usize, filter: usize, y: usize, desc: usize): void {
+  read(desc);
+  const ldf = <usize>OC << 2;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * SH - PT;
+      const rowsInside = ih0 >= 0 && ih0 + (FH - 1) * DH < H;
+      for (let ow = 0; ow < OW; ) {
+        const iw0 = ow * SW - PL;
+        const four = rowsInside && ow + 4 <= OW && iw0 >= 0 && (ow + 3) * SW - PL + (FW - 1) * DW < W;
+        const out = y + at(((b * OH + oh) * OW + ow) * OC);
+        for (let oc = 0; oc < OC; oc += 8) {
+          if (four) fourPositions(x + at(((b * H + ih0) * W + iw0) * C), filter + at(oc), out + at(oc), ldf);
+          else onePosition(x, filter + at(oc), out + at(oc), ldf, b, ih0, iw0);
+        }
+        ow += four ? 4 : 1;
+      }
+    }
+  }
+}
+
+// Four positions SW apart, every tap inside x: origin is x's value under tap (0, 0, 0) of the first.
+function fourPositions(origin: usize, f: usize, out: usize, ldf: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
+  const step = at(SW * C);
+  for (let kh = 0; kh < FH; kh++) {
+    for (let kw = 0; kw < FW; kw++) {
+      let p = origin + at((kh * DH * W + kw * DW) * C);
+      for (let c = 0; c < C; c++, p += 4, f += ldf) {
+        const w0 = v128.load(f);
+        const w1 = v128.load(f, 16);
+        let v = v128.load32_splat(p);
+        a0 = madd(v, w0, a0);
+        a1 = madd(v, w1, a1);
+        v = v128.load32_splat(p + step);
+        b0 = madd(v, w0, b0);
+        b1 = madd(v, w1, b1);
+        v = v128.load32_splat(p + 2 * step);
+        c0 = madd(v, w0, c0);
+        c1 = madd(v, w1, c1);
+        v = v128.load32_splat(p + 3 * step);
+        d0 = madd(v, w0, d0);
+        d1 = madd(v, w1, d1);
+      }
+    }
+  }
+  const ldy = <usize>OC << 2;
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+  v128.store(out + ldy, b0);
+  v128.store(out + ldy, b1, 16);
+  v128.store(out + 2 * ldy, c0);
+  v128.store(out + 2 * ldy, c1, 16);
+  v128.store(out + 3 * ldy, d0);
+  v128.store(out + 3 * ldy, d1, 16);
+}
+
+// One position, its window's taps that overhang x left out.
+function onePosition(x: usize, f: usize, out: usize, ldf: usize, b: i32, ih0: i32, iw0: i32): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+  for (let kh = 0; kh < FH; kh++) {
+    const ih = ih0 + kh * DH;
+    for (let kw = 0; kw < FW; kw++) {
+      const iw = iw0 + kw * DW;
+      if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
+        f += ldf * C;
+        continue;
+      }
+      let p = x + at(((b * H + ih) * W + iw) * C);
+      for (let c = 0; c < C; c++, p += 4, f += ldf) {
+        const v = v128.load32_splat(p);
+        a0 = madd(v, v128.load(f), a0);
+        a1 = madd(v, v128.load(f, 16), a1);
+      }
+    }
+  }
+  v128.store(out, a0);
+  v128.store(out, a1, 16);
+}

@@ -366,6 +366,11 @@ export interface Kernels {
   /** dx = the rows of cols added back where im2col took them from (dx zeroed first): its adjoint. */
   col2im(cols: Ptr, dx: Ptr, desc: Ptr, transposed: number): void;
   /**
+   * y = x convolved with filter (fH, fW, inC, outC) directly, outC a multiple of 8, each value summed over the
+   * taps in im2col's order (those overhanging x left out): for x of few channels, where patches are mostly copies.
+   */
+  convDirect(x: Ptr, filter: Ptr, y: Ptr, desc: Ptr): void;
+  /**
    * out = each window's max (dilation 1, every window holding a value of x), the first of ties, NaN skipped
    * (TF.js's cpu kernel); positions i32 (out's shape, when not 0) = where in x each max is.
    */

@@ -183,6 +183,11 @@ function patchProduct(made: number, x: Tensor, filter: Tensor, y: Tensor, g: Geo
   const depth = g.fH * g.fW * g.inC;
   const [inImage, outImage] = [g.inH * g.inW * g.inC, g.outH * g.outW];
   const direct = g.fH === 1 && g.fW === 1 && g.strideH === 1 && g.strideW === 1 && g.outH === g.inH && g.outW === g.inW;
+  // A forward pass over x of few channels (a first layer on images) skips the patches, unless they are kept.
+  if (made === Y && !keep && !direct && g.inC <= 4 && g.outC % 8 === 0 && g.fH * g.fW * g.inC <= 256) {
+    k.convDirect(x.ptr('conv2d'), filter.ptr('conv2d'), y.ptr('conv2d'), descriptor(g));
+    return null;
+  }
   const t = +(!direct && g.inC === 1 && g.strideW === 1); // patches transposed: (depth, rows)
   const per = direct ? g.batch : Math.max(1, Math.floor(COLS_BYTES / Math.max(1, outImage * depth * 4)));
   const cols = direct ? null : (patchesOfX ?? empty('conv2d', [Math.min(per, g.batch) * outImage, depth], 'float32'));

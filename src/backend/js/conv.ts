@@ -5,7 +5,7 @@ import type { Heap } from '../heap.js';
 import type { Kernels, Ptr } from '../kernels.js';
 import { word } from '../heap.js';
 
-type ConvKernels = Pick<Kernels, 'im2col' | 'col2im' | 'maxPool' | 'avgPool' | 'avgPoolBackward' | 'depthwise'>;
+type ConvKernels = Pick<Kernels, 'im2col' | 'col2im' | 'convDirect' | 'maxPool' | 'avgPool' | 'avgPoolBackward' | 'depthwise'>;
 
 /** The descriptor's words (see Kernels.im2col). */
 function read(heap: Heap, desc: Ptr) {
@@ -122,6 +122,31 @@ export function convKernels(heap: Heap): ConvKernels {
 
     col2im(cols: Ptr, dx: Ptr, desc: Ptr, transposed: number): void {
       (transposed ? patchesTransposed : patches)(dx, cols, desc, true);
+    },
+
+    convDirect(x: Ptr, filter: Ptr, y: Ptr, desc: Ptr): void {
+      const { B, H, W, C, OH, OW, OC, FH, FW, SH, SW, DH, DW, PT, PL } = read(heap, desc);
+      const f = heap.f32;
+      const [X, F] = [word(x), word(filter)];
+      let o = word(y);
+      for (let b = 0; b < B; b++) {
+        for (let oh = 0; oh < OH; oh++) {
+          for (let ow = 0; ow < OW; ow++, o += OC) {
+            for (let oc = 0; oc < OC; oc++) {
+              let sum = 0;
+              for (let kh = 0; kh < FH; kh++) {
+                const ih = oh * SH - PT + kh * DH;
+                for (let kw = 0; kw < FW; kw++) {
+                  const iw = ow * SW - PL + kw * DW;
+                  if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                  for (let c = 0; c < C; c++) sum = Math.fround(sum + Math.fround(f[X + ((b * H + ih) * W + iw) * C + c] * f[F + ((kh * FW + kw) * C + c) * OC + oc]));
+                }
+              }
+              f[o + oc] = sum;
+            }
+          }
+        }
+      }
     },
 
     maxPool(x: Ptr, out: Ptr, positions: Ptr, desc: Ptr): void {

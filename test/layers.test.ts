@@ -94,6 +94,19 @@ describe('the layer contract', () => {
     [dense, norm].forEach((l) => l.dispose());
   });
 
+  it("TF.js's other names for the pooling layers and tf.input make the same layers", () => {
+    const pairs: Array<[string, string]> = [
+      ['maxPool1d', 'MaxPooling1D'], ['maxPool2d', 'MaxPooling2D'], ['avgPool1d', 'AveragePooling1D'], ['avgPooling1d', 'AveragePooling1D'],
+      ['avgPool2d', 'AveragePooling2D'], ['avgPooling2d', 'AveragePooling2D'], ['globalMaxPool1d', 'GlobalMaxPooling1D'], ['globalMaxPool2d', 'GlobalMaxPooling2D'],
+    ];
+    for (const [alias, className] of pairs) {
+      const layer = (tf.layers as unknown as Record<string, (args?: object) => tf.Layer>)[alias]({});
+      expect(layer.getClassName(), alias).toBe(className);
+      layer.dispose();
+    }
+    expect(tf.layers.input({ shape: [3] }).shape).toEqual([null, 3]);
+  });
+
   it('apply on tensors frees what call() makes on the way to its output, in any layer', () => {
     class Scratchy extends tf.layers.Layer {
       static override className = 'Scratchy';

@@ -44,15 +44,8 @@ const MISSING: { reason: string; names: string[] }[] = [
   {
     reason: 'layers not yet written',
     names: [
-      'InputSpec', 'LayerVariable', 'layers.input', 'layers.embedding', 'layers.masking', 'layers.categoryEncoding',
+      'InputSpec', 'LayerVariable', 'layers.embedding', 'layers.masking', 'layers.categoryEncoding',
       'layers.centerCrop', 'layers.rescaling', 'layers.resizing', 'layers.randomWidth',
-    ],
-  },
-  {
-    reason: "TF.js's aliases of pooling layers neurite has under their other names (maxPooling2d, ...): not yet",
-    names: [
-      'layers.maxPool1d', 'layers.maxPool2d', 'layers.avgPool1d', 'layers.avgPool2d', 'layers.avgPooling1d',
-      'layers.avgPooling2d', 'layers.globalMaxPool1d', 'layers.globalMaxPool2d',
     ],
   },
   {

@@ -6,7 +6,7 @@ import { Flatten, Permute, RepeatVector, Reshape } from './core.js';
 import { type BaseConvLayerArgs, Conv1D, Conv2D, Conv2DTranspose, type ConvLayerArgs, DepthwiseConv2D, type DepthwiseConv2DLayerArgs, SeparableConv2D, type SeparableConvLayerArgs } from './convolutional.js';
 import { Dense, type DenseArgs } from './dense.js';
 import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
-import { InputLayer, type InputLayerArgs } from './input.js';
+import { input, InputLayer, type InputLayerArgs } from './input.js';
 import { Layer, type LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
 import { BatchNormalization, type BatchNormalizationLayerArgs, LayerNormalization, type LayerNormalizationLayerArgs } from './normalization.js';
@@ -59,6 +59,17 @@ export const layers = {
   upSampling2d: (args?: UpSampling2DArgs) => new UpSampling2D(args),
   batchNormalization: (args?: BatchNormalizationLayerArgs) => new BatchNormalization(args),
   layerNormalization: (args?: LayerNormalizationLayerArgs) => new LayerNormalization(args),
+  // TF.js's other names for the same layers
+  maxPool1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
+  maxPool2d: (args?: Pooling2DArgs) => new MaxPooling2D(args),
+  avgPool1d: (args?: Pooling1DArgs) => new AveragePooling1D(args),
+  avgPooling1d: (args?: Pooling1DArgs) => new AveragePooling1D(args),
+  avgPool2d: (args?: Pooling2DArgs) => new AveragePooling2D(args),
+  avgPooling2d: (args?: Pooling2DArgs) => new AveragePooling2D(args),
+  globalMaxPool1d: (args?: LayerArgs) => new GlobalMaxPooling1D(args),
+  globalMaxPool2d: (args?: GlobalPooling2DArgs) => new GlobalMaxPooling2D(args),
+  /** tf.input, as TF.js also offers it here. */
+  input,
   /** The base class of every layer, for subclassing as in TF.js. */
   Layer,
 };

@@ -21,3 +21,15 @@ export function secondsPerCall(fn: () => void, minTime = 0.5): number {
   if (bench.error) throw bench.error;
   return bench.stats.mean;
 }
+
+/** Prints rows run on their own (`node --import tsx bench/<suite>.ts`): one line per case, one column per implementation. */
+export function printRows(rows: Row[]): void {
+  const cases = [...new Set(rows.map((r) => r.case))];
+  console.table(
+    cases.map((c) => {
+      const line: Record<string, string> = { case: c };
+      for (const r of rows.filter((row) => row.case === c)) line[r.impl] = r.value.toFixed(0);
+      return line;
+    }),
+  );
+}

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '../src/index.js';
 import { activeBackend } from '../src/engine.js';
 import { normalizeBatch } from '../src/ops/normalization.js';
-import { secondsPerCall, type Row } from './harness.js';
+import { printRows, secondsPerCall, type Row } from './harness.js';
 
 /** [name, x's shape]: a CNN's feature maps, and a dense layer's activations. */
 const SHAPES: Array<[string, number[]]> = [
@@ -63,13 +63,5 @@ export async function benchNormalization(): Promise<Row[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await benchNormalization();
-  const cases = [...new Set(rows.map((r) => r.case))];
-  console.table(
-    cases.map((c) => {
-      const line: Record<string, string> = { case: c };
-      for (const r of rows.filter((row) => row.case === c)) line[r.impl] = r.value.toFixed(0);
-      return line;
-    }),
-  );
+  printRows(await benchNormalization());
 }

@@ -8,7 +8,7 @@ import * as tfjs from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../src/index.js';
 import { activeBackend } from '../src/engine.js';
-import { secondsPerCall, type Row } from './harness.js';
+import { printRows, secondsPerCall, type Row } from './harness.js';
 
 type Lib = typeof tf;
 const N = 1000;
@@ -68,13 +68,5 @@ export async function benchOps(): Promise<Row[]> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const rows = await benchOps();
-  const cases = [...new Set(rows.map((r) => r.case))];
-  console.table(
-    cases.map((c) => {
-      const line: Record<string, string> = { case: c };
-      for (const r of rows.filter((row) => row.case === c)) line[r.impl] = r.value.toFixed(0);
-      return line;
-    }),
-  );
+  printRows(await benchOps());
 }

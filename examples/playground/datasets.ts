@@ -1,8 +1,29 @@
-// The playground's four 2-D datasets (points in [-6, 6]², labels 0 or 1), made from a seeded generator,
-// and the optional input features computed from (x1, x2). No files, no downloads.
+// The playground's 2-D datasets (points in [-6, 6]²), made from a seeded generator: four for classification
+// (labels -1 or +1) and two for regression (values in [-1, 1]); and the optional input features computed
+// from (x1, x2). No files, no downloads.
 
-export type DatasetName = 'circle' | 'xor' | 'gaussian' | 'spiral';
-export const DATASETS: DatasetName[] = ['circle', 'xor', 'gaussian', 'spiral'];
+export type Problem = 'classification' | 'regression';
+export type DatasetName = 'circle' | 'xor' | 'gaussian' | 'spiral' | 'plane' | 'hills';
+export const DATASETS: Record<Problem, DatasetName[]> = {
+  classification: ['circle', 'xor', 'gaussian', 'spiral'],
+  regression: ['plane', 'hills'],
+};
+export const DATASET_NAMES: DatasetName[] = [...DATASETS.classification, ...DATASETS.regression];
+
+export function problemOf(dataset: DatasetName): Problem {
+  return DATASETS.regression.includes(dataset) ? 'regression' : 'classification';
+}
+
+/** Hills: Gaussian bumps (centre x1, x2 and height) that make the regression surface. */
+const HILLS: Array<[number, number, number]> = [
+  [-3.5, 2.5, 1],
+  [0, 2.5, -1],
+  [3.5, 2.5, 1],
+  [-3.5, -2.5, -1],
+  [0, -2.5, 1],
+  [3.5, -2.5, -1],
+];
+const HILL_WIDTH = 1.4;
 
 export type FeatureName = 'x1' | 'x2' | 'x1Squared' | 'x2Squared' | 'x1TimesX2' | 'sinX1' | 'sinX2';
 
@@ -33,7 +54,7 @@ export const POINT_COUNT = 500;
 export interface Points {
   /** Interleaved (x1, x2) per point. */
   xy: Float32Array;
-  /** 0 or 1 per point. */
+  /** Per point: the class as -1 or +1 (classification), or the value in [-1, 1] (regression). */
   labels: Float32Array;
   count: number;
 }
@@ -43,8 +64,8 @@ export interface Split {
   test: Points;
 }
 
-/** A small seeded generator (xorshift32) so that a dataset is the same for the same seed. */
-function randomSource(seed: number): () => number {
+/** A small seeded generator (xorshift32) so that a dataset (or a batch order) is the same for the same seed. */
+export function randomSource(seed: number): () => number {
   let state = seed >>> 0 || 0x9e3779b9;
   return () => {
     state ^= state << 13;
@@ -56,7 +77,8 @@ function randomSource(seed: number): () => number {
 
 /**
  * `count` points of a dataset; noise in [0, 0.5] jitters positions (labels keep the noiseless rule, so
- * noise makes the classes overlap), and the points are shuffled before the train/test split.
+ * noise makes the classes overlap and the surfaces rough), and the points are shuffled before the
+ * train/test split.
  */
 export function makeDataset(name: DatasetName, noise: number, trainRatio: number, seed: number, count = POINT_COUNT): Split {
   const random = randomSource(seed);
@@ -71,7 +93,7 @@ export function makeDataset(name: DatasetName, noise: number, trainRatio: number
       const r = inside ? uniform(0, radius * 0.5) : uniform(radius * 0.7, radius);
       const angle = uniform(0, 2 * Math.PI);
       const jitter = () => uniform(-radius, radius) * noise;
-      points.push([r * Math.sin(angle) + jitter(), r * Math.cos(angle) + jitter(), inside ? 1 : 0]);
+      points.push([r * Math.sin(angle) + jitter(), r * Math.cos(angle) + jitter(), inside ? 1 : -1]);
     }
   } else if (name === 'xor') {
     const padding = 0.3;
@@ -80,7 +102,7 @@ export function makeDataset(name: DatasetName, noise: number, trainRatio: number
       const x1 = away(uniform(-5, 5));
       const x2 = away(uniform(-5, 5));
       const jitter = () => uniform(-5, 5) * noise;
-      points.push([x1 + jitter(), x2 + jitter(), x1 * x2 >= 0 ? 1 : 0]);
+      points.push([x1 + jitter(), x2 + jitter(), x1 * x2 >= 0 ? 1 : -1]);
     }
   } else if (name === 'gaussian') {
     // The spread grows with noise from well apart to overlapping.
@@ -88,7 +110,7 @@ export function makeDataset(name: DatasetName, noise: number, trainRatio: number
     for (let i = 0; i < count; i++) {
       const positive = i < half;
       const centre = positive ? 2 : -2;
-      points.push([centre + gaussian() * spread, centre + gaussian() * spread, positive ? 1 : 0]);
+      points.push([centre + gaussian() * spread, centre + gaussian() * spread, positive ? 1 : -1]);
     }
   } else if (name === 'spiral') {
     for (let i = 0; i < count; i++) {
@@ -97,7 +119,15 @@ export function makeDataset(name: DatasetName, noise: number, trainRatio: number
       const r = along * 5;
       const angle = 1.75 * along * 2 * Math.PI + (positive ? 0 : Math.PI);
       const jitter = () => uniform(-1, 1) * noise;
-      points.push([r * Math.sin(angle) + jitter(), r * Math.cos(angle) + jitter(), positive ? 1 : 0]);
+      points.push([r * Math.sin(angle) + jitter(), r * Math.cos(angle) + jitter(), positive ? 1 : -1]);
+    }
+  } else if (name === 'plane' || name === 'hills') {
+    const surface = name === 'plane' ? plane : hills;
+    for (let i = 0; i < count; i++) {
+      const x1 = uniform(-EXTENT, EXTENT);
+      const x2 = uniform(-EXTENT, EXTENT);
+      const jitter = () => uniform(-EXTENT, EXTENT) * noise;
+      points.push([x1 + jitter(), x2 + jitter(), surface(x1, x2)]);
     }
   } else {
     throw new Error(`unknown dataset ${String(name)}`);
@@ -108,6 +138,21 @@ export function makeDataset(name: DatasetName, noise: number, trainRatio: number
   }
   const trainCount = Math.max(1, Math.min(count - 1, Math.round(count * trainRatio)));
   return { train: pack(points.slice(0, trainCount)), test: pack(points.slice(trainCount)) };
+}
+
+/** A tilted plane: -1 in the bottom-left corner, +1 in the top-right one. */
+function plane(x1: number, x2: number): number {
+  return (x1 + x2) / (2 * EXTENT);
+}
+
+/** Each hill's height fades with distance from its centre; the tallest one at a point sets its value. */
+function hills(x1: number, x2: number): number {
+  let value = 0;
+  for (const [c1, c2, height] of HILLS) {
+    const hill = height * Math.exp(-((x1 - c1) ** 2 + (x2 - c2) ** 2) / (2 * HILL_WIDTH ** 2));
+    if (Math.abs(hill) > Math.abs(value)) value = hill;
+  }
+  return value;
 }
 
 function pack(points: Array<[number, number, number]>): Points {

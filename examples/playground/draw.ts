@@ -1,9 +1,10 @@
 // Canvas drawing for the playground: the diverging colour scale, value grids (the output heatmap and the
-// nodes' small ones), the data points, the loss curves and the weighted links. No DOM structure here.
+// nodes' small ones), the data points, the loss curves and the weighted links. No DOM structure here, and no
+// layout reads: every canvas's CSS size comes in from the caller, who keeps it from a ResizeObserver.
 
 import { EXTENT, type Points } from './datasets.js';
 
-/** Orange for -1 (class 0), a light grey for 0, blue for +1 (class 1). */
+/** Orange for -1 (class 0, or the lowest value), a light grey for 0, blue for +1 (class 1, the highest value). */
 const NEGATIVE = [245, 147, 34];
 const NEUTRAL = [232, 234, 236];
 const POSITIVE = [8, 119, 189];
@@ -30,14 +31,20 @@ function paletteIndex(value: number): number {
   return Math.round(((v + 1) / 2) * (STEPS - 1));
 }
 
-/** Sizes a canvas's backing store to its CSS box times the device pixel ratio; returns the 2-D context. */
-export function fitCanvas(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
+/** A canvas's CSS size in pixels. */
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** Sizes a canvas's backing store to its CSS size times the device pixel ratio; returns the 2-D context. */
+function fitCanvas(canvas: HTMLCanvasElement, { width, height }: Size): CanvasRenderingContext2D {
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.round(canvas.clientWidth * ratio);
-  const height = Math.round(canvas.clientHeight * ratio);
-  if (canvas.width !== width || canvas.height !== height) {
-    canvas.width = width;
-    canvas.height = height;
+  const pixelsWide = Math.round(width * ratio);
+  const pixelsHigh = Math.round(height * ratio);
+  if (canvas.width !== pixelsWide || canvas.height !== pixelsHigh) {
+    canvas.width = pixelsWide;
+    canvas.height = pixelsHigh;
   }
   const context = canvas.getContext('2d')!;
   context.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -70,12 +77,12 @@ function toPixel(value: number, side: number, flip: boolean): number {
 }
 
 /**
- * The output heatmap with the points over it: train points ringed in white, test points ringed in
- * near-black, so the two sets stay apart at a glance.
+ * The output heatmap with the points over it, each coloured by its class or value: train points ringed in
+ * white, test points ringed in near-black, so the two sets stay apart at a glance.
  */
-export function drawHeatmap(canvas: HTMLCanvasElement, grid: HTMLCanvasElement, train: Points, test: Points | null): void {
-  const context = fitCanvas(canvas);
-  const side = canvas.clientWidth;
+export function drawHeatmap(canvas: HTMLCanvasElement, size: Size, grid: HTMLCanvasElement, train: Points, test: Points | null): void {
+  const context = fitCanvas(canvas, size);
+  const side = size.width;
   // Faded over white, so that points of either class stay visible on a region of their own colour.
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, side, side);
@@ -89,7 +96,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, grid: HTMLCanvasElement, 
     for (let i = 0; i < points.count; i++) {
       context.beginPath();
       context.arc(toPixel(points.xy[2 * i], side, false), toPixel(points.xy[2 * i + 1], side, true), radius, 0, 2 * Math.PI);
-      context.fillStyle = colourOf(points.labels[i] > 0.5 ? 1 : -1);
+      context.fillStyle = colourOf(points.labels[i]);
       context.fill();
       context.lineWidth = 1;
       context.strokeStyle = ring;
@@ -101,28 +108,28 @@ export function drawHeatmap(canvas: HTMLCanvasElement, grid: HTMLCanvasElement, 
 }
 
 /** A dataset's thumbnail: its points on a light background. */
-export function drawThumbnail(canvas: HTMLCanvasElement, points: Points): void {
-  const context = fitCanvas(canvas);
-  const side = canvas.clientWidth;
+export function drawThumbnail(canvas: HTMLCanvasElement, size: Size, points: Points): void {
+  const context = fitCanvas(canvas, size);
+  const side = size.width;
   context.fillStyle = '#f4f5f7';
   context.fillRect(0, 0, side, side);
   for (let i = 0; i < points.count; i++) {
-    context.fillStyle = colourOf(points.labels[i] > 0.5 ? 1 : -1);
+    context.fillStyle = colourOf(points.labels[i]);
     context.fillRect(toPixel(points.xy[2 * i], side, false) - 1, toPixel(points.xy[2 * i + 1], side, true) - 1, 2, 2);
   }
 }
 
 export interface LossPoint {
-  epoch: number;
+  /** Batches trained when the losses were measured. */
+  steps: number;
   train: number;
   test: number;
 }
 
-/** Train (grey) and test (dark) loss against epochs, from 0 to the largest loss seen. */
-export function drawLossChart(canvas: HTMLCanvasElement, history: LossPoint[]): void {
-  const context = fitCanvas(canvas);
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
+/** Train (grey) and test (dark) loss against batches trained, from 0 to the largest loss seen. */
+export function drawLossChart(canvas: HTMLCanvasElement, size: Size, history: LossPoint[]): void {
+  const context = fitCanvas(canvas, size);
+  const { width, height } = size;
   context.clearRect(0, 0, width, height);
   context.strokeStyle = '#e3e6ea';
   context.lineWidth = 1;
@@ -134,13 +141,13 @@ export function drawLossChart(canvas: HTMLCanvasElement, history: LossPoint[]): 
     context.stroke();
   }
   if (history.length < 2) return;
-  const first = history[0].epoch;
-  const span = Math.max(1, history[history.length - 1].epoch - first);
+  const first = history[0].steps;
+  const span = Math.max(1, history[history.length - 1].steps - first);
   const top = Math.max(...history.map((p) => Math.max(finite(p.train), finite(p.test))), 1e-6);
   const line = (pick: (p: LossPoint) => number, colour: string) => {
     context.beginPath();
     history.forEach((p, i) => {
-      const x = ((p.epoch - first) / span) * (width - 2) + 1;
+      const x = ((p.steps - first) / span) * (width - 2) + 1;
       const y = height - 2 - (finite(pick(p)) / top) * (height - 4);
       if (i === 0) context.moveTo(x, y);
       else context.lineTo(x, y);
@@ -163,36 +170,69 @@ export interface NodeBox {
   size: number;
 }
 
+/** A link's curve: from the right edge of `a` to the left edge of `b`, as cubic Bézier control points. */
+function linkCurve(a: NodeBox, b: NodeBox): [number, number, number, number, number, number, number, number] {
+  const x0 = a.x + a.size;
+  const y0 = a.y + a.size / 2;
+  const x1 = b.x;
+  const y1 = b.y + b.size / 2;
+  const bend = (x1 - x0) / 2;
+  return [x0, y0, x0 + bend, y0, x1 - bend, y1, x1, y1];
+}
+
+/** `count` + 1 points along the link from `a` to `b` (x, y interleaved), for finding the link under a pointer. */
+export function linkPoints(a: NodeBox, b: NodeBox, count: number): Float32Array {
+  const [x0, y0, c0x, c0y, c1x, c1y, x1, y1] = linkCurve(a, b);
+  const points = new Float32Array((count + 1) * 2);
+  for (let i = 0; i <= count; i++) {
+    const t = i / count;
+    const [u0, u1, u2, u3] = [(1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3];
+    points[2 * i] = u0 * x0 + u1 * c0x + u2 * c1x + u3 * x1;
+    points[2 * i + 1] = u0 * y0 + u1 * c0y + u2 * c1y + u3 * y1;
+  }
+  return points;
+}
+
 /**
  * Links between consecutive columns of nodes: width grows with |weight|, colour shows the sign
- * (blue positive, orange negative). `weights` holds each layer's kernel [inputs, units] in turn.
+ * (blue positive, orange negative). `weights` holds each layer's kernel [inputs, units] in turn; the link
+ * whose weight has index `highlight` is drawn on top, outlined.
  */
-export function drawLinks(canvas: HTMLCanvasElement, columns: NodeBox[][], weights: Float32Array | null): void {
-  const context = fitCanvas(canvas);
-  context.clearRect(0, 0, canvas.clientWidth, canvas.clientHeight);
+export function drawLinks(canvas: HTMLCanvasElement, size: Size, columns: NodeBox[][], weights: Float32Array | null, highlight: number | null): void {
+  const context = fitCanvas(canvas, size);
+  context.clearRect(0, 0, size.width, size.height);
+  let highlighted: (() => void) | null = null;
   let offset = 0;
   for (let layer = 0; layer + 1 < columns.length; layer++) {
     const from = columns[layer];
     const to = columns[layer + 1];
     for (let i = 0; i < from.length; i++) {
       for (let j = 0; j < to.length; j++) {
-        const w = weights ? weights[offset + i * to.length + j] : 0;
-        const a = from[i];
-        const b = to[j];
-        const x0 = a.x + a.size;
-        const y0 = a.y + a.size / 2;
-        const x1 = b.x;
-        const y1 = b.y + b.size / 2;
-        const bend = (x1 - x0) / 2;
-        context.beginPath();
-        context.moveTo(x0, y0);
-        context.bezierCurveTo(x0 + bend, y0, x1 - bend, y1, x1, y1);
+        const index = offset + i * to.length + j;
+        const w = weights ? weights[index] : 0;
         const magnitude = Math.min(1, Math.abs(w) / 2);
-        context.lineWidth = weights ? 0.5 + magnitude * 5.5 : 1;
-        context.strokeStyle = weights ? colourOf(Math.sign(w) * Math.max(0.35, magnitude), 0.35 + 0.65 * magnitude) : '#d5d9de';
-        context.stroke();
+        const width = weights ? 0.5 + magnitude * 5.5 : 1;
+        const stroke = (lineWidth: number, style: string) => {
+          context.beginPath();
+          const [x0, y0, c0x, c0y, c1x, c1y, x1, y1] = linkCurve(from[i], to[j]);
+          context.moveTo(x0, y0);
+          context.bezierCurveTo(c0x, c0y, c1x, c1y, x1, y1);
+          context.lineWidth = lineWidth;
+          context.strokeStyle = style;
+          context.stroke();
+        };
+        const tint = Math.sign(w) * Math.max(0.35, magnitude);
+        if (index === highlight) {
+          highlighted = () => {
+            stroke(width + 4, '#1b1f23');
+            stroke(width, colourOf(tint));
+          };
+        } else {
+          stroke(width, weights ? colourOf(tint, 0.35 + 0.65 * magnitude) : '#d5d9de');
+        }
       }
     }
     offset += from.length * to.length;
   }
+  highlighted?.();
 }

@@ -1,63 +1,39 @@
-// The playground page: keeps the settings, makes the datasets, lays out the network diagram, and draws the
-// worker's latest frame once per animation frame. All training happens in worker.ts.
+// The playground page: keeps the settings (and mirrors them into the URL), makes the datasets, and draws the
+// worker's latest frame once per animation frame. All training happens in worker.ts; the network diagram is
+// diagram.ts. Canvas sizes come from a ResizeObserver, so drawing never forces a layout.
 
-import { DATASETS, type DatasetName, FEATURES, type FeatureName, featureRows, gridPoints, makeDataset, type Split } from './datasets.js';
-import { drawHeatmap, drawLinks, drawLossChart, drawThumbnail, type LossPoint, type NodeBox, paintGrid } from './draw.js';
-import type { ActivationName, BackendChoice, Frame, FromWorker, ModelSettings, Problem, Regularization, ToWorker } from './protocol.js';
-import { NODE_GRID, OUTPUT_GRID } from './protocol.js';
+import { DATASET_NAMES, DATASETS, type DatasetName, FEATURES, makeDataset, problemOf, type Split } from './datasets.js';
+import { NetworkDiagram } from './diagram.js';
+import { drawHeatmap, drawLossChart, drawThumbnail, type LossPoint, paintGrid, type Size } from './draw.js';
+import type { ActivationName, BackendChoice, Diverged, Frame, FromWorker, ModelSettings, Regularization, ToWorker } from './protocol.js';
+import { OUTPUT_GRID } from './protocol.js';
+import { LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, MAX_SEED, type PlaygroundState, queryOf, REGULARIZATION_RATES, stateFromQuery } from './url-state.js';
 
-const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-const REGULARIZATION_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
-const MAX_LAYERS = 6;
-const MAX_NEURONS = 8;
-const NODE_SIZE = 38;
-const NODE_GAP = 12;
-/** Room above the columns for each layer's +/- buttons. */
-const HEAD_ROOM = 56;
-/** Room left of the feature column for the feature names. */
-const LABEL_ROOM = 58;
 /** Loss points kept for the chart; beyond this every other one is dropped. */
 const MAX_HISTORY = 1200;
+const DATASET_CAPTIONS: Record<DatasetName, string> = { circle: 'Circle', xor: 'XOR', gaussian: 'Gaussians', spiral: 'Spiral', plane: 'Plane', hills: 'Hills' };
 
-const state = {
-  dataset: 'circle' as DatasetName,
-  noise: 0,
-  trainRatio: 0.5,
-  dataSeed: 1,
-  settings: {
-    features: ['x1', 'x2'],
-    hidden: [4, 2],
-    activation: 'tanh',
-    regularization: 'none',
-    regularizationRate: 0,
-    problem: 'classification',
-    learningRate: 0.03,
-    batchSize: 10,
-    seed: 1,
-  } as ModelSettings,
-  playing: false,
-  backend: 'wasm' as BackendChoice,
-  showTest: true,
-  discretize: false,
-};
-
-let data: Split = makeDataset(state.dataset, state.noise, state.trainRatio, state.dataSeed);
+const state: PlaygroundState = stateFromQuery(location.search);
+let playing = false;
+/** Numbers the models sent to the worker, so that frames of a replaced one are dropped. */
+let generation = 0;
+let data: Split = makeData();
 let latest: Frame | null = null;
 let needsDraw = true;
 /** A frame arrived that the worker waits to hear was drawn. */
 let frameToAcknowledge = false;
-let history: LossPoint[] = [];
+let lossHistory: LossPoint[] = [];
 const stepsPerSecond: Record<BackendChoice, number> = { wasm: 0, js: 0 };
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const playButton = byId<HTMLButtonElement>('play-pause');
 const epochLabel = byId('epoch');
+const batchesLabel = byId('batches');
 const testLossLabel = byId('test-loss');
 const trainLossLabel = byId('train-loss');
 const heatmap = byId<HTMLCanvasElement>('heatmap');
 const lossChart = byId<HTMLCanvasElement>('loss-chart');
 const network = byId('network');
-const links = byId<HTMLCanvasElement>('links');
 const message = byId('message');
 /** The output grid at its own resolution; drawn scaled onto the heatmap. */
 const outputGrid = document.createElement('canvas');
@@ -69,113 +45,217 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   const m = event.data;
   if (m.type === 'frame') {
     // A frame of a model since replaced has the wrong shape for the diagram: acknowledge it and move on.
-    if (m.seed !== state.settings.seed) post({ type: 'drawn' });
+    if (m.generation !== generation) post({ type: 'drawn' });
     else {
       latest = m;
       needsDraw = true;
       frameToAcknowledge = true;
     }
+  } else if (m.type === 'diverged') {
+    if (m.generation !== generation) return;
+    showPlaying(false);
+    showMessage(explainDivergence(m), 'diverged');
   } else if (m.type === 'backend') {
     state.backend = m.name;
     byId<HTMLInputElement>(`backend-${m.name}`).checked = true;
+    saveToUrl();
     showSpeed();
   } else {
-    message.textContent = `Training stopped: ${m.message}. Reset to start again.`;
-    setPlaying(false);
+    showPlaying(false);
+    showMessage(`Training stopped: ${m.message}. Reset to start again.`, 'error');
   }
 };
-worker.onerror = (event) => {
-  message.textContent = `The training worker failed: ${event.message}`;
-};
+worker.onerror = (event) => showMessage(`The training worker failed: ${event.message}`, 'error');
+
+function makeData(): Split {
+  return makeDataset(state.dataset, state.noise / 100, state.trainRatio / 100, state.dataSeed);
+}
+
+function saveToUrl(): void {
+  history.replaceState(null, '', `${location.pathname}?${queryOf(state)}`);
+}
+
+function showMessage(text: string, kind: 'diverged' | 'error' | '' = ''): void {
+  message.textContent = text;
+  message.dataset.kind = kind;
+}
+
+// ---- divergence in words ----
+
+/** The gentler learning rate to suggest: the largest on the menu at most a tenth of `rate`. */
+function gentlerRate(rate: number): number | null {
+  const lower = LEARNING_RATES.filter((r) => r <= rate / 10);
+  return lower.length > 0 ? lower[lower.length - 1] : null;
+}
+
+function explainDivergence(d: Diverged): string {
+  const epoch = `in epoch ${d.epoch + 1}`;
+  const what = d.weightsOverflowed
+    ? `A training step ${epoch} pushed some weights past the largest number a float holds (to NaN or Infinity)`
+    : Number.isFinite(d.loss)
+      ? `The loss exploded ${epoch}: it rose from ${formatLoss(d.startLoss)} to ${formatLoss(d.loss)}`
+      : `The loss diverged to ${d.loss} ${epoch}`;
+  const why = 'Each step overshot the minimum and landed higher up the other side, so the steps grew instead of settling.';
+  const rate = state.learningRate;
+  const gentler = gentlerRate(rate);
+  let remedy = gentler === null ? `The learning rate ${rate} is already the smallest on offer.` : `The learning rate ${rate} is too high for this network; try ${gentler}.`;
+  // Each step also shrinks every weight by about learning rate × regularization rate of itself: past 1 it overshoots zero.
+  if (state.regularization !== 'none' && rate * state.regularizationRate >= 1) {
+    const gentlerPenalty = REGULARIZATION_RATES.filter((r) => r * rate < 1).at(-1);
+    remedy += ` The regularization rate ${state.regularizationRate} adds to it: at this learning rate each step pulls the weights past zero; try ${gentlerPenalty}.`;
+  }
+  // neurite's fit puts the weights back: before the batch whose loss failed, or to its last checkpoint (a few steps back).
+  const after = d.weightsOverflowed
+    ? 'Training stopped with the weights as they were a few steps earlier'
+    : Number.isFinite(d.loss)
+      ? 'Training stopped'
+      : 'Training stopped with the weights as they were before the failing step';
+  return `${what}. ${why} ${remedy} ${after}: change the rate and press Play, or reset.`;
+}
 
 // ---- controls ----
 
-function fillSelect(select: HTMLSelectElement, values: number[], selected: number): void {
-  for (const value of values) select.add(new Option(String(value), String(value), false, value === selected));
+function fillSelect(select: HTMLSelectElement, values: number[]): void {
+  for (const value of values) select.add(new Option(String(value), String(value)));
 }
-fillSelect(byId('learning-rate'), LEARNING_RATES, state.settings.learningRate);
-fillSelect(byId('regularization-rate'), REGULARIZATION_RATES, state.settings.regularizationRate);
+fillSelect(byId('learning-rate'), LEARNING_RATES);
+fillSelect(byId('regularization-rate'), REGULARIZATION_RATES);
 
-function setPlaying(playing: boolean): void {
-  state.playing = playing;
-  playButton.dataset.state = playing ? 'playing' : 'paused';
-  playButton.setAttribute('aria-label', playing ? 'Pause' : 'Play');
-  if (playing) message.textContent = '';
-  post({ type: playing ? 'play' : 'pause' });
+/** Sets every control from the state (at load, from the URL). */
+function showState(): void {
+  byId<HTMLSelectElement>('learning-rate').value = String(state.learningRate);
+  byId<HTMLSelectElement>('activation').value = state.activation;
+  byId<HTMLSelectElement>('regularization').value = state.regularization;
+  byId<HTMLSelectElement>('regularization-rate').value = String(state.regularizationRate);
+  byId<HTMLSelectElement>('regularization-rate').disabled = state.regularization === 'none';
+  byId<HTMLSelectElement>('problem').value = problemOf(state.dataset);
+  showSlider('train-ratio', state.trainRatio, `${state.trainRatio}%`);
+  showSlider('noise', state.noise, String(state.noise));
+  showSlider('batch-size', state.batchSize, String(state.batchSize));
+  byId<HTMLInputElement>('show-test').checked = state.showTest;
+  byId<HTMLInputElement>('discretize').checked = state.discretize;
+  byId<HTMLInputElement>(`backend-${state.backend}`).checked = true;
+  byId<HTMLInputElement>(`pace-${state.pace}`).checked = true;
+  showDatasets();
 }
 
-/** Sends the worker a fresh model (new initial weights) for the current settings and data. */
-function reset(): void {
-  state.settings.seed++;
-  history = [];
+function showSlider(id: string, value: number, text: string): void {
+  byId<HTMLInputElement>(id).value = String(value);
+  byId(`${id}-value`).textContent = text;
+}
+
+function showPlaying(on: boolean): void {
+  playing = on;
+  playButton.dataset.state = on ? 'playing' : 'paused';
+  playButton.setAttribute('aria-label', on ? 'Pause' : 'Play');
+}
+
+function setPlaying(on: boolean): void {
+  showPlaying(on);
+  if (on) showMessage('');
+  post({ type: on ? 'play' : 'pause' });
+}
+
+function modelSettings(): ModelSettings {
+  return {
+    features: [...state.features],
+    hidden: [...state.hidden],
+    activation: state.activation,
+    regularization: state.regularization,
+    regularizationRate: state.regularizationRate,
+    problem: problemOf(state.dataset),
+    learningRate: state.learningRate,
+    batchSize: state.batchSize,
+    seed: state.seed,
+  };
+}
+
+/** Sends the worker a model for the current settings and data; `freshWeights` draws a new seed for them first. */
+function reset({ freshWeights = false } = {}): void {
+  if (freshWeights) state.seed = (state.seed % MAX_SEED) + 1;
+  generation++;
+  lossHistory = [];
   latest = null;
   needsDraw = true;
+  showMessage('');
+  showProgress(0, 0);
   showLosses(null);
-  epochLabel.dataset.value = '0';
-  epochLabel.textContent = formatEpoch(0);
   const copy = (p: Split['train']) => ({ xy: p.xy.slice(), labels: p.labels.slice() });
-  post({ type: 'reset', settings: { ...state.settings, features: [...state.settings.features], hidden: [...state.settings.hidden] }, train: copy(data.train), test: copy(data.test) });
+  post({ type: 'reset', generation, settings: modelSettings(), train: copy(data.train), test: copy(data.test) });
   layoutNetwork();
+  saveToUrl();
 }
 
 function regenerate(): void {
-  data = makeDataset(state.dataset, state.noise, state.trainRatio, state.dataSeed);
+  data = makeData();
   reset();
 }
 
-playButton.addEventListener('click', () => setPlaying(!state.playing));
+playButton.addEventListener('click', () => setPlaying(!playing));
 byId('step').addEventListener('click', () => {
-  if (state.playing) setPlaying(false);
+  showPlaying(false);
+  showMessage('');
   post({ type: 'step' });
 });
 byId('reset').addEventListener('click', () => {
-  if (state.playing) setPlaying(false);
-  reset();
+  if (playing) setPlaying(false);
+  reset({ freshWeights: true });
 });
 
 function onChange<T extends HTMLInputElement | HTMLSelectElement>(id: string, apply: (element: T) => void): void {
   const element = byId<T>(id);
-  element.addEventListener(element instanceof HTMLInputElement && element.type === 'range' ? 'input' : 'change', () => apply(element));
+  element.addEventListener(element instanceof HTMLInputElement && element.type === 'range' ? 'input' : 'change', () => {
+    apply(element);
+    saveToUrl();
+  });
 }
 
+const tune = () => post({ type: 'tune', learningRate: state.learningRate, batchSize: state.batchSize });
 onChange<HTMLSelectElement>('learning-rate', (e) => {
-  state.settings.learningRate = Number(e.value);
-  post({ type: 'tune', learningRate: state.settings.learningRate, batchSize: state.settings.batchSize });
+  state.learningRate = Number(e.value);
+  tune();
 });
 onChange<HTMLInputElement>('batch-size', (e) => {
-  state.settings.batchSize = Number(e.value);
+  state.batchSize = Number(e.value);
   byId('batch-size-value').textContent = e.value;
-  post({ type: 'tune', learningRate: state.settings.learningRate, batchSize: state.settings.batchSize });
+  tune();
 });
 onChange<HTMLSelectElement>('activation', (e) => {
-  state.settings.activation = e.value as ActivationName;
+  state.activation = e.value as ActivationName;
   reset();
 });
 onChange<HTMLSelectElement>('regularization', (e) => {
-  state.settings.regularization = e.value as Regularization;
-  syncRegularizationRate();
+  state.regularization = e.value as Regularization;
+  const rate = byId<HTMLSelectElement>('regularization-rate');
+  rate.disabled = state.regularization === 'none';
+  // A penalty at rate 0 does nothing; pick a small rate when one is switched on.
+  if (!rate.disabled && state.regularizationRate === 0) {
+    state.regularizationRate = 0.003;
+    rate.value = '0.003';
+  }
   reset();
 });
 onChange<HTMLSelectElement>('regularization-rate', (e) => {
-  state.settings.regularizationRate = Number(e.value);
+  state.regularizationRate = Number(e.value);
   reset();
 });
 onChange<HTMLSelectElement>('problem', (e) => {
-  state.settings.problem = e.value as Problem;
-  reset();
+  state.dataset = DATASETS[e.value as 'classification' | 'regression'][0];
+  showDatasets();
+  regenerate();
 });
 onChange<HTMLInputElement>('train-ratio', (e) => {
-  state.trainRatio = Number(e.value) / 100;
+  state.trainRatio = Number(e.value);
   byId('train-ratio-value').textContent = `${e.value}%`;
   regenerate();
 });
 onChange<HTMLInputElement>('noise', (e) => {
-  state.noise = Number(e.value) / 100;
+  state.noise = Number(e.value);
   byId('noise-value').textContent = e.value;
   regenerate();
 });
 byId('regenerate').addEventListener('click', () => {
-  state.dataSeed++;
+  state.dataSeed = (state.dataSeed % MAX_SEED) + 1;
   regenerate();
 });
 onChange<HTMLInputElement>('show-test', (e) => {
@@ -191,192 +271,110 @@ for (const choice of ['wasm', 'js'] as const) {
     if (e.checked) post({ type: 'backend', name: choice });
   });
 }
-
-function syncRegularizationRate(): void {
-  const select = byId<HTMLSelectElement>('regularization-rate');
-  select.disabled = state.settings.regularization === 'none';
-  // A penalty at rate 0 does nothing; pick a small rate when one is switched on.
-  if (!select.disabled && state.settings.regularizationRate === 0) {
-    state.settings.regularizationRate = 0.003;
-    select.value = '0.003';
-  }
+for (const pace of ['slow', 'normal', 'fast'] as const) {
+  onChange<HTMLInputElement>(`pace-${pace}`, (e) => {
+    if (!e.checked) return;
+    state.pace = pace;
+    post({ type: 'pace', pace });
+  });
 }
-syncRegularizationRate();
 
 byId('add-layer').addEventListener('click', () => {
-  if (state.settings.hidden.length >= MAX_LAYERS) return;
-  state.settings.hidden.push(2);
+  if (state.hidden.length >= MAX_LAYERS) return;
+  state.hidden.push(2);
   reset();
 });
 byId('remove-layer').addEventListener('click', () => {
-  if (state.settings.hidden.length === 0) return;
-  state.settings.hidden.pop();
+  if (state.hidden.length === 0) return;
+  state.hidden.pop();
   reset();
 });
 
 // ---- datasets ----
 
 const datasetsBox = byId('datasets');
-for (const name of DATASETS) {
+/** Each thumbnail's dataset, drawn when the ResizeObserver first gives the thumbnail's size. */
+const thumbnails = new Map<Element, DatasetName>();
+for (const name of DATASET_NAMES) {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'dataset';
   button.dataset.dataset = name;
-  button.title = name;
-  button.setAttribute('aria-pressed', String(name === state.dataset));
   const canvas = document.createElement('canvas');
   const caption = document.createElement('span');
-  caption.textContent = { circle: 'Circle', xor: 'XOR', gaussian: 'Gaussians', spiral: 'Spiral' }[name];
+  caption.textContent = DATASET_CAPTIONS[name];
   button.append(canvas, caption);
   button.addEventListener('click', () => {
     state.dataset = name;
-    for (const b of datasetsBox.querySelectorAll('button')) b.setAttribute('aria-pressed', String(b === button));
+    showDatasets();
     regenerate();
   });
   datasetsBox.append(button);
-  requestAnimationFrame(() => drawThumbnail(canvas, makeDataset(name, 0, 1, 7, 200).train));
+  thumbnails.set(canvas, name);
 }
+
+/** Shows the datasets of the current problem type, the current one pressed. */
+function showDatasets(): void {
+  const problem = problemOf(state.dataset);
+  for (const button of datasetsBox.querySelectorAll<HTMLButtonElement>('button')) {
+    const name = button.dataset.dataset as DatasetName;
+    button.hidden = problemOf(name) !== problem;
+    button.setAttribute('aria-pressed', String(name === state.dataset));
+  }
+}
+
+// ---- sizes ----
+
+/** CSS sizes of the observed elements, kept by the ResizeObserver so that drawing reads no layout. */
+const sizes = new Map<Element, Size>();
+let networkWidth = 0;
+const resizeObserver = new ResizeObserver((entries) => {
+  for (const { target, contentRect } of entries) {
+    const size = { width: contentRect.width, height: contentRect.height };
+    sizes.set(target, size);
+    const thumbnail = thumbnails.get(target);
+    if (thumbnail && size.width > 0) drawThumbnail(target as HTMLCanvasElement, size, makeDataset(thumbnail, 0, 1, 7, 200).train);
+    // The diagram sets its own height: only a new width lays it out again.
+    if (target === network && size.width !== networkWidth) {
+      networkWidth = size.width;
+      layoutNetwork();
+    }
+  }
+  needsDraw = true;
+});
+for (const element of [heatmap, lossChart, network, ...thumbnails.keys()]) resizeObserver.observe(element);
 
 // ---- the network diagram ----
 
-interface Diagram {
-  /** Node boxes per column as the links see them: active features, each hidden layer, the output. */
-  columns: NodeBox[][];
-  /** Canvases of hidden and output nodes in frame order. */
-  nodeCanvases: HTMLCanvasElement[];
-}
-let diagram: Diagram = { columns: [], nodeCanvases: [] };
-
-/** Each feature's values over the plane, scaled to [-1, 1] for its node picture. */
-const featurePictures = new Map<FeatureName, Float32Array>(
-  FEATURES.map((feature) => {
-    const values = featureRows(gridPoints(NODE_GRID), [feature.name]);
-    const largest = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0) || 1;
-    return [feature.name, values.map((v) => v / largest)];
-  }),
-);
-
-function nodeElement(x: number, y: number, className: string): { element: HTMLDivElement; canvas: HTMLCanvasElement } {
-  const element = document.createElement('div');
-  element.className = `node ${className}`;
-  element.style.left = `${x}px`;
-  element.style.top = `${y}px`;
-  element.style.width = element.style.height = `${NODE_SIZE}px`;
-  const canvas = document.createElement('canvas');
-  element.append(canvas);
-  return { element, canvas };
-}
-
-function smallButton(text: string, label: string, onClick: () => void, disabled: boolean): HTMLButtonElement {
-  const button = document.createElement('button');
-  button.type = 'button';
-  button.className = 'round tiny';
-  button.textContent = text;
-  button.setAttribute('aria-label', label);
-  button.disabled = disabled;
-  button.addEventListener('click', onClick);
-  return button;
-}
-
-/** Rebuilds the diagram's nodes for the current settings; the links and pictures are drawn per frame. */
-function layoutNetwork(): void {
-  const { hidden, features } = state.settings;
-  for (const child of [...network.children]) if (child !== links) child.remove();
-  byId('layer-count').textContent = String(hidden.length);
-  byId<HTMLButtonElement>('add-layer').disabled = hidden.length >= MAX_LAYERS;
-  byId<HTMLButtonElement>('remove-layer').disabled = hidden.length === 0;
-
-  const width = network.clientWidth;
-  const rows = Math.max(FEATURES.length, ...hidden, 1);
-  network.style.height = `${HEAD_ROOM + rows * (NODE_SIZE + NODE_GAP)}px`;
-  const columnCount = hidden.length + 2;
-  const columnX = (c: number) => LABEL_ROOM + ((width - LABEL_ROOM - NODE_SIZE) * c) / (columnCount - 1);
-  const rowY = (r: number) => HEAD_ROOM + r * (NODE_SIZE + NODE_GAP);
-  const columns: NodeBox[][] = [];
-  const nodeCanvases: HTMLCanvasElement[] = [];
-
-  const inputs: NodeBox[] = [];
-  FEATURES.forEach((feature, r) => {
-    const active = features.includes(feature.name);
-    const { element, canvas } = nodeElement(columnX(0), rowY(r), `feature${active ? ' active' : ''}`);
-    element.dataset.feature = feature.name;
-    element.title = `${feature.label}: click to switch ${active ? 'off' : 'on'}`;
-    element.tabIndex = 0;
-    element.setAttribute('role', 'switch');
-    element.setAttribute('aria-checked', String(active));
-    const label = document.createElement('span');
-    label.className = 'feature-label';
-    label.textContent = feature.label;
-    element.append(label);
-    const toggle = () => toggleFeature(feature.name);
-    element.addEventListener('click', toggle);
-    element.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        toggle();
-      }
-    });
-    paintGrid(canvas, featurePictures.get(feature.name)!, 0, NODE_GRID);
-    network.append(element);
-    if (active) inputs.push({ x: columnX(0), y: rowY(r), size: NODE_SIZE });
-  });
-  columns.push(inputs);
-
-  hidden.forEach((units, layer) => {
-    const x = columnX(layer + 1);
-    const head = document.createElement('div');
-    head.className = 'layer-head';
-    head.style.left = `${x + NODE_SIZE / 2}px`;
-    const buttons = document.createElement('div');
-    buttons.append(
-      smallButton('+', `Add a neuron to layer ${layer + 1}`, () => resizeLayer(layer, 1), units >= MAX_NEURONS),
-      smallButton('−', `Remove a neuron from layer ${layer + 1}`, () => resizeLayer(layer, -1), units <= 1),
-    );
-    const count = document.createElement('span');
-    count.textContent = `${units} neuron${units === 1 ? '' : 's'}`;
-    head.append(buttons, count);
-    network.append(head);
-    const boxes: NodeBox[] = [];
-    for (let r = 0; r < units; r++) {
-      const { element, canvas } = nodeElement(x, rowY(r), 'hidden');
-      element.dataset.layer = String(layer);
-      network.append(element);
-      nodeCanvases.push(canvas);
-      boxes.push({ x, y: rowY(r), size: NODE_SIZE });
+const diagram = new NetworkDiagram(network, {
+  toggleFeature(name) {
+    const active = new Set(state.features);
+    if (active.has(name)) {
+      if (active.size === 1) return; // the network needs at least one input
+      active.delete(name);
+    } else {
+      active.add(name);
     }
-    columns.push(boxes);
-  });
+    state.features = FEATURES.map((f) => f.name).filter((n) => active.has(n));
+    reset();
+  },
+  resizeLayer(layer, change) {
+    const units = state.hidden[layer] + change;
+    if (units < 1 || units > MAX_NEURONS) return;
+    state.hidden[layer] = units;
+    reset();
+  },
+  editWeight(address, value) {
+    post({ type: 'set-weight', ...address, value });
+  },
+});
 
-  const outputX = columnX(columnCount - 1);
-  const { element, canvas } = nodeElement(outputX, rowY(0), 'output-node');
-  const caption = document.createElement('span');
-  caption.className = 'node-caption';
-  caption.textContent = 'output';
-  element.append(caption);
-  network.append(element);
-  nodeCanvases.push(canvas);
-  columns.push([{ x: outputX, y: rowY(0), size: NODE_SIZE }]);
-  diagram = { columns, nodeCanvases };
+function layoutNetwork(): void {
+  byId('layer-count').textContent = String(state.hidden.length);
+  byId<HTMLButtonElement>('add-layer').disabled = state.hidden.length >= MAX_LAYERS;
+  byId<HTMLButtonElement>('remove-layer').disabled = state.hidden.length === 0;
+  if (networkWidth > 0) diagram.layout(state.features, state.hidden, networkWidth);
   needsDraw = true;
-}
-
-function toggleFeature(name: FeatureName): void {
-  const active = new Set(state.settings.features);
-  if (active.has(name)) {
-    if (active.size === 1) return; // the network needs at least one input
-    active.delete(name);
-  } else {
-    active.add(name);
-  }
-  state.settings.features = FEATURES.map((f) => f.name).filter((n) => active.has(n));
-  reset();
-}
-
-function resizeLayer(layer: number, change: number): void {
-  const units = state.settings.hidden[layer] + change;
-  if (units < 1 || units > MAX_NEURONS) return;
-  state.settings.hidden[layer] = units;
-  reset();
 }
 
 // ---- drawing ----
@@ -385,13 +383,24 @@ function formatEpoch(epoch: number): string {
   return String(epoch).padStart(6, '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+function formatLoss(value: number): string {
+  return Number.isFinite(value) ? (Math.abs(value) < 1000 ? value.toFixed(3) : value.toPrecision(3)) : 'diverged';
+}
+
+function showProgress(epoch: number, steps: number): void {
+  epochLabel.dataset.value = String(epoch);
+  epochLabel.textContent = formatEpoch(epoch);
+  batchesLabel.dataset.value = String(steps);
+  batchesLabel.textContent = steps.toLocaleString('en-US');
+}
+
 function showLosses(frame: Frame | null): void {
   for (const [label, value] of [
     [testLossLabel, frame?.testLoss],
     [trainLossLabel, frame?.trainLoss],
   ] as const) {
     label.dataset.value = value === undefined ? '' : String(value);
-    label.textContent = value === undefined ? '–' : value.toFixed(3);
+    label.textContent = value === undefined ? '–' : formatLoss(value);
   }
 }
 
@@ -410,23 +419,23 @@ function showSpeed(): void {
 function draw(): void {
   const frame = latest;
   if (frame) {
-    epochLabel.dataset.value = String(frame.epoch);
-    epochLabel.textContent = formatEpoch(frame.epoch);
+    showProgress(frame.epoch, frame.steps);
     showLosses(frame);
     if (frame.stepsPerSecond > 0) stepsPerSecond[frame.backend] = frame.stepsPerSecond;
     showSpeed();
-    if (history.length === 0 || frame.epoch > history[history.length - 1].epoch) {
-      history.push({ epoch: frame.epoch, train: frame.trainLoss, test: frame.testLoss });
-      if (history.length > MAX_HISTORY) history = history.filter((_, i) => i % 2 === 0 || i === history.length - 1);
+    if (lossHistory.length === 0 || frame.steps > lossHistory[lossHistory.length - 1].steps) {
+      lossHistory.push({ steps: frame.steps, train: frame.trainLoss, test: frame.testLoss });
+      if (lossHistory.length > MAX_HISTORY) lossHistory = lossHistory.filter((_, i) => i % 2 === 0 || i === lossHistory.length - 1);
     }
     paintGrid(outputGrid, frame.output, 0, OUTPUT_GRID, state.discretize);
-    diagram.nodeCanvases.forEach((canvas, i) => paintGrid(canvas, frame.nodes, i * NODE_GRID * NODE_GRID, NODE_GRID));
   } else {
     paintGrid(outputGrid, new Float32Array(OUTPUT_GRID * OUTPUT_GRID), 0, OUTPUT_GRID);
   }
-  drawHeatmap(heatmap, outputGrid, data.train, state.showTest ? data.test : null);
-  drawLossChart(lossChart, history);
-  drawLinks(links, diagram.columns, frame ? frame.weights : null);
+  const heatmapSize = sizes.get(heatmap);
+  if (heatmapSize) drawHeatmap(heatmap, heatmapSize, outputGrid, data.train, state.showTest ? data.test : null);
+  const chartSize = sizes.get(lossChart);
+  if (chartSize) drawLossChart(lossChart, chartSize, lossHistory);
+  diagram.draw(frame);
 }
 
 function animate(): void {
@@ -439,11 +448,9 @@ function animate(): void {
   requestAnimationFrame(animate);
 }
 
-window.addEventListener('resize', () => {
-  layoutNetwork();
-  needsDraw = true;
-});
-
+showState();
+post({ type: 'backend', name: state.backend });
+post({ type: 'pace', pace: state.pace });
 reset();
 showSpeed();
 requestAnimationFrame(animate);

@@ -1,12 +1,13 @@
 // The messages between the playground page and its training worker, and the settings they carry.
 // Types only: both sides import this file, neither imports the other.
 
-import type { FeatureName } from './datasets.js';
+import type { FeatureName, Problem } from './datasets.js';
 
 export type ActivationName = 'relu' | 'tanh' | 'sigmoid' | 'linear';
 export type Regularization = 'none' | 'l1' | 'l2';
-export type Problem = 'classification' | 'regression';
 export type BackendChoice = 'wasm' | 'js';
+/** How fast Play trains: a few batches a second to watch each step, or as fast as the machine goes. */
+export type Pace = 'slow' | 'normal' | 'fast';
 
 /** What shapes the model; changing any of these builds a new one. */
 export interface ModelSettings {
@@ -18,11 +19,11 @@ export interface ModelSettings {
   problem: Problem;
   learningRate: number;
   batchSize: number;
-  /** Seeds weight initialisation and shuffling. */
+  /** Seeds weight initialisation and the order of the batches. */
   seed: number;
 }
 
-/** Points as the worker trains on them: (x1, x2) pairs and 0/1 labels. */
+/** Points as the worker trains on them: (x1, x2) pairs and their labels (±1 classes or values in [-1, 1]). */
 export interface PointsMessage {
   xy: Float32Array;
   labels: Float32Array;
@@ -32,22 +33,34 @@ export interface PointsMessage {
 export const OUTPUT_GRID = 80;
 export const NODE_GRID = 24;
 
+/** One kernel entry: the weight from node `from` of a column to node `to` of the next (layer `layer`'s kernel). */
+export interface WeightAddress {
+  layer: number;
+  from: number;
+  to: number;
+}
+
 export type ToWorker =
-  | { type: 'reset'; settings: ModelSettings; train: PointsMessage; test: PointsMessage }
+  /** `generation` numbers the models: frames of a replaced one are dropped. */
+  | { type: 'reset'; generation: number; settings: ModelSettings; train: PointsMessage; test: PointsMessage }
   /** Learning rate and batch size apply to the running model. */
   | { type: 'tune'; learningRate: number; batchSize: number }
+  | { type: 'pace'; pace: Pace }
   | { type: 'play' }
   | { type: 'pause' }
+  /** Trains exactly one batch, then pauses. */
   | { type: 'step' }
+  | ({ type: 'set-weight'; value: number } & WeightAddress)
   | { type: 'backend'; name: BackendChoice }
   /** The page drew the last frame; the worker sends the next one only after this. */
   | { type: 'drawn' };
 
 export interface Frame {
   type: 'frame';
-  /** The seed of the reset this frame belongs to: the page drops frames of a model it has replaced. */
-  seed: number;
+  generation: number;
+  /** Epochs completed and batches trained in all (a batch is one training step). */
   epoch: number;
+  steps: number;
   trainLoss: number;
   testLoss: number;
   /** OUTPUT_GRID² values in [-1, 1]: the output over the plane (probability mapped to [-1, 1]). */
@@ -59,10 +72,20 @@ export interface Frame {
   backend: BackendChoice;
   /** Training steps (batches) per second over the last second of training; 0 while paused. */
   stepsPerSecond: number;
-  playing: boolean;
 }
 
-export type FromWorker =
-  | Frame
-  | { type: 'backend'; name: BackendChoice }
-  | { type: 'error'; message: string };
+/**
+ * Training stopped because the loss left the finite numbers or grew far past where it started. `loss` is
+ * the value it reached (NaN, ±Infinity or a large number), `startLoss` the training loss of the untouched
+ * model, and `weightsOverflowed` says that an update (not the loss) produced NaN or Infinity.
+ */
+export interface Diverged {
+  type: 'diverged';
+  generation: number;
+  epoch: number;
+  loss: number;
+  startLoss: number;
+  weightsOverflowed: boolean;
+}
+
+export type FromWorker = Frame | Diverged | { type: 'backend'; name: BackendChoice } | { type: 'error'; message: string };

@@ -11,6 +11,12 @@ const SELU_SCALE_ALPHA: f32 = 1.7580993408473766;
 const SQRT1_2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
 
+/** 0.2 x + 0.5, the product and the sum each rounded (never fused) as TF.js's hardSigmoid computes them. */
+// @ts-ignore: decorator
+@inline function hardSigmoidArg(x: v128): v128 {
+  return f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
+}
+
 /** f(x) for one vector. alpha: leaky relu slope, elu alpha. */
 // @ts-ignore: decorator
 @inline function forward4(act: i32, x: v128, alpha: v128): v128 {
@@ -37,6 +43,12 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
     }
     case Act.Swish:
       return f32x4.mul(x, sigmoid4(x));
+    case Act.HardSigmoid: // clip(0.2 x + 0.5, 0, 1); min and max propagate NaN
+      return f32x4.min(f32x4.max(hardSigmoidArg(x), zero), f32x4.splat(1));
+    case Act.Softsign:
+      return f32x4.div(x, f32x4.add(f32x4.abs(x), f32x4.splat(1)));
+    case Act.Relu6:
+      return f32x4.min(f32x4.max(x, zero), f32x4.splat(6));
     default:
       return x;
   }
@@ -45,7 +57,8 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 /** Whether backward4 reads x, and whether it reads y = f(x), for act (so the loop loads only what it needs). */
 // @ts-ignore: decorator
 @inline function backwardUsesX(act: i32): bool {
-  return act == Act.Relu || act == Act.LeakyRelu || act == Act.Selu || act == Act.Softplus || act == Act.Gelu || act == Act.Swish;
+  return act == Act.Relu || act == Act.LeakyRelu || act == Act.Selu || act == Act.Softplus || act == Act.Gelu || act == Act.Swish ||
+    act == Act.HardSigmoid || act == Act.Softsign || act == Act.Relu6;
 }
 // @ts-ignore: decorator
 @inline function backwardUsesY(act: i32): bool {
@@ -85,6 +98,16 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
       const s = sigmoid4(x);
       return f32x4.mul(dout, f32x4.mul(s, madd(x, f32x4.sub(one, s), one)));
     }
+    case Act.HardSigmoid: { // TF.js clipByValue's gradient times 0.2: where 0 <= 0.2 x + 0.5 <= 1, ends included
+      const t = hardSigmoidArg(x);
+      return v128.and(f32x4.mul(dout, f32x4.splat(0.2)), v128.and(f32x4.ge(t, zero), f32x4.le(t, one)));
+    }
+    case Act.Softsign: { // 1 / (1 + |x|)²
+      const s = f32x4.add(f32x4.abs(x), one);
+      return f32x4.div(dout, f32x4.mul(s, s));
+    }
+    case Act.Relu6: // TF.js's layer relu6 is minimum(6, relu(x)): step(x) · (x < 6), so 0 at both kinks
+      return v128.and(dout, v128.and(f32x4.gt(x, zero), f32x4.lt(x, f32x4.splat(6))));
     default:
       return dout;
   }
@@ -131,6 +154,9 @@ export function activationForward(act: i32, x: usize, out: usize, n: i32, alpha:
     case Act.Softplus: forwardLoop(Act.Softplus, x, out, n, alpha); break;
     case Act.Gelu: forwardLoop(Act.Gelu, x, out, n, alpha); break;
     case Act.Swish: forwardLoop(Act.Swish, x, out, n, alpha); break;
+    case Act.HardSigmoid: forwardLoop(Act.HardSigmoid, x, out, n, alpha); break;
+    case Act.Softsign: forwardLoop(Act.Softsign, x, out, n, alpha); break;
+    case Act.Relu6: forwardLoop(Act.Relu6, x, out, n, alpha); break;
     default: if (out != x) memory.copy(out, x, (<usize>n) << 2); // Linear
   }
 }
@@ -147,6 +173,9 @@ export function activationBackward(act: i32, x: usize, y: usize, dout: usize, dx
     case Act.Softplus: backwardLoop(Act.Softplus, x, y, dout, dx, n, alpha); break;
     case Act.Gelu: backwardLoop(Act.Gelu, x, y, dout, dx, n, alpha); break;
     case Act.Swish: backwardLoop(Act.Swish, x, y, dout, dx, n, alpha); break;
+    case Act.HardSigmoid: backwardLoop(Act.HardSigmoid, x, y, dout, dx, n, alpha); break;
+    case Act.Softsign: backwardLoop(Act.Softsign, x, y, dout, dx, n, alpha); break;
+    case Act.Relu6: backwardLoop(Act.Relu6, x, y, dout, dx, n, alpha); break;
     default: if (dx != dout) memory.copy(dx, dout, (<usize>n) << 2); // Linear
   }
 }

@@ -17,6 +17,7 @@ export { cosineWindow } from './signal';
 export { im2col, col2im, convDirect, maxPool, avgPool, avgPoolBackward, depthwise } from './conv';
 export { resize, resizeBackward } from './image';
 export { batchNormStats, batchNormForward, batchNormBackward } from './normalization';
+export { lstmCellForward, lstmCellBackward, gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward, rnnCellForward, rnnCellBackward } from './recurrent';
 
 /** First byte after the module's static data: where the TS allocator may start. */
 export function heapBase(): usize {

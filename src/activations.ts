@@ -4,7 +4,8 @@
 import { Act } from './backend/kernels.js';
 import { describe } from './validate.js';
 
-export type ActivationIdentifier = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'gelu' | 'swish';
+export type ActivationIdentifier =
+  | 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'hardSigmoid' | 'tanh' | 'softsign' | 'softmax' | 'elu' | 'selu' | 'softplus' | 'gelu' | 'swish';
 
 /** An activation: its name, kernel code, whether it is the row-wise softmax, and its alpha (ELU's is 1). */
 export type Activation = { name: ActivationIdentifier; act: Act; softmax: boolean; alpha: number };
@@ -19,6 +20,9 @@ const CODES: Record<Exclude<ActivationIdentifier, 'softmax'>, Act> = {
   softplus: Act.Softplus,
   gelu: Act.Gelu,
   swish: Act.Swish,
+  hardSigmoid: Act.HardSigmoid,
+  softsign: Act.Softsign,
+  relu6: Act.Relu6,
 };
 
 /** The activation called `name` (default linear), or a clear Error listing the known names. */

@@ -1,11 +1,15 @@
 // Activations and softmax on every build against f64 references, backwards against central finite differences,
-// TF.js's gradient conventions at the kinks, and the accuracy of the SIMD exp and erf in assembly/math.ts.
+// TF.js's gradient conventions at the kinks, hardSigmoid, softsign and relu6 against TF.js's layer activations
+// (values and gradients, kernels and layers), and the accuracy of the SIMD exp and erf in assembly/math.ts.
 
 import { readFileSync } from 'node:fs';
+import type * as tfjs from '@tensorflow/tfjs';
 import * as asc from 'assemblyscript/asc';
 import { describe, expect, it } from 'vitest';
 import { Act } from '../src/backend/kernels.js';
-import { backendFor, BUILDS, erfRef, expectClose, freeAll, get, numericGradient, put, randomData, SIZES } from './support.js';
+import * as tf from '../src/index.js';
+import { expectSameAsTfjs, reference as tfjsReference } from './reference.js';
+import { backendFor, BUILDS, erfRef, expectClose, freeAll, get, numericGradient, onBackend, put, randomData, SIZES } from './support.js';
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -23,6 +27,9 @@ function reference(act: Act, x: number, alpha: number): number {
     case Act.Softplus: return x > 30 ? x + Math.exp(-x) : Math.log(1 + Math.exp(x));
     case Act.Gelu: return 0.5 * x * (1 + erfRef(x / Math.SQRT2));
     case Act.Swish: return x / (1 + Math.exp(-x));
+    case Act.HardSigmoid: return Math.min(Math.max(0.2 * x + 0.5, 0), 1);
+    case Act.Softsign: return x / (1 + Math.abs(x));
+    case Act.Relu6: return Math.min(Math.max(x, 0), 6);
   }
   throw new Error(`no reference for ${act}`);
 }
@@ -175,6 +182,78 @@ describe.each(BUILDS)('activations on %s', (build) => {
     b.kernels.activationBackward(act, x, y, dout, dout, n, alpha);
     expect(get(b, dout, n)).toEqual(get(b, dx, n));
     freeAll(b, [x, y, dout, dx, inPlaceY]);
+  });
+});
+
+/** The f32 next to v, toward +∞ (up) or -∞. */
+function f32Next(v: number, up: boolean): number {
+  const a = new Float32Array([v]);
+  const bits = new Int32Array(a.buffer);
+  bits[0] += (v > 0) === up ? 1 : -1;
+  return a[0];
+}
+
+/**
+ * Inputs for the TF.js comparisons: the kinks (hardSigmoid's ±2.5 and their f32 neighbours, which TF.js's rounding
+ * of 0.2x + 0.5 puts inside or outside the gradient's range; relu6's 0 and 6 and theirs), zeros, ±1e30, NaN,
+ * then random values in [-8, 8]: 69 values (a vector tail of one).
+ */
+const KINKS = [0, -0, 2.5, -2.5, f32Next(2.5, true), f32Next(2.5, false), f32Next(-2.5, true), f32Next(-2.5, false), 6, f32Next(6, true), f32Next(6, false), 1e-30, -1e30, 1e30, NaN];
+const TFJS_INPUTS = Float32Array.from([...KINKS, ...randomData(69 - KINKS.length, 11, -8, 8)]);
+const TFJS_DY = randomData(TFJS_INPUTS.length, 12, -2, 2);
+const TFJS_ACTS: Array<[string, Act]> = [['hardSigmoid', Act.HardSigmoid], ['softsign', Act.Softsign], ['relu6', Act.Relu6]];
+
+/** TF.js's layer activation `name` (cpu backend) on TFJS_INPUTS, and its gradient of sum(f(x) · TFJS_DY). */
+async function tfjsActivation(name: string): Promise<{ y: Float32Array; dx: Float32Array }> {
+  const t = await tfjsReference();
+  return t.tidy(() => {
+    const layer = t.layers.activation({ activation: name as 'relu' });
+    const f = (v: tfjs.Tensor) => layer.apply(v) as tfjs.Tensor;
+    const x = t.tensor1d(TFJS_INPUTS);
+    return { y: f(x).dataSync() as Float32Array, dx: t.grad(f)(x, t.tensor1d(TFJS_DY)).dataSync() as Float32Array };
+  });
+}
+
+describe.each(BUILDS)('hardSigmoid, softsign and relu6 against TF.js on %s', (build) => {
+  it.each(TFJS_ACTS)('%s: values and gradients as TF.js\'s layer activation, kinks included', async (name, act) => {
+    const b = await backendFor(build);
+    const want = await tfjsActivation(name);
+    for (const n of [1, 3, 7, TFJS_INPUTS.length]) {
+      const [x, y, dout, dx] = [put(b, TFJS_INPUTS.subarray(0, n)), put(b, new Float32Array(n)), put(b, TFJS_DY.subarray(0, n)), put(b, new Float32Array(n))];
+      b.kernels.activationForward(act, x, y, n, 0);
+      b.kernels.activationBackward(act, x, y, dout, dx, n, 0);
+      const [gotY, gotDx] = [get(b, y, n), get(b, dx, n)];
+      // TF.js's gradient of NaN is NaN for relu6 (its step(NaN)); neurite's is 0, as for relu: left out.
+      const finite = (v: ArrayLike<number>) => Array.from(v).filter((_, i) => !Number.isNaN(TFJS_INPUTS[i]));
+      if (act === Act.Softsign) {
+        // x / (1 + |x|) in f32 (wasm) or rounded once from f64 (js): within an ulp; TF.js's gradient, composed of
+        // div, abs and add, rounds differently from dout / (1 + |x|)²: a few ulp.
+        expectClose(gotY, want.y.subarray(0, n), { atol: 0, rtol: 1.2e-7 }, `${build} ${name} n=${n}`);
+        expectClose(finite(gotDx), finite(want.dx.subarray(0, n)), { atol: 1e-30, rtol: 1e-6 }, `${build} ${name}' n=${n}`);
+      } else {
+        // Both round the same f32 operations (0.2x, then + 0.5; dout · 0.2): equal values (the sign of a zero aside).
+        const unsigned = (v: number[]) => v.map((vi) => vi + 0);
+        expect(unsigned(Array.from(gotY)), `${build} ${name} n=${n}`).toEqual(unsigned(Array.from(want.y.subarray(0, n))));
+        expect(unsigned(finite(gotDx)), `${build} ${name}' n=${n}`).toEqual(unsigned(finite(want.dx.subarray(0, n))));
+      }
+      freeAll(b, [x, y, dout, dx]);
+    }
+  });
+});
+
+describe.each(['wasm', 'js'] as const)('hardSigmoid, softsign and relu6 by name on %s', (backend) => {
+  onBackend(backend);
+
+  it.each(TFJS_ACTS.map(([name]) => name))('the activation and dense layers take %s and give TF.js\'s values and gradients', async (name) => {
+    await expectSameAsTfjs(name, (t) => {
+      const layers = t.layers as unknown as Record<string, (args: object) => { apply(x: unknown): tf.Tensor; dispose(): void }>;
+      const x = t.tensor2d(Array.from(randomData(12, 5, -8, 8)), [4, 3]);
+      const activation = layers.activation({ activation: name });
+      const dense = layers.dense({ units: 2, activation: name, kernelInitializer: 'ones', useBias: false });
+      const out = [activation.apply(x), dense.apply(x), t.grad((v: tf.Tensor) => t.mul(activation.apply(v), t.tensor2d(Array.from(randomData(12, 6)), [4, 3])).sum())(x)];
+      dense.dispose();
+      return out;
+    }, { atol: 1e-6, rtol: 1e-6 });
   });
 });
 

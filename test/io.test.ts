@@ -424,7 +424,7 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
       ['a weight shape that does not fit its layer', () => broken((a) => ((a.weightSpecs[0].shape = [5, 6]), (a.weightSpecs[0].name = 'hidden/kernel'))), /weight hidden\/kernel has shape \[5, 6\], but layer "hidden" needs kernel of shape \[6, 5\]/],
       ['units that disagree with the weights', () => broken((a) => (layer(a, 0).units = 4)), /weight hidden\/kernel has shape \[6, 5\], but layer "hidden" needs kernel of shape \[6, 4\]/],
       ['an unknown layer class', () => broken((a) => (a.modelTopology.config.layers[1].class_name = 'ConvLSTM2D')), /layer 1 \("drop"\) is a ConvLSTM2D, which neurite does not support \(a custom layer must be registered with tf.serialization.registerClass\); supported layers: Dense, Dropout, .* \(\d+ in all\)/],
-      ['an unknown activation', () => broken((a) => (layer(a, 0).activation = 'hard_sigmoid')), /layer "hidden" \(Dense\): dense: activation must be one of .*; got "hardSigmoid"/],
+      ['an unknown activation', () => broken((a) => (layer(a, 0).activation = 'hard_swish')), /layer "hidden" \(Dense\): dense: activation must be one of .*; got "hardSwish"/],
       ['an unsupported weight dtype', () => broken((a) => (a.weightSpecs[1].dtype = 'string')), /weight hidden\/bias has unsupported dtype "string"/],
       ['int32 weights', () => broken((a) => (a.weightSpecs[1].dtype = 'int32')), /weight hidden\/bias has dtype "int32"; neurite loads float32 weights/],
       ['a float16 layer dtype', () => broken((a) => (layer(a, 0).dtype = 'float16')), /layer "hidden" has dtype "float16"; neurite computes in float32 only/],

@@ -18,6 +18,9 @@ export const Act = {
   Softplus: 7,
   Gelu: 8,
   Swish: 9,
+  HardSigmoid: 10,
+  Softsign: 11,
+  Relu6: 12,
 } as const;
 export type Act = (typeof Act)[keyof typeof Act];
 
@@ -404,4 +407,25 @@ export interface Kernels {
    * written when not 0; sums in f64. scratch: 2·channels f64 then 3·channels f32.
    */
   batchNormBackward(x: Ptr, dy: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, channels: number, epsilon: number, scratch: Ptr): void;
+
+  // ---- recurrent cells, one time step of a batch (assembly/recurrent.ts) ----
+  // rows: the batch, u: the units; the matmuls are the caller's. mask: 0, or rows f32 each 0 or 1, where 0 makes
+  // the row carry its state (h = hPrev, c = cPrev; its gradient passes to dhPrev, dcPrev unchanged). act and
+  // recAct: Act codes (alpha is ELU's); gates along each row as TF.js orders them.
+  /** LSTM: gates (rows,4u) = recAct(i) | recAct(f) | act(g) | recAct(o) of z (rows,4u); c = f·cPrev + i·g, tc = act(c), h = o·tc. */
+  lstmCellForward(z: Ptr, hPrev: Ptr, cPrev: Ptr, mask: Ptr, gates: Ptr, c: Ptr, tc: Ptr, h: Ptr, rows: number, u: number, act: Act, recAct: Act, alpha: number): void;
+  /** LSTM's gradient given dh (total) and dc (from later steps): dz (rows,4u), dcPrev (may be dc); dhPrev += dh of masked rows. */
+  lstmCellBackward(z: Ptr, gates: Ptr, cPrev: Ptr, c: Ptr, tc: Ptr, mask: Ptr, dh: Ptr, dc: Ptr, dz: Ptr, dcPrev: Ptr, dhPrev: Ptr, rows: number, u: number, act: Act, recAct: Act, alpha: number): void;
+  /** GRU's gates (rows,2u) = recAct(zr) for zr (rows,2u) = z | r; rh (rows,u) = r·hPrev, the recurrent product's input. */
+  gruGatesForward(zr: Ptr, hPrev: Ptr, gates: Ptr, rh: Ptr, rows: number, u: number, recAct: Act, alpha: number): void;
+  /** GRU's output: hh = act(hhPre), h = z·hPrev + (1 - z)·hh (rows,u). */
+  gruOutputForward(hhPre: Ptr, gates: Ptr, hPrev: Ptr, mask: Ptr, hh: Ptr, h: Ptr, rows: number, u: number, act: Act, alpha: number): void;
+  /** gruOutputForward's gradient given dh: dhhPre, dzr[:, 0:u] = dh·(hPrev - hh) (wrt the activated z); dhPrev += dh·z. */
+  gruOutputBackward(hhPre: Ptr, hh: Ptr, gates: Ptr, hPrev: Ptr, mask: Ptr, dh: Ptr, dhhPre: Ptr, dzr: Ptr, dhPrev: Ptr, rows: number, u: number, act: Act, alpha: number): void;
+  /** gruGatesForward's gradient given drh = dL/d(rh): dzr[:, 0:u] *= recAct'(z), dzr[:, u:2u] = drh·hPrev·recAct'(r); dhPrev += drh·r. */
+  gruGatesBackward(zr: Ptr, gates: Ptr, hPrev: Ptr, drh: Ptr, mask: Ptr, dzr: Ptr, dhPrev: Ptr, rows: number, u: number, recAct: Act, alpha: number): void;
+  /** Simple RNN: h (rows,u) = act(z). */
+  rnnCellForward(z: Ptr, hPrev: Ptr, mask: Ptr, h: Ptr, rows: number, u: number, act: Act, alpha: number): void;
+  /** Simple RNN's gradient given dh: dz = act'(z)·dh (dz may be dh); dhPrev += dh of masked rows. */
+  rnnCellBackward(z: Ptr, h: Ptr, mask: Ptr, dh: Ptr, dz: Ptr, dhPrev: Ptr, rows: number, u: number, act: Act, alpha: number): void;
 }

@@ -10,6 +10,10 @@ import { word } from '../heap.js';
 const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.0507009873554805 * 1.6732632423543772;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+const FIFTH = Math.fround(0.2);
+
+/** 0.2 x + 0.5 in f32, the product and the sum each rounded, as TF.js's hardSigmoid computes it (and its gradient's range). */
+const hardSigmoidArg = (x: number) => Math.fround(Math.fround(FIFTH * x) + 0.5);
 
 export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward' | 'activationBackward' | 'softmaxForward' | 'softmaxBackward'> {
   return {
@@ -48,6 +52,15 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
           break;
         case Act.Swish:
           for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v * sigmoid(v); }
+          break;
+        case Act.HardSigmoid:
+          for (let i = 0; i < n; i++) { const t = hardSigmoidArg(f[i0 + i]); f[o0 + i] = t < 0 ? 0 : t > 1 ? 1 : t; }
+          break;
+        case Act.Softsign:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v / (1 + Math.abs(v)); }
+          break;
+        case Act.Relu6:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v < 0 ? 0 : v > 6 ? 6 : v; }
           break;
       }
     },
@@ -97,6 +110,15 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
             const s = sigmoid(v);
             f[d0 + i] = f[g0 + i] * s * (1 + v * (1 - s));
           }
+          break;
+        case Act.HardSigmoid: // 0.2 where 0 <= 0.2 x + 0.5 <= 1, ends included (clipByValue's gradient)
+          for (let i = 0; i < n; i++) { const t = hardSigmoidArg(f[x0 + i]); f[d0 + i] = t >= 0 && t <= 1 ? FIFTH * f[g0 + i] : 0; }
+          break;
+        case Act.Softsign: // 1 / (1 + |x|)²
+          for (let i = 0; i < n; i++) { const s = 1 + Math.abs(f[x0 + i]); f[d0 + i] = f[g0 + i] / (s * s); }
+          break;
+        case Act.Relu6: // TF.js's layer relu6 is minimum(6, relu(x)): 0 at both kinks
+          for (let i = 0; i < n; i++) { const v = f[x0 + i]; f[d0 + i] = v > 0 && v < 6 ? f[g0 + i] : 0; }
           break;
       }
     },

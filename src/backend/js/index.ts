@@ -17,6 +17,7 @@ import { optimizerKernels } from './optimizers.js';
 import { randomKernels } from './random.js';
 import { matrixKernels } from './matrix.js';
 import { normalizationKernels } from './normalization.js';
+import { recurrentKernels } from './recurrent.js';
 import { reduceKernels } from './reduce.js';
 import { searchKernels } from './search.js';
 import { signalKernels } from './signal.js';
@@ -42,6 +43,7 @@ export function createJsBackend(): Backend {
     ...convKernels(heap),
     ...imageKernels(heap),
     ...normalizationKernels(heap),
+    ...recurrentKernels(heap),
   };
   return new Backend('js', 'js', kernels, heap);
 }

@@ -17,7 +17,7 @@ import * as tf from '../src/index.js';
 import { mnistCnn } from '../test/mnist-cnn.js';
 import type { Row } from './harness.js';
 import { peakGflops } from './peak.js';
-import { type Impl, measure, median, onNeurite } from './training.js';
+import { type Impl, measure, median, onNeurite, onTfjs } from './training.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BATCH = 32;
@@ -57,23 +57,6 @@ function cnnImpl(lib: Lib, name: string, data: Digits, rows: number, training: b
     },
   };
   return impl;
-}
-
-/** An implementation on one of TF.js's backends (TF.js holds one global backend too). */
-async function onTfjs(backend: 'wasm' | 'cpu', make: () => Impl): Promise<Impl> {
-  await tfjs.setBackend(backend);
-  const impl = make();
-  return {
-    ...impl,
-    run: async (reps) => {
-      await tfjs.setBackend(backend);
-      await impl.run(reps);
-    },
-    dispose: async () => {
-      await tfjs.setBackend(backend);
-      await impl.dispose?.();
-    },
-  };
 }
 
 /** Samples/s of neurite's training on `threads` threads: the median of three timed epochs after a warm-up. */

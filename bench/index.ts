@@ -10,6 +10,7 @@ import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
 import { benchNormalization } from './normalization.js';
 import { benchOps } from './ops.js';
+import { benchRecurrent } from './recurrent.js';
 import { benchThreads } from './threads.js';
 import { benchTraining } from './training.js';
 
@@ -21,6 +22,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   training: benchTraining,
   threads: benchThreads,
   cnn: benchCnn,
+  recurrent: benchRecurrent,
 };
 
 const wanted = process.argv.slice(2);

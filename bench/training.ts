@@ -335,6 +335,23 @@ export async function onNeurite(backend: 'wasm' | 'js', make: () => Impl): Promi
   };
 }
 
+/** An implementation on one of TF.js's backends (TF.js holds one global backend too). */
+export async function onTfjs(backend: 'wasm' | 'cpu', make: () => Impl): Promise<Impl> {
+  await tfjs.setBackend(backend);
+  const impl = make();
+  return {
+    ...impl,
+    run: async (reps) => {
+      await tfjs.setBackend(backend);
+      await impl.run(reps);
+    },
+    dispose: async () => {
+      await tfjs.setBackend(backend);
+      await impl.dispose?.();
+    },
+  };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rows = await benchTraining();
   console.log(`neurite wasm build: ${lastRun.neuriteBuild}; TF.js backend ${lastRun.tfjsBackend} with ${lastRun.tfjsThreads} thread(s)`);

@@ -54,7 +54,8 @@ type Config = { [key: string]: Json };
  */
 function pythonic(value: unknown, key?: string): Json {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return key === 'name' ? value : toSnakeCase(value);
+  // Names, and the class names of nested { className, config } (an RNN's cell, a wrapped layer), stay as written.
+  if (typeof value === 'string') return key === 'name' || key === 'className' ? value : toSnakeCase(value);
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => pythonic(v, key));
   if (typeof value === 'object') {

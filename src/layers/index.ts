@@ -11,6 +11,8 @@ import { Layer, type LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
 import { BatchNormalization, type BatchNormalizationLayerArgs, LayerNormalization, type LayerNormalizationLayerArgs } from './normalization.js';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type GlobalPooling2DArgs, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs } from './pooling.js';
+import { GRU, GRUCell, type GRUCellLayerArgs, type GRULayerArgs, LSTM, LSTMCell, type LSTMCellLayerArgs, type LSTMLayerArgs, RNN, type RNNLayerArgs, SimpleRNN, SimpleRNNCell, type SimpleRNNCellLayerArgs, type SimpleRNNLayerArgs, StackedRNNCells, type StackedRNNCellsArgs } from './recurrent.js';
+import { Bidirectional, type BidirectionalLayerArgs, TimeDistributed, type WrapperLayerArgs } from './wrappers.js';
 import { Cropping2D, type Cropping2DArgs, UpSampling2D, type UpSampling2DArgs, ZeroPadding2D, type ZeroPadding2DArgs } from './spatial.js';
 
 export const layers = {
@@ -59,6 +61,16 @@ export const layers = {
   upSampling2d: (args?: UpSampling2DArgs) => new UpSampling2D(args),
   batchNormalization: (args?: BatchNormalizationLayerArgs) => new BatchNormalization(args),
   layerNormalization: (args?: LayerNormalizationLayerArgs) => new LayerNormalization(args),
+  simpleRNN: (args: SimpleRNNLayerArgs) => new SimpleRNN(args),
+  lstm: (args: LSTMLayerArgs) => new LSTM(args),
+  gru: (args: GRULayerArgs) => new GRU(args),
+  rnn: (args: RNNLayerArgs) => new RNN(args),
+  simpleRNNCell: (args: SimpleRNNCellLayerArgs) => new SimpleRNNCell(args),
+  lstmCell: (args: LSTMCellLayerArgs) => new LSTMCell(args),
+  gruCell: (args: GRUCellLayerArgs) => new GRUCell(args),
+  stackedRNNCells: (args: StackedRNNCellsArgs) => new StackedRNNCells(args),
+  bidirectional: (args: BidirectionalLayerArgs) => new Bidirectional(args),
+  timeDistributed: (args: WrapperLayerArgs) => new TimeDistributed(args),
   // TF.js's other names for the same layers
   maxPool1d: (args?: Pooling1DArgs) => new MaxPooling1D(args),
   maxPool2d: (args?: Pooling2DArgs) => new MaxPooling2D(args),
@@ -74,7 +86,7 @@ export const layers = {
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D, BatchNormalization, LayerNormalization]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D, BatchNormalization, LayerNormalization, SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, Bidirectional, TimeDistributed]) {
   registerClass(cls as unknown as SerializableClass);
 }
 

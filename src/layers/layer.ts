@@ -98,6 +98,11 @@ export class Layer {
   private frozen = new Set<Variable>();
   /** The call building the layer (ensureBuilt), named by addWeight's errors. */
   private building: string | null = null;
+  /**
+   * @internal The layer whose weights this one's are, named `<host>/<prefix><weight>` as TF.js's name scopes make
+   * them: an RNN's cell, a wrapped layer. The host owns them (saves, trains and frees them).
+   */
+  weightHost: { layer: Layer; prefix: string } | null = null;
   /** @internal The weights with a regularizer, added to the loss in training. */
   regularized: Array<{ variable: Variable; regularizer: Regularizer }> = [];
   /** @internal The weights with a constraint, projected after each training step. */
@@ -193,6 +198,7 @@ export class Layer {
    * tf.Variable; `read()` gives its value, as TF.js's LayerVariable). Call it from build().
    */
   addWeight(name: string, shape: number[], dtype?: 'float32', initializer?: Initializer | string, regularizer?: Regularizer | string, trainable = true, constraint?: Constraint | string | null): Variable {
+    if (this.weightHost) return this.weightHost.layer.addWeight(this.weightHost.prefix + name, shape, dtype, initializer, regularizer, trainable, constraint);
     const op = this.building ?? `${this.name}.addWeight`;
     const at = `${op}: layer ${this.name}, addWeight`;
     if (typeof name !== 'string' || name === '') throw new Error(`${at}: name must be a non-empty string, got ${describe(name)}`);

@@ -20,6 +20,7 @@ export { avgPool, conv1d, conv2d, conv2dTranspose, depthwiseConv2d, maxPool, sep
 export { browser } from './browser.js';
 export { image } from './image.js';
 export { batchNorm, batchNorm2d, batchNorm3d, batchNorm4d } from './normalization.js';
+export { basicLSTMCell, type LSTMCellFunc, multiRNNCell } from './recurrent.js';
 export {
   batchToSpaceND, broadcastTo, concat, concat1d, concat2d, concat3d, concat4d, depthToSpace, ensureShape, expandDims, meshgrid, mirrorPad, pad, pad1d,
   pad2d, pad3d, pad4d, reshape, reverse, reverse1d, reverse2d, reverse3d, reverse4d, slice, slice1d, slice2d, slice3d, slice4d,

@@ -1,0 +1,86 @@
+// Sequence models side by side in one run: an LSTM (128 units over 32 steps of 64 features, then dense 10
+// softmax; Adam, batch 64) trained by neurite's wasm build, its js twin and TF.js's cpu and wasm backends, in
+// samples/s and as a fraction of the FMA ceiling measured in the run. The LSTM's three products (forward,
+// input gradient, weight gradient: each 2·(64 + 128)·512 FLOP per step) make about 18.9 MFLOP per sample.
+// Run: node --import tsx bench/recurrent.ts
+
+import { pathToFileURL } from 'node:url';
+import * as tfjs from '@tensorflow/tfjs';
+import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { activeBackend } from '../src/engine.js';
+import * as tf from '../src/index.js';
+import { type Row, printRows } from './harness.js';
+import { peakGflops } from './peak.js';
+import { type Impl, measure, median, onNeurite, onTfjs } from './training.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const [BATCH, STEPS, FEATURES, UNITS, CLASSES] = [64, 32, 64, 128, 10];
+const FLOP_PER_SAMPLE = 3 * STEPS * 2 * (FEATURES + UNITS) * 4 * UNITS;
+
+type Lib = typeof tf | typeof tfjs;
+
+/** Random sequences and labels, the same for every library. */
+function data(rows: number): { x: Float32Array; y: Float32Array } {
+  let seed = 1;
+  const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const x = Float32Array.from({ length: rows * STEPS * FEATURES }, next);
+  const y = new Float32Array(rows * CLASSES);
+  for (let i = 0; i < rows; i++) y[i * CLASSES + (i % CLASSES)] = 1;
+  return { x, y };
+}
+
+/** fit of the LSTM classifier over `rows` sequences, one epoch a repetition, with a library as it is now set up. */
+function lstmImpl(lib: Lib, name: string, rows: number): Impl {
+  const L = lib.layers as unknown as Record<string, (args: object) => unknown>;
+  const model = (lib as typeof tf).sequential();
+  model.add(L.lstm({ units: UNITS, inputShape: [STEPS, FEATURES] }) as tf.Layer);
+  model.add(L.dense({ units: CLASSES, activation: 'softmax' }) as tf.Layer);
+  model.compile({ optimizer: (lib as typeof tf).train.adam(1e-3), loss: 'categoricalCrossentropy' });
+  const { x, y } = data(rows);
+  const xs = lib.tensor3d(x, [rows, STEPS, FEATURES]);
+  const ys = lib.tensor2d(y, [rows, CLASSES]);
+  const impl: Impl = {
+    impl: name,
+    samples: rows,
+    run: async (reps) => {
+      for (let r = 0; r < reps; r++) {
+        const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize: BATCH, verbose: 0 });
+        impl.lastLoss = h.history.loss.at(-1) as number;
+      }
+    },
+    dispose: () => {
+      (lib as typeof tf).dispose([xs, ys] as tf.Tensor[]);
+      model.dispose();
+    },
+  };
+  return impl;
+}
+
+export async function benchRecurrent(): Promise<Row[]> {
+  await tf.ready();
+  tf.setSeed(7);
+  const wasmName = `wasm-${activeBackend().build}`;
+  setThreadsCount(1);
+  const label = `LSTM ${UNITS} units, ${STEPS} steps of ${FEATURES}, adam, batch ${BATCH}`;
+  const impls = [
+    await onNeurite('wasm', () => lstmImpl(tf, wasmName, 8 * BATCH)),
+    await onNeurite('js', () => lstmImpl(tf, 'js', BATCH)),
+    await onTfjs('wasm', () => lstmImpl(tfjs, 'tfjs-wasm', BATCH)),
+    await onTfjs('cpu', () => lstmImpl(tfjs, 'tfjs-cpu', BATCH)),
+  ];
+  const rates = await measure(impls, ROUNDS);
+  const rows: Row[] = [];
+  for (const impl of impls) {
+    rows.push({ case: label, impl: impl.impl, value: median(rates.get(impl.impl)!), unit: 'samples/s' });
+    await impl.dispose?.();
+  }
+  await tfjs.setBackend('wasm');
+  await tf.setBackend('wasm');
+  const peak = await peakGflops();
+  rows.push({ case: 'FMA ceiling (relaxed_madd, one core)', impl: 'machine', value: peak, unit: 'GFLOPS' });
+  const rate = rows.find((r) => r.impl === wasmName)!.value;
+  rows.push({ case: `LSTM training / FMA ceiling (${(FLOP_PER_SAMPLE / 1e6).toFixed(1)} MFLOP per sample)`, impl: wasmName, value: (100 * rate * FLOP_PER_SAMPLE) / (peak * 1e9), unit: '%' });
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) printRows(await benchRecurrent());

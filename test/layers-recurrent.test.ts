@@ -7,6 +7,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
+import { getActivation } from '../src/activations.js';
+import { gruSequence, lstmSequence, simpleRnnSequence } from '../src/ops/recurrent.js';
 import { expectConformance, type LayerCase } from './layers/conformance.js';
 import { expectGradient, reference } from './reference.js';
 import { expectClose, onBackend, randomData } from './support.js';
@@ -185,12 +187,119 @@ describe('masks, initial states, returnState, goBackwards', () => {
 
   it('options TF.js refuses or neurite lacks are refused by name', () => {
     expect(() => tf.layers.gru({ units: 2, resetAfter: true })).toThrow(/gruCell: resetAfter/);
-    expect(() => tf.layers.lstm({ units: 2, stateful: true })).toThrow(/lstm: stateful/);
-    expect(() => tf.layers.lstm({ units: 2, recurrentDropout: 0.2 })).toThrow(/recurrentDropout/);
     expect(() => tf.layers.lstm({ units: 0 })).toThrow(/lstm: units/);
     expect(() => tf.layers.simpleRNN({ units: 2, activation: 'softmax' })).toThrow(/softmax/);
     expect(() => tf.layers.rnn({ cell: tf.layers.dense({ units: 2 }) as never })).toThrow(/rnn: cells must be/);
   });
+});
+
+describe('stateful layers', () => {
+  onBackend('wasm');
+
+  for (const kind of KINDS) {
+    it(`${kind.name}: the last states of one call start the next, as in TF.js; resetStates goes back to zeros`, async () => {
+      const ref = await reference();
+      const make = (lib: Lib) => kind.make(lib, { stateful: true, returnSequences: true, batchInputShape: [2, 3, 2] });
+      const ours = make(tf) as tf.Layer & { resetStates(states?: tf.Tensor[]): void; states: tf.Tensor[] };
+      const theirs = make(ref) as tfjs.layers.Layer & { resetStates(): void };
+      const [x1, rx1] = pair(ref, [2, 3, 2], 1, -2, 2);
+      const [x2, rx2] = pair(ref, [2, 3, 2], 2, -2, 2);
+      const first = ours.apply(x1) as tf.Tensor;
+      theirs.apply(rx1);
+      theirs.setWeights(ours.getWeights().map((w) => ref.tensor(w.dataSync(), w.shape)));
+      theirs.resetStates();
+      const want1 = theirs.apply(rx1) as tfjs.Tensor;
+      const want2 = theirs.apply(rx2) as tfjs.Tensor;
+      ours.resetStates();
+      const got1 = ours.apply(x1) as tf.Tensor;
+      const got2 = ours.apply(x2) as tf.Tensor;
+      expectClose(got1.dataSync(), want1.dataSync(), { atol: 1e-5, rtol: 1e-5 }, 'first call');
+      expectClose(got2.dataSync(), want2.dataSync(), { atol: 1e-5, rtol: 1e-5 }, 'second call, from the first call\'s states');
+      expect(ours.states.length).toBe(kind.states);
+      ours.resetStates();
+      const again = ours.apply(x1) as tf.Tensor;
+      expectClose(again.dataSync(), got1.dataSync(), { atol: 0, rtol: 0 }, 'after resetStates');
+      tf.tidy(() => {
+        expect(() => ours.apply(tf.zeros([3, 3, 2]))).toThrow(/stateful with batch size 2/);
+        expect(() => ours.resetStates([tf.zeros([2, 7])])).toThrow(/resetStates/);
+        expect(() => (kind.make(tf, {}) as never as { resetStates(): void }).resetStates()).toThrow(/is not stateful/);
+        expect(() => (kind.make(tf, { stateful: true }) as tf.Layer).apply(tf.zeros([2, 3, 2]))).toThrow(/needs to know its batch size/);
+      });
+      tf.dispose([x1, x2, first, got1, got2, again]);
+      ref.dispose([rx1, rx2, want1, want2]);
+      ours.dispose();
+    });
+  }
+
+  it('fit carries the states from batch to batch as TF.js does', async () => {
+    const ref = await reference();
+    const modelOf = (lib: Lib) => {
+      const model = (lib as typeof tf).sequential();
+      model.add(L(lib).lstm({ units: 4, stateful: true, batchInputShape: [2, 3, 2], recurrentActivation: 'sigmoid' }) as tf.Layer);
+      model.add(L(lib).dense({ units: 1 }) as tf.Layer);
+      model.compile({ optimizer: (lib as typeof tf).train.sgd(0.1), loss: 'meanSquaredError' });
+      return model;
+    };
+    const ours = modelOf(tf);
+    const theirs = modelOf(ref) as unknown as tfjs.Sequential;
+    theirs.setWeights(ours.getWeights().map((w) => ref.tensor(w.dataSync(), w.shape)));
+    const [x, rx] = pair(ref, [6, 3, 2], 12, -2, 2);
+    const [y, ry] = pair(ref, [6, 1], 13);
+    await ours.fit(x, y, { batchSize: 2, epochs: 2, shuffle: false, verbose: 0 });
+    await theirs.fit(rx, ry, { batchSize: 2, epochs: 2, shuffle: false, verbose: 0 });
+    ours.weights.forEach((w, i) => expectClose(w.read().dataSync(), theirs.weights[i].read().dataSync(), { atol: 1e-5, rtol: 1e-4 }, `${w.name} after fit`));
+    const layer = ours.layers[0] as unknown as { states: tf.Tensor[] };
+    const their = theirs.layers[0] as unknown as { states: tfjs.Tensor[] };
+    layer.states.forEach((st, i) => expectClose(st.dataSync(), their.states[i].dataSync(), { atol: 1e-5, rtol: 1e-4 }, `state ${i} after fit`));
+    tf.dispose([x, y]);
+    ref.dispose([rx, ry]);
+    ours.dispose();
+    theirs.dispose();
+  });
+});
+
+describe('recurrentDropout', () => {
+  onBackend('wasm');
+
+  // TF.js's cells take a dropoutFunc, which gives the fused ops' mask to TF.js: one [batch, units] mask per call,
+  // 0 or 1/(1 - rate), multiplying the state every recurrent product reads (and, in TF.js's GRU, the state it blends).
+  for (const kind of KINDS) {
+    it(`${kind.name}: the recurrent products read h·mask as in TF.js, with gradients`, async () => {
+      const ref = await reference();
+      const rate = 0.4;
+      const keep = [[1, 0, 1], [0, 1, 1]].map((row) => row.map((v) => v / (1 - rate)));
+      const make = (lib: Lib) => kind.make(lib, { returnSequences: true, recurrentDropout: rate, ...(lib === tf ? {} : { dropoutFunc: () => ref.tensor(keep) }) });
+      const [ours, theirs] = twins(ref, make, [2, 4, 2]);
+      const [x, rx] = pair(ref, [2, 4, 2], 9, -2, 2);
+      const want = theirs.apply(rx, { training: true }) as tfjs.Tensor;
+      const dropMask = tf.tensor(keep);
+      const [kernel, recurrent, bias] = ours.getWeights();
+      const sigmoid = getActivation('test', 'sigmoid');
+      const tanh = getActivation('test', 'tanh');
+      const h0 = tf.zeros([2, 3]);
+      const run = (input: tf.Tensor, w: tf.Tensor): tf.Tensor => {
+        const steps = tf.transpose(input, [1, 0, 2]);
+        if (kind.name === 'simpleRNN') return simpleRnnSequence(steps, w, recurrent, bias, h0, null, dropMask, tanh);
+        if (kind.name === 'lstm') return lstmSequence(steps, w, recurrent, bias, h0, h0, null, dropMask, tanh, sigmoid)[0];
+        const [kzr, kh] = tf.split(w, [6, 3], 1);
+        const [rzr, rh] = tf.split(recurrent, [6, 3], 1);
+        const [bzr, bh] = tf.split(bias, [6, 3], 0);
+        return gruSequence(steps, kzr, kh, rzr, rh, bzr, bh, h0, null, dropMask, tanh, sigmoid);
+      };
+      const got = tf.tidy(() => tf.transpose(run(x, kernel), [1, 0, 2]));
+      expectClose(got.dataSync(), want.dataSync(), { atol: 1e-5, rtol: 1e-5 }, `${kind.name} with recurrentDropout`);
+      const dy = tf.tensor(randomData(got.size, 3), [4, 2, 3]);
+      expectGradient(`${kind.name} recurrentDropout d/dx, d/dkernel`, (input, w) => tf.sum(tf.mul(run(input, w), dy)), [x, kernel], { h: 1e-2, tolerance: 2e-3 });
+      // The layer draws its own mask in training; predict reads the state itself.
+      tf.tidy(() => {
+        expect(ours.apply(x, { training: true }).shape).toEqual([2, 4, 3]);
+        expectClose((ours.apply(x) as tf.Tensor).dataSync(), (theirs.apply(rx) as tfjs.Tensor).dataSync(), { atol: 1e-5, rtol: 1e-5 }, 'inference');
+      });
+      tf.dispose([x, got, dy, dropMask, h0]);
+      ref.dispose([rx, want]);
+      ours.dispose();
+    });
+  }
 });
 
 describe('wrappers beyond the helper', () => {

@@ -3,7 +3,9 @@
 // time-major, reverses for goBackwards, passes the mask that holds a row's state through its masked steps, and
 // returns the sequence or the last output, with the final states when asked. A cell's weights belong to the
 // layer that builds it and are named as TF.js names them (`lstm_LSTM1/kernel`, `rnn_RNN1/RNNCell_0/kernel`).
-// Left out: stateful layers and recurrentDropout (refused by name), and cells other than the built-in ones.
+// A stateful layer keeps its last states between calls (and between fit's batches) in variables of its own,
+// written in place by kernels, so a recorded training step carries them too. Left out: cells other than the
+// built-in ones.
 
 import type { Backend } from '../backend/backend.js';
 import type { Ptr } from '../backend/kernels.js';
@@ -16,11 +18,12 @@ import { cast } from '../ops/cast.js';
 import { zeros, ones } from '../ops/creation.js';
 import { mul } from '../ops/arithmetic.js';
 import { dropoutMask } from '../ops/fused.js';
+import { empty, kernels } from '../ops/op.js';
 import { gruSequence, lstmSequence, simpleRnnSequence } from '../ops/recurrent.js';
 import { expandDims, reshape, reverse, slice, split, squeeze, transpose } from '../ops/shape.js';
 import { registeredClass } from '../serialization.js';
-import { Tensor, type Variable } from '../tensor/tensor.js';
-import { checkInt, describe, is, type Schema } from '../validate.js';
+import { Tensor, uniqueVariableName, Variable } from '../tensor/tensor.js';
+import { checkInt, checkTensor, describe, is, type Schema } from '../validate.js';
 import { type WeightArgs, type WeightOptions, weightOptions, weightRules } from './kernel.js';
 import { isShapeList, knownSize, Layer, type Kwargs, type LayerArgs, type Shape, shapeText } from './layer.js';
 import { SymbolicTensor } from './symbolic.js';
@@ -121,6 +124,7 @@ abstract class BuiltinCell extends RNNCell {
   readonly activation: Activation;
   readonly useBias: boolean;
   readonly dropout: number;
+  readonly recurrentDropout: number;
   protected kernel: Variable | null = null;
   protected recurrentKernel: Variable | null = null;
   protected bias: Variable | null = null;
@@ -140,11 +144,11 @@ abstract class BuiltinCell extends RNNCell {
   constructor(op: string, args: SimpleRNNCellLayerArgs, options: Schema) {
     super(args, { op, options, required: { units: 'the number of units, a positive integer' } });
     checkInt(op, 'units', args.units, 1);
-    if ((args.recurrentDropout ?? 0) > 0) throw new Error(`${op}: recurrentDropout is not supported yet (got ${args.recurrentDropout}); use dropout on the inputs`);
     this.units = args.units;
     this.activation = recurrentActivation(op, 'activation', args.activation ?? 'tanh');
     this.useBias = args.useBias ?? true;
     this.dropout = args.dropout ?? 0;
+    this.recurrentDropout = args.recurrentDropout ?? 0;
     const weights: CellWeights = {
       ...weightOptions(op, args, 'kernel', 'glorotNormal'),
       ...weightOptions(op, args, 'recurrent', 'orthogonal'),
@@ -172,6 +176,12 @@ abstract class BuiltinCell extends RNNCell {
     if (!training || this.dropout === 0) return x;
     const [, batch, features] = x.shape;
     return mul(x, dropoutMask(ones([1, batch, features]), this.dropout, activeBackend().rngState));
+  }
+
+  /** While training, the mask the recurrent products' states are multiplied by (TF.js's one per call), else null. */
+  protected recurrentMask(batch: number, training: boolean): Tensor | null {
+    if (!training || this.recurrentDropout === 0) return null;
+    return dropoutMask(ones([batch, this.units]), this.recurrentDropout, activeBackend().rngState);
   }
 
   /** Its weights as the fused ops take them. */
@@ -203,7 +213,7 @@ abstract class BuiltinCell extends RNNCell {
       recurrentConstraint: this.recurrentConstraint,
       biasConstraint: this.biasConstraint,
       dropout: this.dropout,
-      recurrentDropout: 0,
+      recurrentDropout: this.recurrentDropout,
       ...super.getConfig(),
     };
   }
@@ -240,7 +250,7 @@ export class SimpleRNNCell extends BuiltinCell {
 
   sequence(x: Tensor, states: Tensor[], mask: Tensor | null, training: boolean): Sequence {
     const [kernel, recurrent, bias] = this.weightsOf();
-    const h = simpleRnnSequence(this.dropped(x, training), kernel, recurrent, bias, states[0], mask, this.activation);
+    const h = simpleRnnSequence(this.dropped(x, training), kernel, recurrent, bias, states[0], mask, this.recurrentMask(x.shape[1], training), this.activation);
     return { h, states: [lastStep(h)] };
   }
 }
@@ -285,7 +295,9 @@ export class GRUCell extends GatedCell {
     const [kernelZR, kernelH] = split(kernel, [2 * u, u], 1);
     const [recurrentZR, recurrentH] = split(recurrent, [2 * u, u], 1);
     const [biasZR, biasH] = bias ? split(bias, [2 * u, u], 0) : [null, null];
-    const h = gruSequence(this.dropped(x, training), kernelZR, kernelH, recurrentZR, recurrentH, biasZR, biasH, states[0], mask, this.activation, this.recurrentActivation);
+    const dropMask = this.recurrentMask(x.shape[1], training);
+    if (dropMask && mask) throw new Error(`layer ${this.weightHost?.layer.name ?? this.name}: recurrentDropout together with a mask is not supported yet for GRU`);
+    const h = gruSequence(this.dropped(x, training), kernelZR, kernelH, recurrentZR, recurrentH, biasZR, biasH, states[0], mask, dropMask, this.activation, this.recurrentActivation);
     return { h, states: [lastStep(h)] };
   }
 
@@ -330,9 +342,16 @@ export class LSTMCell extends GatedCell {
 
   sequence(x: Tensor, states: Tensor[], mask: Tensor | null, training: boolean): Sequence {
     const [kernel, recurrent, bias] = this.weightsOf();
-    const [h, c] = lstmSequence(this.dropped(x, training), kernel, recurrent, bias, states[0], states[1], mask, this.activation, this.recurrentActivation);
+    const [h, c] = lstmSequence(this.dropped(x, training), kernel, recurrent, bias, states[0], states[1], mask, this.recurrentMask(x.shape[1], training), this.activation, this.recurrentActivation);
     return { h, states: [lastStep(h), c] };
   }
+}
+
+/** A copy of t in memory of its own (a kernel's, so a recorded step makes it again). */
+function copyOf(t: Tensor): Tensor {
+  const out = empty('copy', t.shape.slice(), 'float32');
+  if (out.size > 0) kernels().scale(t.ptr('copy'), out.ptr('copy'), t.size, 1);
+  return out;
 }
 
 /** The last step of h [time, batch, units]: [batch, units]. */
@@ -426,6 +445,7 @@ export interface BaseRNNLayerArgs extends LayerArgs {
   returnState?: boolean;
   /** Run the sequence from its last step to its first (the outputs come in that order too, as TF.js). */
   goBackwards?: boolean;
+  /** Keep the last states of each call as the next call's initial states (the batch size must be fixed). */
   stateful?: boolean;
   /** Accepted as TF.js accepts it; the fused sequence makes it moot. */
   unroll?: boolean;
@@ -454,17 +474,20 @@ export class RNN extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly unroll: boolean;
+  readonly stateful: boolean;
   readonly supportsMasking = true;
+  /** A stateful layer's states, [batch, size] each, carried from call to call. */
+  private kept: Variable[] | null = null;
 
   constructor(args: RNNLayerArgs, own?: { op: string; options: Schema; cell: (args: BaseRNNLayerArgs) => RNNCell }) {
     const op = own?.op ?? 'rnn';
     super(withInputShape(op, args), { op, options: { ...RNN_OPTIONS, ...(own ? own.options : { cell: is.any }) }, required: own ? { units: 'the number of units, a positive integer' } : { cell: 'a recurrent cell or an array of them' } });
-    if (args.stateful) throw new Error(`${op}: stateful: true is not supported yet`);
     this.cell = own ? own.cell(args) : Array.isArray(args.cell) ? new StackedRNNCells({ cells: args.cell }) : checkCells(op, [args.cell])[0];
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
     this.unroll = args.unroll ?? false;
+    this.stateful = args.stateful ?? false;
   }
 
   /** The sequence's shape: the first of several inputs (the others are initial states). */
@@ -478,6 +501,44 @@ export class RNN extends Layer {
     const shape = this.sequenceShape(inputShape);
     this.cell.weightHost = { layer: this, prefix: '' };
     this.cell.ensureBuilt([shape[0], shape[2]], `${this.name}.build`);
+    if (!this.stateful) return;
+    // Tensors reach build with the batch axis unknown: the layer's own batchInputShape may know it.
+    const batch = shape[0] ?? this.batchInputShape?.[0] ?? null;
+    if (batch === null) throw new Error(`layer ${this.name} is stateful, so it needs to know its batch size: give the model's first layer batchInputShape (e.g. [32, 10, 8]) or batchSize, or tf.input a batchShape`);
+    this.kept = this.cell.stateSizes.map((size, i) => {
+      const initial = zeros([batch, size]);
+      const state = new Variable(initial, false, uniqueVariableName(`${this.name}/state_${i}`));
+      initial.dispose();
+      return state;
+    });
+  }
+
+  /** A stateful layer's current states ([batch, size] each); nulls for a layer that keeps none (TF.js's layer.states). */
+  get states(): Array<Tensor | null> {
+    return this.kept ? this.kept.slice() : this.cell.stateSizes.map(() => null);
+  }
+
+  /**
+   * Sets a stateful layer's states to zeros, or to `states` ([batch, size] each), in place: a training step fit
+   * has recorded keeps reading them where they are.
+   * @example model.layers[0].resetStates();
+   */
+  resetStates(states?: Tensor | Tensor[]): void {
+    const op = `${this.name}.resetStates`;
+    if (!this.stateful) throw new Error(`${op}: layer ${this.name} is not stateful (give it stateful: true)`);
+    if (!this.kept) throw new Error(`${op}: layer ${this.name} is not built yet`);
+    const kept = this.kept;
+    const given = states === undefined || states === null ? null : Array.isArray(states) ? states : [states];
+    if (given) {
+      if (given.length !== kept.length) throw new Error(`${op}: layer ${this.name} keeps ${kept.length} state${kept.length > 1 ? 's' : ''}, got ${given.length}`);
+      given.forEach((t, i) => checkTensor(op, `states[${i}]`, t, 'float32'));
+      checkStates(this.name, 'resetStates', given, kept[0].shape[0], this.cell.stateSizes);
+    }
+    kept.forEach((v, i) => {
+      const to = v.writablePtr(op);
+      if (given) kernels().scale(given[i].ptr(op), to, v.size, 1);
+      else kernels().fill(to, v.size, 0);
+    });
   }
 
   /** Built for one sequence, the layer takes sequences of any length (TF.js's inputSpec [batch, null, features]). */
@@ -519,7 +580,9 @@ export class RNN extends Layer {
     if (time === 0) throw new Error(`layer ${this.name} needs at least one time step, got input of shape [${x.shape.join(', ')}]`);
     if (given.length !== 0 && given.length !== sizes.length) throw new Error(`layer ${this.name} has ${sizes.length} state${sizes.length > 1 ? 's' : ''} but was given ${given.length} initial state${given.length > 1 ? 's' : ''}`);
     checkStates(this.name, 'initialState', given, batch, sizes);
-    const states = given.length > 0 ? given : sizes.map((size) => zeros([batch, size]));
+    if (this.kept && batch !== this.kept[0].shape[0]) throw new Error(`layer ${this.name} is stateful with batch size ${this.kept[0].shape[0]}, got input of shape [${x.shape.join(', ')}]`);
+    // A stateful layer starts from copies of its states: their own memory is rewritten once the steps are done.
+    const states = given.length > 0 ? given : this.kept ? this.kept.map((v) => copyOf(v)) : sizes.map((size) => zeros([batch, size]));
     let steps = transpose(x, [1, 0, 2]);
     let mask = this.maskOf(kwargs.mask, batch, time);
     if (this.goBackwards) {
@@ -527,6 +590,7 @@ export class RNN extends Layer {
       if (mask) mask = reverse(mask, 0);
     }
     const { h, states: last } = this.cell.sequence(steps, states, mask, kwargs.training === true);
+    this.kept?.forEach((v, i) => kernels().scale(last[i].ptr(this.name), v.writablePtr(this.name), v.size, 1));
     const output = this.returnSequences ? transpose(h, [1, 0, 2]) : last[0];
     return this.returnState ? [output, ...last] : output;
   }
@@ -543,6 +607,8 @@ export class RNN extends Layer {
   override dispose(): void {
     super.dispose();
     this.cell.dispose();
+    for (const v of this.kept ?? []) v.dispose();
+    this.kept = null;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -552,7 +618,7 @@ export class RNN extends Layer {
       returnSequences: this.returnSequences,
       returnState: this.returnState,
       goBackwards: this.goBackwards,
-      stateful: false,
+      stateful: this.stateful,
       unroll: this.unroll,
     };
     return config;

@@ -8,6 +8,7 @@
 
 import type { Activation } from '../activations.js';
 import { record, recording, type Sink } from '../autodiff/tape.js';
+import { Bcast, BinOp } from '../backend/kernels.js';
 import { activeBackend } from '../engine.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
@@ -110,10 +111,74 @@ const prev = (op: string, t: Tensor, i: number, size: number, initial: Tensor): 
 const maskAt = (op: string, mask: Tensor | null, t: number, B: number): number => (mask ? mask.ptr(op) + t * B * 4 : 0);
 
 /**
+ * What the recurrent products read: the previous state h, or with recurrent dropout h·dropMask (TF.js's one mask
+ * [batch, units] per call, 0 or 1/(1 - rate)), kept per step in `dropped` [time, batch, units] for the gradient.
+ */
+class RecurrentReads {
+  constructor(private readonly op: string, readonly dropMask: Tensor | null, readonly dropped: Tensor | null, private readonly size: number) {}
+
+  /** For a forward pass over [T, B, U] states: `dropped` made when there is a mask. */
+  static forward(op: string, dropMask: Tensor | null, T: number, B: number, U: number): RecurrentReads {
+    return new RecurrentReads(op, dropMask, dropMask ? empty(op, [T, B, U], 'float32') : null, B * U);
+  }
+
+  /** The tensors its gradient needs, to save on the tape. */
+  get saved(): Tensor[] {
+    return this.dropMask && this.dropped ? [this.dropMask, this.dropped] : [];
+  }
+
+  /** Forward, step t: the pointer step t's products read, given the previous state's. */
+  state(t: number, hPrev: number): number {
+    if (!this.dropped || !this.dropMask) return hPrev;
+    const out = slot(this.op, this.dropped, t, this.size);
+    activeBackend().kernels.binary(BinOp.Mul, hPrev, Bcast.Full, this.dropMask.ptr(this.op), Bcast.Full, out, 1, this.size);
+    return out;
+  }
+
+  /**
+   * Backward, step t: dhPrev += (what was accumulated into `read`, the gradient of what the products read)·dropMask.
+   * Without recurrent dropout the products read h itself, and `read` is dhPrev: nothing to do.
+   */
+  addThrough(read: number, dhPrev: number): void {
+    if (!this.dropMask || read === dhPrev) return;
+    const k = activeBackend().kernels;
+    k.binary(BinOp.Mul, read, Bcast.Full, this.dropMask.ptr(this.op), Bcast.Full, read, 1, this.size);
+    k.binary(BinOp.Add, dhPrev, Bcast.Full, read, Bcast.Full, dhPrev, 1, this.size);
+  }
+
+  /** Where step t's backward accumulates the gradient of what the products read: dhPrev, or `scratch` zeroed. */
+  target(dhPrev: number, scratch: Tensor): number {
+    if (!this.dropMask) return dhPrev;
+    activeBackend().kernels.fill(scratch.ptr(this.op), this.size, 0);
+    return scratch.ptr(this.op);
+  }
+
+  /** dU = Σₜ (what step t's product read)ᵀ·dzₜ. */
+  recurrentGradient(h0: Tensor, h: Tensor, dz: Tensor, into: Array<Sink | null>, i: number, n: number): Tensor {
+    return this.dropped ? kernelGradient(this.op, this.dropped, dz, into, i) : recurrentGradient(this.op, h0, h, dz, into, i, n);
+  }
+
+  /** Frees `dropped` (the tape holds its own handle). */
+  dispose(): void {
+    this.dropped?.dispose();
+  }
+}
+
+/** The saved tensors after a cell's own: the step mask when there is one, then the recurrent reads'. */
+const extras = (mask: Tensor | null, reads: RecurrentReads): Tensor[] => [...(mask ? [mask] : []), ...reads.saved];
+
+/** Those tensors back from the tape's handles: [mask, reads] as the gradient uses them. */
+function fromExtras(op: string, rest: Tensor[], hasMask: boolean, hasDrop: boolean, size: number): [Tensor | null, RecurrentReads] {
+  const mask = hasMask ? rest[0] : null;
+  const at = hasMask ? 1 : 0;
+  return [mask, new RecurrentReads(op, hasDrop ? rest[at] : null, hasDrop ? rest[at + 1] : null, size)];
+}
+
+/**
  * h [time, batch, units], each step hₜ = act(xₜ·kernel + h₍ₜ₋₁₎·recurrentKernel + bias) from h0 [batch, units];
  * x [time, batch, features], kernel [features, units], recurrentKernel [units, units], bias [units] or null.
  */
-export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, h0: Tensor, mask: Tensor | null, act: Activation): Tensor {
+export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, h0: Tensor, mask: Tensor | null, dropMask: Tensor | null, act: Activation): Tensor {
   const op = 'simpleRNN';
   const [T, B] = x.shape;
   const U = kernel.shape[1];
@@ -121,22 +186,25 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
   const k = backend.kernels;
   const z = projectInputs(op, x, kernel, bias);
   const h = empty(op, [T, B, U], 'float32');
+  const reads = RecurrentReads.forward(op, dropMask, T, B, U);
   if (B * U > 0) {
     for (let t = 0; t < T; t++) {
       const [zt, hPrev] = [slot(op, z, t, B * U), prev(op, h, t - 1, B * U, h0)];
-      k.matmul(hPrev, recurrentKernel.ptr(op), zt, B, U, U, 0, 0, 1, backend.scratch);
+      k.matmul(reads.state(t, hPrev), recurrentKernel.ptr(op), zt, B, U, U, 0, 0, 1, backend.scratch);
       k.rnnCellForward(zt, hPrev, maskAt(op, mask, t, B), slot(op, h, t, B * U), B, U, act.act, act.alpha);
     }
   }
   if (recording()) {
     const inputs = bias ? [x, kernel, recurrentKernel, bias, h0] : [x, kernel, recurrentKernel, h0];
     const at = { x: 0, kernel: 1, recurrent: 2, bias: bias ? 3 : -1, h0: bias ? 4 : 3 };
-    const saved = mask ? [x, kernel, recurrentKernel, h0, z, h, mask] : [x, kernel, recurrentKernel, h0, z, h];
-    record(inputs, [h], saved, ([dh], s, needs, into) => {
-      const [x, kernel, recurrentKernel, h0, z, h, mask = null] = s;
+    const [hasMask, hasDrop] = [mask !== null, dropMask !== null];
+    record(inputs, [h], [x, kernel, recurrentKernel, h0, z, h, ...extras(mask, reads)], ([dh], s, needs, into) => {
+      const [x, kernel, recurrentKernel, h0, z, h, ...rest] = s;
+      const [mask, reads] = fromExtras(op, rest, hasMask, hasDrop, B * U);
       const dhAll = empty(op, [T, B, U], 'float32');
       const dh0 = empty(op, [B, U], 'float32');
       const dz = empty(op, [T, B, U], 'float32');
+      const scratch = empty(op, [B, U], 'float32');
       if (B * U > 0) {
         k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.fill(dh0.ptr(op), dh0.size, 0);
@@ -144,19 +212,21 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
           const dhPrev = prev(op, dhAll, t - 1, B * U, dh0);
           const dzt = slot(op, dz, t, B * U);
           k.rnnCellBackward(slot(op, z, t, B * U), slot(op, h, t, B * U), maskAt(op, mask, t, B), slot(op, dhAll, t, B * U), dzt, dhPrev, B, U, act.act, act.alpha);
-          k.matmul(dzt, recurrentKernel.ptr(op), dhPrev, B, U, U, 0, 1, 1, backend.scratch);
+          const read = reads.target(dhPrev, scratch);
+          k.matmul(dzt, recurrentKernel.ptr(op), read, B, U, U, 0, 1, 1, backend.scratch);
+          reads.addThrough(read, dhPrev);
         }
       } else k.fill(dz.ptr(op), dz.size, 0);
       const grads = commonGradients(op, inputs.length, x, kernel, dz, needs, into, at);
-      if (needs[at.recurrent]) grads[at.recurrent] = recurrentGradient(op, h0, h, dz, into, at.recurrent, U);
+      if (needs[at.recurrent]) grads[at.recurrent] = reads.recurrentGradient(h0, h, dz, into, at.recurrent, U);
       if (needs[at.h0]) grads[at.h0] = dh0;
       else dh0.dispose();
-      dhAll.dispose();
-      dz.dispose();
+      for (const t of [dhAll, dz, scratch]) t.dispose();
       return grads;
     }, op);
   }
   z.dispose();
+  reads.dispose();
   return h;
 }
 
@@ -165,7 +235,7 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
  * step z = xₜ·kernel + h·recurrentKernel + bias with gates i | f | g | o along its 4·units columns,
  * c = recAct(f)·c + recAct(i)·act(g), h = recAct(o)·act(c).
  */
-export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, h0: Tensor, c0: Tensor, mask: Tensor | null, act: Activation, recAct: Activation): [Tensor, Tensor] {
+export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, h0: Tensor, c0: Tensor, mask: Tensor | null, dropMask: Tensor | null, act: Activation, recAct: Activation): [Tensor, Tensor] {
   const op = 'lstm';
   const [T, B] = x.shape;
   const U = recurrentKernel.shape[0];
@@ -176,10 +246,11 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
   const gates = empty(op, [T, B, G], 'float32');
   const [c, tc, h] = [0, 0, 0].map(() => empty(op, [T, B, U], 'float32'));
   const cLast = empty(op, [B, U], 'float32');
+  const reads = RecurrentReads.forward(op, dropMask, T, B, U);
   if (B * U > 0) {
     for (let t = 0; t < T; t++) {
       const [zt, hPrev, cPrev] = [slot(op, z, t, B * G), prev(op, h, t - 1, B * U, h0), prev(op, c, t - 1, B * U, c0)];
-      k.matmul(hPrev, recurrentKernel.ptr(op), zt, B, G, U, 0, 0, 1, backend.scratch);
+      k.matmul(reads.state(t, hPrev), recurrentKernel.ptr(op), zt, B, G, U, 0, 0, 1, backend.scratch);
       k.lstmCellForward(zt, hPrev, cPrev, maskAt(op, mask, t, B), slot(op, gates, t, B * G), slot(op, c, t, B * U), slot(op, tc, t, B * U), slot(op, h, t, B * U), B, U, act.act, recAct.act, act.alpha);
     }
     k.scale(prev(op, c, T - 1, B * U, c0), cLast.ptr(op), B * U, 1);
@@ -187,14 +258,15 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
   if (recording()) {
     const inputs = bias ? [x, kernel, recurrentKernel, bias, h0, c0] : [x, kernel, recurrentKernel, h0, c0];
     const at = { x: 0, kernel: 1, recurrent: 2, bias: bias ? 3 : -1, h0: bias ? 4 : 3, c0: bias ? 5 : 4 };
-    const saved = [x, kernel, recurrentKernel, h0, c0, z, gates, c, tc, h];
-    if (mask) saved.push(mask);
-    record(inputs, [h, cLast], saved, ([dh, dcLast], s, needs, into) => {
-      const [x, kernel, recurrentKernel, h0, c0, z, gates, c, tc, h, mask = null] = s;
+    const [hasMask, hasDrop] = [mask !== null, dropMask !== null];
+    record(inputs, [h, cLast], [x, kernel, recurrentKernel, h0, c0, z, gates, c, tc, h, ...extras(mask, reads)], ([dh, dcLast], s, needs, into) => {
+      const [x, kernel, recurrentKernel, h0, c0, z, gates, c, tc, h, ...rest] = s;
+      const [mask, reads] = fromExtras(op, rest, hasMask, hasDrop, B * U);
       const dhAll = empty(op, [T, B, U], 'float32');
       const dh0 = empty(op, [B, U], 'float32');
       const dc = empty(op, [B, U], 'float32');
       const dz = empty(op, [T, B, G], 'float32');
+      const scratch = empty(op, [B, U], 'float32');
       if (B * U > 0) {
         k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.scale(dcLast.ptr(op), dc.ptr(op), dc.size, 1);
@@ -206,24 +278,26 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
             slot(op, z, t, B * G), slot(op, gates, t, B * G), prev(op, c, t - 1, B * U, c0), slot(op, c, t, B * U), slot(op, tc, t, B * U), maskAt(op, mask, t, B),
             slot(op, dhAll, t, B * U), dc.ptr(op), dzt, dc.ptr(op), dhPrev, B, U, act.act, recAct.act, act.alpha,
           );
-          k.matmul(dzt, recurrentKernel.ptr(op), dhPrev, B, U, G, 0, 1, 1, backend.scratch);
+          const read = reads.target(dhPrev, scratch);
+          k.matmul(dzt, recurrentKernel.ptr(op), read, B, U, G, 0, 1, 1, backend.scratch);
+          reads.addThrough(read, dhPrev);
         }
       } else {
         k.fill(dz.ptr(op), dz.size, 0);
         k.fill(dc.ptr(op), dc.size, 0);
       }
       const grads = commonGradients(op, inputs.length, x, kernel, dz, needs, into, at);
-      if (needs[at.recurrent]) grads[at.recurrent] = recurrentGradient(op, h0, h, dz, into, at.recurrent, G);
+      if (needs[at.recurrent]) grads[at.recurrent] = reads.recurrentGradient(h0, h, dz, into, at.recurrent, G);
       if (needs[at.h0]) grads[at.h0] = dh0;
       else dh0.dispose();
       if (needs[at.c0]) grads[at.c0] = dc;
       else dc.dispose();
-      dhAll.dispose();
-      dz.dispose();
+      for (const t of [dhAll, dz, scratch]) t.dispose();
       return grads;
     }, op);
   }
   for (const t of [z, gates, c, tc]) t.dispose();
+  reads.dispose();
   return [h, cLast];
 }
 
@@ -233,7 +307,7 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
  * [z | r] = recAct(xₜ·kernelZR + h·recurrentZR + biasZR), hh = act(xₜ·kernelH + (r·h)·recurrentH + biasH),
  * h = z·h + (1 - z)·hh.
  */
-export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurrentZR: Tensor, recurrentH: Tensor, biasZR: Tensor | null, biasH: Tensor | null, h0: Tensor, mask: Tensor | null, act: Activation, recAct: Activation): Tensor {
+export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurrentZR: Tensor, recurrentH: Tensor, biasZR: Tensor | null, biasH: Tensor | null, h0: Tensor, mask: Tensor | null, dropMask: Tensor | null, act: Activation, recAct: Activation): Tensor {
   const op = 'gru';
   const [T, B] = x.shape;
   const U = recurrentH.shape[0];
@@ -243,9 +317,12 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
   const hhPre = projectInputs(op, x, kernelH, biasH);
   const gates = empty(op, [T, B, 2 * U], 'float32');
   const [rh, hh, h] = [0, 0, 0].map(() => empty(op, [T, B, U], 'float32'));
+  // With recurrent dropout TF.js's GRU reads h·dropMask everywhere a step reads the previous state (the layer
+  // refuses it together with a step mask, whose held rows would need the state itself).
+  const reads = RecurrentReads.forward(op, dropMask, T, B, U);
   if (B * U > 0) {
     for (let t = 0; t < T; t++) {
-      const [zrt, hPrev, hht, rht, gt] = [slot(op, zr, t, 2 * B * U), prev(op, h, t - 1, B * U, h0), slot(op, hhPre, t, B * U), slot(op, rh, t, B * U), slot(op, gates, t, 2 * B * U)];
+      const [zrt, hPrev, hht, rht, gt] = [slot(op, zr, t, 2 * B * U), reads.state(t, prev(op, h, t - 1, B * U, h0)), slot(op, hhPre, t, B * U), slot(op, rh, t, B * U), slot(op, gates, t, 2 * B * U)];
       k.matmul(hPrev, recurrentZR.ptr(op), zrt, B, 2 * U, U, 0, 0, 1, backend.scratch);
       k.gruGatesForward(zrt, hPrev, gt, rht, B, U, recAct.act, recAct.alpha);
       k.matmul(rht, recurrentH.ptr(op), hht, B, U, U, 0, 0, 1, backend.scratch);
@@ -256,27 +333,30 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
     const inputs = [x, kernelZR, kernelH, recurrentZR, recurrentH, ...(biasZR && biasH ? [biasZR, biasH] : []), h0];
     const hasBias = biasZR !== null && biasH !== null;
     const at = { x: 0, kernelZR: 1, kernelH: 2, recurrentZR: 3, recurrentH: 4, biasZR: hasBias ? 5 : -1, biasH: hasBias ? 6 : -1, h0: hasBias ? 7 : 5 };
-    const saved = [x, kernelZR, kernelH, recurrentZR, recurrentH, h0, zr, hhPre, gates, rh, hh, h];
-    if (mask) saved.push(mask);
-    record(inputs, [h], saved, ([dh], s, needs, into) => {
-      const [x, kernelZR, kernelH, recurrentZR, recurrentH, h0, zr, hhPre, gates, rh, hh, h, mask = null] = s;
+    const [hasMask, hasDrop] = [mask !== null, dropMask !== null];
+    record(inputs, [h], [x, kernelZR, kernelH, recurrentZR, recurrentH, h0, zr, hhPre, gates, rh, hh, h, ...extras(mask, reads)], ([dh], s, needs, into) => {
+      const [x, kernelZR, kernelH, recurrentZR, recurrentH, h0, zr, hhPre, gates, rh, hh, h, ...rest] = s;
+      const [mask, reads] = fromExtras(op, rest, hasMask, hasDrop, B * U);
       const dhAll = empty(op, [T, B, U], 'float32');
       const dh0 = empty(op, [B, U], 'float32');
       const drh = empty(op, [B, U], 'float32');
       const dzr = empty(op, [T, B, 2 * U], 'float32');
       const dhh = empty(op, [T, B, U], 'float32');
+      const scratch = empty(op, [B, U], 'float32');
       if (B * U > 0) {
         k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.fill(dh0.ptr(op), dh0.size, 0);
         for (let t = T - 1; t >= 0; t--) {
-          const hPrev = prev(op, h, t - 1, B * U, h0);
+          const hPrev = reads.dropped ? slot(op, reads.dropped, t, B * U) : prev(op, h, t - 1, B * U, h0);
           const dhPrev = prev(op, dhAll, t - 1, B * U, dh0);
+          const read = reads.target(dhPrev, scratch);
           const [gt, zrt, mt] = [slot(op, gates, t, 2 * B * U), slot(op, zr, t, 2 * B * U), maskAt(op, mask, t, B)];
           const [dzrt, dhht] = [slot(op, dzr, t, 2 * B * U), slot(op, dhh, t, B * U)];
-          k.gruOutputBackward(slot(op, hhPre, t, B * U), slot(op, hh, t, B * U), gt, hPrev, mt, slot(op, dhAll, t, B * U), dhht, dzrt, dhPrev, B, U, act.act, act.alpha);
+          k.gruOutputBackward(slot(op, hhPre, t, B * U), slot(op, hh, t, B * U), gt, hPrev, mt, slot(op, dhAll, t, B * U), dhht, dzrt, read, B, U, act.act, act.alpha);
           k.matmul(dhht, recurrentH.ptr(op), drh.ptr(op), B, U, U, 0, 1, 0, backend.scratch);
-          k.gruGatesBackward(zrt, gt, hPrev, drh.ptr(op), mt, dzrt, dhPrev, B, U, recAct.act, recAct.alpha);
-          k.matmul(dzrt, recurrentZR.ptr(op), dhPrev, B, U, 2 * U, 0, 1, 1, backend.scratch);
+          k.gruGatesBackward(zrt, gt, hPrev, drh.ptr(op), mt, dzrt, read, B, U, recAct.act, recAct.alpha);
+          k.matmul(dzrt, recurrentZR.ptr(op), read, B, U, 2 * U, 0, 1, 1, backend.scratch);
+          reads.addThrough(read, dhPrev);
         }
       } else {
         k.fill(dzr.ptr(op), dzr.size, 0);
@@ -285,7 +365,7 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
       const grads: Array<Tensor | null> = inputs.map(() => null);
       if (needs[at.kernelZR]) grads[at.kernelZR] = kernelGradient(op, x, dzr, into, at.kernelZR);
       if (needs[at.kernelH]) grads[at.kernelH] = kernelGradient(op, x, dhh, into, at.kernelH);
-      if (needs[at.recurrentZR]) grads[at.recurrentZR] = recurrentGradient(op, h0, h, dzr, into, at.recurrentZR, 2 * U);
+      if (needs[at.recurrentZR]) grads[at.recurrentZR] = reads.recurrentGradient(h0, h, dzr, into, at.recurrentZR, 2 * U);
       if (needs[at.recurrentH]) grads[at.recurrentH] = kernelGradient(op, rh, dhh, into, at.recurrentH); // Σₜ (r·h)ᵀ·dhh
       if (hasBias && needs[at.biasZR]) grads[at.biasZR] = biasGradient(op, dzr, into, at.biasZR);
       if (hasBias && needs[at.biasH]) grads[at.biasH] = biasGradient(op, dhh, into, at.biasH);
@@ -297,11 +377,12 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
       }
       if (needs[at.h0]) grads[at.h0] = dh0;
       else dh0.dispose();
-      for (const t of [dhAll, drh, dzr, dhh]) t.dispose();
+      for (const t of [dhAll, drh, dzr, dhh, scratch]) t.dispose();
       return grads;
     }, op);
   }
   for (const t of [zr, hhPre, gates, rh, hh]) t.dispose();
+  reads.dispose();
   return h;
 }
 

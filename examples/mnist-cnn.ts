@@ -1,10 +1,12 @@
 // The classic TF.js MNIST CNN (the "handwritten digit recognition" tutorial and tfjs-examples/mnist), written
 // as TF.js users write it: two 5x5 convolutions with max pooling, then a softmax layer, trained with Adam on
 // the `mnist` package's real digits for 3 epochs (7,996: four fifths of each class) and tested on the other 2,004,
-// with fit's default batch of 32, as in TF.js. `npx tsx examples/mnist-cnn.ts [--epochs N] [--batch N]`
+// with fit's default batch of 32, as in TF.js; writes the learning curves as SVG into examples/out (or
+// $EXAMPLES_OUT). `npx tsx examples/mnist-cnn.ts [--epochs N] [--batch N]`
 
 import * as tf from 'neurite';
 import { loadMnist } from './data.js';
+import { saveLearningCurves } from './svg.js';
 
 const option = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -36,7 +38,8 @@ console.log(`MNIST CNN: ${train.rows} training and ${test.rows} test digits, ${e
 const model = buildModel();
 model.summary();
 const start = performance.now();
-await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 2 });
+const history = await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 2 });
 const seconds = (performance.now() - start) / 1000;
 const [, accuracy] = (model.evaluate(xTest, yTest) as tf.Tensor[]).map((t) => t.dataSync()[0]);
 console.log(`test accuracy ${(accuracy * 100).toFixed(2)}%; training ${Math.round((epochs * train.rows) / seconds)} samples/s`);
+console.log(`pictures: ${saveLearningCurves('mnist-cnn', 'MNIST CNN', history.history).join(', ')}`);

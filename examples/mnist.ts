@@ -1,9 +1,11 @@
 // MNIST: the 10,000 real digits of the `mnist` package, a 784-128-64-10 network trained with Adam and a
 // progress bar, accuracy on the 2,000 held-out digits, and speed. With --compare-js it then trains one
-// more epoch on the pure-TypeScript backend for comparison. `npm run demo` runs this.
+// more epoch on the pure-TypeScript backend for comparison. Writes the learning curves as SVG into
+// examples/out (or $EXAMPLES_OUT). `npm run demo` runs this.
 
 import * as tf from 'neurite';
 import { loadMnist } from './data.js';
+import { saveLearningCurves } from './svg.js';
 
 const epochs = Number(process.env.EPOCHS ?? 10);
 const batchSize = 64;
@@ -32,11 +34,12 @@ console.log(`MNIST: ${train.rows} training and ${test.rows} test digits; backend
 const model = buildModel();
 model.summary();
 const start = performance.now();
-await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 1 });
+const history = await model.fit(xTrain, yTrain, { epochs, batchSize, verbose: 1 });
 const seconds = (performance.now() - start) / 1000;
 const [, accuracy] = (model.evaluate(xTest, yTest) as tf.Tensor[]).map((t) => t.dataSync()[0]);
 const wasmRate = (epochs * train.rows) / seconds;
 console.log(`test accuracy ${(accuracy * 100).toFixed(2)}%; training ${Math.round(wasmRate)} samples/s on ${tf.getBackend()}`);
+console.log(`pictures: ${saveLearningCurves('mnist', 'MNIST, 784-128-64-10', history.history).join(', ')}`);
 
 if (process.argv.includes('--compare-js')) {
   await tf.setBackend('js');

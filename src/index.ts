@@ -21,7 +21,7 @@ export type { TimingInfo, ProfileInfo } from './timing.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad, variable } from './autodiff/gradients.js';
 export type { CustomGradientResult } from './autodiff/gradients.js';
 export { layers, Layer, Dense, Dropout, Activation, LeakyReLU, InputLayer } from './layers/index.js';
-export type { DenseArgs, Kwargs, LayerArgs, Shape } from './layers/index.js';
+export type { DenseArgs, EmbeddingLayerArgs, Kwargs, LayerArgs, Masks, Shape } from './layers/index.js';
 export { input } from './layers/input.js';
 export type { InputConfig } from './layers/input.js';
 export { SymbolicTensor } from './layers/symbolic.js';

@@ -98,14 +98,14 @@ describe('masks, initial states, returnState, goBackwards', () => {
         const mask = tf.tensor(MASK, undefined, 'bool');
         const rmask = ref.tensor(MASK, undefined, 'bool');
         const before = tf.memory().numTensors;
-        const got = ours.apply(x, { mask }) as tf.Tensor[];
+        const got = ours.apply(x, { mask }) as unknown as tf.Tensor[];
         const want = theirs.apply(rx, { mask: rmask }) as tfjs.Tensor[];
         expect(got.length).toBe(1 + kind.states);
         got.forEach((t, i) => expectClose(t.dataSync(), want[i].dataSync(), { atol: 1e-5, rtol: 1e-5 }, `${kind.name}: output ${i}`));
         tf.dispose(got);
         expect(tf.memory().numTensors, 'no tensor left behind').toBe(before);
         const dys = got.map((t, i) => tf.tensor(randomData(t.size, 40 + i), t.shape));
-        const loss = (input: tf.Tensor) => tf.addN((ours.apply(input, { mask }) as tf.Tensor[]).map((t, i) => tf.sum(tf.mul(t, dys[i]))));
+        const loss = (input: tf.Tensor) => tf.addN((ours.apply(input, { mask }) as unknown as tf.Tensor[]).map((t, i) => tf.sum(tf.mul(t, dys[i]))));
         expectGradient(`${kind.name}: d/dx with a mask`, loss, [x], { h: 1e-2, tolerance: 2e-3 });
         tf.dispose([x, mask, ...dys]);
         ref.dispose([rx, rmask, ...want]);
@@ -310,7 +310,7 @@ describe('wrappers beyond the helper', () => {
     const make = (lib: Lib) => L(lib).bidirectional({ layer: L(lib).lstm({ units: 3, returnSequences: true, returnState: true, recurrentActivation: 'sigmoid' }), mergeMode: null });
     const [ours, theirs] = twins(ref, make, [2, 4, 3]);
     const [x, rx] = pair(ref, [2, 4, 3], 8, -2, 2);
-    const got = ours.apply(x) as tf.Tensor[];
+    const got = ours.apply(x) as unknown as tf.Tensor[];
     const want = theirs.apply(rx) as tfjs.Tensor[];
     expect(got.map((t) => t.shape)).toEqual(want.map((t) => t.shape));
     got.forEach((t, i) => expectClose(t.dataSync(), want[i].dataSync(), { atol: 1e-5, rtol: 1e-5 }, `output ${i}`));
@@ -362,6 +362,41 @@ describe('tf.basicLSTMCell and tf.multiRNNCell', () => {
 
 describe('recurrent layers train in fit as TF.js', () => {
   onBackend('wasm');
+
+  it('embedding with maskZero, then a bidirectional lstm and a gru: padded steps are skipped, fit agrees with TF.js', async () => {
+    const ref = await reference();
+    const modelOf = (lib: Lib) => {
+      const model = (lib as typeof tf).sequential();
+      model.add(L(lib).embedding({ inputDim: 12, outputDim: 4, maskZero: true, inputLength: 6 }) as tf.Layer);
+      model.add(L(lib).bidirectional({ layer: L(lib).lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid' }), mergeMode: 'sum' }) as tf.Layer);
+      model.add(L(lib).gru({ units: 3, recurrentActivation: 'sigmoid' }) as tf.Layer);
+      model.add(L(lib).dense({ units: 1, activation: 'sigmoid' }) as tf.Layer);
+      model.compile({ optimizer: (lib as typeof tf).train.sgd(0.5), loss: 'binaryCrossentropy' });
+      return model;
+    };
+    const ours = modelOf(tf);
+    const theirs = modelOf(ref) as unknown as tfjs.Sequential;
+    theirs.setWeights(ours.getWeights().map((w) => ref.tensor(w.dataSync(), w.shape)));
+    // Sequences padded with zeros at the end (and one at the start): the padding must not move the outputs.
+    const ids = [
+      [3, 5, 7, 0, 0, 0],
+      [1, 2, 3, 4, 5, 6],
+      [0, 0, 9, 11, 2, 0],
+      [8, 8, 0, 0, 0, 0],
+    ];
+    const labels = [[1], [0], [1], [0]];
+    const [x, y] = [tf.tensor(ids), tf.tensor(labels)];
+    const [rx, ry] = [ref.tensor(ids), ref.tensor(labels)];
+    const before = tf.tidy(() => (ours.predict(x) as tf.Tensor).dataSync());
+    expectClose(before, ref.tidy(() => (theirs.predict(rx) as tfjs.Tensor).dataSync()), { atol: 1e-6, rtol: 1e-5 }, 'predict on padded sequences');
+    await ours.fit(x, y, { batchSize: 2, epochs: 3, shuffle: false, verbose: 0 });
+    await theirs.fit(rx, ry, { batchSize: 2, epochs: 3, shuffle: false, verbose: 0 });
+    ours.weights.forEach((w, i) => expectClose(w.read().dataSync(), theirs.weights[i].read().dataSync(), { atol: 1e-5, rtol: 1e-4 }, `${w.name} after fit`));
+    tf.dispose([x, y]);
+    ref.dispose([rx, ry]);
+    ours.dispose();
+    theirs.dispose();
+  });
 
   it('an embedding-free sequence classifier: lstm then dense, three Adam steps agree with TF.js', async () => {
     const ref = await reference();

@@ -201,7 +201,7 @@ function entryFrom(item: unknown, index: number): LayerEntry {
   if (layerClass(className) === null && !Object.hasOwn(MODEL_CLASSES, className)) {
     throw new Error(`${LOAD}: layer ${index} (${describe(name)}) is a ${short(className)}, which neurite does not support (a custom layer must be registered with tf.serialization.registerClass); supported layers: ${listed(layerNames())}`);
   }
-  checkDtype(name, config.dtype);
+  checkDtype(name, config.dtype, className === 'InputLayer');
   return { className, name, config, index };
 }
 
@@ -272,7 +272,7 @@ function buildFunctional(config: unknown, loading: Loading, depth: number): Laye
     if (!Array.isArray(calls)) throw new Error(`${LOAD}: layer ${describe(entry.name)} has inbound_nodes ${describe(calls)}; expected an array of calls`);
     if (entry.className === 'InputLayer') {
       const cls = layerClass('InputLayer')!;
-      const layer = cls.fromConfig(cls, { batchInputShape: inputLayerShape(entry), name: entry.name });
+      const layer = cls.fromConfig(cls, { batchInputShape: inputLayerShape(entry), name: entry.name, dtype: dtypeName(entry.config.dtype) });
       loading.made.push(layer);
       outputsOf.set(`${entry.name}#0`, [layer.output as SymbolicTensor]);
       return;
@@ -348,10 +348,13 @@ function inputShapeOf(layerName: string, cfg: Record<string, unknown>): Shape | 
   return shape as Shape;
 }
 
-function checkDtype(layerName: string, dtype: unknown): void {
-  // Keras 3 writes a DTypePolicy object; its name is the compute dtype.
-  const name = isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype;
-  if (name === undefined || name === null || name === 'float32') return;
+/** A config's dtype: Keras 3 writes a DTypePolicy object, whose name is the compute dtype. */
+const dtypeName = (dtype: unknown): unknown => (isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype);
+
+/** Layers compute in float32; an input may be int32 (an embedding's indices). */
+function checkDtype(layerName: string, dtype: unknown, input: boolean): void {
+  const name = dtypeName(dtype);
+  if (name === undefined || name === null || name === 'float32' || (input && name === 'int32')) return;
   throw new Error(`${LOAD}: layer ${describe(layerName)} has dtype ${describe(name)}; neurite computes in float32 only`);
 }
 

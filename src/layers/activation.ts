@@ -21,6 +21,7 @@ const first = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? in
 
 export class Activation extends Layer {
   static override className = 'Activation';
+  override supportsMasking = true;
   private readonly fn: ActivationFn;
   constructor(args: LayerArgs & { activation: string }) {
     super(args, { op: 'activation', options: { activation: is.any }, required: { activation: "a name such as 'relu'" } });
@@ -40,6 +41,7 @@ export class Activation extends Layer {
 /** relu, capped at maxValue when one is given. */
 export class ReLU extends Layer {
   static override className = 'ReLU';
+  override supportsMasking = true;
   readonly maxValue: number | null;
   constructor(args: LayerArgs & { maxValue?: number | null } = {}) {
     super(args, { op: 'reLU', options: { maxValue: is.either(is.oneOf(null), is.number(0)) } });
@@ -137,6 +139,7 @@ export interface PReLUArgs extends LayerArgs {
 /** Leaky relu whose slopes are learned: one per input value, or shared along sharedAxes. */
 export class PReLU extends Layer {
   static override className = 'PReLU';
+  override supportsMasking = true;
   readonly alphaInitializer: Initializer;
   readonly alphaRegularizer: Regularizer | null;
   readonly alphaConstraint: Constraint | null;

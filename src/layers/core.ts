@@ -1,10 +1,14 @@
-// The shape layers, TF.js's: flatten, reshape, permute and repeatVector. No weights; each is one op (reshape,
-// transpose, tile) whose gradient the tape has.
+// The shape layers, TF.js's: flatten, reshape, permute and repeatVector; and masking, which marks padded steps.
+// No weights; each is a few ops (reshape, transpose, tile; a comparison and a product) whose gradient the tape has.
 
+import { mul } from '../ops/arithmetic.js';
+import { cast } from '../ops/cast.js';
+import { notEqual } from '../ops/compare.js';
+import { any } from '../ops/reduce.js';
 import { expandDims, reshape, tile, transpose } from '../ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkInt, describe, is } from '../validate.js';
-import { knownSize, Layer, shapeText, type LayerArgs, type Shape } from './layer.js';
+import { knownSize, Layer, shapeText, type LayerArgs, type Masks, type Shape } from './layer.js';
 
 const first = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
 const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
@@ -109,5 +113,34 @@ export class RepeatVector extends Layer {
   }
   override getConfig(): Record<string, unknown> {
     return { n: this.n, ...super.getConfig() };
+  }
+}
+
+/**
+ * TF.js's masking: a step (a position on the axes before the last) whose features all equal maskValue is
+ * padding: zeroed in the output, and false in the mask the output carries ([batch, time] for [batch, time,
+ * features]), which the layers after it (an LSTM) skip.
+ */
+export class Masking extends Layer {
+  static override className = 'Masking';
+  override supportsMasking = true;
+  readonly maskValue: number;
+  constructor(args: LayerArgs & { maskValue?: number } = {}) {
+    super(args, { op: 'masking', options: { maskValue: is.number() } });
+    this.maskValue = args?.maskValue ?? 0;
+  }
+  /** True where some feature differs from maskValue, as a bool of the input's shape without its last axis (keepDims: with it, of size 1). */
+  private kept(x: Tensor, keepDims: boolean): Tensor {
+    return any(notEqual(x, this.maskValue), -1, keepDims);
+  }
+  override computeMask(inputs: Tensor | Tensor[]): Masks {
+    return this.kept(first(inputs), false);
+  }
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = first(inputs);
+    return mul(x, cast(this.kept(x, true), x.dtype));
+  }
+  override getConfig(): Record<string, unknown> {
+    return { maskValue: this.maskValue, ...super.getConfig() };
   }
 }

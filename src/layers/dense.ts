@@ -20,6 +20,7 @@ export interface Dense extends KernelOptions {}
 
 export class Dense extends Layer {
   static override className = 'Dense';
+  override supportsMasking = true;
   readonly units: number;
   private kernel: Variable | null = null;
   private bias: Variable | null = null;

@@ -21,6 +21,7 @@ const SEED = is.int(-(2 ** 31), 2 ** 32 - 1);
 
 /** A layer that draws random numbers: from a PRNG state of its own when it has a seed. */
 abstract class RandomLayer extends Layer {
+  override supportsMasking = true;
   readonly seed: number | undefined;
   private rng: Block | null = null;
 

@@ -2,9 +2,10 @@
 
 import { registerClass, type SerializableClass } from '../serialization.js';
 import { Activation, ELU, LeakyReLU, PReLU, type PReLUArgs, ReLU, Softmax, ThresholdedReLU } from './activation.js';
-import { Flatten, Permute, RepeatVector, Reshape } from './core.js';
+import { Flatten, Masking, Permute, RepeatVector, Reshape } from './core.js';
 import { type BaseConvLayerArgs, Conv1D, Conv2D, Conv2DTranspose, type ConvLayerArgs, DepthwiseConv2D, type DepthwiseConv2DLayerArgs, SeparableConv2D, type SeparableConvLayerArgs } from './convolutional.js';
 import { Dense, type DenseArgs } from './dense.js';
+import { Embedding, type EmbeddingLayerArgs } from './embedding.js';
 import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
 import { input, InputLayer, type InputLayerArgs } from './input.js';
 import { Layer, type LayerArgs } from './layer.js';
@@ -33,6 +34,8 @@ export const layers = {
   reshape: (args: LayerArgs & { targetShape: Array<number | null> }) => new Reshape(args),
   permute: (args: LayerArgs & { dims: number[] }) => new Permute(args),
   repeatVector: (args: LayerArgs & { n: number }) => new RepeatVector(args),
+  masking: (args?: LayerArgs & { maskValue?: number }) => new Masking(args),
+  embedding: (args: EmbeddingLayerArgs) => new Embedding(args),
   inputLayer: (args: InputLayerArgs) => new InputLayer(args),
   add: (args?: LayerArgs) => new Add(args),
   multiply: (args?: LayerArgs) => new Multiply(args),
@@ -86,16 +89,16 @@ export const layers = {
   Layer,
 };
 
-for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D, BatchNormalization, LayerNormalization, SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, Bidirectional, TimeDistributed]) {
+for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, Masking, Embedding, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D, BatchNormalization, LayerNormalization, SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, Bidirectional, TimeDistributed]) {
   registerClass(cls as unknown as SerializableClass);
 }
 
-export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
+export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, Embedding, Masking, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };
 export { Layer } from './layer.js';
 export { AveragePooling1D, AveragePooling2D, Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, SeparableConv2D };
 export { Cropping2D, UpSampling2D, ZeroPadding2D };
 export type { BaseConvLayerArgs, ConvLayerArgs, Cropping2DArgs, DepthwiseConv2DLayerArgs, GlobalPooling2DArgs, Pooling1DArgs, Pooling2DArgs, SeparableConvLayerArgs, UpSampling2DArgs, ZeroPadding2DArgs };
 export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationLayerArgs, LayerNormalizationLayerArgs };
-export type { DenseArgs, DropoutArgs, InputLayerArgs, LayerArgs, PReLUArgs };
-export type { Kwargs, Shape } from './layer.js';
+export type { DenseArgs, DropoutArgs, EmbeddingLayerArgs, InputLayerArgs, LayerArgs, PReLUArgs };
+export type { Kwargs, Masks, Shape } from './layer.js';

@@ -3,6 +3,9 @@
 // made by addWeight, reports computeOutputShape(inputShape), and computes in call(inputs, kwargs) with ops, so
 // its gradient is the tape's: model.fit and tf.grad share one mechanism. Users subclass it as in TF.js
 // (call, computeOutputShape, getConfig, static className, tf.serialization.registerClass).
+// Masks as TF.js passes them: a layer that supportsMasking gives each output the mask computeMask makes (an
+// embedding's padding, a masking layer's), and the layer applied next is given its input's mask as kwargs.mask.
+// Guards: checks on data a layer computes with, repeated at every replay of a recorded training step.
 
 import { word } from '../backend/heap.js';
 import { activeBackend } from '../engine.js';
@@ -10,6 +13,8 @@ import { type Constraint, getConstraint } from '../constraints.js';
 import { getInitializer, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { Block } from '../block.js';
+import { clone } from '../ops/cast.js';
+import type { DType, TypedData } from '../tensor/dtype.js';
 import { sizeOf, Tensor, type TensorContainer, tidy, uniqueVariableName, Variable } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkObject, checkOptions, checkTensor, describe, is, type Schema } from '../validate.js';
 import { Node, SymbolicTensor } from './symbolic.js';
@@ -39,8 +44,16 @@ export interface Kwargs {
   training?: boolean;
   /** @internal The model's last layer leaves out the activation its loss folds in (see finalActivation). */
   logits?: boolean;
+  /**
+   * The mask its input carries (as TF.js's executor gives it, the first input's for a layer of several): bool,
+   * the input's shape without its last axis (an embedding's [batch, time]); false marks a padded step.
+   */
+  mask?: Tensor | Array<Tensor | null> | null;
   [key: string]: unknown;
 }
+
+/** What computeMask takes and gives: a mask (or null) per input or output, a list for several. */
+export type Masks = Tensor | Array<Tensor | null> | null;
 
 /** The options every layer accepts (TF.js's LayerArgs); each layer adds its own. */
 const LAYER_OPTIONS: Schema = {
@@ -90,6 +103,15 @@ export class Layer {
   holders = 0;
   /** Whether build() has made the weights (a layer without any is built too, once it knows its input shape). */
   built = false;
+  /**
+   * Whether the layer passes masks on (TF.js's supportsMasking): its outputs carry what computeMask gives. A
+   * layer that does not drops the mask its input carries, as TF.js's models do.
+   */
+  supportsMasking = false;
+  /** @internal The dtypes apply takes (an embedding takes int32 indices too). */
+  protected readonly inputDtypes: readonly DType[] = ['float32'];
+  /** @internal Whether apply holds inputs to the shape the layer was built for (an embedding takes any, as TF.js's). */
+  readonly fixedInputShape: boolean = true;
   private trainable_: boolean;
   private variables: Variable[] = [];
   /** The weights' names as addWeight was given them ('kernel'): the variables' names may carry a suffix. */
@@ -172,6 +194,17 @@ export class Layer {
   /** The outputs for the inputs, computed with ops (the default: the inputs). */
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor | Tensor[] {
     return inputs;
+  }
+
+  /**
+   * The mask of each output (one, or a list for several outputs) for the inputs and the masks they carry (one,
+   * or a list for several inputs), computed with ops. TF.js's default: a layer that supportsMasking passes its
+   * input's mask on; one that does not refuses a mask.
+   */
+  computeMask(_inputs: Tensor | Tensor[], mask?: Masks): Masks {
+    if (this.supportsMasking) return mask ?? null;
+    if (mask != null && (!Array.isArray(mask) || mask.some((m) => m != null))) throw new Error(`computeMask: layer ${this.name} does not support masking, but was given a mask`);
+    return null;
   }
 
   /** The layer's configuration (camelCase keys), its own options first, as TF.js saves it. */
@@ -329,23 +362,49 @@ export class Layer {
     if (list.every((t) => t instanceof SymbolicTensor)) return this.applySymbolic(op, inputs as SymbolicTensor | SymbolicTensor[], kwargs);
     list.forEach((t, i) => {
       if (t instanceof SymbolicTensor) throw new Error(`${op}: ${at(i)} is a symbolic tensor, but ${at(i === 0 ? 1 : 0)} is not; give all tensors or all symbolic tensors`);
-      checkTensor(op, at(i), t, 'float32');
+      checkTensor(op, at(i), t);
+      if (!this.inputDtypes.includes(t.dtype)) throw new Error(`${op}: ${at(i)} must have dtype ${this.inputDtypes.join(' or ')}, got ${t.dtype}`);
+      if (t.kerasMask?.isDisposed) throw new Error(`${op}: the mask ${at(i)} carries (its kerasMask) is disposed`);
     });
-    const shapes = (list as Tensor[]).map((t) => [null, ...t.shape.slice(1)]);
+    const tensors = list as Tensor[];
+    const shapes = tensors.map((t) => [null, ...t.shape.slice(1)]);
     const shape = Array.isArray(inputs) ? shapes : shapes[0];
-    checkInputShape(op, this, Array.isArray(inputs) ? (list as Tensor[]).map((t) => t.shape) : (inputs as Tensor).shape);
+    if (this.fixedInputShape) checkInputShape(op, this, Array.isArray(inputs) ? tensors.map((t) => t.shape) : (inputs as Tensor).shape);
     this.ensureBuilt(shape, op);
+    // The masks the inputs carry, as a model passes them (see execute): call gets the first input's, unless kwargs give one.
+    const carried = tensors.map((t) => t.kerasMask ?? null);
+    const given = kwargs.mask !== undefined;
+    if (given) checkMasks(op, 'kwargs.mask', kwargs.mask);
+    else if (carried[0]) kwargs = { ...kwargs, mask: carried[0] };
+    const masks = given ? kwargs.mask! : Array.isArray(inputs) ? carried : carried[0];
     // In a scope, so what call() makes on the way to its outputs is freed, whoever wrote the layer.
-    const result: unknown = tidy(() => this.call(inputs as Tensor | Tensor[], kwargs) as TensorContainer);
-    if (result instanceof Tensor || (Array.isArray(result) && result.length > 0 && result.every((t) => t instanceof Tensor))) return result;
-    throw new Error(`layer ${this.name}: call() must return a Tensor or an array of them, got ${describe(result)}`);
+    const [result, outMasks] = tidy(() => {
+      const out: unknown = this.call(inputs as Tensor | Tensor[], kwargs);
+      return [out, this.supportsMasking ? this.computeMask(inputs as Tensor | Tensor[], masks) : null] as TensorContainer[];
+    }) as [unknown, Masks];
+    if (!(result instanceof Tensor || (Array.isArray(result) && result.length > 0 && result.every((t) => t instanceof Tensor)))) {
+      throw new Error(`layer ${this.name}: call() must return a Tensor or an array of them, got ${describe(result)}`);
+    }
+    const outs = result instanceof Tensor ? [result] : result;
+    // Each output gets a mask of its own (an input passed through becomes a new tensor, a mask passed on or
+    // shared a new handle on its values), as disposing a tensor disposes the mask it carries.
+    const taken = new Set([...carried, ...[masks].flat()]);
+    const withMasks = outs.map((t, i) => {
+      const mask = outputMask(this, outMasks, i, outs.length);
+      if (!mask) return t;
+      const out = tensors.includes(t) ? clone(t) : t;
+      out.kerasMask = taken.has(mask) ? clone(mask) : mask;
+      taken.add(mask);
+      return out;
+    });
+    return result instanceof Tensor ? withMasks[0] : withMasks;
   }
 
   /** The call recorded in the graph: the layer built for the symbolic shapes, its outputs made from computeOutputShape. */
   private applySymbolic(op: string, inputs: SymbolicTensor | SymbolicTensor[], kwargs: Kwargs): SymbolicTensor | SymbolicTensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const shape = Array.isArray(inputs) ? list.map((t) => t.shape.slice()) : inputs.shape.slice();
-    checkInputShape(op, this, shape);
+    if (this.fixedInputShape) checkInputShape(op, this, shape);
     this.ensureBuilt(shape, op);
     let out: Shape | Shape[];
     try {
@@ -429,6 +488,22 @@ function checkInputShape(op: string, layer: Layer, shape: Shape | Shape[]): void
   }
 }
 
+/** Throws unless `masks` is a mask (a Tensor or null) or a list of them. */
+function checkMasks(op: string, name: string, masks: unknown): void {
+  const ok = (m: unknown) => m === null || m === undefined || (m instanceof Tensor && !m.isDisposed);
+  if (Array.isArray(masks) ? !masks.every(ok) : !ok(masks)) throw new Error(`${op}: ${name} must be a live Tensor, null or an array of them, got ${describe(masks)}`);
+}
+
+/**
+ * @internal The mask of output i of `count`, from what layer.computeMask gave: one mask for every output, or
+ * a list of one per output (TF.js's executor gives every output the first; Keras, each its own, as here).
+ */
+export function outputMask(layer: Layer, masks: unknown, i: number, count: number): Tensor | null {
+  checkMasks(`layer ${layer.name}`, 'computeMask()', masks);
+  if (Array.isArray(masks) && count > 1 && masks.length !== count) throw new Error(`layer ${layer.name}: computeMask() must return one mask (or null) per output (${count}), got ${masks.length}`);
+  return ((Array.isArray(masks) ? masks[i] : masks) as Tensor | null | undefined) ?? null;
+}
+
 /** Throws unless weights fit the layer's: one float32 tensor of the right shape per weight. */
 export function checkWeights(op: string, layer: Layer, weights: unknown): asserts weights is Tensor[] {
   const own = layer.weights;
@@ -474,4 +549,51 @@ export function knownSize(layer: Layer, size: number | null | undefined, what: s
   if (size === null || size === undefined) throw new Error(`layer ${layer.name} needs ${what} to be known, got an input shape without it`);
   checkInt(layer.name, what, size, 0);
   return size;
+}
+
+// ---- guards ----
+
+/** A check on values computed with kernels from a layer's input: `verdict` reads them and says what is wrong, or null. */
+export interface Guard {
+  values: Tensor;
+  verdict: (values: TypedData) => string | null;
+}
+
+/** The guards of the training step being run, checked after it (see deferGuards); null: checked at once. */
+let deferred: Guard[] | null = null;
+
+/**
+ * Checks values a layer computed from its input with kernels (an embedding's smallest and largest index), at
+ * once: throws what `verdict` finds wrong. Inside a training step the check waits for the step's end, since a
+ * recorded step replays its kernels and not this JavaScript: the values are computed afresh by every replay,
+ * and fit reads them before the optimizer touches a weight. So the layer must compute safely whatever the
+ * verdict (an embedding clamps its indices).
+ */
+export function guard(values: Tensor, verdict: (values: TypedData) => string | null): void {
+  if (deferred) {
+    deferred.push({ values, verdict });
+    return;
+  }
+  const wrong = verdict(values.dataSync());
+  if (wrong !== null) throw new Error(wrong);
+}
+
+/** @internal Runs fn (a training step) with the guards of its layers deferred: returns them, for firstWrong after each run. */
+export function deferGuards<T>(fn: () => T): { result: T; guards: Guard[] } {
+  const outer = deferred;
+  const guards: Guard[] = (deferred = []);
+  try {
+    return { result: fn(), guards };
+  } finally {
+    deferred = outer;
+  }
+}
+
+/** @internal What the first failing guard finds wrong, or null. */
+export function firstWrong(guards: Guard[]): string | null {
+  for (const g of guards) {
+    const wrong = g.verdict(g.values.dataSync());
+    if (wrong !== null) return wrong;
+  }
+  return null;
 }

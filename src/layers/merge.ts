@@ -4,15 +4,21 @@
 // batch sizes of concrete tensors are known.
 
 import { add, maximum, minimum, mul } from '../ops/arithmetic.js';
+import { cast } from '../ops/cast.js';
+import { onesLike } from '../ops/creation.js';
+import { logicalAnd } from '../ops/logic.js';
 import { matMul } from '../ops/matrix.js';
 import { l2Normalize } from '../ops/metrics.js';
+import { all } from '../ops/reduce.js';
 import { concat, expandDims, reshape } from '../ops/shape.js';
 import { type Tensor, tidy } from '../tensor/tensor.js';
 import { describe, is, type Rule, type Schema } from '../validate.js';
-import { isShapeList, Layer, shapeText, type LayerArgs, type Shape } from './layer.js';
+import { isShapeList, Layer, type LayerArgs, type Masks, shapeText, type Shape } from './layer.js';
 
-/** What the merge layers share: the op that names them in errors, the input list's checks, and build as a check. */
+/** What the merge layers share: the op that names them in errors, the input list's checks, build as a check, masks. */
 abstract class Merge extends Layer {
+  override supportsMasking = true;
+
   constructor(
     protected readonly op: string,
     args: LayerArgs | undefined,
@@ -33,6 +39,25 @@ abstract class Merge extends Layer {
   protected checked(inputs: Tensor | Tensor[]): { list: Tensor[]; shape: number[] } {
     const shape = this.computeOutputShape(Array.isArray(inputs) ? inputs.map((t) => t.shape) : inputs.shape) as number[];
     return { list: inputs as Tensor[], shape };
+  }
+
+  /**
+   * Where every masked input keeps its steps: the logical AND of the masks given, null when none is (Keras's
+   * rule). TF.js 4.22's port of it gives the first input's mask with a leading axis of 1 ([1, batch, time],
+   * which an LSTM after it cannot use) or, when the first input has none, null.
+   */
+  override computeMask(inputs: Tensor | Tensor[], mask?: Masks): Masks {
+    const given = this.masksOf(inputs, mask).filter((m): m is Tensor => m !== null);
+    return given.length === 0 ? null : given.reduce((a, b) => logicalAnd(a, b));
+  }
+
+  /** One mask or null per input, checked as TF.js checks them (no masks at all: all null). */
+  protected masksOf(inputs: Tensor | Tensor[], mask: Masks | undefined): Array<Tensor | null> {
+    if (!Array.isArray(inputs)) this.fail('computeMask takes an array of inputs');
+    if (mask === null || mask === undefined) return inputs.map(() => null);
+    if (!Array.isArray(mask)) this.fail('computeMask takes an array of masks, one (or null) per input');
+    if (mask.length !== inputs.length) this.fail(`computeMask takes one mask (or null) per input (${inputs.length}), got ${mask.length}`);
+    return mask.map((m) => m ?? null);
   }
 
   protected fail(message: string): never {
@@ -187,6 +212,19 @@ export class Concatenate extends Merge {
     return concat(this.checked(inputs).list, this.axis);
   }
 
+  /** TF.js's: the masks joined as the inputs are (an unmasked input all true), then true where all of a row is. */
+  override computeMask(inputs: Tensor | Tensor[], mask?: Masks): Masks {
+    const masks = this.masksOf(inputs, mask);
+    if (masks.every((m) => m === null)) return null;
+    return tidy(() => {
+      const parts = (inputs as Tensor[]).map((x, i) => {
+        const m = masks[i];
+        return m === null ? cast(onesLike(x), 'bool') : m.rank < x.rank ? expandDims(m, -1) : m;
+      });
+      return all(concat(parts, this.axis), -1);
+    });
+  }
+
   override getConfig(): Record<string, unknown> {
     return { axis: this.axis, ...super.getConfig() };
   }
@@ -248,6 +286,11 @@ export class Dot extends Merge {
       const right = y.rank === 2 ? expandDims(y, 2) : y;
       return reshape(matMul(left, right, x.rank === 3 && a === 1, y.rank === 3 && b === 2), shape);
     });
+  }
+
+  /** As TF.js: no mask passes a dot product. */
+  override computeMask(): Masks {
+    return null;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -83,6 +83,7 @@ export interface BatchNormalization extends GammaBeta {}
 
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';
+  override supportsMasking = true;
   readonly axis: number;
   readonly momentum: number;
   readonly movingMeanInitializer: Initializer;
@@ -178,6 +179,7 @@ export interface LayerNormalization extends GammaBeta {}
 
 export class LayerNormalization extends Layer {
   static override className = 'LayerNormalization';
+  override supportsMasking = true;
   /** As given until the layer is built, then the axes resolved against the input's rank (as TF.js saves them). */
   axis: number | number[];
   private gamma: Variable | null = null;

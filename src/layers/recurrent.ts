@@ -25,7 +25,7 @@ import { registeredClass } from '../serialization.js';
 import { Tensor, uniqueVariableName, Variable } from '../tensor/tensor.js';
 import { checkInt, checkTensor, describe, is, type Schema } from '../validate.js';
 import { type WeightArgs, type WeightOptions, weightOptions, weightRules } from './kernel.js';
-import { isShapeList, knownSize, Layer, type Kwargs, type LayerArgs, type Shape, shapeText } from './layer.js';
+import { isShapeList, knownSize, Layer, type Kwargs, type LayerArgs, type Masks, type Shape, shapeText } from './layer.js';
 import { SymbolicTensor } from './symbolic.js';
 
 // ---- cells ----
@@ -475,7 +475,7 @@ export class RNN extends Layer {
   readonly goBackwards: boolean;
   readonly unroll: boolean;
   readonly stateful: boolean;
-  readonly supportsMasking = true;
+  override supportsMasking = true;
   /** A stateful layer's states, [batch, size] each, carried from call to call. */
   private kept: Variable[] | null = null;
 
@@ -556,8 +556,8 @@ export class RNN extends Layer {
     return this.returnState ? [output, ...sizes.map((size) => [batch, size])] : output;
   }
 
-  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | Array<Tensor | null> | null): Tensor | null | Array<Tensor | null> {
-    const own = Array.isArray(mask) ? mask[0] : mask;
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Masks): Masks {
+    const own = (Array.isArray(mask) ? mask[0] : mask) ?? null;
     const output = this.returnSequences ? own : null;
     return this.returnState ? [output, ...this.cell.stateSizes.map(() => null)] : output;
   }

@@ -12,7 +12,8 @@ export class SymbolicTensor {
   readonly id = ++tensorCount;
   readonly name: string;
   constructor(
-    readonly dtype: 'float32',
+    /** float32 but for an int32 input's (see InputLayer). */
+    readonly dtype: 'float32' | 'int32',
     readonly shape: Shape,
     /** The layer whose call makes this tensor. */
     readonly sourceLayer: Layer,

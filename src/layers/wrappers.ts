@@ -8,7 +8,7 @@ import { concat, reshape, reverse } from '../ops/shape.js';
 import { registeredClass } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, is } from '../validate.js';
-import { isShapeList, Layer, type Kwargs, type LayerArgs, type Shape, shapeText } from './layer.js';
+import { isShapeList, Layer, type Kwargs, type LayerArgs, type Masks, type Shape, shapeText } from './layer.js';
 import { RNN, withStates } from './recurrent.js';
 
 export interface WrapperLayerArgs extends LayerArgs {
@@ -38,7 +38,7 @@ const first = (shape: Shape | Shape[]): Shape => (isShapeList(shape) ? shape[0] 
 export class TimeDistributed extends Layer {
   static override className = 'TimeDistributed';
   readonly layer: Layer;
-  readonly supportsMasking = true;
+  override supportsMasking = true;
 
   constructor(args: WrapperLayerArgs) {
     super(args, { op: 'timeDistributed', options: { layer: is.any }, required: { layer: 'the layer to apply at every step' } });
@@ -102,7 +102,7 @@ export class Bidirectional extends Layer {
   readonly forwardLayer: RNN;
   readonly backwardLayer: RNN;
   readonly mergeMode: BidirectionalMergeMode | null;
-  readonly supportsMasking = true;
+  override supportsMasking = true;
 
   constructor(args: BidirectionalLayerArgs) {
     const op = 'bidirectional';
@@ -144,8 +144,8 @@ export class Bidirectional extends Layer {
     return outputs.length === 1 && states.length === 0 ? outputs[0] : [...outputs, ...states, ...states.map((s) => s.slice())];
   }
 
-  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | Array<Tensor | null> | null): Tensor | null | Array<Tensor | null> {
-    const own = Array.isArray(mask) ? mask[0] : mask;
+  override computeMask(_inputs: Tensor | Tensor[], mask?: Masks): Masks {
+    const own = (Array.isArray(mask) ? mask[0] : mask) ?? null;
     const output = this.returnSequences ? own : null;
     const outputs = this.mergeMode === null ? [output, output] : [output];
     if (!this.returnState) return outputs.length === 1 ? outputs[0] : outputs;

@@ -13,6 +13,7 @@ import { empty } from '../ops/op.js';
 import { fromValues } from '../ops/values.js';
 import { dispose, Tensor, type TensorContainer } from '../tensor/tensor.js';
 import { checkTensor, describe, didYouMean } from '../validate.js';
+import { shapesThrough } from './graph.js';
 import type { LayersModel } from './model.js';
 
 /** Training data checked and laid out for the loss: input rows as given (one tensor per model input), targets as each output's loss reads them. */
@@ -200,7 +201,7 @@ export function prepareInput(model: LayersModel, op: string, x: unknown, expecte
 export function prepare(model: LayersModel, op: string, x: unknown, y: unknown, expected = model.inputShapes): Data {
   const data = prepareInput(model, op, x, expected);
   try {
-    const outputs = model.graph ? model.outputShapes! : [model.outputShapeFor(data.xs[0].shape)];
+    const outputs = outputShapesOf(model, data.xs);
     const given = tensorsFor(op, 'y', y, model.graph ? model.outputNames : ['output']);
     given.forEach(({ tensor, at }, i) => data.targets.push(prepareTarget(op, data, tensor, at, outputs[i], model.compiled![i].loss)));
     return data;
@@ -290,3 +291,8 @@ export function batchFrom(model: LayersModel, op: string, value: unknown, index:
 
 /** The shapes of data's inputs, with a null batch axis. */
 export const shapesOf = (xs: Tensor[]): Shape[] => xs.map((x) => [null, ...x.shape.slice(1)]);
+
+/** The output shapes for inputs xs: sizes the model leaves open (an embedding's length, without inputLength) are the data's. */
+export function outputShapesOf(model: LayersModel, xs: Tensor[]): Shape[] {
+  return model.graph ? shapesThrough(model.graph, shapesOf(xs)) : [model.outputShapeFor(xs[0].shape)];
+}

@@ -11,7 +11,7 @@ import { fromValues } from '../ops/values.js';
 import { dispose, type Tensor, type TensorContainer, tidy } from '../tensor/tensor.js';
 import { checkOptions, is, type Schema } from '../validate.js';
 import type { Logs, ProgressBar } from './callbacks.js';
-import { batchFrom, checkDataset, type Data, prepare, prepareInput, rowsOf, shapesOf, tensorsOf } from './data.js';
+import { batchFrom, checkDataset, type Data, outputShapesOf, prepare, prepareInput, rowsOf, shapesOf, tensorsOf } from './data.js';
 import { progressBar } from './hooks.js';
 import type { LayersModel, TensorOrArrayOrMap } from './model.js';
 import { addMetrics, lossOf, type Plan, planFor } from './step.js';
@@ -71,7 +71,7 @@ export function predict(model: LayersModel, x: TensorOrArrayOrMap, args?: { batc
 export function predictInChunks(model: LayersModel, data: Data, batchSize: number, bar: ProgressBar | null = null): Tensor[] {
   const outs: Tensor[] = [];
   try {
-    for (const shape of model.outputShapes!) outs.push(empty('predict', [data.rows, ...(shape.slice(1) as number[])], 'float32'));
+    for (const shape of outputShapesOf(model, data.xs)) outs.push(empty('predict', [data.rows, ...(shape.slice(1) as number[])], 'float32'));
     for (let start = 0, step = 1; start < data.rows; start += batchSize, step++) {
       const rows = Math.min(batchSize, data.rows - start);
       tidy(() => {

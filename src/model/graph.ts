@@ -3,7 +3,7 @@
 // model files follow), and run in that order on concrete tensors.
 
 import { InputLayer } from '../layers/input.js';
-import { isShapeList, type Kwargs, type Layer, type Shape } from '../layers/layer.js';
+import { isShapeList, type Kwargs, type Layer, outputMask, type Shape } from '../layers/layer.js';
 import { type Node, SymbolicTensor } from '../layers/symbolic.js';
 import { Tensor } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
@@ -89,23 +89,37 @@ export function buildGraph(op: string, inputs: SymbolicTensor[], outputs: Symbol
 }
 
 /**
- * Runs the graph on concrete inputs (one per graph input, in order): each node's layer called on its inputs'
- * values. `logits` lists the nodes whose layer leaves out its final activation (a loss folds it in).
+ * Runs the graph on concrete inputs (one per graph input, in order; `masks` the masks they carry): each node's
+ * layer called on its inputs' values. `logits` lists the nodes whose layer leaves out its final activation (a
+ * loss folds it in). Masks flow as in TF.js's executor: a layer is given the mask its (first) input carries as
+ * kwargs.mask, and its outputs carry what its computeMask gives when it supportsMasking, nothing otherwise.
  */
-export function execute(graph: Graph, inputs: Tensor[], training: boolean, logits: ReadonlySet<Node> | null = null): Tensor[] {
+export function execute(graph: Graph, inputs: Tensor[], training: boolean, logits: ReadonlySet<Node> | null = null, masks: Array<Tensor | null> = []): Tensor[] {
   const values = new Map<number, Tensor>();
-  graph.inputs.forEach((t, i) => values.set(t.id, inputs[i]));
+  const carried = new Map<number, Tensor>();
+  graph.inputs.forEach((t, i) => {
+    values.set(t.id, inputs[i]);
+    if (masks[i]) carried.set(t.id, masks[i]!);
+  });
   for (const node of graph.steps) {
     const args = node.inputs.map((t) => values.get(t.id)!);
+    const argMasks = node.inputs.map((t) => carried.get(t.id) ?? null);
     const kwargs: Kwargs = { ...node.kwargs, training };
     if (logits?.has(node)) kwargs.logits = true;
-    const result: unknown = node.layer.call(node.single ? args[0] : args, kwargs);
+    if (kwargs.mask == null && argMasks[0]) kwargs.mask = argMasks[0];
+    const layer = node.layer;
+    const result: unknown = layer.call(node.single ? args[0] : args, kwargs);
     const outs = result instanceof Tensor ? [result] : Array.isArray(result) ? result : null;
     if (!outs || outs.length !== node.outputs.length || !outs.every((t) => t instanceof Tensor)) {
       const wanted = node.outputs.length === 1 ? 'a Tensor' : `${node.outputs.length} tensors`;
-      throw new Error(`layer ${node.layer.name}: call() must return ${wanted}, got ${describe(result)}`);
+      throw new Error(`layer ${layer.name}: call() must return ${wanted}, got ${describe(result)}`);
     }
-    node.outputs.forEach((t, i) => values.set(t.id, outs[i]));
+    const outMasks = layer.supportsMasking ? layer.computeMask(node.single ? args[0] : args, node.single ? argMasks[0] : argMasks) : null;
+    node.outputs.forEach((t, i) => {
+      values.set(t.id, outs[i]);
+      const mask = outputMask(layer, outMasks, i, outs.length);
+      if (mask) carried.set(t.id, mask);
+    });
   }
   return graph.outputs.map((t) => values.get(t.id)!);
 }

@@ -16,7 +16,7 @@ import { getLoss, getMetric, type LossSpec } from '../losses.js';
 import type { LossOrMetricFn } from '../ops/metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
 import { registerClass, type SerializableClass } from '../serialization.js';
-import { dispose, type Tensor, type TensorContainer, type Variable } from '../tensor/tensor.js';
+import { dispose, Tensor, type TensorContainer, type Variable } from '../tensor/tensor.js';
 import { checkBool, checkInt, checkOptions, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
 import type { History, TrainingModel } from './callbacks.js';
 import { prepareInput, shapesOf } from './data.js';
@@ -276,10 +276,14 @@ export class LayersModel extends Layer implements TrainingModel {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  /** As a layer: the graph run on the inputs (in training mode when kwargs.training). */
+  /**
+   * As a layer: the graph run on the inputs (in training mode when kwargs.training), kwargs.mask carried by the
+   * first input (a list: one per input). As in TF.js, a model does not pass masks on (supportsMasking is false).
+   */
   override call(inputs: Tensor | Tensor[], kwargs: Kwargs): Tensor | Tensor[] {
     const graph = this.connected('call');
-    const outs = execute(graph, Array.isArray(inputs) ? inputs : [inputs], kwargs.training ?? false, kwargs.logits ? this.logitsNodes() : null);
+    const masks = Array.isArray(kwargs.mask) ? kwargs.mask : [kwargs.mask ?? null];
+    const outs = execute(graph, Array.isArray(inputs) ? inputs : [inputs], kwargs.training ?? false, kwargs.logits ? this.logitsNodes() : null, masks);
     return outs.length === 1 ? outs[0] : outs;
   }
 
@@ -452,9 +456,12 @@ export class LayersModel extends Layer implements TrainingModel {
 
   // ---- running (predict, evaluate and fit are in evaluation.ts and training.ts) ----
 
-  /** @internal The graph run on the inputs; the nodes in `logits` leave out the activation their loss folds in. */
-  forward(xs: Tensor[], training: boolean, logits: Set<Node> | null): Tensor[] {
-    return execute(this.graph!, xs, training, logits);
+  /**
+   * @internal The graph run on the inputs (carrying `masks`); the nodes in `logits` leave out the activation
+   * their loss folds in.
+   */
+  forward(xs: Tensor[], training: boolean, logits: Set<Node> | null, masks: Array<Tensor | null> = []): Tensor[] {
+    return execute(this.graph!, xs, training, logits, masks);
   }
 
   /**
@@ -494,7 +501,9 @@ export class LayersModel extends Layer implements TrainingModel {
       const data = prepareInput(this, 'apply', inputs);
       try {
         this.allocate('apply', shapesOf(data.xs));
-        const outs = this.forward(data.xs, kwargs.training ?? false, null);
+        // The masks the inputs carry (an embedding's output), as a layer's apply passes them on.
+        const masks = (Array.isArray(inputs) ? inputs : [inputs]).map((t) => (t instanceof Tensor ? (t.kerasMask ?? null) : null));
+        const outs = this.forward(data.xs, kwargs.training ?? false, null, masks);
         return outs.length === 1 ? outs[0] : outs;
       } finally {
         dispose(data.temporary);

@@ -73,7 +73,7 @@ export class Sequential extends LayersModel {
     if (layer instanceof InputLayer && others.length > 0) throw new Error(`${op}: an InputLayer (${layer.name}) can only be a model's first layer`);
     const shape = others.length === 0 ? null : this.graph ? (this.graph.outputs[0].shape as Shape) : shapeAfter(others);
     if (shape === null) return;
-    const own = layer.builtInputShape ?? layer.batchInputShape;
+    const own = layer.fixedInputShape ? (layer.builtInputShape ?? layer.batchInputShape) : null;
     if (own && (Array.isArray(own[0]) || own.length !== shape.length || (own as Shape).some((d, i) => i > 0 && d !== null && shape[i] !== null && d !== shape[i]))) {
       throw new Error(`${op}: layer ${layer.name} expects input of shape ${shapeText(own as Shape)}, but the model's output has shape ${shapeText(shape)}`);
     }

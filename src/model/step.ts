@@ -1,7 +1,8 @@
 // One training step: its machinery worked out once per call (Plan: each output's loss, a kernel fused with
 // the output layer's activation where it can be or a function on the tape; gradient sinks; regularized and
 // constrained weights; the weights no optimizer updates), the step recorded as a program per batch size and
-// replayed (Recorded), the optimizer's update, and the checkpoint a diverging step rolls back to.
+// replayed (Recorded), the layers' guards checked after it (an embedding's indices), the optimizer's update,
+// and the checkpoint a diverging step rolls back to.
 
 import { GRADIENT_OPS } from '../autodiff/gradients.js';
 import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
@@ -11,7 +12,7 @@ import { Program } from '../backend/program.js';
 import type { Loss } from '../backend/kernels.js';
 import type { Constraint } from '../constraints.js';
 import { activeBackend } from '../engine.js';
-import { project } from '../layers/layer.js';
+import { deferGuards, firstWrong, type Guard, project } from '../layers/layer.js';
 import type { Node } from '../layers/symbolic.js';
 import { getMetric, type Metric } from '../losses.js';
 import { add, mul } from '../ops/arithmetic.js';
@@ -92,6 +93,8 @@ export interface Recorded {
   updates: Array<readonly [Variable, number]>;
   /** The tensors the step reads from outside, with the addresses it recorded. */
   inputs: Array<[Tensor, number]>;
+  /** The layers' checks on the batch (see guard), whose values every replay computes again. */
+  guards: Guard[];
 }
 
 /** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
@@ -161,7 +164,7 @@ export function rowsView(t: Tensor, width: number): Tensor {
 
 export function disposeRecorded(recorded: Recorded): void {
   recorded.program?.dispose();
-  dispose([recorded.loss, ...recorded.losses, ...recorded.outputs]);
+  dispose([recorded.loss, ...recorded.losses, ...recorded.outputs, ...recorded.guards.map((g) => g.values)]);
 }
 
 /** Frees what a plan made: the gradient sinks, the seed, the recorded steps. */
@@ -268,13 +271,16 @@ function restoreCheckpoint(model: LayersModel, plan: Plan, frozenOnly = false): 
 
 /**
  * One optimisation step on a batch; adds the loss and metric sums into `sums`. Returns null, or what went
- * wrong when the step diverged: a non-finite loss is caught before any weight changes, and an update that
- * makes a weight non-finite is rolled back to the last checkpoint.
+ * wrong: a batch a layer's guard refuses (an index out of range) or a non-finite loss is caught before any
+ * weight changes, and an update that makes a weight non-finite is rolled back to the last checkpoint.
  */
 export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[], sums: Float64Array): string | null {
   if (model.stepsSinceCheckpoint >= CHECKPOINT_EVERY) saveCheckpoint(model, plan);
   const run = runStep(model, plan, xs, targets);
   try {
+    const wrong = firstWrong(run.guards);
+    // The forward pass may have updated moving statistics from the refused batch: they go back.
+    if (wrong !== null) return refused(model, plan, wrong, plan.frozen.length > 0);
     return update(model, plan, run, targets, sums);
   } finally {
     if (!run.program) disposeRecorded(run);
@@ -283,6 +289,9 @@ export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tens
 
 /** Each output's loss of the step being updated (a scratch array: a step allocates nothing). */
 const parts: number[] = [];
+
+/** Advice for a step that diverged. */
+const DIVERGED = '. Lower the learning rate, set clipNorm, or check the data';
 
 /**
  * A non-finite loss, caught before the optimizer touches a weight. A layer's own update in the forward pass (a
@@ -295,7 +304,12 @@ function lossDiverged(model: LayersModel, plan: Plan, what: string): string {
     for (let i = at; i < at + v.size; i++) if (!Number.isFinite(f32[i])) return false;
     return true;
   };
-  if (plan.frozen.every(finite)) return `${what}; the weights are as they were before this batch`;
+  return refused(model, plan, what, !plan.frozen.every(finite)) + DIVERGED;
+}
+
+/** A batch refused before the optimizer touched a weight; with `restore`, the non-trainable weights go back to the checkpoint. */
+function refused(model: LayersModel, plan: Plan, what: string, restore: boolean): string {
+  if (!restore) return `${what}; the weights are as they were before this batch`;
   const lost = model.stepsSinceCheckpoint;
   restoreCheckpoint(model, plan, true);
   const when = lost === 0 ? 'before it' : `${lost} step${lost === 1 ? '' : 's'} before it`;
@@ -323,7 +337,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
     const lost = model.stepsSinceCheckpoint + 1;
     restoreCheckpoint(model, plan);
     model.stepsSinceCheckpoint = 0;
-    return `the update made some weights NaN or Infinity (the loss before it was ${value.toPrecision(4)}); the weights and optimizer state were restored to those of ${lost} step${lost === 1 ? '' : 's'} earlier`;
+    return `the update made some weights NaN or Infinity (the loss before it was ${value.toPrecision(4)}); the weights and optimizer state were restored to those of ${lost} step${lost === 1 ? '' : 's'} earlier${DIVERGED}`;
   }
   for (const { variable, constraint } of plan.constrained) project(variable, constraint);
   model.stepsSinceCheckpoint++;
@@ -372,18 +386,18 @@ function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]
   return recorded;
 }
 
-/** One step on the tape; the losses and the outputs outlive it (replays write them again in place). */
-function tapeStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): { loss: Tensor; losses: Tensor[]; outputs: Tensor[] } {
+/** One step on the tape; the losses, the outputs and the guards' values outlive it (replays write them again in place). */
+function tapeStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): { loss: Tensor; losses: Tensor[]; outputs: Tensor[]; guards: Guard[] } {
   startScope();
   const tape = new Tape(plan.sources);
-  let results: { loss: Tensor; losses: Tensor[]; outputs: Tensor[] } | undefined;
+  let results: { loss: Tensor; losses: Tensor[]; outputs: Tensor[]; guards: Guard[] } | undefined;
   try {
     let outs: Tensor[] = [];
-    const { loss, losses } = recordOn(tape, () => lossOf('fit', plan, (outs = model.forward(xs, true, plan.logits)), targets));
+    const { result: { loss, losses }, guards } = deferGuards(() => recordOn(tape, () => lossOf('fit', plan, (outs = model.forward(xs, true, plan.logits)), targets)));
     for (const sink of plan.sinks.values()) sink.written = false;
     backprop(tape, loss, plan.one!, plan.sources, GRADIENT_OPS, plan.sinks);
     const metered = plan.outputs.some((o) => o.metrics.length > 0);
-    results = { loss, losses, outputs: metered ? outs.map((o, i) => activate(o, plan.outputs[i].folded)) : outs };
+    results = { loss, losses, outputs: metered ? outs.map((o, i) => activate(o, plan.outputs[i].folded)) : outs, guards };
     return results;
   } finally {
     tape.dispose();

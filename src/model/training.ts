@@ -106,8 +106,8 @@ export function trainOnBatch(model: LayersModel, x: TensorOrArrayOrMap, y: Tenso
     model.allocate('trainOnBatch', shapesOf(data.xs));
     plan = planFor(model, 'trainOnBatch', true);
     const sums = new Float64Array(plan.keys.length);
-    const diverged = step(model, plan, data.xs, data.targets, sums);
-    if (diverged) throw new Error(`trainOnBatch: ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+    const wrong = step(model, plan, data.xs, data.targets, sums);
+    if (wrong) throw new Error(`trainOnBatch: ${wrong}`);
     const values = Array.from(sums, (s) => Math.fround(s / data.rows)); // float32, as TF.js's (and fit's logs)
     return values.length === 1 ? values[0] : values;
   } finally {
@@ -213,8 +213,8 @@ export async function trainEpochs(
         train.targets.forEach((t, i) => gatherRows(t, buffers.targets[i], order, start));
         if (buffers.weights) gatherRows(train.weights!, (plan.weights = buffers.weights), order, start);
         const before = batchHooks ? sums.slice() : null;
-        const diverged = step(model, plan, buffers.xs, buffers.targets, sums);
-        if (diverged) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+        const wrong = step(model, plan, buffers.xs, buffers.targets, sums);
+        if (wrong) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${wrong}`);
         seen += count;
         if (before) await call('onBatchEnd', b, { batch: b, size: count, ...logsFrom(plan, batchSums(sums, before), count) });
         bar?.progress(b + 1, seen, () => logsFrom(plan!, sums, seen));
@@ -314,8 +314,8 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
           data.xs.forEach((x, i) => copyInto(x, buffers.xs[i]));
           data.targets.forEach((t, i) => copyInto(t, buffers.targets[i]));
           before = batchHooks ? sums.slice() : null;
-          const diverged = step(model, plan, buffers.xs, buffers.targets, sums);
-          if (diverged) throw new Error(`${op}: at epoch ${epoch + 1}, batch ${b}, ${diverged}. Lower the learning rate, set clipNorm, or check the data`);
+          const wrong = step(model, plan, buffers.xs, buffers.targets, sums);
+          if (wrong) throw new Error(`${op}: at epoch ${epoch + 1}, batch ${b}, ${wrong}`);
         } finally {
           dispose([...data.temporary, ...tensorsOf(next.value)]);
         }

@@ -102,7 +102,8 @@ const rowsAdded = op((name: string, updates: Tensor, indices: Tensor, rows: Rows
   const out = empty(name, shape, updates.dtype);
   if (out.size > 0) {
     const [pu, pi, po] = updates.size > 0 ? [updates.ptr(name), indices.ptr(name), out.ptr(name)] : [0, 0, out.ptr(name)];
-    activeBackend().heap.i32.fill(0, word(po), word(po) + out.size);
+    // Zeroed by a kernel, not in JavaScript, so that a replayed training step (an embedding's gradient) zeroes it again.
+    kernels().fill(po, out.size, 0);
     const mode = updates.dtype === 'float32' ? Scatter.Add : updates.dtype === 'int32' ? Scatter.AddInt : Scatter.Set;
     if (updates.size > 0) kernels().scatter(mode, pu, pi, po, rows.batch, rows.outer, rows.dim, rows.count, rows.inner);
   }
@@ -122,7 +123,7 @@ const rowsReplaced = op((name: string, base: Tensor, updates: Tensor, indices: T
   if (out.size > 0) {
     const [pb, po] = [base.ptr(name), out.ptr(name)];
     const [pu, pi] = updates.size > 0 ? [updates.ptr(name), indices.ptr(name)] : [0, 0];
-    activeBackend().heap.i32.copyWithin(word(po), word(pb), word(pb) + out.size);
+    kernels().cast(pb, 1, 1, po, out.size); // a copy of the 4-byte values by a kernel, which a replayed step repeats
     if (updates.size > 0) kernels().scatter(Scatter.Set, pu, pi, po, rows.batch, rows.outer, rows.dim, rows.count, rows.inner);
   }
   if (recording()) {

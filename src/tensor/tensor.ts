@@ -34,6 +34,11 @@ export class Tensor {
   block: Block;
   /** True once kept with tf.keep(): no scope disposes it. */
   kept = false;
+  /**
+   * The mask a masking layer's output carries (TF.js's kerasMask: an embedding's with maskZero), which the
+   * next layer applied to this tensor is given as kwargs.mask. It lives and dies with this tensor.
+   */
+  kerasMask?: Tensor;
   private disposed = false;
   private registered = false;
 
@@ -123,6 +128,7 @@ export class Tensor {
     liveTensors--;
     if (this.registered) finalizer.unregister(this);
     this.block.release();
+    this.kerasMask?.dispose();
   }
 
   /** TF.js's text: 'Tensor' and the values; verbose adds dtype, rank and shape. */
@@ -257,9 +263,13 @@ export type TensorContainer =
   | TensorContainer[]
   | { [key: string]: TensorContainer };
 
-/** Calls fn on every tensor in a container (arrays and plain objects, however nested; cycles are fine). */
+/** Calls fn on every tensor in a container (arrays and plain objects, however nested; cycles are fine), and on their masks. */
 export function forEachTensor(container: unknown, fn: (t: Tensor) => void, seen = new Set<object>()): void {
-  if (container instanceof Tensor) return fn(container);
+  if (container instanceof Tensor) {
+    fn(container);
+    if (container.kerasMask) fn(container.kerasMask);
+    return;
+  }
   if (container === null || typeof container !== 'object' || seen.has(container)) return;
   seen.add(container);
   if (Array.isArray(container)) for (const c of container) forEachTensor(c, fn, seen);
@@ -316,11 +326,12 @@ export function tidy<T extends TensorContainer>(nameOrFn: string | (() => T), fn
   return result;
 }
 
-/** Keeps a tensor made inside tidy() from being disposed when the scope ends. */
+/** Keeps a tensor made inside tidy() (and the mask it carries) from being disposed when the scope ends. */
 export function keep<T extends Tensor>(t: T): T {
   if (!(t instanceof Tensor)) throw new Error(`keep: result must be a Tensor, got ${typeof t}`);
   t.kept = true;
   t.register();
+  if (t.kerasMask) keep(t.kerasMask);
   return t;
 }
 

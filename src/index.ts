@@ -31,6 +31,7 @@ export type { ModelArgs, ModelCompileArgs, ModelFitArgs, ModelFitDatasetArgs } f
 export { sequential, Sequential } from './model/sequential.js';
 export { callbacks, Callback, EarlyStopping, History } from './model/callbacks.js';
 export type { CustomCallbackArgs, EarlyStoppingArgs, Logs } from './model/callbacks.js';
+export type { Inspect, InspectArgs, InspectReport, LayerReport } from './model/inspect.js';
 export { train, schedules, Optimizer, SGDOptimizer, MomentumOptimizer, AdamOptimizer, RMSPropOptimizer, AdagradOptimizer } from './optimizers.js';
 export type { LearningRateSchedule } from './optimizers.js';
 export { initializers } from './initializers.js';

@@ -1,8 +1,8 @@
 // The Node examples run as a user runs them (npx tsx examples/<name>.ts against the built package) and
-// reach what they promise: XOR solved (and not by a single neuron), Iris above 90%, MNIST above 93% held out
-// and the MNIST CNN at TF.js's accuracy; and they write their pictures (learning curves, decision
-// boundaries) as small, well-formed SVG, here into a temporary directory. The course's worked examples are
-// in course.test.ts.
+// reach what they promise: XOR solved (and not by a single neuron), Iris above 90%, MNIST above 93% held out,
+// the MNIST CNN at TF.js's accuracy, and inspect's vanishing gradients and dead ReLUs; and they write their
+// pictures (learning curves, decision boundaries) as small, well-formed SVG, here into a temporary directory.
+// The course's worked examples are in course.test.ts.
 
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,6 +93,24 @@ describe('examples', () => {
     expect(out).toMatch(/7996 training and 2004 test digits, 3 epochs of batch 32/);
     expect(Number(/test accuracy ([\d.]+)%/.exec(out)?.[1])).toBeGreaterThanOrEqual(93.75);
     expect(curve(picture(out, 'mnist-cnn-acc.svg'), 'training')).toHaveLength(3);
+  });
+
+  it('inspect shows vanishing sigmoid gradients beside relu/heNormal, and ReLUs killed by too high a learning rate', async () => {
+    const out = await run('inspect');
+    expect(out.match(/^Epoch 2 - inspect on 256 samples, loss \S+$/gm)).toHaveLength(4);
+    for (const line of out.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    const number = (pattern: RegExp) => Number(pattern.exec(out)?.[1]);
+    // The first hidden layer's gradient norm against the sixth's: a small fraction with sigmoids, about as large with relu.
+    const sigmoid = /^sigmoid: gradient norm of layer 1 \/ layer 6 = (\S+), accuracy (\d+)%$/m.exec(out)!.slice(1).map(Number);
+    const relu = /^relu \+ heNormal: gradient norm of layer 1 \/ layer 6 = (\S+), accuracy (\d+)%$/m.exec(out)!.slice(1).map(Number);
+    expect(sigmoid[0]).toBeLessThan(0.01);
+    expect(relu[0]).toBeGreaterThan(0.3);
+    expect(relu[1]).toBeGreaterThan(sigmoid[1] + 30);
+    const good = { dead: number(/learning rate 0.1: (\d+)% of the hidden relu units dead/), accuracy: number(/learning rate 0.1: \d+% .*, accuracy (\d+)%/) };
+    const high = { dead: number(/learning rate 1: (\d+)% of the hidden relu units dead/), accuracy: number(/learning rate 1: \d+% .*, accuracy (\d+)%/) };
+    expect(good.dead).toBeLessThan(15);
+    expect(high.dead).toBeGreaterThan(40);
+    expect(high.accuracy).toBeLessThan(good.accuracy - 20);
   });
 
   it('classification prints train and test loss side by side, and draws them and its boundary', async () => {

@@ -1,10 +1,11 @@
 // The network diagram: feature, hidden and output nodes (each showing its values over the plane), the
-// weighted links between them, an enlarged picture of the node under the pointer (or tapped), and an editor
-// for the weight of the link under the pointer (or tapped). Its width comes from the page's ResizeObserver
-// and its height from its own layout: nothing here reads layout.
+// weighted links between them, an enlarged picture of the node under the pointer (or tapped), an editor for
+// the weight of the link under the pointer (or tapped), and under each layer what tf.callbacks.inspect sees
+// in it: its gradient norm over the recent epochs and, with ReLU, its share of dead units. Its width comes
+// from the page's ResizeObserver and its height from its own layout: nothing here reads layout.
 
 import { FEATURES, type FeatureName, featureRows, gridPoints } from './datasets.js';
-import { drawLinks, linkPoints, type NodeBox, paintGrid, type Size } from './draw.js';
+import { drawLinks, drawSparkline, linkPoints, type NodeBox, paintGrid, type Size } from './draw.js';
 import { type Frame, NODE_GRID, type WeightAddress } from './protocol.js';
 import { MAX_NEURONS } from './url-state.js';
 
@@ -27,6 +28,22 @@ const MOUSE_REACH = 6;
 const TOUCH_REACH = 14;
 /** Straight pieces per link for finding the one under a pointer. */
 const LINK_PIECES = 16;
+/** Room under the nodes for each layer's inspect strip, the strip's widest and its sparkline's height, as styles.css sizes them. */
+const STRIP_ROOM = 56;
+const WIDEST_STRIP = 72;
+const SPARKLINE_HEIGHT = 18;
+
+/** Each inspected epoch's gradient norm per layer (hidden layers, then the output), oldest first. */
+export type GradientHistory = number[][];
+
+interface Strip {
+  element: HTMLElement;
+  canvas: HTMLCanvasElement;
+  size: Size;
+  norm: HTMLElement;
+  dead: HTMLElement;
+  deadBar: HTMLElement;
+}
 
 interface DiagramNode {
   box: NodeBox;
@@ -72,6 +89,8 @@ export class NetworkDiagram {
   private nodes: DiagramNode[] = [];
   private nodeCanvases: HTMLCanvasElement[] = [];
   private linkList: Link[] = [];
+  private strips: Strip[] = [];
+  private stripLabels: HTMLElement | null = null;
   /** Elements of the current layout, removed by the next. */
   private parts: HTMLElement[] = [];
   private frame: Frame | null = null;
@@ -120,7 +139,8 @@ export class NetworkDiagram {
     const stacked = spacing < NARROWEST_ROOMY_COLUMN;
     const headRoom = stacked ? STACKED_HEAD_ROOM : HEAD_ROOM;
     const rows = Math.max(FEATURES.length, ...hidden, 1);
-    this.size = { width, height: headRoom + rows * (nodeSize + NODE_GAP) };
+    const stripTop = headRoom + rows * (nodeSize + NODE_GAP);
+    this.size = { width, height: stripTop + STRIP_ROOM };
     this.area.style.height = `${this.size.height}px`;
     this.area.classList.toggle('stacked', stacked);
     const columnX = (c: number) => LABEL_ROOM + spacing * c;
@@ -180,6 +200,7 @@ export class NetworkDiagram {
     this.nodeCanvases.push(canvas);
     layers.push([output]);
 
+    this.addStrips(hidden.length + 1, columnX, nodeSize, Math.min(WIDEST_STRIP, spacing - 6), stripTop);
     this.columns = layers.map((column) => column.map((node) => node.box));
     this.linkList = [];
     for (let layer = 0; layer + 1 < layers.length; layer++) {
@@ -195,14 +216,15 @@ export class NetworkDiagram {
         ),
       );
     }
-    this.draw(null);
+    this.draw(null, []);
   }
 
-  /** Shows a frame: node pictures, links, and the enlarged picture and the weight being looked at. */
-  draw(frame: Frame | null): void {
+  /** Shows a frame: node pictures, links, the inspect strips, and the enlarged picture and the weight being looked at. */
+  draw(frame: Frame | null, gradients: GradientHistory): void {
     this.frame = frame;
     this.nodeCanvases.forEach((canvas, i) => this.paintPicture(canvas, i));
     this.drawLinks();
+    this.drawStrips(gradients);
     if (this.zoomed) this.paintPicture(this.zoomPicture, this.zoomed.picture);
     if (this.editing && document.activeElement !== this.weightInput) this.weightInput.value = this.weightText(this.editing.link);
   }
@@ -237,6 +259,67 @@ export class NetworkDiagram {
     head.append(buttons, count);
     this.area.append(head);
     this.parts.push(head);
+  }
+
+  /** Under each layer (column 1 on), a strip for its inspect figures; their row names under the features. */
+  private addStrips(count: number, columnX: (c: number) => number, nodeSize: number, width: number, top: number): void {
+    const labels = document.createElement('div');
+    labels.className = 'inspect-labels';
+    labels.style.top = `${top}px`;
+    labels.style.width = `${columnX(0) + nodeSize}px`;
+    labels.innerHTML = '<span>gradient norm</span><span class="dead-label">dead ReLUs</span>';
+    this.area.append(labels);
+    this.parts.push(labels);
+    this.stripLabels = labels;
+    this.strips = Array.from({ length: count }, (_, i) => {
+      const element = document.createElement('div');
+      element.className = 'inspect-strip';
+      element.dataset.layer = String(i);
+      element.style.left = `${clamp(columnX(i + 1) + nodeSize / 2 - width / 2, 0, this.size.width - width)}px`;
+      element.style.top = `${top}px`;
+      element.style.width = `${width}px`;
+      const canvas = document.createElement('canvas');
+      const norm = document.createElement('span');
+      norm.className = 'norm';
+      const dead = document.createElement('span');
+      dead.className = 'dead';
+      const deadBar = document.createElement('i');
+      dead.append(deadBar);
+      element.append(canvas, norm, dead);
+      this.area.append(element);
+      this.parts.push(element);
+      return { element, canvas, size: { width, height: SPARKLINE_HEIGHT }, norm, dead, deadBar };
+    });
+  }
+
+  /**
+   * Each layer's gradient norm over the recent epochs (log scale shared by all layers, so a vanishing gradient
+   * shows as lines falling towards the input), its last value, and a bar of its dead ReLUs; the figures in full on hover.
+   */
+  private drawStrips(gradients: GradientHistory): void {
+    const report = this.frame?.report;
+    const rows = report && report.layers.length === this.strips.length ? report.layers : null;
+    const logs = this.strips.map((_, i) => gradients.map((norms) => Math.log10(norms[i])));
+    const finite = logs.flat().filter(Number.isFinite);
+    // At least one decade tall, so that noise in a flat gradient stays small.
+    const [low, high] = finite.length ? [Math.min(...finite), Math.max(...finite)] : [0, 1];
+    const middle = (low + high) / 2;
+    const [bottom, top] = high - low >= 1 ? [low, high] : [middle - 0.5, middle + 0.5];
+    this.strips.forEach((strip, i) => {
+      drawSparkline(strip.canvas, strip.size, logs[i], bottom, top);
+      const row = rows?.[i];
+      strip.element.dataset.gradNorm = row?.gradNorm == null ? '' : String(row.gradNorm);
+      strip.element.dataset.dead = row?.deadFraction == null ? '' : String(row.deadFraction);
+      strip.norm.textContent = row?.gradNorm == null ? '–' : row.gradNorm.toExponential(1);
+      strip.dead.hidden = row?.deadFraction == null;
+      strip.deadBar.style.width = `${100 * (row?.deadFraction ?? 0)}%`;
+      const name = i === this.strips.length - 1 ? 'The output layer' : `Layer ${i + 1}`;
+      strip.element.title = row
+        ? `${name} after epoch ${report!.epoch + 1}: gradient norm ${figure(row.gradNorm)}, weight norm ${figure(row.weightNorm)}, update/weight ${figure(row.updateRatio)}, ` +
+          `activations ${figure(row.activationMean)} ± ${figure(row.activationStd)}${row.deadFraction === null ? '' : `, ${Math.round(100 * row.deadFraction)}% of units dead`}`
+        : `${name}: its gradient norm and dead ReLUs appear once an epoch ends`;
+    });
+    this.stripLabels?.classList.toggle('without-dead', !rows?.some((row) => row.deadFraction !== null));
   }
 
   private paintPicture(canvas: HTMLCanvasElement, picture: FeatureName | number): void {
@@ -363,6 +446,11 @@ function smallButton(text: string, label: string, onClick: () => void, disabled:
   button.disabled = disabled;
   button.addEventListener('click', onClick);
   return button;
+}
+
+/** Three significant figures. */
+function figure(value: number | null): string {
+  return value === null ? '–' : Number(value.toPrecision(3)).toString();
 }
 
 function clamp(value: number, low: number, high: number): number {

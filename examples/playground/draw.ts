@@ -236,3 +236,23 @@ export function drawLinks(canvas: HTMLCanvasElement, size: Size, columns: NodeBo
   }
   highlighted?.();
 }
+
+/**
+ * A sparkline: `values` (log10 gradient norms, oldest first) against their index, on the scale [low, high]
+ * shared by every layer's line, so a layer whose gradient vanishes sits visibly below the others.
+ */
+export function drawSparkline(canvas: HTMLCanvasElement, size: Size, values: number[], low: number, high: number): void {
+  const context = fitCanvas(canvas, size);
+  const { width, height } = size;
+  context.clearRect(0, 0, width, height);
+  const points = values.map((v, i) => [values.length === 1 ? width - 2 : 1 + (i / (values.length - 1)) * (width - 3), height - 2 - ((finite(v) - low) / (high - low)) * (height - 4)]);
+  if (points.length === 0) return;
+  context.beginPath();
+  points.forEach(([x, y], i) => (i === 0 ? context.moveTo(x, y) : context.lineTo(x, y)));
+  context.strokeStyle = '#1b1f23';
+  context.lineWidth = 1.25;
+  context.stroke();
+  const [x, y] = points[points.length - 1];
+  context.fillStyle = '#0877bd';
+  context.fillRect(x - 1.5, y - 1.5, 3, 3);
+}

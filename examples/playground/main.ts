@@ -3,7 +3,7 @@
 // diagram.ts. Canvas sizes come from a ResizeObserver, so drawing never forces a layout.
 
 import { DATASET_NAMES, DATASETS, type DatasetName, FEATURES, makeDataset, problemOf, type Split } from './datasets.js';
-import { NetworkDiagram } from './diagram.js';
+import { type GradientHistory, NetworkDiagram } from './diagram.js';
 import { drawHeatmap, drawLossChart, drawThumbnail, type LossPoint, paintGrid, type Size } from './draw.js';
 import type { ActivationName, BackendChoice, Diverged, Frame, FromWorker, ModelSettings, Regularization, ToWorker } from './protocol.js';
 import { OUTPUT_GRID } from './protocol.js';
@@ -11,6 +11,8 @@ import { LEARNING_RATES, MAX_LAYERS, MAX_NEURONS, MAX_SEED, type PlaygroundState
 
 /** Loss points kept for the chart; beyond this every other one is dropped. */
 const MAX_HISTORY = 1200;
+/** Inspected epochs kept for the diagram's gradient sparklines: the latest ones. */
+const MAX_GRADIENTS = 100;
 const DATASET_CAPTIONS: Record<DatasetName, string> = { circle: 'Circle', xor: 'XOR', gaussian: 'Gaussians', spiral: 'Spiral', plane: 'Plane', hills: 'Hills' };
 
 const state: PlaygroundState = stateFromQuery(location.search);
@@ -23,6 +25,9 @@ let needsDraw = true;
 /** A frame arrived that the worker waits to hear was drawn. */
 let frameToAcknowledge = false;
 let lossHistory: LossPoint[] = [];
+let gradients: GradientHistory = [];
+/** The epoch of the last report added to gradients. */
+let reportedEpoch = -1;
 const stepsPerSecond: Record<BackendChoice, number> = { wasm: 0, js: 0 };
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -175,6 +180,8 @@ function reset({ freshWeights = false } = {}): void {
   if (freshWeights) state.seed = (state.seed % MAX_SEED) + 1;
   generation++;
   lossHistory = [];
+  gradients = [];
+  reportedEpoch = -1;
   latest = null;
   needsDraw = true;
   showMessage('');
@@ -427,6 +434,11 @@ function draw(): void {
       lossHistory.push({ steps: frame.steps, train: frame.trainLoss, test: frame.testLoss });
       if (lossHistory.length > MAX_HISTORY) lossHistory = lossHistory.filter((_, i) => i % 2 === 0 || i === lossHistory.length - 1);
     }
+    if (frame.report && frame.report.epoch > reportedEpoch) {
+      reportedEpoch = frame.report.epoch;
+      gradients.push(frame.report.layers.map((layer) => layer.gradNorm ?? NaN));
+      if (gradients.length > MAX_GRADIENTS) gradients.shift();
+    }
     paintGrid(outputGrid, frame.output, 0, OUTPUT_GRID, state.discretize);
   } else {
     paintGrid(outputGrid, new Float32Array(OUTPUT_GRID * OUTPUT_GRID), 0, OUTPUT_GRID);
@@ -435,7 +447,7 @@ function draw(): void {
   if (heatmapSize) drawHeatmap(heatmap, heatmapSize, outputGrid, data.train, state.showTest ? data.test : null);
   const chartSize = sizes.get(lossChart);
   if (chartSize) drawLossChart(lossChart, chartSize, lossHistory);
-  diagram.draw(frame);
+  diagram.draw(frame, gradients);
 }
 
 function animate(): void {

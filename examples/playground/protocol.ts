@@ -1,6 +1,7 @@
 // The messages between the playground page and its training worker, and the settings they carry.
 // Types only: both sides import this file, neither imports the other.
 
+import type { InspectReport } from 'neurite';
 import type { FeatureName, Problem } from './datasets.js';
 
 export type ActivationName = 'relu' | 'tanh' | 'sigmoid' | 'linear';
@@ -72,6 +73,8 @@ export interface Frame {
   backend: BackendChoice;
   /** Training steps (batches) per second over the last second of training; 0 while paused. */
   stepsPerSecond: number;
+  /** tf.callbacks.inspect's report of the last epoch inspected (a row per hidden layer, then the output); null before one ends. */
+  report: InspectReport | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The playground's training worker: builds a neurite model from the page's settings, trains it batch by batch
 // at the page's pace (or whole epochs at a time when fast), and sends the page frames (losses, the output over
-// the plane, each node's activation grid, the weights) as transferable arrays, one at a time as the page draws
-// them. It stops and reports when the loss diverges.
+// the plane, each node's activation grid, the weights, tf.callbacks.inspect's last report) as transferable
+// arrays, one at a time as the page draws them. It stops and reports when the loss diverges.
 
 import * as tf from 'neurite';
 import { featureRows, gridPoints, randomSource } from './datasets.js';
@@ -28,6 +28,11 @@ const PACED_STEPS_PER_SECOND: Record<Exclude<Pace, 'fast'>, number> = { slow: 4,
 const MAX_CATCH_UP_S = 0.1;
 /** A training loss this many times the untouched model's has exploded, even while it is still finite. */
 const EXPLOSION_FACTOR = 20;
+/**
+ * Epochs are inspected at most this often (one begun after this long since the last): at the fast pace an
+ * epoch takes a few milliseconds and an inspection about as long, and frames show one report each anyway.
+ */
+const INSPECT_INTERVAL_MS = FRAME_INTERVAL_MS;
 
 interface Session {
   generation: number;
@@ -50,6 +55,15 @@ interface Session {
   random: () => number;
   /** The training loss (and step count) of the model as reset, edited or stopped: what divergence is measured against. */
   start: { loss: number; steps: number } | null;
+  /**
+   * Per layer and epoch, the gradient norm, update ratio, activations and dead ReLUs. fit trains an epoch here
+   * in several calls (to step and pace it), so the worker calls the callback's epoch hooks itself.
+   */
+  inspect: tf.Inspect;
+  /** Whether the current epoch is inspected (its start was snapshotted), and when the last inspected one began. */
+  inspecting: boolean;
+  inspectedAt: number;
+  report: tf.InspectReport | null;
 }
 
 let session: Session | null = null;
@@ -165,7 +179,15 @@ function shuffledEpoch(current: Session): [tf.Tensor, tf.Tensor] {
  * Returns the batches trained.
  */
 async function trainBatches(current: Session, count: number): Promise<number> {
-  if (!current.epochX) [current.epochX, current.epochY] = shuffledEpoch(current);
+  if (!current.epochX) {
+    [current.epochX, current.epochY] = shuffledEpoch(current);
+    const now = performance.now();
+    current.inspecting = now - current.inspectedAt >= INSPECT_INTERVAL_MS;
+    if (current.inspecting) {
+      current.inspectedAt = now;
+      current.inspect.onEpochBegin(current.epoch);
+    }
+  }
   const rows = current.trainX.shape[0];
   const { batchSize } = current.settings;
   const batches = Math.min(count, Math.ceil((rows - current.row) / batchSize));
@@ -190,6 +212,11 @@ async function trainBatches(current: Session, count: number): Promise<number> {
   current.row = end;
   if (end === rows) {
     endEpoch(current);
+    if (current.inspecting) {
+      await current.inspect.onEpochEnd(current.epoch);
+      current.report = current.inspect.reports.pop()!;
+      current.inspect.reports.length = 0; // the page keeps the history it draws
+    }
     current.epoch++;
   }
   return batches;
@@ -246,6 +273,9 @@ async function handle(message: ToWorker): Promise<void> {
       const { model, optimizer } = buildModel(settings);
       const [trainX, trainY] = toTensors(message.train, settings);
       const [testX, testY] = toTensors(message.test, settings);
+      const inspect = tf.callbacks.inspect({ x: trainX, y: trainY, print: false });
+      inspect.setModel(model);
+      inspect.onTrainBegin(); // takes the sample of the training points it measures on
       session = {
         generation: message.generation,
         settings,
@@ -264,6 +294,10 @@ async function handle(message: ToWorker): Promise<void> {
         row: 0,
         random: randomSource(settings.seed),
         start: null,
+        inspect,
+        inspecting: false,
+        inspectedAt: -Infinity,
+        report: null,
       };
       break;
     }
@@ -362,6 +396,7 @@ function makeFrame(current: Session, trainLoss: number): { frame: Frame; transfe
     weights: concat(kernels),
     backend,
     stepsPerSecond: playing ? stepsPerSecond : 0,
+    report: current.report,
   };
   return { frame, transfer: [frame.output.buffer, frame.nodes.buffer, frame.weights.buffer] };
 }

@@ -1,8 +1,9 @@
 // Training callbacks with TF.js's hook names, the History that fit() returns, early stopping (with Keras's
-// restoreBestWeights), and the Keras-style progress of fit, fitDataset and evaluate: a line redrawn in place
-// in a terminal, fitted to its width, or a plain line per pass in a log.
+// restoreBestWeights), inspect (in inspect.ts), and the Keras-style progress of fit, fitDataset and evaluate:
+// a line redrawn in place in a terminal, fitted to its width, or a plain line per pass in a log.
 
 import { checkOptions, is, type Schema } from '../validate.js';
+import { Inspect, type InspectArgs } from './inspect.js';
 
 export type Logs = Record<string, number>;
 
@@ -123,6 +124,12 @@ export class EarlyStopping extends Callback {
 
 export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs) => new EarlyStopping(args),
+  /**
+   * Reports per layer and per epoch the loss gradient's norm, the weights' norm and update ratio, and the
+   * outputs' mean, spread and dead ReLUs, on a sample of x and y (not in TF.js).
+   * @example await model.fit(xs, ys, { epochs: 5, callbacks: [tf.callbacks.inspect({ x: xs, y: ys, sample: 256 })] });
+   */
+  inspect: (args: InspectArgs) => new Inspect(args),
 };
 
 /** Where a progress bar writes: process.stdout, or a stand-in with the same two members. */

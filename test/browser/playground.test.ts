@@ -2,8 +2,9 @@
 // page: Step trains exactly one batch; Play (fast) trains the circle until the test loss is low, the heatmap is
 // drawn, Pause stops the epochs; hovering a neuron enlarges its picture, hovering a weight shows its value and
 // editing it changes the output; the js backend trains too; a regression set trains; too high a learning rate
-// is explained in words. In fresh pages: a URL round trip restores every control and the same network, a bad
-// URL falls back to defaults, and at 390x844 with touch nothing scrolls sideways and taps work.
+// is explained in words; under each layer tf.callbacks.inspect's gradient norm (and with ReLU its dead units)
+// is shown. In fresh pages: a URL round trip restores every control and the same network, a bad URL falls
+// back to defaults, and at 390x844 with touch nothing scrolls sideways and taps work.
 // Writes test-results/playground.png and playground-390.png. It does not check the pictures' exact pixels.
 
 import { mkdir } from 'node:fs/promises';
@@ -173,6 +174,21 @@ describe.skipIf(!hasChromium())('network playground (Vite + Chromium)', () => {
     // The circle puts class 1 (blue) in the middle and class 0 (orange) around it; each covers a good share.
     expect(colours.orange).toBeGreaterThan(0.05);
     expect(colours.blue).toBeGreaterThan(0.05);
+  });
+
+  it('shows under each layer its gradient norm from tf.callbacks.inspect (tanh: no dead-ReLU bars)', async () => {
+    const strips = await page.$$eval('.inspect-strip', (elements) =>
+      elements.map((e) => ({ norm: (e as HTMLElement).dataset.gradNorm, dead: (e as HTMLElement).dataset.dead, text: e.querySelector('.norm')!.textContent, title: (e as HTMLElement).title })),
+    );
+    expect(strips).toHaveLength(3); // two hidden layers and the output
+    for (const strip of strips) {
+      expect(Number(strip.norm)).toBeGreaterThan(0);
+      expect(strip.text).toBe(Number(strip.norm).toExponential(1));
+      expect(strip.dead).toBe('');
+    }
+    expect(strips[0].title).toMatch(/^Layer 1 after epoch \d+: gradient norm \S+, weight norm \S+, update\/weight \S+, activations \S+ ± \S+$/);
+    expect(await page.isHidden('.inspect-strip .dead')).toBe(true);
+    expect(await page.getAttribute('.inspect-labels', 'class')).toContain('without-dead');
   });
 
   it('Pause stops the epoch counter', async () => {
@@ -393,6 +409,39 @@ describe.skipIf(!hasChromium())('network playground (Vite + Chromium)', () => {
     await mkdir(results, { recursive: true });
     await phone.screenshot({ path: `${results}playground-390.png`, fullPage: true });
     await phone.context().close();
+  }, 60_000);
+
+  it('with ReLU, shows each hidden layer\'s dead units and draws the gradient sparklines', async () => {
+    const relu = await open('/?activation=relu&pace=fast&learningRate=1');
+    await relu.click('#play-pause');
+    await pollNumber(relu, '#epoch').toBeGreaterThan(30);
+    await relu.click('#play-pause');
+    await relu.waitForTimeout(300); // the frame already under way arrives
+    const strips = await relu.$$eval('.inspect-strip', (elements) =>
+      elements.map((e) => {
+        const canvas = e.querySelector('canvas')!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        return {
+          dead: (e as HTMLElement).dataset.dead,
+          bar: e.querySelector<HTMLElement>('.dead i')!.style.width,
+          inked: pixels.filter((_, i) => i % 4 === 3 && pixels[i] > 0).length,
+          title: (e as HTMLElement).title,
+        };
+      }),
+    );
+    console.log(`playground: dead ReLUs per hidden layer at learning rate 1: ${strips.slice(0, -1).map((s) => s.dead).join(', ')}`);
+    for (const strip of strips.slice(0, -1)) {
+      const dead = Number(strip.dead);
+      expect(strip.dead).not.toBe('');
+      expect(dead).toBeGreaterThanOrEqual(0);
+      expect(dead).toBeLessThanOrEqual(1);
+      expect(parseFloat(strip.bar)).toBeCloseTo(100 * dead, 6);
+      expect(strip.title).toMatch(/, \d+% of units dead$/);
+    }
+    expect(strips.at(-1)!.dead).toBe(''); // the output is a sigmoid
+    for (const strip of strips) expect(strip.inked).toBeGreaterThan(10);
+    expect(await relu.getAttribute('.inspect-labels', 'class')).not.toContain('without-dead');
+    await relu.context().close();
   }, 60_000);
 
   it('draws its frames without reading layout', async () => {

@@ -1,7 +1,9 @@
 // Sequence models side by side in one run: an LSTM (128 units over 32 steps of 64 features, then dense 10
 // softmax; Adam, batch 64) trained by neurite's wasm build, its js twin and TF.js's cpu and wasm backends, in
-// samples/s and as a fraction of the FMA ceiling measured in the run. The LSTM's three products (forward,
-// input gradient, weight gradient: each 2·(64 + 128)·512 FLOP per step) make about 18.9 MFLOP per sample.
+// samples/s and as a fraction of the FMA ceiling measured in the run (the LSTM's three products: forward,
+// input gradient, weight gradient, each 2·(64 + 128)·512 FLOP per step, make about 18.9 MFLOP per sample);
+// and an embedding (10,000 words of 64) averaged into a sigmoid, which TF.js's wasm backend cannot train (it
+// has no kernel for the gradient of gather): neurite against TF.js's cpu backend, TF.js wasm's error printed.
 // Run: node --import tsx bench/recurrent.ts
 
 import { pathToFileURL } from 'node:url';
@@ -56,6 +58,50 @@ function lstmImpl(lib: Lib, name: string, rows: number): Impl {
   return impl;
 }
 
+const [WORDS, DIMS, LENGTH] = [10_000, 64, 64];
+
+/** fit of an embedding averaged into a sigmoid over `rows` sequences of word ids. */
+function embeddingImpl(lib: Lib, name: string, rows: number): Impl {
+  const L = lib.layers as unknown as Record<string, (args: object) => unknown>;
+  const model = (lib as typeof tf).sequential();
+  model.add(L.embedding({ inputDim: WORDS, outputDim: DIMS, inputLength: LENGTH }) as tf.Layer);
+  model.add(L.globalAveragePooling1d({}) as tf.Layer);
+  model.add(L.dense({ units: 1, activation: 'sigmoid' }) as tf.Layer);
+  model.compile({ optimizer: (lib as typeof tf).train.adam(1e-3), loss: 'binaryCrossentropy' });
+  const ids = Float32Array.from({ length: rows * LENGTH }, (_, i) => (i * 7919) % WORDS);
+  const xs = lib.tensor2d(ids, [rows, LENGTH]);
+  const ys = lib.tensor2d(Float32Array.from({ length: rows }, (_, i) => i % 2), [rows, 1]);
+  const impl: Impl = {
+    impl: name,
+    samples: rows,
+    run: async (reps) => {
+      for (let r = 0; r < reps; r++) {
+        const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize: BATCH, verbose: 0 });
+        impl.lastLoss = h.history.loss.at(-1) as number;
+      }
+    },
+    dispose: () => {
+      (lib as typeof tf).dispose([xs, ys] as tf.Tensor[]);
+      model.dispose();
+    },
+  };
+  return impl;
+}
+
+/** Why TF.js's wasm backend cannot train the embedding model: the error of one fit, or null if it trains. */
+async function tfjsWasmEmbeddingError(): Promise<string | null> {
+  await tfjs.setBackend('wasm');
+  const impl = embeddingImpl(tfjs, 'tfjs-wasm', BATCH);
+  try {
+    await impl.run(1);
+    return null;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
+  } finally {
+    await impl.dispose?.();
+  }
+}
+
 export async function benchRecurrent(): Promise<Row[]> {
   await tf.ready();
   tf.setSeed(7);
@@ -74,6 +120,15 @@ export async function benchRecurrent(): Promise<Row[]> {
     rows.push({ case: label, impl: impl.impl, value: median(rates.get(impl.impl)!), unit: 'samples/s' });
     await impl.dispose?.();
   }
+  const embedding = `embedding ${WORDS} x ${DIMS}, ${LENGTH} words, average, sigmoid; adam, batch ${BATCH}`;
+  const embedders = [await onNeurite('wasm', () => embeddingImpl(tf, wasmName, 16 * BATCH)), await onTfjs('cpu', () => embeddingImpl(tfjs, 'tfjs-cpu', 4 * BATCH))];
+  const embeddingRates = await measure(embedders, ROUNDS);
+  for (const impl of embedders) {
+    rows.push({ case: embedding, impl: impl.impl, value: median(embeddingRates.get(impl.impl)!), unit: 'samples/s' });
+    await impl.dispose?.();
+  }
+  const refused = await tfjsWasmEmbeddingError();
+  console.log(`TF.js wasm training the embedding: ${refused === null ? 'it trains' : `fails: ${refused}`}`);
   await tfjs.setBackend('wasm');
   await tf.setBackend('wasm');
   const peak = await peakGflops();

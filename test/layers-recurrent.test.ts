@@ -251,6 +251,9 @@ describe('stateful layers', () => {
     const layer = ours.layers[0] as unknown as { states: tf.Tensor[] };
     const their = theirs.layers[0] as unknown as { states: tfjs.Tensor[] };
     layer.states.forEach((st, i) => expectClose(st.dataSync(), their.states[i].dataSync(), { atol: 1e-5, rtol: 1e-4 }, `state ${i} after fit`));
+    expect(ours.stateful).toBe(true);
+    ours.resetStates();
+    layer.states.forEach((st) => expect(Array.from(st.dataSync()).every((v) => v === 0)).toBe(true));
     tf.dispose([x, y]);
     ref.dispose([rx, ry]);
     ours.dispose();

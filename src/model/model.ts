@@ -26,6 +26,12 @@ import type { Checkpoint } from './step.js';
 import { printSummary } from './summary.js';
 import { fit, fitDataset, type ModelFitArgs, type ModelFitDatasetArgs, trainOnBatch } from './training.js';
 
+/** A layer that keeps states between calls: a recurrent layer with stateful: true. */
+interface Stateful {
+  stateful: boolean;
+  resetStates(): void;
+}
+
 export type { ModelFitArgs, ModelFitDatasetArgs } from './training.js';
 
 type LossArg = string | LossOrMetricFn;
@@ -136,6 +142,16 @@ export class LayersModel extends Layer implements TrainingModel {
   /** The layers, inputs first (TF.js's order: by depth in the graph). */
   get layers(): Layer[] {
     return this.graph?.layers.slice() ?? [];
+  }
+
+  /** Whether a layer keeps states between calls (a recurrent layer with stateful: true), as TF.js's model.stateful. */
+  get stateful(): boolean {
+    return this.layers.some((layer) => (layer as Partial<Stateful>).stateful === true);
+  }
+
+  /** Sets every stateful layer's states to zeros (TF.js's model.resetStates). */
+  resetStates(): void {
+    for (const layer of this.layers) if ((layer as Partial<Stateful>).stateful === true) (layer as unknown as Stateful).resetStates();
   }
 
   /** The symbolic inputs (tf.input tensors). */

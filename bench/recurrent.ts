@@ -31,6 +31,25 @@ function data(rows: number): { x: Float32Array; y: Float32Array } {
   return { x, y };
 }
 
+/** One epoch of fit a repetition, over the whole of xs in batches of BATCH; disposing frees the model and the data. */
+function fitting(lib: Lib, name: string, model: tf.Sequential, xs: tf.Tensor, ys: tf.Tensor): Impl {
+  const impl: Impl = {
+    impl: name,
+    samples: xs.shape[0],
+    run: async (reps) => {
+      for (let r = 0; r < reps; r++) {
+        const h = await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, verbose: 0 });
+        impl.lastLoss = h.history.loss.at(-1) as number;
+      }
+    },
+    dispose: () => {
+      (lib as typeof tf).dispose([xs, ys]);
+      model.dispose();
+    },
+  };
+  return impl;
+}
+
 /** fit of the LSTM classifier over `rows` sequences, one epoch a repetition, with a library as it is now set up. */
 function lstmImpl(lib: Lib, name: string, rows: number): Impl {
   const L = lib.layers as unknown as Record<string, (args: object) => unknown>;
@@ -41,21 +60,7 @@ function lstmImpl(lib: Lib, name: string, rows: number): Impl {
   const { x, y } = data(rows);
   const xs = lib.tensor3d(x, [rows, STEPS, FEATURES]);
   const ys = lib.tensor2d(y, [rows, CLASSES]);
-  const impl: Impl = {
-    impl: name,
-    samples: rows,
-    run: async (reps) => {
-      for (let r = 0; r < reps; r++) {
-        const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize: BATCH, verbose: 0 });
-        impl.lastLoss = h.history.loss.at(-1) as number;
-      }
-    },
-    dispose: () => {
-      (lib as typeof tf).dispose([xs, ys] as tf.Tensor[]);
-      model.dispose();
-    },
-  };
-  return impl;
+  return fitting(lib, name, model, xs as tf.Tensor, ys as tf.Tensor);
 }
 
 const [WORDS, DIMS, LENGTH] = [10_000, 64, 64];
@@ -71,21 +76,7 @@ function embeddingImpl(lib: Lib, name: string, rows: number): Impl {
   const ids = Float32Array.from({ length: rows * LENGTH }, (_, i) => (i * 7919) % WORDS);
   const xs = lib.tensor2d(ids, [rows, LENGTH]);
   const ys = lib.tensor2d(Float32Array.from({ length: rows }, (_, i) => i % 2), [rows, 1]);
-  const impl: Impl = {
-    impl: name,
-    samples: rows,
-    run: async (reps) => {
-      for (let r = 0; r < reps; r++) {
-        const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize: BATCH, verbose: 0 });
-        impl.lastLoss = h.history.loss.at(-1) as number;
-      }
-    },
-    dispose: () => {
-      (lib as typeof tf).dispose([xs, ys] as tf.Tensor[]);
-      model.dispose();
-    },
-  };
-  return impl;
+  return fitting(lib, name, model, xs as tf.Tensor, ys as tf.Tensor);
 }
 
 /** Why TF.js's wasm backend cannot train the embedding model: the error of one fit, or null if it trains. */

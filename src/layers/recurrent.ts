@@ -10,9 +10,7 @@
 import type { Backend } from '../backend/backend.js';
 import type { Ptr } from '../backend/kernels.js';
 import { type Activation, getActivation } from '../activations.js';
-import type { Constraint } from '../constraints.js';
 import type { Initializer } from '../initializers.js';
-import type { Regularizer } from '../regularizers.js';
 import { activeBackend } from '../engine.js';
 import { cast } from '../ops/cast.js';
 import { zeros, ones } from '../ops/creation.js';
@@ -118,6 +116,9 @@ function checkStates(layer: string, arg: string, states: Tensor[], batch: number
   });
 }
 
+/** Its weights' options (initializers, regularizers, constraints) are kernel.ts's. */
+interface BuiltinCell extends CellWeights {}
+
 /** The options the built-in cells share, read and checked, with TF.js's defaults. */
 abstract class BuiltinCell extends RNNCell {
   readonly units: number;
@@ -128,15 +129,6 @@ abstract class BuiltinCell extends RNNCell {
   protected kernel: Variable | null = null;
   protected recurrentKernel: Variable | null = null;
   protected bias: Variable | null = null;
-  declare readonly kernelInitializer: Initializer;
-  declare readonly kernelRegularizer: Regularizer | null;
-  declare readonly kernelConstraint: Constraint | null;
-  declare readonly recurrentInitializer: Initializer;
-  declare readonly recurrentRegularizer: Regularizer | null;
-  declare readonly recurrentConstraint: Constraint | null;
-  declare readonly biasInitializer: Initializer;
-  declare readonly biasRegularizer: Regularizer | null;
-  declare readonly biasConstraint: Constraint | null;
 
   /** Columns of the kernels per unit: one per gate. */
   protected abstract readonly gates: number;

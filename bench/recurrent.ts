@@ -118,6 +118,16 @@ export async function benchRecurrent(): Promise<Row[]> {
     rows.push({ case: embedding, impl: impl.impl, value: median(embeddingRates.get(impl.impl)!), unit: 'samples/s' });
     await impl.dispose?.();
   }
+  // The same LSTM on two threads against one, measured apart (a pool's workers would slow the others' runs).
+  const threaded = `LSTM training (threads), batch ${BATCH}`;
+  for (const n of [1, 2]) {
+    await tf.setThreads(n);
+    const impl = lstmImpl(tf, n === 1 ? wasmName : `${wasmName} 2 threads`, 8 * BATCH);
+    const rate = median((await measure([impl], ROUNDS)).get(impl.impl)!);
+    rows.push({ case: threaded, impl: impl.impl, value: rate, unit: 'samples/s' });
+    await impl.dispose?.();
+  }
+  await tf.setThreads(1);
   const refused = await tfjsWasmEmbeddingError();
   console.log(`TF.js wasm training the embedding: ${refused === null ? 'it trains' : `fails: ${refused}`}`);
   await tfjs.setBackend('wasm');

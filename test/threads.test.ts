@@ -179,6 +179,31 @@ describe('threads', () => {
     expect(two.weights).toEqual(one.weights);
   });
 
+  it('recurrent layers train on two threads with the bits of one, their step products split across the batch', async () => {
+    const sequences = async () => {
+      tf.setSeed(5);
+      const model = tf.sequential({
+        layers: [tf.layers.lstm({ units: 64, returnSequences: true, inputShape: [6, 16] }), tf.layers.gru({ units: 64 }), tf.layers.dense({ units: 4, activation: 'softmax' })],
+      });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+      const x = tf.tensor3d(randomData(128 * 6 * 16, 8), [128, 6, 16]);
+      const y = tf.oneHot(Array.from({ length: 128 }, (_, i) => i % 4), 4, 1, 0, 'float32');
+      const history = await model.fit(x, y, { epochs: 2, batchSize: 128, verbose: 0 });
+      const weights = model.getWeights().map((w) => Array.from(bitsOf(w.dataSync() as Float32Array)));
+      tf.dispose([x, y]);
+      model.dispose();
+      return { loss: history.history.loss, weights };
+    };
+    await tf.setThreads(1);
+    const one = await sequences();
+    await tf.setThreads(2);
+    const before = pool().splitCalls;
+    const two = await sequences();
+    expect(pool().splitCalls - before).toBeGreaterThan(2 * 6 * 3); // at least the three products of every step, both epochs
+    expect(two.loss).toEqual(one.loss);
+    expect(two.weights).toEqual(one.weights);
+  });
+
   it('a worker the OS has not scheduled yet: the calling thread runs its share, the same bits, and the pool carries on', async () => {
     await tf.setThreads(1);
     const expected = productBits(300, 200, 250, false, false);

@@ -101,6 +101,30 @@ function recurrentGradient(op: string, h0: Tensor, h: Tensor, dz: Tensor, into: 
   return du;
 }
 
+/**
+ * The recurrent products of the steps: c += a·op(b), [rows, n] += [rows, k]·op(b), made as a product into a
+ * buffer of its own and an add, so that on several threads the pool can split the product (it splits only calls
+ * that write nothing they read, which an accumulating matmul does) and gives the bits of one thread.
+ */
+class StepProducts {
+  private readonly product: Tensor;
+
+  constructor(private readonly op: string, size: number) {
+    this.product = empty(op, [size], 'float32');
+  }
+
+  add(a: number, b: number, c: number, rows: number, n: number, k: number, transB: number): void {
+    const backend = activeBackend();
+    const p = this.product.ptr(this.op);
+    backend.kernels.matmul(a, b, p, rows, n, k, 0, transB, 0, backend.scratch);
+    backend.kernels.binary(BinOp.Add, c, Bcast.Full, p, Bcast.Full, c, 1, rows * n);
+  }
+
+  dispose(): void {
+    this.product.dispose();
+  }
+}
+
 /** Pointer to step i of a [time, batch, n] tensor (`size` = batch·n values a step). */
 const slot = (op: string, t: Tensor, i: number, size: number): number => t.ptr(op) + i * size * 4;
 
@@ -187,10 +211,11 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
   const z = projectInputs(op, x, kernel, bias);
   const h = empty(op, [T, B, U], 'float32');
   const reads = RecurrentReads.forward(op, dropMask, T, B, U);
+  const products = new StepProducts(op, B * U);
   if (B * U > 0) {
     for (let t = 0; t < T; t++) {
       const [zt, hPrev] = [slot(op, z, t, B * U), prev(op, h, t - 1, B * U, h0)];
-      k.matmul(reads.state(t, hPrev), recurrentKernel.ptr(op), zt, B, U, U, 0, 0, 1, backend.scratch);
+      products.add(reads.state(t, hPrev), recurrentKernel.ptr(op), zt, B, U, U, 0);
       k.rnnCellForward(zt, hPrev, maskAt(op, mask, t, B), slot(op, h, t, B * U), B, U, act.act, act.alpha);
     }
   }
@@ -205,6 +230,7 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
       const dh0 = empty(op, [B, U], 'float32');
       const dz = empty(op, [T, B, U], 'float32');
       const scratch = empty(op, [B, U], 'float32');
+      const back = new StepProducts(op, B * U);
       if (B * U > 0) {
         k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.fill(dh0.ptr(op), dh0.size, 0);
@@ -213,7 +239,7 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
           const dzt = slot(op, dz, t, B * U);
           k.rnnCellBackward(slot(op, z, t, B * U), slot(op, h, t, B * U), maskAt(op, mask, t, B), slot(op, dhAll, t, B * U), dzt, dhPrev, B, U, act.act, act.alpha);
           const read = reads.target(dhPrev, scratch);
-          k.matmul(dzt, recurrentKernel.ptr(op), read, B, U, U, 0, 1, 1, backend.scratch);
+          back.add(dzt, recurrentKernel.ptr(op), read, B, U, U, 1);
           reads.addThrough(read, dhPrev);
         }
       } else k.fill(dz.ptr(op), dz.size, 0);
@@ -222,11 +248,13 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
       if (needs[at.h0]) grads[at.h0] = dh0;
       else dh0.dispose();
       for (const t of [dhAll, dz, scratch]) t.dispose();
+      back.dispose();
       return grads;
     }, op);
   }
   z.dispose();
   reads.dispose();
+  products.dispose();
   return h;
 }
 
@@ -247,10 +275,11 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
   const [c, tc, h] = [0, 0, 0].map(() => empty(op, [T, B, U], 'float32'));
   const cLast = empty(op, [B, U], 'float32');
   const reads = RecurrentReads.forward(op, dropMask, T, B, U);
+  const products = new StepProducts(op, B * G);
   if (B * U > 0) {
     for (let t = 0; t < T; t++) {
       const [zt, hPrev, cPrev] = [slot(op, z, t, B * G), prev(op, h, t - 1, B * U, h0), prev(op, c, t - 1, B * U, c0)];
-      k.matmul(reads.state(t, hPrev), recurrentKernel.ptr(op), zt, B, G, U, 0, 0, 1, backend.scratch);
+      products.add(reads.state(t, hPrev), recurrentKernel.ptr(op), zt, B, G, U, 0);
       k.lstmCellForward(zt, hPrev, cPrev, maskAt(op, mask, t, B), slot(op, gates, t, B * G), slot(op, c, t, B * U), slot(op, tc, t, B * U), slot(op, h, t, B * U), B, U, act.act, recAct.act, act.alpha);
     }
     k.scale(prev(op, c, T - 1, B * U, c0), cLast.ptr(op), B * U, 1);
@@ -267,6 +296,7 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
       const dc = empty(op, [B, U], 'float32');
       const dz = empty(op, [T, B, G], 'float32');
       const scratch = empty(op, [B, U], 'float32');
+      const back = new StepProducts(op, B * U);
       if (B * U > 0) {
         k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.scale(dcLast.ptr(op), dc.ptr(op), dc.size, 1);
@@ -279,7 +309,7 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
             slot(op, dhAll, t, B * U), dc.ptr(op), dzt, dc.ptr(op), dhPrev, B, U, act.act, recAct.act, act.alpha,
           );
           const read = reads.target(dhPrev, scratch);
-          k.matmul(dzt, recurrentKernel.ptr(op), read, B, U, G, 0, 1, 1, backend.scratch);
+          back.add(dzt, recurrentKernel.ptr(op), read, B, U, G, 1);
           reads.addThrough(read, dhPrev);
         }
       } else {
@@ -293,11 +323,13 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
       if (needs[at.c0]) grads[at.c0] = dc;
       else dc.dispose();
       for (const t of [dhAll, dz, scratch]) t.dispose();
+      back.dispose();
       return grads;
     }, op);
   }
   for (const t of [z, gates, c, tc]) t.dispose();
   reads.dispose();
+  products.dispose();
   return [h, cLast];
 }
 
@@ -320,12 +352,13 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
   // With recurrent dropout TF.js's GRU reads h·dropMask everywhere a step reads the previous state (the layer
   // refuses it together with a step mask, whose held rows would need the state itself).
   const reads = RecurrentReads.forward(op, dropMask, T, B, U);
+  const products = new StepProducts(op, 2 * B * U);
   if (B * U > 0) {
     for (let t = 0; t < T; t++) {
       const [zrt, hPrev, hht, rht, gt] = [slot(op, zr, t, 2 * B * U), reads.state(t, prev(op, h, t - 1, B * U, h0)), slot(op, hhPre, t, B * U), slot(op, rh, t, B * U), slot(op, gates, t, 2 * B * U)];
-      k.matmul(hPrev, recurrentZR.ptr(op), zrt, B, 2 * U, U, 0, 0, 1, backend.scratch);
+      products.add(hPrev, recurrentZR.ptr(op), zrt, B, 2 * U, U, 0);
       k.gruGatesForward(zrt, hPrev, gt, rht, B, U, recAct.act, recAct.alpha);
-      k.matmul(rht, recurrentH.ptr(op), hht, B, U, U, 0, 0, 1, backend.scratch);
+      products.add(rht, recurrentH.ptr(op), hht, B, U, U, 0);
       k.gruOutputForward(hht, gt, hPrev, maskAt(op, mask, t, B), slot(op, hh, t, B * U), slot(op, h, t, B * U), B, U, act.act, act.alpha);
     }
   }
@@ -343,6 +376,7 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
       const dzr = empty(op, [T, B, 2 * U], 'float32');
       const dhh = empty(op, [T, B, U], 'float32');
       const scratch = empty(op, [B, U], 'float32');
+      const back = new StepProducts(op, B * U);
       if (B * U > 0) {
         k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.fill(dh0.ptr(op), dh0.size, 0);
@@ -355,7 +389,7 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
           k.gruOutputBackward(slot(op, hhPre, t, B * U), slot(op, hh, t, B * U), gt, hPrev, mt, slot(op, dhAll, t, B * U), dhht, dzrt, read, B, U, act.act, act.alpha);
           k.matmul(dhht, recurrentH.ptr(op), drh.ptr(op), B, U, U, 0, 1, 0, backend.scratch);
           k.gruGatesBackward(zrt, gt, hPrev, drh.ptr(op), mt, dzrt, read, B, U, recAct.act, recAct.alpha);
-          k.matmul(dzrt, recurrentZR.ptr(op), read, B, U, 2 * U, 0, 1, 1, backend.scratch);
+          back.add(dzrt, recurrentZR.ptr(op), read, B, U, 2 * U, 1);
           reads.addThrough(read, dhPrev);
         }
       } else {
@@ -378,11 +412,13 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
       if (needs[at.h0]) grads[at.h0] = dh0;
       else dh0.dispose();
       for (const t of [dhAll, drh, dzr, dhh, scratch]) t.dispose();
+      back.dispose();
       return grads;
     }, op);
   }
   for (const t of [zr, hhPre, gates, rh, hh]) t.dispose();
   reads.dispose();
+  products.dispose();
   return h;
 }
 

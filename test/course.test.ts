@@ -1,4 +1,4 @@
-// The course's worked examples (/work/shared/course, numbered 000-004), each reproduced by an example in
+// The course's worked examples (../shared/course beside the repository, numbered 000-004), each reproduced by an example in
 // examples/ that prints the same numbers. Numbers the text states are compared to the digits it gives;
 // where the text shows code but not its output, the numbers are what that code prints (the course's Python
 // run with CPython, float64), compared to float32's precision. Files: 001 "How You Should Start Deep

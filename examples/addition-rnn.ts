@@ -10,6 +10,7 @@
 
 import { pathToFileURL } from 'node:url';
 import type * as Neurite from 'neurite';
+import { seededRandom } from './random.js';
 
 type Tf = typeof Neurite;
 export type RnnType = 'SimpleRNN' | 'GRU' | 'LSTM';
@@ -82,18 +83,6 @@ class CharacterTable {
     }
     return out;
   }
-}
-
-/** mulberry32: a small seeded generator in [0, 1), so that the questions do not depend on the library. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import type * as tfjs from '@tensorflow/tfjs';
 import type * as tf from 'neurite';
+import { seededRandom } from './random.js';
 
 export type Lib = typeof tf | typeof tfjs;
 
@@ -36,18 +37,6 @@ const INDEX = new Map(VOCABULARY.map((word, i) => [word, i + 2]));
 
 /** The longest review the generator writes: an opener and two seven-word clauses around "but". */
 export const MAX_LEN = 16;
-
-/** mulberry32: a small seeded generator of numbers in [0, 1), so the corpus is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(random: () => number, list: T[]) => list[Math.floor(random() * list.length)];
 

@@ -135,7 +135,7 @@ describe('masks, initial states, returnState, goBackwards', () => {
       const layer = kind.make(tf, {}) as tf.Layer;
       expect(() => layer.apply(tf.zeros([2, 3]))).toThrow(/rank 3 \(\[batch, time, features\]\)/);
       layer.apply(tf.zeros([2, 4, 3]));
-      expect(() => layer.apply(tf.zeros([2, 4, 5]))).toThrow(/expects input of shape \[null, null, 3\]|expects input of shape/);
+      expect(() => layer.apply(tf.zeros([2, 4, 5]))).toThrow(/expects input of shape \[null, null, 3\]/);
       const wrong = Array.from({ length: kind.states }, () => tf.zeros([2, 4]));
       expect(() => layer.apply(tf.zeros([2, 4, 3]), { initialState: wrong })).toThrow(/initialState state 0 must have shape \[2, 3\]/);
       expect(() => layer.apply(tf.zeros([2, 4, 3]), { initialState: [tf.zeros([2, 3]), tf.zeros([2, 3]), tf.zeros([2, 3])] })).toThrow(/state/);

@@ -159,24 +159,6 @@ class RecurrentReads {
     return out;
   }
 
-  /**
-   * Backward, step t: dhPrev += (what was accumulated into `read`, the gradient of what the products read)·dropMask.
-   * Without recurrent dropout the products read h itself, and `read` is dhPrev: nothing to do.
-   */
-  addThrough(read: number, dhPrev: number): void {
-    if (!this.dropMask || read === dhPrev) return;
-    const k = activeBackend().kernels;
-    k.binary(BinOp.Mul, read, Bcast.Full, this.dropMask.ptr(this.op), Bcast.Full, read, 1, this.size);
-    k.binary(BinOp.Add, dhPrev, Bcast.Full, read, Bcast.Full, dhPrev, 1, this.size);
-  }
-
-  /** Where step t's backward accumulates the gradient of what the products read: dhPrev, or `scratch` zeroed. */
-  target(dhPrev: number, scratch: Tensor): number {
-    if (!this.dropMask) return dhPrev;
-    activeBackend().kernels.fill(scratch.ptr(this.op), this.size, 0);
-    return scratch.ptr(this.op);
-  }
-
   /** dU = Σₜ (what step t's product read)ᵀ·dzₜ. */
   recurrentGradient(h0: Tensor, h: Tensor, dz: Tensor, into: Array<Sink | null>, i: number, n: number): Tensor {
     return this.dropped ? kernelGradient(this.op, this.dropped, dz, into, i) : recurrentGradient(this.op, h0, h, dz, into, i, n);
@@ -185,6 +167,67 @@ class RecurrentReads {
   /** Frees `dropped` (the tape holds its own handle). */
   dispose(): void {
     this.dropped?.dispose();
+  }
+}
+
+/**
+ * The walk back through time every cell's gradient takes, from the last step to the first: dh, the gradient of
+ * every step's state (seeded with the outputs' gradient; each step adds into the one before it), dh0, and the
+ * recurrent products added back into them, through the recurrent dropout mask when there is one.
+ */
+class BackThroughTime {
+  readonly dh: Tensor;
+  readonly dh0: Tensor;
+  /** With recurrent dropout: the gradient of what a step's products read, before the mask. */
+  private readonly read: Tensor | null;
+  private readonly products: StepProducts;
+
+  constructor(private readonly op: string, private readonly reads: RecurrentReads, dhOut: Tensor, B: number, U: number) {
+    const k = activeBackend().kernels;
+    this.dh = empty(op, dhOut.shape.slice(), 'float32');
+    this.dh0 = empty(op, [B, U], 'float32');
+    this.read = reads.dropMask ? empty(op, [B, U], 'float32') : null;
+    this.products = new StepProducts(op, B * U);
+    if (B * U === 0) return;
+    k.scale(dhOut.ptr(op), this.dh.ptr(op), dhOut.size, 1);
+    k.fill(this.dh0.ptr(op), this.dh0.size, 0);
+  }
+
+  /** The gradient of step t's state. */
+  at(t: number): number {
+    return slot(this.op, this.dh, t, this.dh0.size);
+  }
+
+  /** The gradient of the state before step t (dh0 before the first). */
+  before(t: number): number {
+    return prev(this.op, this.dh, t - 1, this.dh0.size, this.dh0);
+  }
+
+  /** Where step t's kernels accumulate the gradient of the state its products read: before(t), or zeroed scratch. */
+  target(t: number): number {
+    if (!this.read) return this.before(t);
+    activeBackend().kernels.fill(this.read.ptr(this.op), this.read.size, 0);
+    return this.read.ptr(this.op);
+  }
+
+  /** target += dz·weightsᵀ (dz [batch, n], weights [units, n]), then, with recurrent dropout, before(t) += target·mask. */
+  addProduct(t: number, target: number, dz: number, weights: Tensor, n: number): void {
+    const [B, U] = this.dh0.shape;
+    this.products.add(dz, weights.ptr(this.op), target, B, U, n, 1);
+    if (!this.read || !this.reads.dropMask) return;
+    const k = activeBackend().kernels;
+    const size = this.read.size;
+    k.binary(BinOp.Mul, target, Bcast.Full, this.reads.dropMask.ptr(this.op), Bcast.Full, target, 1, size);
+    k.binary(BinOp.Add, this.before(t), Bcast.Full, target, Bcast.Full, this.before(t), 1, size);
+  }
+
+  /** Frees what the walk held: dh0 too unless it is needed as the initial state's gradient, which is returned. */
+  finish(needsH0: boolean): Tensor | null {
+    for (const t of [this.dh, this.read]) t?.dispose();
+    this.products.dispose();
+    if (needsH0) return this.dh0;
+    this.dh0.dispose();
+    return null;
   }
 }
 
@@ -226,29 +269,19 @@ export function simpleRnnSequence(x: Tensor, kernel: Tensor, recurrentKernel: Te
     record(inputs, [h], [x, kernel, recurrentKernel, h0, z, h, ...extras(mask, reads)], ([dh], s, needs, into) => {
       const [x, kernel, recurrentKernel, h0, z, h, ...rest] = s;
       const [mask, reads] = fromExtras(op, rest, hasMask, hasDrop, B * U);
-      const dhAll = empty(op, [T, B, U], 'float32');
-      const dh0 = empty(op, [B, U], 'float32');
+      const walk = new BackThroughTime(op, reads, dh, B, U);
       const dz = empty(op, [T, B, U], 'float32');
-      const scratch = empty(op, [B, U], 'float32');
-      const back = new StepProducts(op, B * U);
       if (B * U > 0) {
-        k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
-        k.fill(dh0.ptr(op), dh0.size, 0);
         for (let t = T - 1; t >= 0; t--) {
-          const dhPrev = prev(op, dhAll, t - 1, B * U, dh0);
           const dzt = slot(op, dz, t, B * U);
-          k.rnnCellBackward(slot(op, z, t, B * U), slot(op, h, t, B * U), maskAt(op, mask, t, B), slot(op, dhAll, t, B * U), dzt, dhPrev, B, U, act.act, act.alpha);
-          const read = reads.target(dhPrev, scratch);
-          back.add(dzt, recurrentKernel.ptr(op), read, B, U, U, 1);
-          reads.addThrough(read, dhPrev);
+          k.rnnCellBackward(slot(op, z, t, B * U), slot(op, h, t, B * U), maskAt(op, mask, t, B), walk.at(t), dzt, walk.before(t), B, U, act.act, act.alpha);
+          walk.addProduct(t, walk.target(t), dzt, recurrentKernel, U);
         }
       } else k.fill(dz.ptr(op), dz.size, 0);
       const grads = commonGradients(op, inputs.length, x, kernel, dz, needs, into, at);
       if (needs[at.recurrent]) grads[at.recurrent] = reads.recurrentGradient(h0, h, dz, into, at.recurrent, U);
-      if (needs[at.h0]) grads[at.h0] = dh0;
-      else dh0.dispose();
-      for (const t of [dhAll, dz, scratch]) t.dispose();
-      back.dispose();
+      grads[at.h0] = walk.finish(needs[at.h0]);
+      dz.dispose();
       return grads;
     }, op);
   }
@@ -291,26 +324,18 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
     record(inputs, [h, cLast], [x, kernel, recurrentKernel, h0, c0, z, gates, c, tc, h, ...extras(mask, reads)], ([dh, dcLast], s, needs, into) => {
       const [x, kernel, recurrentKernel, h0, c0, z, gates, c, tc, h, ...rest] = s;
       const [mask, reads] = fromExtras(op, rest, hasMask, hasDrop, B * U);
-      const dhAll = empty(op, [T, B, U], 'float32');
-      const dh0 = empty(op, [B, U], 'float32');
+      const walk = new BackThroughTime(op, reads, dh, B, U);
       const dc = empty(op, [B, U], 'float32');
       const dz = empty(op, [T, B, G], 'float32');
-      const scratch = empty(op, [B, U], 'float32');
-      const back = new StepProducts(op, B * U);
       if (B * U > 0) {
-        k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
         k.scale(dcLast.ptr(op), dc.ptr(op), dc.size, 1);
-        k.fill(dh0.ptr(op), dh0.size, 0);
         for (let t = T - 1; t >= 0; t--) {
-          const dhPrev = prev(op, dhAll, t - 1, B * U, dh0);
           const dzt = slot(op, dz, t, B * G);
           k.lstmCellBackward(
             slot(op, z, t, B * G), slot(op, gates, t, B * G), prev(op, c, t - 1, B * U, c0), slot(op, c, t, B * U), slot(op, tc, t, B * U), maskAt(op, mask, t, B),
-            slot(op, dhAll, t, B * U), dc.ptr(op), dzt, dc.ptr(op), dhPrev, B, U, act.act, recAct.act, act.alpha,
+            walk.at(t), dc.ptr(op), dzt, dc.ptr(op), walk.before(t), B, U, act.act, recAct.act, act.alpha,
           );
-          const read = reads.target(dhPrev, scratch);
-          back.add(dzt, recurrentKernel.ptr(op), read, B, U, G, 1);
-          reads.addThrough(read, dhPrev);
+          walk.addProduct(t, walk.target(t), dzt, recurrentKernel, G);
         }
       } else {
         k.fill(dz.ptr(op), dz.size, 0);
@@ -318,12 +343,10 @@ export function lstmSequence(x: Tensor, kernel: Tensor, recurrentKernel: Tensor,
       }
       const grads = commonGradients(op, inputs.length, x, kernel, dz, needs, into, at);
       if (needs[at.recurrent]) grads[at.recurrent] = reads.recurrentGradient(h0, h, dz, into, at.recurrent, G);
-      if (needs[at.h0]) grads[at.h0] = dh0;
-      else dh0.dispose();
+      grads[at.h0] = walk.finish(needs[at.h0]);
       if (needs[at.c0]) grads[at.c0] = dc;
       else dc.dispose();
-      for (const t of [dhAll, dz, scratch]) t.dispose();
-      back.dispose();
+      dz.dispose();
       return grads;
     }, op);
   }
@@ -370,27 +393,20 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
     record(inputs, [h], [x, kernelZR, kernelH, recurrentZR, recurrentH, h0, zr, hhPre, gates, rh, hh, h, ...extras(mask, reads)], ([dh], s, needs, into) => {
       const [x, kernelZR, kernelH, recurrentZR, recurrentH, h0, zr, hhPre, gates, rh, hh, h, ...rest] = s;
       const [mask, reads] = fromExtras(op, rest, hasMask, hasDrop, B * U);
-      const dhAll = empty(op, [T, B, U], 'float32');
-      const dh0 = empty(op, [B, U], 'float32');
+      const walk = new BackThroughTime(op, reads, dh, B, U);
       const drh = empty(op, [B, U], 'float32');
       const dzr = empty(op, [T, B, 2 * U], 'float32');
       const dhh = empty(op, [T, B, U], 'float32');
-      const scratch = empty(op, [B, U], 'float32');
-      const back = new StepProducts(op, B * U);
       if (B * U > 0) {
-        k.scale(dh.ptr(op), dhAll.ptr(op), dh.size, 1);
-        k.fill(dh0.ptr(op), dh0.size, 0);
         for (let t = T - 1; t >= 0; t--) {
           const hPrev = reads.dropped ? slot(op, reads.dropped, t, B * U) : prev(op, h, t - 1, B * U, h0);
-          const dhPrev = prev(op, dhAll, t - 1, B * U, dh0);
-          const read = reads.target(dhPrev, scratch);
+          const read = walk.target(t);
           const [gt, zrt, mt] = [slot(op, gates, t, 2 * B * U), slot(op, zr, t, 2 * B * U), maskAt(op, mask, t, B)];
           const [dzrt, dhht] = [slot(op, dzr, t, 2 * B * U), slot(op, dhh, t, B * U)];
-          k.gruOutputBackward(slot(op, hhPre, t, B * U), slot(op, hh, t, B * U), gt, hPrev, mt, slot(op, dhAll, t, B * U), dhht, dzrt, read, B, U, act.act, act.alpha);
+          k.gruOutputBackward(slot(op, hhPre, t, B * U), slot(op, hh, t, B * U), gt, hPrev, mt, walk.at(t), dhht, dzrt, read, B, U, act.act, act.alpha);
           k.matmul(dhht, recurrentH.ptr(op), drh.ptr(op), B, U, U, 0, 1, 0, backend.scratch);
           k.gruGatesBackward(zrt, gt, hPrev, drh.ptr(op), mt, dzrt, read, B, U, recAct.act, recAct.alpha);
-          back.add(dzrt, recurrentZR.ptr(op), read, B, U, 2 * U, 1);
-          reads.addThrough(read, dhPrev);
+          walk.addProduct(t, read, dzrt, recurrentZR, 2 * U);
         }
       } else {
         k.fill(dzr.ptr(op), dzr.size, 0);
@@ -409,10 +425,8 @@ export function gruSequence(x: Tensor, kernelZR: Tensor, kernelH: Tensor, recurr
         inputGradient(op, dhh, kernelH, dx, 1);
         grads[at.x] = dx;
       }
-      if (needs[at.h0]) grads[at.h0] = dh0;
-      else dh0.dispose();
-      for (const t of [dhAll, drh, dzr, dhh, scratch]) t.dispose();
-      back.dispose();
+      grads[at.h0] = walk.finish(needs[at.h0]);
+      for (const t of [drh, dzr, dhh]) t.dispose();
       return grads;
     }, op);
   }

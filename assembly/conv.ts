@@ -4,10 +4,11 @@
 // orchestrates, so the matmul runs on the worker threads too). Depthwise convolution and pooling are direct
 // loops, four channels at a time. Every value's arithmetic happens in the order the js twin's does.
 // desc (i32 words): batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW,
-// padTop, padLeft.
+// padTop, padLeft, firstImage, endImage. The kernels that work image by image (all but depthwise) compute
+// only images [firstImage, endImage): the thread pool gives each thread a range of the batch.
 
 let B: i32 = 0, H: i32 = 0, W: i32 = 0, C: i32 = 0, OH: i32 = 0, OW: i32 = 0, OC: i32 = 0, FH: i32 = 0, FW: i32 = 0;
-let SH: i32 = 0, SW: i32 = 0, DH: i32 = 0, DW: i32 = 0, PT: i32 = 0, PL: i32 = 0;
+let SH: i32 = 0, SW: i32 = 0, DH: i32 = 0, DW: i32 = 0, PT: i32 = 0, PL: i32 = 0, B0: i32 = 0, B1: i32 = 0;
 
 function read(desc: usize): void {
   B = load<i32>(desc);
@@ -25,6 +26,8 @@ function read(desc: usize): void {
   DW = load<i32>(desc, 48);
   PT = load<i32>(desc, 52);
   PL = load<i32>(desc, 56);
+  B0 = load<i32>(desc, 60);
+  B1 = load<i32>(desc, 64);
 }
 
 // Byte offset of element i.
@@ -69,10 +72,10 @@ function move(x: usize, col: usize, n: i32, back: bool): void {
 // rows of cols added where they came from (x zeroed first).
 function patches(x: usize, cols: usize, desc: usize, back: bool): void {
   read(desc);
-  if (back) memory.fill(x, 0, at(B * H * W * C));
+  if (back) memory.fill(x + at(B0 * H * W * C), 0, at((B1 - B0) * H * W * C));
   const row = FW * C; // values of one filter row in a patch
-  let col = cols;
-  for (let b = 0; b < B; b++) {
+  let col = cols + at(B0 * OH * OW * FH * row);
+  for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
         const c0 = ow * SW - PL;
@@ -99,14 +102,14 @@ function patches(x: usize, cols: usize, desc: usize, back: bool): void {
 // runs of outW values side by side in x, long moves where im2col's rows are fW-value ones. back: col2im's sum.
 function patchesTransposed(x: usize, cols: usize, desc: usize, back: bool): void {
   read(desc);
-  if (back) memory.fill(x, 0, at(B * H * W));
-  let col = cols;
+  if (back) memory.fill(x + at(B0 * H * W), 0, at((B1 - B0) * H * W));
   for (let kh = 0; kh < FH; kh++) {
     for (let kw = 0; kw < FW; kw++) {
       const c0 = kw * DW - PL; // x's column under output column 0
       const lo = firstTap(c0, 1, OW);
       const hi = max(endTap(c0, 1, OW, W), lo);
-      for (let b = 0; b < B; b++) {
+      let col = cols + at(((kh * FW + kw) * B + B0) * OH * OW);
+      for (let b = B0; b < B1; b++) {
         for (let oh = 0; oh < OH; oh++, col += at(OW)) {
           const ih = oh * SH - PT + kh * DH;
           const inside = ih >= 0 && ih < H;
@@ -152,8 +155,8 @@ let top: i32 = 0, bottom: i32 = 0, left: i32 = 0, right: i32 = 0;
 export function maxPool(x: usize, out: usize, positions: usize, desc: usize): void {
   read(desc);
   const lanes = i32x4(0, 1, 2, 3);
-  let o = 0;
-  for (let b = 0; b < B; b++) {
+  let o = B0 * OH * OW * C;
+  for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++, o += C) {
         window(oh, ow);
@@ -200,6 +203,17 @@ export function avgPool(x: usize, out: usize, desc: usize): void {
   pool(x, out, desc, false);
 }
 
+// dx (batch, inH, inW, inC) = the gradient of maxPool given dy (batch, outH, outW, inC) and the positions
+// maxPool found: each dy added where its max was, in order (dx zeroed first).
+export function maxPoolBackward(dy: usize, positions: usize, dx: usize, desc: usize): void {
+  read(desc);
+  memory.fill(dx + at(B0 * H * W * C), 0, at((B1 - B0) * H * W * C));
+  for (let o = B0 * OH * OW * C, end = B1 * OH * OW * C; o < end; o++) {
+    const p = dx + at(load<i32>(positions + at(o)));
+    store<f32>(p, load<f32>(p) + load<f32>(dy + at(o)));
+  }
+}
+
 // dx (batch, inH, inW, inC) = the gradient of avgPool given dy: each window's dy / count added to its values.
 export function avgPoolBackward(dy: usize, dx: usize, desc: usize): void {
   pool(dx, dy, desc, true);
@@ -207,9 +221,9 @@ export function avgPoolBackward(dy: usize, dx: usize, desc: usize): void {
 
 function pool(x: usize, y: usize, desc: usize, back: bool): void {
   read(desc);
-  if (back) memory.fill(x, 0, at(B * H * W * C));
-  let o = 0;
-  for (let b = 0; b < B; b++) {
+  if (back) memory.fill(x + at(B0 * H * W * C), 0, at((B1 - B0) * H * W * C));
+  let o = B0 * OH * OW * C;
+  for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++, o += C) {
         window(oh, ow);
@@ -307,7 +321,7 @@ export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: us
 export function convDirect(x: usize, filter: usize, y: usize, desc: usize): void {
   read(desc);
   const ldf = <usize>OC << 2;
-  for (let b = 0; b < B; b++) {
+  for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * SH - PT;
       const rowsInside = ih0 >= 0 && ih0 + (FH - 1) * DH < H;

@@ -14,7 +14,7 @@ export { copyStrided, gather, scatter, oneHot, countNonzero, nonzeroCoords } fro
 export { reduce, scan, topk, unique, bincount } from './reduce';
 export { searchSorted } from './search';
 export { cosineWindow } from './signal';
-export { im2col, col2im, convDirect, maxPool, avgPool, avgPoolBackward, depthwise } from './conv';
+export { im2col, col2im, convDirect, maxPool, maxPoolBackward, avgPool, avgPoolBackward, depthwise } from './conv';
 export { resize, resizeBackward } from './image';
 export { batchNormStats, batchNormForward, batchNormBackward } from './normalization';
 export { lstmCellForward, lstmCellBackward, gruGatesForward, gruOutputForward, gruOutputBackward, gruGatesBackward, rnnCellForward, rnnCellBackward } from './recurrent';

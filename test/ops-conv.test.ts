@@ -424,9 +424,9 @@ describe.each(['wasm', 'js'] as const)('transposed and separable convolutions on
 
 // ---- the kernels on every build ----
 
-/** A descriptor for the conv kernels, written where they read it. */
-function describeConv(b: Backend, words: number[]): number {
-  b.heap.i32.set(words, word(b.desc));
+/** A descriptor for the conv kernels, written where they read it, for images [first, end) (all by default). */
+function describeConv(b: Backend, words: number[], [first, end]: readonly number[] = [0, words[0]]): number {
+  b.heap.i32.set([...words, first, end], word(b.desc));
   return b.desc;
 }
 
@@ -441,21 +441,24 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
     [2, 9, 11, 1, 9, 11, 8, 3, 3, 1, 1, 1, 1, 1, 1],
   ];
 
-  it('im2col, col2im, the pools and depthwise give the js twin\'s bits', async () => {
+  it('im2col, col2im, the pools and depthwise give the js twin\'s bits, and the same bits a range of images at a time', async () => {
     const [b, js] = [await backendFor(build), await backendFor('js')];
     for (const g of geometries) {
       const [batch, inH, inW, inC, outH, outW, outC, fH, fW] = g;
       const sizes = { x: batch * inH * inW * inC, cols: batch * outH * outW * fH * fW * inC, y: batch * outH * outW * outC, pooled: batch * outH * outW * inC, filter: fH * fW * outC };
       const data = { x: randomData(sizes.x, 1), cols: randomData(sizes.cols, 2), y: randomData(sizes.y, 3), pooled: randomData(sizes.pooled, 4), filter: randomData(sizes.filter, 5) };
-      const run = (on: Backend) => {
+      /** Each image kernel called once per range of images (all at once by default), into the same outputs. */
+      const run = (on: Backend, ranges = [[0, batch]]) => {
         const p = { x: put(on, data.x), cols: put(on, data.cols), y: put(on, data.y), pooled: put(on, data.pooled), filter: put(on, data.filter) };
         const out = { direct: on.heap.alloc(sizes.y * 4), cols: on.heap.alloc(sizes.cols * 4), dx: on.heap.alloc(sizes.x * 4), max: on.heap.alloc(sizes.pooled * 4), at: on.heap.alloc(sizes.pooled * 4), avg: on.heap.alloc(sizes.pooled * 4), back: on.heap.alloc(sizes.x * 4) };
         const k = on.kernels;
-        k.im2col(p.x, out.cols, describeConv(on, g), 0);
-        k.col2im(p.cols, out.dx, describeConv(on, g), 0);
-        k.maxPool(p.x, out.max, out.at, describeConv(on, [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)]));
-        k.avgPool(p.x, out.avg, describeConv(on, [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)]));
-        k.avgPoolBackward(p.pooled, out.back, describeConv(on, [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)]));
+        const pooling = [...g.slice(0, 6), inC, ...g.slice(7, 11), 1, 1, ...g.slice(13)];
+        const each = (call: (range: number[]) => void) => ranges.forEach(call);
+        each((r) => k.im2col(p.x, out.cols, describeConv(on, g, r), 0));
+        each((r) => k.col2im(p.cols, out.dx, describeConv(on, g, r), 0));
+        each((r) => k.maxPool(p.x, out.max, out.at, describeConv(on, pooling, r)));
+        each((r) => k.avgPool(p.x, out.avg, describeConv(on, pooling, r)));
+        each((r) => k.avgPoolBackward(p.pooled, out.back, describeConv(on, pooling, r)));
         const results: Record<string, ArrayLike<number>> = {
           im2col: get(on, out.cols, sizes.cols),
           col2im: get(on, out.dx, sizes.x),
@@ -464,15 +467,18 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
           avgPool: get(on, out.avg, sizes.pooled),
           avgPoolBackward: get(on, out.back, sizes.x),
         };
+        // maxPool's gradient: dy (the pooled data) added at the positions just found
+        each((r) => k.maxPoolBackward(p.pooled, out.at, out.back, describeConv(on, pooling, r)));
+        results.maxPoolBackward = get(on, out.back, sizes.x);
         if (inC === 1 && g[10] === 1) {
           // the transposed patches of one channel at column stride 1
-          k.im2col(p.x, out.cols, describeConv(on, g), 1);
+          each((r) => k.im2col(p.x, out.cols, describeConv(on, g, r), 1));
           results['im2col transposed'] = get(on, out.cols, sizes.cols);
-          k.col2im(p.cols, out.dx, describeConv(on, g), 1);
+          each((r) => k.col2im(p.cols, out.dx, describeConv(on, g, r), 1));
           results['col2im transposed'] = get(on, out.dx, sizes.x);
         }
         if (outC % 8 === 0 && inC === 1) { // (data.filter is sized for depthwise: fH·fW·outC)
-          k.convDirect(p.x, p.filter, out.direct, describeConv(on, g));
+          each((r) => k.convDirect(p.x, p.filter, out.direct, describeConv(on, g, r)));
           results.convDirect = get(on, out.direct, sizes.y);
         }
         freeAll(on, [...Object.values(p), ...Object.values(out)]);
@@ -493,6 +499,11 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
         }
         const first = Array.from(got[name]).findIndex((v, i) => !Object.is(v, twin[name][i]));
         expect(first, `${name} of [${g}]: first value that differs (${got[name][first]} vs js ${twin[name][first]})`).toBe(-1);
+      }
+      // The thread pool's split: the first image, then the rest, gives the bits of the whole batch at once.
+      if (batch > 1) {
+        const split = run(b, [[0, 1], [1, batch]]);
+        for (const name of Object.keys(got)) expect(Array.from(split[name]), `${name} of [${g}] in two ranges`).toEqual(Array.from(got[name]));
       }
       // im2col of a window at the corner: 0 where it overhangs x, x's values where it lies inside
       if (g[13] > 0) expect(got.im2col[0]).toBe(0);

@@ -259,6 +259,67 @@ describe('threads', () => {
     expect(notices).toHaveLength(1);
   });
 
+  it('convolutions and pooling split their images across the threads: the bits of one thread, forward and backward', async () => {
+    const run = () => {
+      const x = tf.tensor4d(randomData(33 * 40 * 40 * 3, 31), [33, 40, 40, 3]);
+      const filter = tf.tensor4d(randomData(3 * 3 * 3 * 8, 32), [3, 3, 3, 8]);
+      const outputs = [
+        tf.conv2d(x, filter, 1, 'same'), // the direct kernel, by images
+        tf.maxPool(x, 3, 2, 'same'),
+        tf.avgPool(x, 2, 1, 'valid'),
+        // patches and their sums (im2col, col2im), maxPool's and avgPool's gradients
+        ...tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.conv2d(a, f, 1, 'same').square().sum())([x, filter]),
+        tf.grad((a: tf.Tensor) => tf.maxPool(a, 3, 2, 'same').square().sum())(x),
+        tf.grad((a: tf.Tensor) => tf.avgPool(a, 2, 1, 'valid').square().sum())(x),
+      ];
+      const bits = outputs.map(takeBits);
+      tf.dispose([x, filter]);
+      return bits;
+    };
+    await tf.setThreads(1);
+    const one = run();
+    await tf.setThreads(2);
+    const before = pool().splitCalls;
+    const two = run();
+    two.forEach((bits, i) => expectSameBits(bits, one[i], `output ${i}`));
+    // conv2d, maxPool, avgPool, the forward passes again under grads (3), im2col, col2im, and the two pools' gradients
+    expect(pool().splitCalls - before).toBeGreaterThanOrEqual(10);
+    const dying = await withDyingWorker(run);
+    dying.result.forEach((bits, i) => expectSameBits(bits, one[i], `output ${i} with a dying worker`));
+    expect(dying.notices).toHaveLength(1);
+    expect(dying.notices[0]).toMatch(NOTICE);
+  });
+
+  it('a CNN trains on two threads with the losses and weights of one thread', async () => {
+    const cnn = async () => {
+      tf.setSeed(3);
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ filters: 8, kernelSize: 5, activation: 'relu', inputShape: [28, 28, 1] }),
+          tf.layers.maxPooling2d({ poolSize: 2 }),
+          tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
+          tf.layers.averagePooling2d({ poolSize: 2 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10, activation: 'softmax' }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+      const x = tf.tensor4d(randomData(64 * 28 * 28, 9, 0, 1), [64, 28, 28, 1]);
+      const y = tf.oneHot(Array.from({ length: 64 }, (_, i) => (i * 3) % 10), 10, 1, 0, 'float32');
+      const history = await model.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0 });
+      const weights = model.getWeights().map((w) => Array.from(bitsOf(w.dataSync() as Float32Array)));
+      tf.dispose([x, y]);
+      model.dispose();
+      return { loss: history.history.loss, weights };
+    };
+    await tf.setThreads(1);
+    const one = await cnn();
+    await tf.setThreads(2);
+    const two = await cnn();
+    expect(two.loss).toEqual(one.loss);
+    expect(two.weights).toEqual(one.weights);
+  });
+
   it('a worker dying half-way through its share of an activation: the same bits, forward and backward', async () => {
     const n = 300_001;
     const forward = () => {

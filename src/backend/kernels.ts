@@ -360,7 +360,8 @@ export interface Kernels {
 
   // ---- convolution and pooling over NHWC images (assembly/conv.ts) ----
   // desc: i32 words [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH,
-  // dilationW, padTop, padLeft]; x is (batch, inH, inW, inC), outputs (batch, outH, outW, outC).
+  // dilationW, padTop, padLeft, firstImage, endImage]; x is (batch, inH, inW, inC), outputs (batch, outH, outW,
+  // outC). All but depthwise compute images [firstImage, endImage) only (a thread's share; [0, batch) otherwise).
   /**
    * cols (batch·outH·outW, fH·fW·inC) = each output position's window of x, 0 where it overhangs x; transposed
    * = 1: cols transposed (fH·fW·inC, batch·outH·outW), for x of one channel and strideW 1 only.
@@ -378,6 +379,8 @@ export interface Kernels {
    * (TF.js's cpu kernel); positions i32 (out's shape, when not 0) = where in x each max is.
    */
   maxPool(x: Ptr, out: Ptr, positions: Ptr, desc: Ptr): void;
+  /** dx = maxPool's gradient: each dy added where the positions say its max was, in order (dx zeroed first). */
+  maxPoolBackward(dy: Ptr, positions: Ptr, dx: Ptr, desc: Ptr): void;
   /** out = each window's mean over the values of x it holds: sum in f32, divided by their count. */
   avgPool(x: Ptr, out: Ptr, desc: Ptr): void;
   /** dx = avgPool's gradient given dy: each window's dy / count added to each of its values (dx zeroed first). */

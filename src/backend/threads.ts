@@ -1,6 +1,7 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
-// compute-only instance of the same module on parts of large matmuls (row or column ranges) and of large
-// activations, woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes,
+// compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
+// activations, and of the image kernels of convolutions and pooling (ranges of the batch), woken and awaited
+// through Atomics on a small control buffer. The split is fixed by the sizes,
 // and no element's arithmetic depends on which thread computes it, so results are bit-identical to one
 // thread. Only calls that write nothing they read are split (no optimizer step, no accumulating matmul, no
 // in-place activation), so the part of a worker that fails or dies half-way can be run again on the calling
@@ -10,7 +11,7 @@
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';
-import { type Act, type Kernels, MATMUL_SCRATCH_BYTES, type Ptr } from './kernels.js';
+import { type Act, DESC_BYTES, type Kernels, MATMUL_SCRATCH_BYTES, type Ptr } from './kernels.js';
 import { makeImports, type WasmBuild, wasmBytes } from './wasm.js';
 
 /** Matmuls smaller than this many multiply-adds stay on the calling thread (waking a worker costs more). */
@@ -49,10 +50,20 @@ const SPINS = 1 << 20;
  */
 const TIMEOUT_MS = 30_000;
 
+/**
+ * The kernels that compute only the images [firstImage, endImage) of their descriptor (assembly/conv.ts), with
+ * the index of the descriptor among their arguments: split by ranges of the batch.
+ */
+const IMAGE_KERNELS = { im2col: 2, col2im: 2, convDirect: 3, maxPool: 3, maxPoolBackward: 3, avgPool: 2, avgPoolBackward: 2 } as const;
+type ImageKernel = keyof typeof IMAGE_KERNELS;
+/** Where the descriptor's image range lies, in i32 words. */
+const FIRST_IMAGE = 15;
+
 /** The kernels workers run, by their index in the control buffer. */
-const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward'] as const;
+const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[])] as const;
+/** A kernel workers run: its index in WORKER_KERNELS. */
+type Op = number;
 const Op = { MatmulPart: 0, ActivationForward: 1, ActivationBackward: 2 } as const;
-type Op = (typeof Op)[keyof typeof Op];
 
 /** What the thread pool needs of a wasm instance beyond the Kernels. */
 interface ThreadedExports extends Kernels {
@@ -181,6 +192,23 @@ class ThreadPool {
     this.split(Op.ActivationBackward, n, 4, (from, to) => [act, x + from * 4, y + from * 4, dout + from * 4, dx + from * 4, to - from, alpha], (args) =>
       k.activationBackward(...(args as Parameters<Kernels['activationBackward']>)),
     );
+  }
+
+  /**
+   * An image kernel split by ranges of the batch when it touches enough values: each thread gets a copy of the
+   * descriptor, in its scratch block (`scratch` for the calling thread), with its own range.
+   */
+  images(k: Kernels, name: ImageKernel, args: number[], scratch: Ptr, heap: Heap): void {
+    const at = IMAGE_KERNELS[name];
+    const desc = args[at] / 4;
+    const [batch, , , inC, outH, outW, , fH, fW] = heap.i32.subarray(desc, desc + 9);
+    if (batch < 2 || batch * outH * outW * fH * fW * inC < MIN_PARALLEL_ELEMENTS) return (k[name] as (...a: number[]) => void)(...args);
+    this.split(WORKER_KERNELS.indexOf(name), batch, 1, (from, to, w) => {
+      const copy = w < 0 ? scratch : this.scratch[w];
+      heap.u8.copyWithin(copy, desc * 4, desc * 4 + DESC_BYTES);
+      heap.i32.set([from, to], copy / 4 + FIRST_IMAGE);
+      return args.map((a, i) => (i === at ? copy : a));
+    }, (shareArgs) => (k[name] as (...a: number[]) => void)(...shareArgs));
   }
 
   /**
@@ -359,6 +387,13 @@ class ThreadedBackend extends Backend {
         else exports.activationBackward(act, x, y, dout, dx, n, alpha);
       },
     };
+    for (const name of Object.keys(IMAGE_KERNELS) as ImageKernel[]) {
+      (kernels as unknown as Record<string, (...args: number[]) => void>)[name] = (...args) => {
+        const pool = this.livePool();
+        if (pool) pool.images(exports, name, args, this.scratch, this.heap);
+        else (exports[name] as (...a: number[]) => void)(...args);
+      };
+    }
     super('wasm', build, kernels, new Heap(memory, exports.heapBase()));
   }
 

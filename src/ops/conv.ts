@@ -8,7 +8,7 @@
 // direct kernels; maxPool's gradient routes dy to where each max was found.
 
 import { word } from '../backend/heap.js';
-import { type Ptr, Scatter } from '../backend/kernels.js';
+import type { Ptr } from '../backend/kernels.js';
 import { record, recording } from '../autodiff/tape.js';
 import { activeBackend } from '../engine.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -122,7 +122,7 @@ function geometry(name: string, shape: number[], arg: string, fH: number, fW: nu
 /** Writes g into the backend's descriptor block (for `batch` images) and returns its address. */
 function descriptor(g: Geometry, batch = g.batch): Ptr {
   const backend = activeBackend();
-  const words = [batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fH, g.fW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft];
+  const words = [batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fH, g.fW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, 0, batch];
   backend.heap.i32.set(words, word(backend.desc));
   return backend.desc;
 }
@@ -336,21 +336,18 @@ export const separableConv2d = op(
 // ---- pooling ----
 
 /** Positions where maxPool found each max, dy added there: maxPool's gradient (its own is gatherAt). */
-function scatterAt(dy: Tensor, positions: Tensor, shape: number[]): Tensor {
-  const dx = empty('maxPool', shape, 'float32');
-  if (dx.size > 0) {
-    kernels().fill(dx.ptr('maxPool'), dx.size, 0);
-    if (dy.size > 0) kernels().scatter(Scatter.Add, dy.ptr('maxPool'), positions.ptr('maxPool'), dx.ptr('maxPool'), 1, 1, dx.size, dy.size, 1);
-  }
-  if (recording()) record([dy], [dx], [positions], ([g], [at]) => [gatherAt(g, at, dy.shape)]);
+function scatterAt(dy: Tensor, positions: Tensor, g: Geometry): Tensor {
+  const dx = empty('maxPool', [g.batch, g.inH, g.inW, g.inC], 'float32');
+  if (dx.size > 0) kernels().maxPoolBackward(dy.ptr('maxPool'), positions.ptr('maxPool'), dx.ptr('maxPool'), descriptor(g));
+  if (recording()) record([dy], [dx], [positions], ([d], [at]) => [gatherAt(d, at, g)]);
   return dx;
 }
 
-/** The values of x at the positions, of `shape`: the adjoint of scatterAt. */
-function gatherAt(x: Tensor, positions: Tensor, shape: number[]): Tensor {
-  const out = empty('maxPool', shape, 'float32');
+/** The values of x at the positions, of maxPool's output shape: the adjoint of scatterAt. */
+function gatherAt(x: Tensor, positions: Tensor, g: Geometry): Tensor {
+  const out = empty('maxPool', [g.batch, g.outH, g.outW, g.inC], 'float32');
   if (out.size > 0) kernels().gather(x.ptr('maxPool'), positions.ptr('maxPool'), out.ptr('maxPool'), 1, 1, x.size, out.size, 1);
-  if (recording()) record([x], [out], [positions], ([g], [at]) => [scatterAt(g, at, x.shape)]);
+  if (recording()) record([x], [out], [positions], ([d], [at]) => [scatterAt(d, at, g)]);
   return out;
 }
 
@@ -379,7 +376,7 @@ function pooling(name: 'maxPool' | 'avgPool', x: Tensor, filterSize: unknown, st
     const positions = recording() ? empty(name, y.shape.slice(), 'int32') : null;
     if (y.size > 0) kernels().maxPool(floats.ptr(name), y.ptr(name), positions?.ptr(name) ?? 0, descriptor(g));
     if (positions) {
-      record([floats], [y], [positions], ([dy], [at]) => [scatterAt(dy, at, floats.shape)]);
+      record([floats], [y], [positions], ([dy], [at]) => [scatterAt(dy, at, g)]);
       positions.dispose(); // the tape holds its own handle
     }
     if (x.dtype !== 'float32') y = cast(y, x.dtype);

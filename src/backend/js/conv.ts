@@ -5,9 +5,9 @@ import type { Heap } from '../heap.js';
 import type { Kernels, Ptr } from '../kernels.js';
 import { word } from '../heap.js';
 
-type ConvKernels = Pick<Kernels, 'im2col' | 'col2im' | 'convDirect' | 'maxPool' | 'avgPool' | 'avgPoolBackward' | 'depthwise'>;
+type ConvKernels = Pick<Kernels, 'im2col' | 'col2im' | 'convDirect' | 'maxPool' | 'maxPoolBackward' | 'avgPool' | 'avgPoolBackward' | 'depthwise'>;
 
-/** The descriptor's words (see Kernels.im2col). */
+/** The descriptor's words (see Kernels.im2col); the twin runs on one thread, so its range is always the whole batch. */
 function read(heap: Heap, desc: Ptr) {
   const [B, H, W, C, OH, OW, OC, FH, FW, SH, SW, DH, DW, PT, PL] = heap.i32.subarray(word(desc), word(desc) + 15);
   return { B, H, W, C, OH, OW, OC, FH, FW, SH, SW, DH, DW, PT, PL };
@@ -174,6 +174,14 @@ export function convKernels(heap: Heap): ConvKernels {
           }
         }
       }
+    },
+
+    maxPoolBackward(dy: Ptr, positions: Ptr, dx: Ptr, desc: Ptr): void {
+      const { B, H, W, C, OH, OW } = read(heap, desc);
+      const { f32, i32 } = heap;
+      const [DY, P, DX] = [word(dy), word(positions), word(dx)];
+      f32.fill(0, DX, DX + B * H * W * C);
+      for (let o = 0; o < B * OH * OW * C; o++) f32[DX + i32[P + o]] += f32[DY + o];
     },
 
     avgPool(x: Ptr, out: Ptr, desc: Ptr): void {

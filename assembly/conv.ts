@@ -344,10 +344,12 @@ function fourPositions(origin: usize, f: usize, out: usize, ldf: usize): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
   let c0 = f32x4.splat(0), c1 = f32x4.splat(0), d0 = f32x4.splat(0), d1 = f32x4.splat(0);
   const step = at(SW * C);
+  // Taps along a filter row are one run of x when the columns are not dilated: one loop over fW·inC values.
+  const runs = DW == 1 ? 1 : FW, run = DW == 1 ? FW * C : C;
   for (let kh = 0; kh < FH; kh++) {
-    for (let kw = 0; kw < FW; kw++) {
-      let p = origin + at((kh * DH * W + kw * DW) * C);
-      for (let c = 0; c < C; c++, p += 4, f += ldf) {
+    for (let r = 0; r < runs; r++) {
+      let p = origin + at((kh * DH * W + r * DW) * C);
+      for (let c = 0; c < run; c++, p += 4, f += ldf) {
         const w0 = v128.load(f);
         const w1 = v128.load(f, 16);
         let v = v128.load32_splat(p);

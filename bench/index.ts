@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as tf from '../src/index.js';
 import { benchActivations } from './activations.js';
+import { benchBrowser } from './browser.js';
 import { benchCnn } from './cnn.js';
 import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
@@ -23,6 +24,7 @@ const suites: Record<string, () => Promise<Row[]>> = {
   threads: benchThreads,
   cnn: benchCnn,
   recurrent: benchRecurrent,
+  browser: benchBrowser,
 };
 
 const wanted = process.argv.slice(2);
@@ -67,20 +69,28 @@ const ratios: Record<string, Record<string, number>> = {};
 for (const c of cases) {
   const inCase = rows.filter((r) => r.case === c);
   const best = Math.max(...inCase.filter((r) => ours(r.impl)).map((r) => r.value));
-  if (!Number.isFinite(best)) continue;
   for (const [label, impl] of baselines) {
     const theirs = cell(c, impl);
-    if (theirs) (ratios[c] ??= {})[`wasm / ${label}`] = best / theirs.value;
+    if (theirs && Number.isFinite(best)) (ratios[c] ??= {})[`wasm / ${label}`] = best / theirs.value;
   }
   const viaDataset = inCase.find((r) => r.impl.endsWith(' fitDataset'));
   const direct = viaDataset && cell(c, viaDataset.impl.replace(' fitDataset', ''));
   if (viaDataset && direct) (ratios[c] ??= {})['fit / fitDataset (the tf.data pipeline\'s cost)'] = direct.value / viaDataset.value;
-  const two = inCase.find((r) => r.impl.endsWith(' 2 threads'));
-  const one = two && cell(c, two.impl.replace(' 2 threads', ''));
-  if (one && two) (ratios[c] ??= {})['2 threads / 1 thread'] = two.value / one.value;
+  for (const two of inCase.filter((r) => r.impl.endsWith(' 2 threads'))) {
+    const one = cell(c, two.impl.replace(' 2 threads', ''));
+    // The browser suite's impls start with their runtime ('node wasm-relaxed 2 threads'); the threads suite's do not.
+    const runtime = /^(node|chromium) /.exec(two.impl)?.[0] ?? '';
+    if (one) (ratios[c] ??= {})[`${runtime}2 threads / 1 thread`] = two.value / one.value;
+  }
+  // The browser suite: Chromium's figure over Node's at the same thread count (their wasm builds are in the names).
+  for (const browser of inCase.filter((r) => r.impl.startsWith('chromium '))) {
+    const twoThreads = browser.impl.endsWith(' 2 threads');
+    const node = inCase.find((r) => r.impl.startsWith('node ') && r.impl.endsWith(' 2 threads') === twoThreads);
+    if (node) (ratios[c] ??= {})[`chromium / node${twoThreads ? ' (2 threads)' : ''}`] = browser.value / node.value;
+  }
 }
 console.log('\nratios (higher is better for neurite):');
-for (const [c, r] of Object.entries(ratios)) console.log(`  ${c}: ${Object.entries(r).map(([k, v]) => `${k} ${v.toFixed(1)}x`).join(', ')}`);
+for (const [c, r] of Object.entries(ratios)) console.log(`  ${c}: ${Object.entries(r).map(([k, v]) => `${k} ${v.toPrecision(3)}x`).join(', ')}`);
 
 await mkdir(new URL('./results/', import.meta.url), { recursive: true });
 const file = new URL('./results/latest.json', import.meta.url);

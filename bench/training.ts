@@ -207,7 +207,7 @@ const SMALL: NetSpec = {
 };
 
 /** n points in [-1, 1]², label 1 where x·y > 0 (XOR of the signs); seeded LCG. */
-function xorData(n: number): { x: Float32Array; y: Float32Array } {
+export function xorData(n: number): { x: Float32Array; y: Float32Array } {
   const x = new Float32Array(n * 2);
   const y = new Float32Array(n);
   let s = 12345;

@@ -290,6 +290,24 @@ describe('threads', () => {
     expect(dying.notices[0]).toMatch(NOTICE);
   });
 
+  it('the bias and activation of a conv layer split their rows as the convolution split its images: the bits of one thread', async () => {
+    const run = () => {
+      tf.setSeed(5);
+      const layer = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', biasInitializer: 'randomNormal' });
+      const x = tf.tensor4d(randomData(33 * 40 * 40 * 3, 33), [33, 40, 40, 3]);
+      const y = layer.apply(x) as tf.Tensor; // 422,400 values: above the split threshold
+      const bits = takeBits(y);
+      tf.dispose([x, ...layer.getWeights()]);
+      return bits;
+    };
+    await tf.setThreads(1);
+    const one = run();
+    await tf.setThreads(2);
+    const before = pool().splitCalls;
+    expectSameBits(run(), one, 'conv2d layer');
+    expect(pool().splitCalls - before).toBe(3); // the convolution, the bias, the activation
+  });
+
   it('a CNN trains on two threads with the losses and weights of one thread', async () => {
     const cnn = async () => {
       tf.setSeed(3);

@@ -1,8 +1,8 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
 // compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
-// activations, and of the image kernels of convolutions and pooling (ranges of the batch), woken and awaited
-// through Atomics on a small control buffer. The split is fixed by the sizes,
-// and no element's arithmetic depends on which thread computes it, so results are bit-identical to one
+// activations and bias additions, and of the image kernels of convolutions and pooling (ranges of the
+// batch), woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes, and
+// no element's arithmetic depends on which thread computes it, so results are bit-identical to one
 // thread. Only calls that write nothing they read are split (no optimizer step, no accumulating matmul, no
 // in-place activation), so the part of a worker that fails or dies half-way can be run again on the calling
 // thread with the same result; the pool then falls back to one thread. A share its worker has not taken by the
@@ -60,10 +60,10 @@ type ImageKernel = keyof typeof IMAGE_KERNELS;
 const FIRST_IMAGE = 15;
 
 /** The kernels workers run, by their index in the control buffer. */
-const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[])] as const;
+const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', 'biasAdd', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[])] as const;
 /** A kernel workers run: its index in WORKER_KERNELS. */
 type Op = number;
-const Op = { MatmulPart: 0, ActivationForward: 1, ActivationBackward: 2 } as const;
+const Op = { MatmulPart: 0, ActivationForward: 1, ActivationBackward: 2, BiasAdd: 3 } as const;
 
 /** What the thread pool needs of a wasm instance beyond the Kernels. */
 interface ThreadedExports extends Kernels {
@@ -191,6 +191,17 @@ class ThreadPool {
     if (n < MIN_PARALLEL_ELEMENTS || dx === dout) return k.activationBackward(act, x, y, dout, dx, n, alpha);
     this.split(Op.ActivationBackward, n, 4, (from, to) => [act, x + from * 4, y + from * 4, dout + from * 4, dx + from * 4, to - from, alpha], (args) =>
       k.activationBackward(...(args as Parameters<Kernels['activationBackward']>)),
+    );
+  }
+
+  /**
+   * out = x + bias by rows (m, n), split into ranges of rows when large and out is not x: after a split
+   * convolution each thread adds to the rows it wrote (moving them to the other core costs more than the adds).
+   */
+  biasAdd(k: Kernels, x: Ptr, bias: Ptr, out: Ptr, m: number, n: number): void {
+    if (m * n < MIN_PARALLEL_ELEMENTS || out === x) return k.biasAdd(x, bias, out, m, n);
+    this.split(Op.BiasAdd, m, 1, (from, to) => [x + from * n * 4, bias, out + from * n * 4, to - from, n], (args) =>
+      k.biasAdd(...(args as Parameters<Kernels['biasAdd']>)),
     );
   }
 
@@ -358,7 +369,7 @@ async function spawn(source: string, init: object): Promise<WorkerHandle> {
   return handle;
 }
 
-/** A wasm backend over shared memory whose large matmuls run on a pool of worker threads. */
+/** A wasm backend over shared memory whose large kernels run on a pool of worker threads. */
 class ThreadedBackend extends Backend {
   private pool: ThreadPool | null = null;
   private poolScratch: Ptr[] = [];
@@ -380,6 +391,11 @@ class ThreadedBackend extends Backend {
         const pool = this.livePool();
         if (pool) pool.activationForward(exports, act, x, out, n, alpha);
         else exports.activationForward(act, x, out, n, alpha);
+      },
+      biasAdd: (x, bias, out, m, n) => {
+        const pool = this.livePool();
+        if (pool) pool.biasAdd(exports, x, bias, out, m, n);
+        else exports.biasAdd(x, bias, out, m, n);
       },
       activationBackward: (act, x, y, dout, dx, n, alpha) => {
         const pool = this.livePool();

@@ -68,10 +68,13 @@ const baselines: Array<[string, string]> = [
 const ratios: Record<string, Record<string, number>> = {};
 for (const c of cases) {
   const inCase = rows.filter((r) => r.case === c);
-  const best = Math.max(...inCase.filter((r) => ours(r.impl)).map((r) => r.value));
+  // Times (ms) are better low: their ratio is the baseline's time over neurite's, so that higher is better too.
+  const faster = inCase[0].unit === 'ms' ? (x: number, y: number) => y / x : (x: number, y: number) => x / y;
+  const values = inCase.filter((r) => ours(r.impl)).map((r) => r.value);
+  const best = inCase[0].unit === 'ms' ? Math.min(...values) : Math.max(...values);
   for (const [label, impl] of baselines) {
     const theirs = cell(c, impl);
-    if (theirs && Number.isFinite(best)) (ratios[c] ??= {})[`wasm / ${label}`] = best / theirs.value;
+    if (theirs && Number.isFinite(best)) (ratios[c] ??= {})[`wasm / ${label}`] = faster(best, theirs.value);
   }
   const viaDataset = inCase.find((r) => r.impl.endsWith(' fitDataset'));
   const direct = viaDataset && cell(c, viaDataset.impl.replace(' fitDataset', ''));

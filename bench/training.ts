@@ -13,6 +13,8 @@
 //   pass stays short; every figure is per sample. brain.js learns per sample (SGD with momentum, no mini-batches).
 // Implementations take turns in ROUNDS rounds; a figure is the median over rounds, and a ratio the median of the
 // per-round ratios (neighbours in time share the machine's load). Leaves out multi-threading.
+// Beside the rates: the fraction of the FMA ceiling (bench/peak.ts, measured in the run) each neurite figure
+// uses, the first epoch of a new 2-8-8-1 model (its cold start, in ms), and the MLP step's time by kernel.
 
 import { pathToFileURL } from 'node:url';
 import * as tfjs from '@tensorflow/tfjs';
@@ -20,8 +22,10 @@ import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import brain from 'brain.js';
 import { loadMnist } from '../examples/data.js';
 import { activeBackend } from '../src/engine.js';
+import type { Kernels } from '../src/backend/kernels.js';
 import * as tf from '../src/index.js';
 import type { Row } from './harness.js';
+import { peakGflops } from './peak.js';
 
 /** Seconds one timed call should last: long enough to amortise per-call overhead and timer noise. */
 const TARGET_SECONDS = Number(process.env.TARGET_SECONDS ?? 0.4);
@@ -37,6 +41,8 @@ export interface Impl {
   dispose?(): Promise<void> | void;
   /** The training loss at the end of the last run: evidence that the timed work is real training. */
   lastLoss?: number;
+  /** Seconds of the first run(1) of the model just built (set by measure): its cold start. */
+  firstSeconds?: number;
 }
 
 /** Seconds for one call of run(reps). */
@@ -59,7 +65,7 @@ export const median = (xs: number[]) => {
 export async function measure(impls: Impl[], rounds: number): Promise<Map<string, number[]>> {
   const reps = new Map<string, number>();
   for (const impl of impls) {
-    await timeOnce(impl, 1); // warm-up: compiles, allocates workspaces and optimizer state
+    impl.firstSeconds = await timeOnce(impl, 1); // warm-up: compiles, allocates workspaces and optimizer state
     const once = await timeOnce(impl, 1);
     reps.set(impl.impl, Math.max(1, Math.round(TARGET_SECONDS / once)));
   }
@@ -206,6 +212,59 @@ const SMALL: NetSpec = {
   batchSize: 10,
 };
 
+/**
+ * FLOPs of one training sample of a dense net: the forward products, every layer's weight gradient and the
+ * input gradients of all layers but the first (MNIST MLP: 454,400).
+ */
+function flopPerSample(spec: NetSpec): number {
+  const sizes = [spec.inputs, ...spec.layers.map((l) => l.units)];
+  const products = sizes.slice(1).map((units, i) => sizes[i] * units);
+  const total = products.reduce((a, b) => a + b, 0);
+  return 2 * (3 * total - products[0]);
+}
+
+/**
+ * One epoch of the MLP (batch 64) with every kernel call timed: microseconds per step by kernel (the three
+ * largest products by their shape, the optimizer, the rest), and the time outside the kernels (JS, batches).
+ */
+async function profileMlpStep(x: Float32Array, y: Float32Array, rows: number): Promise<Array<[string, number]>> {
+  await tf.setBackend('wasm');
+  const model = compiled(tf, MLP);
+  const xs = tf.tensor2d(x, [rows, MLP.inputs]);
+  const ys = tf.tensor2d(y, [rows, 10]);
+  await model.fit(xs, ys, { epochs: 2, batchSize: MLP.batchSize, verbose: 0 });
+  const backend = activeBackend();
+  const original = backend.kernels;
+  const micros = new Map<string, number>();
+  const timed: Record<string, unknown> = { ...original };
+  for (const [name, fn] of Object.entries(original)) {
+    if (typeof fn !== 'function') continue;
+    timed[name] = (...args: number[]) => {
+      const t0 = performance.now();
+      const result = (fn as (...a: number[]) => unknown).apply(original, args);
+      const key = name === 'matmul' ? `matmul ${args[3]}x${args[4]}x${args[5]}${args[6] ? ' (A transposed)' : ''}${args[7] ? ' (B transposed)' : ''}` : name;
+      micros.set(key, (micros.get(key) ?? 0) + (performance.now() - t0) * 1000);
+      return result;
+    };
+  }
+  backend.kernels = timed as unknown as Kernels;
+  const t0 = performance.now();
+  try {
+    await model.fit(xs, ys, { epochs: 1, batchSize: MLP.batchSize, verbose: 0 });
+  } finally {
+    backend.kernels = original;
+  }
+  const steps = Math.ceil(rows / MLP.batchSize);
+  const total = ((performance.now() - t0) * 1000) / steps;
+  tf.dispose([xs, ys]);
+  model.dispose();
+  const sorted = [...micros].map(([k, v]): [string, number] => [k, v / steps]).sort((a, b) => b[1] - a[1]);
+  const shown = sorted.filter(([k], i) => i < 3 || k === 'adamStep');
+  const rest = sorted.filter((e) => !shown.includes(e)).reduce((sum, [, v]) => sum + v, 0);
+  const inKernels = sorted.reduce((sum, [, v]) => sum + v, 0);
+  return [['the whole step', total], ...shown, ['the other kernels', rest], ['outside the kernels (JS, batches)', total - inKernels]];
+}
+
 /** n points in [-1, 1]², label 1 where x·y > 0 (XOR of the signs); seeded LCG. */
 export function xorData(n: number): { x: Float32Array; y: Float32Array } {
   const x = new Float32Array(n * 2);
@@ -257,9 +316,11 @@ export async function benchTraining(): Promise<Row[]> {
   const mnistY = oneHot(train.labels, 10);
   const xor = xorData(1000);
 
-  const cases: Array<{ label: string; make: () => Promise<Impl[]> }> = [
+  // coldStart: the first epoch's time is reported beside the warm figure (issue 13 asks it of the small net).
+  const cases: Array<{ label: string; make: () => Promise<Impl[]>; spec?: NetSpec; coldStart?: boolean }> = [
     {
       label: 'MLP 784-128-64-10 relu/relu/softmax, adam, batch 64, MNIST (brain.js: sigmoid, per sample)',
+      spec: MLP,
       make: async () => {
         const impls: Impl[] = [];
         impls.push(await onNeurite('wasm', () => layersImpl(tf, wasmName, MLP, mnistX, mnistY, train.rows)));
@@ -279,6 +340,8 @@ export async function benchTraining(): Promise<Row[]> {
     },
     {
       label: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd, mse, batch 10 (brain.js: tanh, per sample)',
+      spec: SMALL,
+      coldStart: true,
       make: async () => {
         const impls: Impl[] = [];
         impls.push(await onNeurite('wasm', () => layersImpl(tf, wasmName, SMALL, xor.x, xor.y, 1000)));
@@ -299,6 +362,13 @@ export async function benchTraining(): Promise<Row[]> {
       rows.push({ case: c.label, impl: impl.impl, value: median(rates.get(impl.impl)!), unit: 'samples/s' });
       if (impl.lastLoss !== undefined) lastRun.losses.push({ case: c.label, impl: impl.impl, loss: impl.lastLoss });
     }
+    if (c.spec) {
+      const rate = rows.find((r) => r.case === c.label && r.impl === wasmName)!.value;
+      rows.push({ case: `${c.label.split(',')[0]}: FMA ceiling used (${flopPerSample(c.spec).toLocaleString('en-US')} FLOP a sample)`, impl: wasmName, value: (100 * rate * flopPerSample(c.spec)) / ((await peakGflops()) * 1e9), unit: '%' });
+    }
+    for (const impl of c.coldStart ? impls : []) {
+      rows.push({ case: `${c.label.split(' (')[0]}: first epoch of a new model (cold start)`, impl: impl.impl, value: impl.firstSeconds! * 1000, unit: 'ms' });
+    }
     const base = rates.get(wasmName)!;
     for (const other of [tfName, 'js', impls.find((i) => i.impl.startsWith('brain.js'))?.impl, `${wasmName} fitDataset`]) {
       if (other === undefined || !rates.has(other)) continue;
@@ -307,6 +377,10 @@ export async function benchTraining(): Promise<Row[]> {
     }
     for (const impl of impls) await impl.dispose?.();
   }
+  for (const [what, micros] of await profileMlpStep(mnistX, mnistY, train.rows)) {
+    rows.push({ case: `MLP 784-128-64-10 batch 64 step: ${what}`, impl: wasmName, value: micros, unit: 'µs/step' });
+  }
+  rows.push({ case: 'FMA ceiling (relaxed_madd, one core)', impl: 'machine', value: await peakGflops(), unit: 'GFLOPS' });
   await tf.setBackend('wasm');
   return rows;
 }

@@ -238,12 +238,11 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
 function saveCheckpoint(model: LayersModel, plan: Plan): void {
   const optimizer = model.optimizer!;
   const heap = activeBackend().heap;
+  // Into the previous checkpoint's arrays: a new one each time is slow in Chromium (see saveState).
   const keep = (old: Float32Array | undefined, values: Float32Array) => {
-    if (old && old.length === values.length) {
-      old.set(values);
-      return old;
-    }
-    return values.slice();
+    const copy = old?.length === values.length ? old : new Float32Array(values.length);
+    copy.set(values);
+    return copy;
   };
   const previous = model.checkpoint;
   model.checkpoint = {
@@ -252,7 +251,7 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
       const at = word(v.ptr('fit'));
       return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
     }),
-    state: plan.sources.map((v) => optimizer.saveState(v)),
+    state: plan.sources.map((v, i) => optimizer.saveState(v, previous?.state[i])),
   };
   model.stepsSinceCheckpoint = 0;
 }

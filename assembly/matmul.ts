@@ -1,5 +1,6 @@
 // C (+)= op(A)·op(B) over f32: a SIMD register-blocked micro-kernel over packed panels (cache-blocked over
-// K, N and M inside the caller's scratch), a direct path for few rows, and the plain triple loop beside it.
+// K, N and M inside the caller's scratch; A or B read in place where packing them would not pay), a direct
+// path for few rows, and the plain triple loop beside it.
 // Leaves out threading and any other element type.
 
 import { MATMUL_SCRATCH_BYTES } from './codes';
@@ -26,6 +27,9 @@ const STAGE: usize = PACKED_A + (<usize>(MC * KC) << 2);
 const DIRECT_ROWS: i32 = 48;
 const DIRECT_ROWS_NARROW: i32 = 128;
 const NARROW_B: i32 = 512;
+// Up to this many columns, A (not transposed) is read in place instead of packed (measured: 25x8x18432, the
+// MNIST CNN's first filter gradient, 21 -> 28 GFLOPS; 1000x8x1000 24 -> 35; 64x16x300 level).
+const DIRECT_A_COLS: i32 = 16;
 // Up to this many rows (batch-1 inference), a row at a time beats computing a mostly empty MR-row tile.
 const ROW_BY_ROW: i32 = 2;
 
@@ -78,6 +82,9 @@ export function matmulPart(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
   const ldc = <usize>n << 2;
   // B rows are contiguous when not transposed; with few rows of A, read full panels of B where they lie.
   const directB = !transB && (m < DIRECT_ROWS || (m <= DIRECT_ROWS_NARROW && n <= NARROW_B));
+  // With few columns each value of A serves one or two tiles: packing it would cost about what using it does.
+  // Only rows of A read along k: a transposed A read in place, k rows apart, lost (200x16x2048: 40 -> 35 GFLOPS).
+  const directA = !transA && n <= DIRECT_A_COLS;
   for (let jc = col0; jc < col1; jc += NC) {
     const nc = min(NC, col1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -88,7 +95,7 @@ export function matmulPart(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
       packB(b, n, k, transB, pc, kc, jc + packedFrom, nc - packedFrom, packedB);
       for (let ic = row0; ic < row1; ic += MC) {
         const mc = min(MC, row1 - ic);
-        packA(a, m, k, transA, ic, mc, pc, kc, packedA);
+        if (!directA) packA(a, m, k, transA, ic, mc, pc, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const inPlace = jr < packedFrom;
           // row p of the panel: at column jc+jr of row pc+p of b, or packed NR floats after row p-1
@@ -97,7 +104,9 @@ export function matmulPart(a: usize, b: usize, c: usize, m: i32, n: i32, k: i32,
           const cols = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
             const cTile = c + (<usize>((ic + ir) * n + jc + jr) << 2);
-            tile(packedA + (<usize>(ir * kc) << 2), panelB, ldb, kc, cTile, ldc, min(MR, mc - ir), cols, add, stage);
+            const rows = min(MR, mc - ir);
+            if (directA) tileInPlace(a + (<usize>((ic + ir) * k + pc) << 2), <usize>k << 2, panelB, ldb, kc, cTile, ldc, rows, cols, add, stage);
+            else tile(packedA + (<usize>(ir * kc) << 2), panelB, ldb, kc, cTile, ldc, rows, cols, add, stage);
           }
         }
       }
@@ -332,6 +341,56 @@ function tile(panelA: usize, panelB: usize, ldb: usize, kc: i32, c: usize, ldc: 
     pa += MR << 2;
     pb += ldb;
   }
+  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, rows, cols, add, stage);
+}
+
+// The same product with A (m, k) read where it lies: row r of the tile at a + r·lda. Rows past the tile's last
+// read that last row again, and their sums are dropped. (tile's loop with the rows' addresses in registers:
+// wasm's load offsets must be constants, and tile keeps its own.)
+function tileInPlace(a: usize, lda: usize, panelB: usize, ldb: usize, kc: i32, c: usize, ldc: usize, rows: i32, cols: i32, add: bool, stage: usize): void {
+  const last = <usize>(rows - 1);
+  const a1 = a + lda * min(1, last), a2 = a + lda * min(2, last), a3 = a + lda * min(3, last);
+  const a4 = a + lda * min(4, last), a5 = a + lda * min(5, last);
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
+  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  let pb = panelB;
+  for (let o: usize = 0, end = <usize>kc << 2; o < end; o += 4) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(a + o);
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a1 + o);
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a2 + o);
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a3 + o);
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
+    if (MR > 4) {
+      x = v128.load32_splat(a4 + o);
+      c40 = madd(x, b0, c40);
+      c41 = madd(x, b1, c41);
+    }
+    if (MR > 5) {
+      x = v128.load32_splat(a5 + o);
+      c50 = madd(x, b0, c50);
+      c51 = madd(x, b1, c51);
+    }
+    pb += ldb;
+  }
+  storeTile(c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c, ldc, rows, cols, add, stage);
+}
+
+// The tile's sums into c, added to it or not; a partial tile (rows < MR or cols < NR) through stage.
+// @ts-ignore: decorator
+@inline function storeTile(c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128, c40: v128, c41: v128, c50: v128, c51: v128, c: usize, ldc: usize, rows: i32, cols: i32, add: bool, stage: usize): void {
   if (rows == MR && cols == NR) {
     storeRow(c, c00, c01, add);
     storeRow(c + ldc, c10, c11, add);

@@ -3,6 +3,8 @@
 // BATCHES timed batches after a warm-up of at least WARMUP_SECONDS, in which both engines tier the hot wasm
 // functions up from their baseline compiler and the heaps grow to size.
 
+import { compiled, MLP, SMALL } from './nets.js';
+
 const WARMUP_SECONDS = 1;
 /** Seconds one timed batch should last, as estimated from the warm-up's pace. */
 const BATCH_SECONDS = 0.3;
@@ -46,37 +48,14 @@ async function matmulGflops(tf, n) {
   return gflops;
 }
 
-/** Samples/s of model.fit on x [rows, inputs] and y [rows, outputs] for a dense net of the given layers. */
-async function fitRate(tf, { layers, optimizer, loss }, x, y, batchSize) {
+/** Samples/s of model.fit on x and y for one of the nets of nets.js, at the batch size given. */
+async function fitRate(tf, spec, x, y, batchSize) {
   tf.setSeed(1);
-  const model = tf.sequential({
-    layers: layers.map(([units, activation], i) => tf.layers.dense({ units, activation, ...(i === 0 ? { inputShape: [x.shape[1]] } : {}) })),
-  });
-  model.compile({ optimizer: optimizer(), loss });
+  const model = compiled(tf, spec);
   const rate = await throughput((epochs) => model.fit(x, y, { epochs, batchSize, shuffle: true, verbose: 0 }), x.shape[0]);
   model.dispose();
   return rate;
 }
-
-const mlp = (tf) => ({
-  layers: [
-    [128, 'relu'],
-    [64, 'relu'],
-    [10, 'softmax'],
-  ],
-  optimizer: () => tf.train.adam(0.001),
-  loss: 'categoricalCrossentropy',
-});
-
-const xorNet = (tf) => ({
-  layers: [
-    [8, 'tanh'],
-    [8, 'tanh'],
-    [1, 'sigmoid'],
-  ],
-  optimizer: () => tf.train.sgd(0.1),
-  loss: 'meanSquaredError',
-});
 
 /**
  * Runs every workload on `tf` (after `await tf.ready()`, on one thread) and returns one result per case and
@@ -92,7 +71,7 @@ export async function runWorkloads(tf, { mnistX, mnistLabels, xorX, xorY }) {
     // Made after each setThreads: the first setThreads(2) moves the heap to shared memory.
     const x = tf.tensor2d(mnistX, [mnistLabels.length, 784]);
     const y = tf.oneHot(tf.tensor1d(mnistLabels, 'int32'), 10, 1, 0, 'float32');
-    const rate = await fitRate(tf, mlp(tf), x, y, batch);
+    const rate = await fitRate(tf, MLP, x, y, batch);
     tf.dispose([x, y]);
     return rate;
   };
@@ -109,7 +88,7 @@ export async function runWorkloads(tf, { mnistX, mnistLabels, xorX, xorY }) {
 
   const x = tf.tensor2d(xorX, [xorY.length, 2]);
   const y = tf.tensor2d(xorY, [xorY.length, 1]);
-  results.push({ case: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd, mse, batch 10', threads: 1, value: await fitRate(tf, xorNet(tf), x, y, 10), unit: 'samples/s' });
+  results.push({ case: 'XOR-like 2-8-8-1 tanh/tanh/sigmoid, sgd, mse, batch 10', threads: 1, value: await fitRate(tf, SMALL, x, y, SMALL.batchSize), unit: 'samples/s' });
   tf.dispose([x, y]);
   return results;
 }

@@ -2,6 +2,8 @@
 // runner prints as one table and writes to bench/results/latest.json. Compare ratios within one run.
 
 import Benchmark from 'benchmark';
+import type { Kernels } from '../src/backend/kernels.js';
+import { activeBackend } from '../src/engine.js';
 
 export interface Row {
   /** What is measured, e.g. 'matmul 512x512x512'. */
@@ -32,4 +34,29 @@ export function printRows(rows: Row[]): void {
       return line;
     }),
   );
+}
+
+/**
+ * Awaits run() with every kernel of the active backend timed: onCall(name, args, seconds) after each call (the
+ * per-kernel profiles of the training and CNN suites). The kernels are put back afterwards, even on error.
+ */
+export async function withTimedKernels(onCall: (name: string, args: number[], seconds: number) => void, run: () => Promise<unknown>): Promise<void> {
+  const backend = activeBackend();
+  const original = backend.kernels;
+  const timed: Record<string, unknown> = { ...original };
+  for (const [name, fn] of Object.entries(original)) {
+    if (typeof fn !== 'function') continue;
+    timed[name] = (...args: number[]) => {
+      const t0 = performance.now();
+      const result = (fn as (...a: number[]) => unknown).apply(original, args);
+      onCall(name, args, (performance.now() - t0) / 1e3);
+      return result;
+    };
+  }
+  backend.kernels = timed as unknown as Kernels;
+  try {
+    await run();
+  } finally {
+    backend.kernels = original;
+  }
 }

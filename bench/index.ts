@@ -11,6 +11,7 @@ import type { Row } from './harness.js';
 import { benchMatmul } from './matmul.js';
 import { benchNormalization } from './normalization.js';
 import { benchOps } from './ops.js';
+import { ceilingRows } from './peak.js';
 import { benchRecurrent } from './recurrent.js';
 import { benchThreads } from './threads.js';
 import { benchTraining } from './training.js';
@@ -41,6 +42,7 @@ for (const [name, run] of Object.entries(suites)) {
   console.log(`running ${name} ...`);
   rows.push(...(await run()));
 }
+rows.push(...ceilingRows());
 
 /** Each case once, with one column per implementation. */
 const impls = [...new Set(rows.map((r) => r.impl))];
@@ -69,9 +71,10 @@ const ratios: Record<string, Record<string, number>> = {};
 for (const c of cases) {
   const inCase = rows.filter((r) => r.case === c);
   // Times (ms) are better low: their ratio is the baseline's time over neurite's, so that higher is better too.
-  const faster = inCase[0].unit === 'ms' ? (x: number, y: number) => y / x : (x: number, y: number) => x / y;
+  const times = inCase[0].unit === 'ms';
+  const faster = times ? (x: number, y: number) => y / x : (x: number, y: number) => x / y;
   const values = inCase.filter((r) => ours(r.impl)).map((r) => r.value);
-  const best = inCase[0].unit === 'ms' ? Math.min(...values) : Math.max(...values);
+  const best = times ? Math.min(...values) : Math.max(...values);
   for (const [label, impl] of baselines) {
     const theirs = cell(c, impl);
     if (theirs && Number.isFinite(best)) (ratios[c] ??= {})[`wasm / ${label}`] = faster(best, theirs.value);

@@ -3,6 +3,7 @@
 // from AssemblyScript at run time. One thread; the best of several timed runs, as a ceiling is.
 
 import * as tf from '../src/index.js';
+import type { Row } from './harness.js';
 
 const ACCUMULATORS = 12;
 
@@ -40,4 +41,9 @@ export async function peakGflops(): Promise<number> {
   }
   measured = best;
   return best;
+}
+
+/** The ceiling as a row of the table, once, if a suite measured it (suites hold their figures to it). */
+export function ceilingRows(): Row[] {
+  return measured === null ? [] : [{ case: 'FMA ceiling (relaxed_madd, one core)', impl: 'machine', value: measured, unit: 'GFLOPS' }];
 }

@@ -22,9 +22,9 @@ import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import brain from 'brain.js';
 import { loadMnist } from '../examples/data.js';
 import { activeBackend } from '../src/engine.js';
-import type { Kernels } from '../src/backend/kernels.js';
 import * as tf from '../src/index.js';
-import type { Row } from './harness.js';
+import { type Row, withTimedKernels } from './harness.js';
+import { compiled, MLP, type NetSpec, SMALL } from './nets.js';
 import { peakGflops } from './peak.js';
 
 /** Seconds one timed call should last: long enough to amortise per-call overhead and timer noise. */
@@ -80,23 +80,6 @@ export async function measure(impls: Impl[], rounds: number): Promise<Map<string
 }
 
 // ---- models, built the same way in neurite and TF.js ----
-
-interface NetSpec {
-  inputs: number;
-  layers: Array<{ units: number; activation: string }>;
-  optimizer: (lib: typeof tf | typeof tfjs) => tf.Optimizer | tfjs.Optimizer;
-  loss: string;
-  batchSize: number;
-}
-
-/** The spec's dense network, compiled, with either library. */
-function compiled(lib: typeof tf, spec: NetSpec): tf.Sequential {
-  const model = lib.sequential({
-    layers: spec.layers.map((l, i) => lib.layers.dense({ units: l.units, activation: l.activation, ...(i === 0 ? { inputShape: [spec.inputs] } : {}) })),
-  });
-  model.compile({ optimizer: spec.optimizer(lib) as tf.Optimizer, loss: spec.loss });
-  return model;
-}
 
 /**
  * A Keras-style model trained with fit, on neurite or on TF.js: the code is the same for both, which is
@@ -186,32 +169,6 @@ function brainImpls(name: string, spec: NetSpec, activation: string, x: Float32A
   ];
 }
 
-// ---- the two cases ----
-
-const MLP: NetSpec = {
-  inputs: 784,
-  layers: [
-    { units: 128, activation: 'relu' },
-    { units: 64, activation: 'relu' },
-    { units: 10, activation: 'softmax' },
-  ],
-  optimizer: (lib) => lib.train.adam(0.001),
-  loss: 'categoricalCrossentropy',
-  batchSize: 64,
-};
-
-const SMALL: NetSpec = {
-  inputs: 2,
-  layers: [
-    { units: 8, activation: 'tanh' },
-    { units: 8, activation: 'tanh' },
-    { units: 1, activation: 'sigmoid' },
-  ],
-  optimizer: (lib) => lib.train.sgd(0.1),
-  loss: 'meanSquaredError',
-  batchSize: 10,
-};
-
 /**
  * FLOPs of one training sample of a dense net: the forward products, every layer's weight gradient and the
  * input gradients of all layers but the first (MNIST MLP: 454,400).
@@ -233,27 +190,13 @@ async function profileMlpStep(x: Float32Array, y: Float32Array, rows: number): P
   const xs = tf.tensor2d(x, [rows, MLP.inputs]);
   const ys = tf.tensor2d(y, [rows, 10]);
   await model.fit(xs, ys, { epochs: 2, batchSize: MLP.batchSize, verbose: 0 });
-  const backend = activeBackend();
-  const original = backend.kernels;
   const micros = new Map<string, number>();
-  const timed: Record<string, unknown> = { ...original };
-  for (const [name, fn] of Object.entries(original)) {
-    if (typeof fn !== 'function') continue;
-    timed[name] = (...args: number[]) => {
-      const t0 = performance.now();
-      const result = (fn as (...a: number[]) => unknown).apply(original, args);
-      const key = name === 'matmul' ? `matmul ${args[3]}x${args[4]}x${args[5]}${args[6] ? ' (A transposed)' : ''}${args[7] ? ' (B transposed)' : ''}` : name;
-      micros.set(key, (micros.get(key) ?? 0) + (performance.now() - t0) * 1000);
-      return result;
-    };
-  }
-  backend.kernels = timed as unknown as Kernels;
+  const onCall = (name: string, args: number[], seconds: number) => {
+    const key = name === 'matmul' ? `matmul ${args[3]}x${args[4]}x${args[5]}${args[6] ? ' (A transposed)' : ''}${args[7] ? ' (B transposed)' : ''}` : name;
+    micros.set(key, (micros.get(key) ?? 0) + seconds * 1e6);
+  };
   const t0 = performance.now();
-  try {
-    await model.fit(xs, ys, { epochs: 1, batchSize: MLP.batchSize, verbose: 0 });
-  } finally {
-    backend.kernels = original;
-  }
+  await withTimedKernels(onCall, () => model.fit(xs, ys, { epochs: 1, batchSize: MLP.batchSize, verbose: 0 }));
   const steps = Math.ceil(rows / MLP.batchSize);
   const total = ((performance.now() - t0) * 1000) / steps;
   tf.dispose([xs, ys]);
@@ -364,7 +307,8 @@ export async function benchTraining(): Promise<Row[]> {
     }
     if (c.spec) {
       const rate = rows.find((r) => r.case === c.label && r.impl === wasmName)!.value;
-      rows.push({ case: `${c.label.split(',')[0]}: FMA ceiling used (${flopPerSample(c.spec).toLocaleString('en-US')} FLOP a sample)`, impl: wasmName, value: (100 * rate * flopPerSample(c.spec)) / ((await peakGflops()) * 1e9), unit: '%' });
+      const flop = flopPerSample(c.spec);
+      rows.push({ case: `${c.label.split(',')[0]}: FMA ceiling used (${flop.toLocaleString('en-US')} FLOP a sample)`, impl: wasmName, value: (100 * rate * flop) / ((await peakGflops()) * 1e9), unit: '%' });
     }
     for (const impl of c.coldStart ? impls : []) {
       rows.push({ case: `${c.label.split(' (')[0]}: first epoch of a new model (cold start)`, impl: impl.impl, value: impl.firstSeconds! * 1000, unit: 'ms' });
@@ -380,7 +324,6 @@ export async function benchTraining(): Promise<Row[]> {
   for (const [what, micros] of await profileMlpStep(mnistX, mnistY, train.rows)) {
     rows.push({ case: `MLP 784-128-64-10 batch 64 step: ${what}`, impl: wasmName, value: micros, unit: 'µs/step' });
   }
-  rows.push({ case: 'FMA ceiling (relaxed_madd, one core)', impl: 'machine', value: await peakGflops(), unit: 'GFLOPS' });
   await tf.setBackend('wasm');
   return rows;
 }

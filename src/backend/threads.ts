@@ -61,9 +61,9 @@ const FIRST_IMAGE = 15;
 
 /** The kernels workers run, by their index in the control buffer. */
 const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', 'biasAdd', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[])] as const;
-/** A kernel workers run: its index in WORKER_KERNELS. */
+/** A kernel workers run: its index in WORKER_KERNELS, by name. */
 type Op = number;
-const Op = { MatmulPart: 0, ActivationForward: 1, ActivationBackward: 2, BiasAdd: 3 } as const;
+const Op = Object.fromEntries(WORKER_KERNELS.map((name, i) => [name, i])) as Record<(typeof WORKER_KERNELS)[number], Op>;
 
 /** What the thread pool needs of a wasm instance beyond the Kernels. */
 interface ThreadedExports extends Kernels {
@@ -170,7 +170,7 @@ class ThreadPool {
     const byRows = n <= m;
     const extent = byRows ? m : n;
     if (accumulate || m * n * kk < MIN_PARALLEL_WORK || extent <= QUANTUM) return k.matmul(a, b, c, m, n, kk, transA, transB, accumulate, scratch);
-    this.split(Op.MatmulPart, extent, QUANTUM, (from, to, w) => [a, b, c, m, n, kk, transA, transB, accumulate, w < 0 ? scratch : this.scratch[w], ...(byRows ? [from, to, 0, n] : [0, m, from, to])], (args) =>
+    this.split(Op.matmulPart, extent, QUANTUM, (from, to, w) => [a, b, c, m, n, kk, transA, transB, accumulate, w < 0 ? scratch : this.scratch[w], ...(byRows ? [from, to, 0, n] : [0, m, from, to])], (args) =>
       k.matmulPart(...(args as Parameters<ThreadedExports['matmulPart']>)),
     );
   }
@@ -178,7 +178,7 @@ class ThreadPool {
   /** out = f(x) over n values, split into ranges when n is large and out is not x. */
   activationForward(k: Kernels, act: Act, x: Ptr, out: Ptr, n: number, alpha: number): void {
     if (n < MIN_PARALLEL_ELEMENTS || out === x) return k.activationForward(act, x, out, n, alpha);
-    this.split(Op.ActivationForward, n, 4, (from, to) => [act, x + from * 4, out + from * 4, to - from, alpha], (args) =>
+    this.split(Op.activationForward, n, 4, (from, to) => [act, x + from * 4, out + from * 4, to - from, alpha], (args) =>
       k.activationForward(...(args as Parameters<Kernels['activationForward']>)),
     );
   }
@@ -189,7 +189,7 @@ class ThreadPool {
    */
   activationBackward(k: Kernels, act: Act, x: Ptr, y: Ptr, dout: Ptr, dx: Ptr, n: number, alpha: number): void {
     if (n < MIN_PARALLEL_ELEMENTS || dx === dout) return k.activationBackward(act, x, y, dout, dx, n, alpha);
-    this.split(Op.ActivationBackward, n, 4, (from, to) => [act, x + from * 4, y + from * 4, dout + from * 4, dx + from * 4, to - from, alpha], (args) =>
+    this.split(Op.activationBackward, n, 4, (from, to) => [act, x + from * 4, y + from * 4, dout + from * 4, dx + from * 4, to - from, alpha], (args) =>
       k.activationBackward(...(args as Parameters<Kernels['activationBackward']>)),
     );
   }
@@ -200,7 +200,7 @@ class ThreadPool {
    */
   biasAdd(k: Kernels, x: Ptr, bias: Ptr, out: Ptr, m: number, n: number): void {
     if (m * n < MIN_PARALLEL_ELEMENTS || out === x) return k.biasAdd(x, bias, out, m, n);
-    this.split(Op.BiasAdd, m, 1, (from, to) => [x + from * n * 4, bias, out + from * n * 4, to - from, n], (args) =>
+    this.split(Op.biasAdd, m, 1, (from, to) => [x + from * n * 4, bias, out + from * n * 4, to - from, n], (args) =>
       k.biasAdd(...(args as Parameters<Kernels['biasAdd']>)),
     );
   }
@@ -212,9 +212,10 @@ class ThreadPool {
   images(k: Kernels, name: ImageKernel, args: number[], scratch: Ptr, heap: Heap): void {
     const at = IMAGE_KERNELS[name];
     const desc = args[at] / 4;
-    const [batch, , , inC, outH, outW, , fH, fW] = heap.i32.subarray(desc, desc + 9);
-    if (batch < 2 || batch * outH * outW * fH * fW * inC < MIN_PARALLEL_ELEMENTS) return (k[name] as (...a: number[]) => void)(...args);
-    this.split(WORKER_KERNELS.indexOf(name), batch, 1, (from, to, w) => {
+    const i32 = heap.i32; // words: batch, inH, inW, inC, outH, outW, outC, fH, fW, ...
+    const batch = i32[desc];
+    if (batch < 2 || batch * i32[desc + 3] * i32[desc + 4] * i32[desc + 5] * i32[desc + 7] * i32[desc + 8] < MIN_PARALLEL_ELEMENTS) return (k[name] as (...a: number[]) => void)(...args);
+    this.split(Op[name], batch, 1, (from, to, w) => {
       const copy = w < 0 ? scratch : this.scratch[w];
       heap.u8.copyWithin(copy, desc * 4, desc * 4 + DESC_BYTES);
       heap.i32.set([from, to], copy / 4 + FIRST_IMAGE);

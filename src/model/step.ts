@@ -238,7 +238,8 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
 function saveCheckpoint(model: LayersModel, plan: Plan): void {
   const optimizer = model.optimizer!;
   const heap = activeBackend().heap;
-  // Into the previous checkpoint's arrays: a new one each time is slow in Chromium (see saveState).
+  // Into the previous checkpoint's arrays: allocating a large typed array every checkpoint cost Chromium 15% of
+  // an MLP's training time (2.4 ms for 875 KB of optimizer state there, 0.3 ms in Node).
   const keep = (old: Float32Array | undefined, values: Float32Array) => {
     const copy = old?.length === values.length ? old : new Float32Array(values.length);
     copy.set(values);
@@ -251,7 +252,7 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
       const at = word(v.ptr('fit'));
       return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
     }),
-    state: plan.sources.map((v, i) => optimizer.saveState(v, previous?.state[i])),
+    state: plan.sources.map((v, i) => keep(previous?.state[i], optimizer.stateView(v))),
   };
   model.stepsSinceCheckpoint = 0;
 }

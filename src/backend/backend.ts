@@ -1,7 +1,8 @@
 // A backend is a Kernels implementation plus the heap its pointers refer to, with the few blocks every
 // caller needs (matmul packing scratch, the PRNG state, the strided kernels' descriptor) allocated once up front.
 
-import { Heap } from './heap.js';
+import type { Heap } from './heap.js';
+import type { Program } from './program.js';
 import { DESC_BYTES, MATMUL_SCRATCH_BYTES, RNG_STATE_BYTES, type Kernels, type Ptr } from './kernels.js';
 
 export type BackendName = 'wasm' | 'js';
@@ -29,6 +30,14 @@ export class Backend {
   /** Threads the kernels run on (see threads.ts). */
   get threads(): number {
     return 1;
+  }
+
+  /**
+   * Replays programs that share no memory they write (the shards of a training step), in order here; a
+   * threaded backend replays them side by side.
+   */
+  runPrograms(programs: Program[]): void {
+    for (const program of programs) program.run();
   }
 
   /** Restarts worker threads where this backend runs on shared memory; false where it cannot. */

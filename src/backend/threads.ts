@@ -1,7 +1,7 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
 // compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
 // activations and bias additions, and of the image kernels of convolutions and pooling (ranges of the
-// batch), woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes, and
+// batch), and replay whole programs (the shards of a training step, see src/model/step.ts), woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes, and
 // no element's arithmetic depends on which thread computes it, so results are bit-identical to one
 // thread. Only calls that write nothing they read are split (no optimizer step, no accumulating matmul, no
 // in-place activation), so the part of a worker that fails or dies half-way can be run again on the calling
@@ -11,6 +11,7 @@
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';
+import type { Program } from './program.js';
 import { type Act, DESC_BYTES, type Kernels, MATMUL_SCRATCH_BYTES, type Ptr } from './kernels.js';
 import { makeImports, type WasmBuild, wasmBytes } from './wasm.js';
 
@@ -64,6 +65,15 @@ const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward',
 /** A kernel workers run: its index in WORKER_KERNELS, by name. */
 type Op = number;
 const Op = Object.fromEntries(WORKER_KERNELS.map((name, i) => [name, i])) as Record<(typeof WORKER_KERNELS)[number], Op>;
+/** The op that replays programs (see ThreadPool.programs): ARGS holds their count, their addresses, the worker's scratch. */
+const PROGRAMS = WORKER_KERNELS.length;
+
+/** A worker's part of a parallel call: its arguments (`half`: only half its share, for fault tests), and how the calling thread runs it instead. */
+interface Job {
+  w: number;
+  args(half: boolean): number[];
+  redo(): void;
+}
 
 /** What the thread pool needs of a wasm instance beyond the Kernels. */
 interface ThreadedExports extends Kernels {
@@ -82,13 +92,23 @@ interface WorkerHandle {
  * sent, then loops: wait for SEQ to change, run kernel OP on ARGS, set STATUS, publish DONE = SEQ.
  */
 const WORKER_SOURCE = `
-const start = ({ module, memory, control, index, names }, ready) => {
+const start = ({ module, memory, control, index, names, exportNames }, ready) => {
   const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } });
   ready();
   const kernels = instance.exports;
   const slot = index * ${SLOT_BYTES};
   const ints = new Int32Array(control, slot, ${INTS});
   const args = new Float64Array(control, slot + ${INTS * 4}, ${ARGS});
+  // Replays the program encoded at byte \`at\` (see Program.encode), with this worker's scratch block.
+  const replay = (at, scratch) => {
+    const f = new Float64Array(memory.buffer);
+    const end = at / 8 + f[at / 8];
+    for (let p = at / 8 + 1; p < end; p += 3 + f[p + 1]) {
+      const args = Array.from(f.subarray(p + 3, p + 3 + f[p + 1]));
+      if (f[p + 2]) args[args.length - 1] = scratch;
+      kernels[exportNames[f[p]]](...args);
+    }
+  };
   let seen = 0;
   for (;;) {
     for (let spin = 0; spin < ${SPINS} && Atomics.load(ints, ${SEQ}) === seen; spin++);
@@ -99,7 +119,8 @@ const start = ({ module, memory, control, index, names }, ready) => {
     if (op & ${STALL}) Atomics.wait(ints, ${ZERO}, 0, 200);
     if (Atomics.exchange(ints, ${CLAIM}, seen) === seen) continue; // the calling thread ran it
     try {
-      kernels[names[op & ${CRASH - 1}]](...args);
+      if ((op & ${CRASH - 1}) === ${PROGRAMS}) for (let i = 1; i <= args[0]; i++) replay(args[i], args[args[0] + 1]);
+      else kernels[names[op & ${CRASH - 1}]](...args);
       ints[${STATUS}] = 0;
     } catch {
       ints[${STATUS}] = 1;
@@ -144,6 +165,8 @@ class ThreadPool {
     control: SharedArrayBuffer,
     /** One packing scratch block per worker, allocated by the caller. */
     private readonly scratch: Ptr[],
+    /** The module's exported functions, by which encoded programs name their kernels. */
+    private readonly exportNames: string[],
   ) {
     this.ints = new Int32Array(control);
     this.args = new Float64Array(control);
@@ -157,8 +180,9 @@ class ThreadPool {
   /** Spawns `workers` worker threads over `memory`, each with its scratch block. */
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, scratch: Ptr[]): Promise<ThreadPool> {
     const control = new SharedArrayBuffer(scratch.length * SLOT_BYTES);
-    const handles = await Promise.all(scratch.map((_, index) => spawn(WORKER_SOURCE, { module, memory, control, index, names: [...WORKER_KERNELS] })));
-    return new ThreadPool(handles, control, scratch);
+    const exportNames = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    const handles = await Promise.all(scratch.map((_, index) => spawn(WORKER_SOURCE, { module, memory, control, index, names: [...WORKER_KERNELS], exportNames })));
+    return new ThreadPool(handles, control, scratch, exportNames);
   }
 
   /**
@@ -226,32 +250,57 @@ class ThreadPool {
   /**
    * Splits [0, extent) into equal shares (multiples of quantum): the calling thread runs the first share
    * itself while worker w runs share w + 2 of kernel op. `args(from, to, w)` gives a share's arguments
-   * (w is -1 for the calling thread). A share whose worker has exited, failed or stopped answering is run
-   * again here: it may be half written, but only from inputs no split call writes, so the bits are the same.
+   * (w is -1 for the calling thread).
    */
   private split(op: Op, extent: number, quantum: number, args: (from: number, to: number, w: number) => number[], run: (args: number[]) => void): void {
     const share = Math.ceil(extent / this.size / quantum) * quantum;
-    const jobs: Array<[w: number, from: number, to: number]> = [];
+    const jobs: Job[] = [];
     for (let w = 0; w < this.workers.length; w++) {
       const from = Math.min(extent, share * (w + 1));
       const to = Math.min(extent, share * (w + 2));
-      if (from < to) jobs.push([w, from, to]);
+      if (from < to) jobs.push({ w, args: (half) => args(from, half ? Math.min(to, from + Math.ceil(share / 2 / quantum) * quantum) : to, w), redo: () => run(args(from, to, -1)) });
     }
+    this.fork(op, jobs, () => run(args(0, Math.min(share, extent), -1)));
+  }
+
+  /**
+   * Replays programs side by side: thread t (0 is the calling one) replays programs t, t + size, t + 2·size...
+   * in order, the calling thread on `direct`, the kernels unsplit. Each program must write only memory of its
+   * own and read nothing another writes (model.fit's shards of a batch), so one replayed again from any state
+   * gives the same bits.
+   */
+  programs(direct: Kernels, programs: Program[]): void {
+    const share = (t: number) => programs.filter((_, i) => i % this.size === t);
+    const jobs: Job[] = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      const mine = share(w + 1);
+      if (mine.length > 0) jobs.push({ w, args: () => [mine.length, ...mine.map((p) => p.encode(this.exportNames)), this.scratch[w]], redo: () => mine.forEach((p) => p.run(direct)) });
+    }
+    this.fork(PROGRAMS, jobs, () => share(0).forEach((p) => p.run(direct)));
+  }
+
+  /**
+   * Hands each job to its worker, runs `local` here, then waits for the workers. A job no worker has taken by
+   * then is run here (`redo`); so is one whose worker has exited, failed or stopped answering: it may be half
+   * done, but only from inputs no job writes, so the bits are the same.
+   */
+  private fork(op: number, jobs: Job[], local: () => void): void {
     this.splitCalls++;
     this.seq++;
-    for (const [w, from, to] of jobs) {
-      if (!this.workers[w].alive) continue;
-      if (w !== this.crashNext) this.dispatch(w, op + (w === this.stallNext ? STALL : 0), args(from, to, w));
-      else this.dispatch(w, op + CRASH, args(from, Math.min(to, from + Math.ceil(share / 2 / quantum) * quantum), w));
+    for (const job of jobs) {
+      if (!this.workers[job.w].alive) continue;
+      if (job.w !== this.crashNext) this.dispatch(job.w, op + (job.w === this.stallNext ? STALL : 0), job.args(false));
+      else this.dispatch(job.w, op + CRASH, job.args(true));
     }
     const crashing = this.crashNext;
     this.crashNext = this.stallNext = -1;
-    run(args(0, Math.min(share, extent), -1));
+    local();
     const faults: string[] = [];
-    const lost = jobs.filter(([w, from, to]) => {
-      // A share no worker has taken yet is run here: waiting for a thread the OS has not scheduled would cost more.
+    const lost = jobs.filter((job) => {
+      const w = job.w;
+      // A job no worker has taken yet is run here: waiting for a thread the OS has not scheduled would cost more.
       if (w !== crashing && this.workers[w].alive && Atomics.exchange(this.ints, this.slot(w) + CLAIM, this.seq) !== this.seq) {
-        run(args(from, to, -1));
+        job.redo();
         this.stolen++;
         return false;
       }
@@ -266,7 +315,7 @@ class ThreadPool {
     this.failed = true;
     const parts = lost.length > 1 ? 'their parts were' : 'its part was';
     console.warn(`neurite: ${faults.join(', ')}; ${parts} redone on the calling thread, which runs alone from now on (setThreads(n) starts new workers)`);
-    for (const [, from, to] of lost) run(args(from, to, -1));
+    for (const job of lost) job.redo();
   }
 
   private slot(w: number): number {
@@ -377,7 +426,7 @@ class ThreadedBackend extends Backend {
 
   constructor(
     build: WasmBuild,
-    exports: ThreadedExports,
+    private readonly exports: ThreadedExports,
     private readonly module: WebAssembly.Module,
     private readonly memory: WebAssembly.Memory,
   ) {
@@ -416,6 +465,12 @@ class ThreadedBackend extends Backend {
 
   override get threads(): number {
     return this.livePool()?.size ?? 1;
+  }
+
+  override runPrograms(programs: Program[]): void {
+    const pool = this.livePool();
+    if (pool && programs.length > 1) pool.programs(this.exports, programs);
+    else super.runPrograms(programs);
   }
 
   private livePool(): ThreadPool | null {

@@ -8,7 +8,7 @@ import { Dense, type DenseArgs } from './dense.js';
 import { Embedding, type EmbeddingLayerArgs } from './embedding.js';
 import { AlphaDropout, Dropout, type DropoutArgs, GaussianDropout, GaussianNoise, SpatialDropout1D } from './dropout.js';
 import { input, InputLayer, type InputLayerArgs } from './input.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { BUILT_IN_LAYERS, Layer, type LayerArgs } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply } from './merge.js';
 import { BatchNormalization, type BatchNormalizationLayerArgs, LayerNormalization, type LayerNormalizationLayerArgs } from './normalization.js';
 import { AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type GlobalPooling2DArgs, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, type Pooling1DArgs, type Pooling2DArgs } from './pooling.js';
@@ -91,6 +91,7 @@ export const layers = {
 
 for (const cls of [Dense, Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout, AlphaDropout, Activation, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax, Flatten, Reshape, Permute, RepeatVector, Masking, Embedding, InputLayer, Add, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Conv2D, Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D, MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D, ZeroPadding2D, Cropping2D, UpSampling2D, BatchNormalization, LayerNormalization, SimpleRNN, LSTM, GRU, RNN, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells, Bidirectional, TimeDistributed]) {
   registerClass(cls as unknown as SerializableClass);
+  BUILT_IN_LAYERS.add(cls);
 }
 
 export { Activation, Add, AlphaDropout, Average, Concatenate, Dense, Dot, Dropout, ELU, Embedding, Masking, GaussianDropout, GaussianNoise, SpatialDropout1D, Flatten, InputLayer, LeakyReLU, Maximum, Minimum, Multiply, Permute, PReLU, ReLU, RepeatVector, Reshape, Softmax, ThresholdedReLU };

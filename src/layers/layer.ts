@@ -75,6 +75,9 @@ const LAYER_OPTIONS: Schema = {
 type WeightSource = (layer: Layer, name: string, shape: number[]) => Float32Array;
 let weightSource: WeightSource | null = null;
 
+/** The built-in layer classes (src/layers/index.ts adds them as it registers them): see Layer.samplewise. */
+export const BUILT_IN_LAYERS = new Set<unknown>();
+
 /** @internal Runs fn with every weight built in it taking its values from `source` (the model loader). */
 export function withWeightSource<T>(source: WeightSource, fn: () => T): T {
   const outer = weightSource;
@@ -217,6 +220,16 @@ export class Layer {
   /** A layer from its configuration, as model loading makes it (TF.js's static fromConfig); null means the default. */
   static fromConfig<T extends Layer>(cls: new (config: Record<string, unknown>) => T, config: Record<string, unknown>): T {
     return new cls(Object.fromEntries(Object.entries(config).filter(([, v]) => v !== null)));
+  }
+
+  /**
+   * @internal Whether a training step may run this layer on parts of the batch one by one (on several threads)
+   * with the same meaning as on the whole: it treats each sample on its own, draws no random numbers and keeps
+   * no state between batches. Built-in layers do unless they say otherwise; a user's class never (neurite
+   * cannot see what its call does).
+   */
+  samplewise(): boolean {
+    return BUILT_IN_LAYERS.has(this.constructor);
   }
 
   /** The activation this layer applies last, which a loss may fuse with; 'linear' when none. */

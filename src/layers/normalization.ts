@@ -84,6 +84,11 @@ export interface BatchNormalization extends GammaBeta {}
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';
   override supportsMasking = true;
+
+  /** In training it normalizes by the whole batch's statistics. */
+  override samplewise(): boolean {
+    return false;
+  }
   readonly axis: number;
   readonly momentum: number;
   readonly movingMeanInitializer: Initializer;

@@ -127,6 +127,10 @@ abstract class BuiltinCell extends RNNCell {
   readonly dropout: number;
   readonly recurrentDropout: number;
   protected kernel: Variable | null = null;
+
+  override samplewise(): boolean {
+    return super.samplewise() && this.dropout === 0 && this.recurrentDropout === 0;
+  }
   protected recurrentKernel: Variable | null = null;
   protected bias: Variable | null = null;
 
@@ -361,6 +365,10 @@ export class StackedRNNCells extends RNNCell {
   static override className = 'StackedRNNCells';
   readonly cells: RNNCell[];
 
+  override samplewise(): boolean {
+    return super.samplewise() && this.cells.every((c) => c.samplewise());
+  }
+
   constructor(args: StackedRNNCellsArgs) {
     super(args, { op: 'stackedRNNCells', options: { cells: is.any }, required: { cells: 'an array of recurrent cells' } });
     this.cells = checkCells('stackedRNNCells', args.cells);
@@ -468,6 +476,11 @@ export class RNN extends Layer {
   readonly unroll: boolean;
   readonly stateful: boolean;
   override supportsMasking = true;
+
+  /** A stateful layer carries its states from batch to batch. */
+  override samplewise(): boolean {
+    return super.samplewise() && !this.stateful && this.cell.samplewise();
+  }
   /** A stateful layer's states, [batch, size] each, carried from call to call. */
   private kept: Variable[] | null = null;
 

@@ -40,6 +40,10 @@ export class TimeDistributed extends Layer {
   readonly layer: Layer;
   override supportsMasking = true;
 
+  override samplewise(): boolean {
+    return super.samplewise() && this.layer.samplewise();
+  }
+
   constructor(args: WrapperLayerArgs) {
     super(args, { op: 'timeDistributed', options: { layer: is.any }, required: { layer: 'the layer to apply at every step' } });
     this.layer = checkWrapped('timeDistributed', args.layer);
@@ -103,6 +107,10 @@ export class Bidirectional extends Layer {
   readonly backwardLayer: RNN;
   readonly mergeMode: BidirectionalMergeMode | null;
   override supportsMasking = true;
+
+  override samplewise(): boolean {
+    return super.samplewise() && this.forwardLayer.samplewise() && this.backwardLayer.samplewise();
+  }
 
   constructor(args: BidirectionalLayerArgs) {
     const op = 'bidirectional';

@@ -3,6 +3,7 @@
 // datasets' elements. Copies go through the heap's i32 view, so they are bit-exact.
 
 import { word } from '../backend/heap.js';
+import type { Ptr } from '../backend/kernels.js';
 import { Block } from '../block.js';
 import { Dataset } from '../data/dataset.js';
 import { activeBackend } from '../engine.js';
@@ -34,10 +35,17 @@ export function manual(op: string, shape: number[], what: string, dtype: Tensor[
   return new Tensor(shape, dtype, new Block(size * 4, null, op, what), 'manual');
 }
 
-/** The batch tensors for `count` rows, made on first use and reused every epoch: inputs, targets, sample weights. */
-export function batchOf(batches: Map<number, Batch>, count: number, train: Pick<Data, 'xs' | 'targets' | 'weights'>): Batch {
+/**
+ * The batch tensors for `count` rows, made on first use and reused every epoch: inputs, targets, sample weights;
+ * or (`numbered`) only the numbers of the rows, for a step that gathers them itself.
+ */
+export function batchOf(batches: Map<number, Batch>, count: number, train: Pick<Data, 'xs' | 'targets' | 'weights'>, numbered = false): Batch {
   let batch = batches.get(count);
-  if (!batch) batches.set(count, (batch = { xs: [], targets: [], weights: null }));
+  if (!batch) batches.set(count, (batch = { xs: [], targets: [], weights: null, index: null }));
+  if (numbered) {
+    batch.index ??= manual('fit', [count], 'the numbers of a batch of rows', 'int32');
+    return batch;
+  }
   // Each kept as it is made: a failure on one leaves the others to be freed with the rest.
   for (let i = batch.xs.length; i < train.xs.length; i++) batch.xs.push(manual('fit', [count, ...train.xs[i].shape.slice(1)], 'a batch of inputs'));
   for (let i = batch.targets.length; i < train.targets.length; i++) {
@@ -53,10 +61,12 @@ export interface Batch {
   xs: Tensor[];
   targets: Tensor[];
   weights: Tensor | null;
+  /** The numbers of the rows (see batchOf). */
+  index: Tensor | null;
 }
 
 /** The tensors of the batches, to free. */
-export const batchTensors = (batches: Map<number, Batch>): Tensor[] => [...batches.values()].flatMap((b) => [...b.xs, ...b.targets, ...(b.weights ? [b.weights] : [])]);
+export const batchTensors = (batches: Map<number, Batch>): Tensor[] => [...batches.values()].flatMap((b) => [...b.xs, ...b.targets, ...(b.weights ? [b.weights] : []), ...(b.index ? [b.index] : [])]);
 
 /** Throws unless `value` is a tf.data Dataset (or a user's subclass of one). */
 export function checkDataset(op: string, name: string, value: unknown): asserts value is Dataset<TensorContainer> {
@@ -103,39 +113,44 @@ export function rowsOf(op: string, t: Tensor, start: number, count: number): Ten
   return out;
 }
 
-/** Fisher–Yates with uniforms from the seeded PRNG, so setSeed makes the order reproducible. */
-export function shuffleOrder(order: Int32Array, randoms: number): void {
+/**
+ * A new order of the rows (0..rows(order)) into `order` and, as i32, into the heap at `at` (for gatherRows):
+ * Fisher–Yates with uniforms from the seeded PRNG (drawn at `at` first), so setSeed makes it reproducible.
+ */
+export function shuffleOrder(order: Int32Array, at: Ptr): void {
   const backend = activeBackend();
-  backend.kernels.rngUniform(backend.rngState, randoms, order.length, 0, 1);
+  backend.kernels.rngUniform(backend.rngState, at, order.length, 0, 1);
   const u = backend.heap.f32;
-  const base = word(randoms);
+  const base = word(at);
+  for (let i = 0; i < order.length; i++) order[i] = i;
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.min(i, Math.floor(u[base + i] * (i + 1)));
     const tmp = order[i];
     order[i] = order[j];
     order[j] = tmp;
   }
+  backend.heap.i32.set(order, base);
 }
 
-/** Copies the rows order[start..start+rows(out)) of src to out, row by row (through i32: bit-exact). */
-export function gatherRows(src: Tensor, out: Tensor, order: Int32Array, start: number): void {
+/**
+ * Copies to out the rows of src numbered order[start..start+rows(out)) (i32 at `order` in the heap) by a kernel,
+ * or without an order (0) the rows from start on; bit-exact. (A copy per row from JavaScript took 150 us for
+ * 256 MNIST rows, the kernel 30.)
+ */
+export function gatherRows(src: Tensor, out: Tensor, order: Ptr, start: number): void {
   const width = src.size / src.shape[0];
   const count = out.shape[0];
-  const [s, d] = [word(src.ptr('fit')), word(out.ptr('fit'))];
-  const i32 = activeBackend().heap.i32;
-  if (width < 16) {
-    // Narrow rows: an indexed copy beats a copyWithin call per row.
-    for (let i = 0; i < count; i++) {
-      const from = s + order[start + i] * width;
-      const to = d + i * width;
-      for (let j = 0; j < width; j++) i32[to + j] = i32[from + j];
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const from = s + order[start + i] * width;
-    i32.copyWithin(d + i * width, from, from + width);
-  }
+  const [s, d] = [src.ptr('fit'), out.ptr('fit')];
+  if (order) activeBackend().kernels.gather(s, order + start * 4, d, 1, 1, src.shape[0], count, width);
+  else activeBackend().heap.u8.copyWithin(d, s + start * width * 4, s + (start + count) * width * 4);
+}
+
+/** Writes the numbers of the rows order[start..start+size(index)) (or, without an order, start on) into index (i32). */
+export function rowNumbers(index: Tensor, order: Ptr, start: number): void {
+  const at = index.ptr('fit');
+  const heap = activeBackend().heap;
+  if (order) heap.u8.copyWithin(at, order + start * 4, order + (start + index.size) * 4);
+  else for (let i = 0; i < index.size; i++) heap.i32[word(at) + i] = start + i;
 }
 
 // ---- checking the data a call is given ----

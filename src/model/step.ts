@@ -3,13 +3,16 @@
 // constrained weights; the weights no optimizer updates), the step recorded as a program per batch size and
 // replayed (Recorded), the layers' guards checked after it (an embedding's indices), the optimizer's update,
 // and the checkpoint a diverging step rolls back to.
+// A batch of 2·SHARD_ROWS rows or more runs as shards: one program per part of the batch, each into gradient
+// sinks of its own, which the threads replay side by side; their gradients are then summed in shard order.
+// How a batch is cut depends only on its size, so the bits do not depend on the number of threads.
 
 import { GRADIENT_OPS } from '../autodiff/gradients.js';
 import { backprop, recordOn, type Sink, Tape } from '../autodiff/tape.js';
 import { getActivation } from '../activations.js';
 import { word } from '../backend/heap.js';
 import { Program } from '../backend/program.js';
-import type { Loss } from '../backend/kernels.js';
+import { Bcast, BinOp, type Loss } from '../backend/kernels.js';
 import type { Constraint } from '../constraints.js';
 import { activeBackend } from '../engine.js';
 import { deferGuards, firstWrong, type Guard, project } from '../layers/layer.js';
@@ -19,13 +22,13 @@ import { add, mul } from '../ops/arithmetic.js';
 import { scalar } from '../ops/creation.js';
 import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
 import { LOSS_FUNCTIONS, type LossOrMetricFn } from '../ops/metrics.js';
-import { view } from '../ops/op.js';
+import { empty, view } from '../ops/op.js';
 import { mean } from '../ops/reduce.js';
-import { reshape } from '../ops/shape.js';
+import { reshape, slice } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers.js';
 import { dispose, endScope, startScope, Tensor, type Variable } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
-import { manual } from './data.js';
+import { gatherRows, manual } from './data.js';
 import type { LayersModel } from './model.js';
 
 /**
@@ -34,6 +37,21 @@ import type { LayersModel } from './model.js';
  * many steps (well under 1% of a step's time).
  */
 export const CHECKPOINT_EVERY = 16;
+
+/**
+ * A step's batch: the rows of xs and targets numbered by index (i32: fit's order, gathered by the step's own
+ * programs), or without an index all of their rows.
+ */
+export interface Rows {
+  xs: Tensor[];
+  targets: Tensor[];
+  index: Tensor | null;
+}
+
+/** A batch of at least twice this many rows is cut into shards of at least this many (see runStep). */
+export const SHARD_ROWS = 128;
+/** The most shards a batch is cut into. */
+const MAX_SHARDS = 8;
 
 /** One output's loss and metrics, worked out once per call. */
 export interface OutputPlan {
@@ -75,18 +93,31 @@ export interface Plan {
   weights: Tensor | null;
   /** Whether a loss is a function: the step then runs on the tape every time (it may do anything JavaScript can). */
   onTape: boolean;
+  /** Whether a step may be cut into shards: every layer treats each sample on its own (Layer.samplewise). */
+  samplewise: boolean;
 }
 
 /**
- * A training step's results: the total loss, each output's loss (several outputs), and the outputs the metrics
- * read. When recorded as a program (kernel losses), replaying it writes them again in place; otherwise (a loss
- * function) they are the caller's to free.
+ * A training step over (part of) a batch, and its results: the loss, each output's loss (several outputs), and
+ * the outputs and targets the metrics read. When recorded as a program (kernel losses), replaying it writes them
+ * again in place; otherwise (a loss function) they are the caller's to free.
  */
-export interface Recorded {
+interface Shard {
   program: Program | null;
+  rows: number;
   loss: Tensor;
   losses: Tensor[];
   outputs: Tensor[];
+  targets: Tensor[];
+}
+
+/** A training step: its shards (one, or several for a large batch), and what the update after it needs. */
+export interface Recorded {
+  shards: Shard[];
+  /** The shards' programs, to replay side by side. */
+  programs: Program[];
+  /** Each written sink, with the sinks of the later shards summed into it after them, in shard order. */
+  sums: Array<[Tensor, Tensor[]]>;
   /** The sinks the step writes. */
   written: Sink[];
   /** The weights the optimizer updates after it (those with a gradient), each with its gradient's address. */
@@ -95,6 +126,8 @@ export interface Recorded {
   inputs: Array<[Tensor, number]>;
   /** The layers' checks on the batch (see guard), whose values every replay computes again. */
   guards: Guard[];
+  /** What the recording made for its shards to free with it: their targets, gradient sinks and seeds. */
+  owned: Tensor[];
 }
 
 /** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
@@ -163,8 +196,8 @@ export function rowsView(t: Tensor, width: number): Tensor {
 }
 
 export function disposeRecorded(recorded: Recorded): void {
-  recorded.program?.dispose();
-  dispose([recorded.loss, ...recorded.losses, ...recorded.outputs, ...recorded.guards.map((g) => g.values)]);
+  for (const p of recorded.programs) p.dispose();
+  dispose([...recorded.shards.flatMap((s) => [s.loss, ...s.losses, ...s.outputs]), ...recorded.guards.map((g) => g.values), ...recorded.owned]);
 }
 
 /** Frees what a plan made: the gradient sinks, the seed, the recorded steps. */
@@ -213,7 +246,8 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   const sources = training ? model.trainableWeights : [];
   const onTape = outputs.some((o) => o.fn !== null);
   const frozen = training ? model.nonTrainableWeights : [];
-  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), frozen, regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape };
+  const samplewise = model.innermostLayers().every((l) => l.samplewise());
+  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), frozen, regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape, samplewise };
   if (!training) return plan;
   try {
     const trainable = new Set(sources);
@@ -274,16 +308,17 @@ function restoreCheckpoint(model: LayersModel, plan: Plan, frozenOnly = false): 
  * wrong: a batch a layer's guard refuses (an index out of range) or a non-finite loss is caught before any
  * weight changes, and an update that makes a weight non-finite is rolled back to the last checkpoint.
  */
-export function step(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[], sums: Float64Array): string | null {
+export function step(model: LayersModel, plan: Plan, batch: Rows, sums: Float64Array): string | null {
   if (model.stepsSinceCheckpoint >= CHECKPOINT_EVERY) saveCheckpoint(model, plan);
-  const run = runStep(model, plan, xs, targets);
+  const count = batch.index?.shape[0] ?? batch.xs[0].shape[0];
+  const run = runStep(model, plan, batch, count);
   try {
     const wrong = firstWrong(run.guards);
     // The forward pass may have updated moving statistics from the refused batch: they go back.
     if (wrong !== null) return refused(model, plan, wrong, plan.frozen.length > 0);
-    return update(model, plan, run, targets, sums);
+    return update(model, plan, run, count, sums);
   } finally {
-    if (!run.program) disposeRecorded(run);
+    if (plan.onTape) disposeRecorded(run);
   }
 }
 
@@ -317,13 +352,17 @@ function refused(model: LayersModel, plan: Plan, what: string, restore: boolean)
 }
 
 /** The rest of a step: regularization, the optimizer's update (or a rollback), the loss and metric sums. */
-function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[], sums: Float64Array): string | null {
-  const rows = targets[0].shape[0];
+function update(model: LayersModel, plan: Plan, run: Recorded, rows: number, sums: Float64Array): string | null {
   const k = activeBackend().kernels;
   // Read now: the optimizer's first step makes its state, which may grow the heap and detach this view.
   const f32 = activeBackend().heap.f32;
-  let value = f32[word(run.loss.ptr('fit'))];
-  for (let i = 0; i < run.losses.length; i++) parts[i] = f32[word(run.losses[i].ptr('fit'))];
+  // The batch's mean losses: the shards' means, weighted by their rows.
+  let value = 0;
+  for (let i = 0; i < run.shards[0].losses.length; i++) parts[i] = 0;
+  for (const shard of run.shards) {
+    value += (f32[word(shard.loss.ptr('fit'))] * shard.rows) / rows;
+    for (let i = 0; i < shard.losses.length; i++) parts[i] += (f32[word(shard.losses[i].ptr('fit'))] * shard.rows) / rows;
+  }
   if (!Number.isFinite(value)) return lossDiverged(model, plan, `the loss became ${value}`);
   for (const { variable, regularizer } of plan.regularized) {
     const sink = plan.sinks.get(variable.id)!;
@@ -342,30 +381,29 @@ function update(model: LayersModel, plan: Plan, run: Recorded, targets: Tensor[]
   for (const { variable, constraint } of plan.constrained) project(variable, constraint);
   model.stepsSinceCheckpoint++;
   sums[0] += value * rows;
-  for (let i = 0; i < run.losses.length; i++) sums[1 + i] += parts[i] * rows;
-  addMetrics(plan, run.outputs, targets, sums);
+  for (let i = 0; i < run.shards[0].losses.length; i++) sums[1 + i] += parts[i] * rows;
+  for (const shard of run.shards) addMetrics(plan, shard.outputs, shard.targets, sums);
   return null;
 }
 
 /**
  * The forward pass, the loss and backprop into the gradient sinks, on the tape; for the metrics, the outputs
  * (from the logits when the loss folds the last activation in). With kernel losses, the first step of each
- * batch size records its kernels into a program and the next ones replay it, while the backend and the
- * addresses of the tensors it reads from outside (the batch, the weights, the sinks) are the same. A loss
+ * batch size records its kernels into programs and the next ones replay them, while the backend and the
+ * addresses of the tensors they read from outside (the batch, the weights, the sinks) are the same. A loss
  * function may do anything JavaScript can, so it runs on the tape every step.
  */
-function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): Recorded {
+function runStep(model: LayersModel, plan: Plan, batch: Rows, count: number): Recorded {
   if (plan.onTape) {
-    const result = tapeStep(model, plan, xs, targets);
-    return { program: null, ...result, written: [], updates: updatesOf(plan), inputs: [] };
+    const result = tapeStep(model, plan, batch.xs, batch.targets, plan.sinks, plan.one!);
+    return { shards: [{ program: null, rows: count, ...result, targets: batch.targets }], programs: [], sums: [], written: [], updates: updatesOf(plan), inputs: [], guards: result.guards, owned: [] };
   }
   const backend = activeBackend();
   // Made their own before the step (a clone's values must not change with them), so that a layer may update
   // them in place; a replay then finds them where it recorded them, or records again.
   for (const v of plan.frozen) v.writablePtr('fit');
-  const count = xs[0].shape[0];
   let recorded = plan.programs.get(count);
-  if (recorded && (recorded.program!.backend !== backend || moved(recorded.inputs))) {
+  if (recorded && (recorded.programs[0].backend !== backend || moved(recorded.inputs))) {
     disposeRecorded(recorded);
     plan.programs.delete(count);
     recorded = undefined;
@@ -373,29 +411,102 @@ function runStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]
   if (recorded) {
     for (const sink of plan.sinks.values()) sink.written = false;
     for (const sink of recorded.written) sink.written = true;
-    recorded.program!.run();
+    backend.runPrograms(recorded.programs);
+    sumShards(recorded);
     return recorded;
   }
   // Addresses first: taking one may move a tensor here from another backend.
-  const outside = [...xs, ...targets, ...plan.sources, ...plan.frozen, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
+  const outside = [...batch.xs, ...batch.targets, ...(batch.index ? [batch.index] : []), ...plan.sources, ...plan.frozen, ...[...plan.sinks.values()].map((s) => s.tensor), plan.one!];
   const inputs = outside.map((t) => [t, t.ptr('fit')] as [Tensor, number]);
-  const { program, result } = Program.record(backend, () => tapeStep(model, plan, xs, targets));
-  const written = [...plan.sinks.values()].filter((s) => s.written);
-  recorded = { program, ...result, written, updates: updatesOf(plan), inputs };
+  recorded = { shards: [], programs: [], sums: [], written: [], updates: [], inputs, guards: [], owned: [] };
+  try {
+    const n = plan.samplewise && count >= 2 * SHARD_ROWS ? Math.min(MAX_SHARDS, Math.floor(count / SHARD_ROWS)) : 1;
+    const shardSinks: Array<Map<number, Sink>> = [];
+    for (let s = 0; s < n; s++) recordShard(model, plan, recorded, batch, count, Math.floor((s * count) / n), Math.floor(((s + 1) * count) / n), shardSinks);
+    recorded.written = [...plan.sinks.values()].filter((s) => s.written);
+    recorded.sums = plan.sources.filter((v) => plan.sinks.get(v.id)!.written).map((v) => [plan.sinks.get(v.id)!.tensor, shardSinks.map((sinks) => sinks.get(v.id)!).filter((s) => s.written).map((s) => s.tensor)]);
+    recorded.updates = updatesOf(plan);
+    sumShards(recorded);
+  } catch (error) {
+    disposeRecorded(recorded);
+    throw error;
+  }
   plan.programs.set(count, recorded);
   return recorded;
 }
 
+/**
+ * Records the step over rows [from, to) of the batch into a program of its own. One shard (the whole batch)
+ * backprops into the plan's sinks from its seed of 1. Of several, the first backprops into the plan's sinks and
+ * each later one into sinks of its own (added to `shardSinks`), all from a seed of rows / batch, so that their
+ * sum is the batch's gradient. Each gathers or copies its rows of the batch itself, on the thread that replays
+ * it: into that core's cache, from memory no other thread has just written.
+ */
+function recordShard(model: LayersModel, plan: Plan, recorded: Recorded, batch: Rows, count: number, from: number, to: number, shardSinks: Array<Map<number, Sink>>): void {
+  const { xs, targets, index } = batch;
+  const whole = !index && to - from === count;
+  let [sinks, seed] = [plan.sinks, plan.one!];
+  if (to - from < count) {
+    seed = manual('fit', [], "a shard's seed of backprop");
+    recorded.owned.push(seed);
+    activeBackend().heap.f32[word(seed.ptr('fit'))] = (to - from) / count;
+    if (from > 0) {
+      sinks = new Map();
+      shardSinks.push(sinks);
+      for (const v of plan.sources) {
+        const tensor = manual('fit', v.shape, `a shard's gradient of ${v.name}`);
+        recorded.owned.push(tensor);
+        sinks.set(v.id, { tensor, written: false });
+      }
+    }
+  }
+  const { program, result } = Program.record(activeBackend(), () => {
+    if (whole) return { ...tapeStep(model, plan, xs, targets, sinks, seed), targets };
+    const rows = (t: Tensor) => (index ? gathered(t, index, from, to) : slice(t, from, to - from));
+    const [part, partTargets]: Tensor[][] = [[], []];
+    try {
+      for (const x of xs) part.push(rows(x));
+      for (const t of targets) partTargets.push(rows(t));
+      return { ...tapeStep(model, plan, part, partTargets, sinks, seed), targets: partTargets };
+    } catch (error) {
+      dispose(partTargets);
+      throw error;
+    } finally {
+      dispose(part);
+    }
+  });
+  recorded.programs.push(program);
+  if (!whole) recorded.owned.push(...result.targets);
+  recorded.shards.push({ program, rows: to - from, ...result });
+  recorded.guards.push(...result.guards);
+}
+
+/** The rows of t numbered index[from..to), by a kernel (so a program replays it). */
+function gathered(t: Tensor, index: Tensor, from: number, to: number): Tensor {
+  const out = empty('fit', [to - from, ...t.shape.slice(1)], t.dtype);
+  gatherRows(t, out, index.ptr('fit') + from * 4, 0);
+  return out;
+}
+
+/** Adds the later shards' gradients into the first's (the plan's sinks), in shard order. */
+function sumShards(recorded: Recorded): void {
+  const k = activeBackend().kernels;
+  for (const [sink, parts] of recorded.sums) {
+    const at = sink.ptr('fit');
+    for (const part of parts) k.binary(BinOp.Add, at, Bcast.Full, part.ptr('fit'), Bcast.Full, at, 1, sink.size);
+  }
+}
+
 /** One step on the tape; the losses, the outputs and the guards' values outlive it (replays write them again in place). */
-function tapeStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[]): { loss: Tensor; losses: Tensor[]; outputs: Tensor[]; guards: Guard[] } {
+function tapeStep(model: LayersModel, plan: Plan, xs: Tensor[], targets: Tensor[], sinks: Map<number, Sink>, seed: Tensor): { loss: Tensor; losses: Tensor[]; outputs: Tensor[]; guards: Guard[] } {
   startScope();
   const tape = new Tape(plan.sources);
   let results: { loss: Tensor; losses: Tensor[]; outputs: Tensor[]; guards: Guard[] } | undefined;
   try {
     let outs: Tensor[] = [];
     const { result: { loss, losses }, guards } = deferGuards(() => recordOn(tape, () => lossOf('fit', plan, (outs = model.forward(xs, true, plan.logits)), targets)));
-    for (const sink of plan.sinks.values()) sink.written = false;
-    backprop(tape, loss, plan.one!, plan.sources, GRADIENT_OPS, plan.sinks);
+    for (const sink of sinks.values()) sink.written = false;
+    backprop(tape, loss, seed, plan.sources, GRADIENT_OPS, sinks);
     const metered = plan.outputs.some((o) => o.metrics.length > 0);
     results = { loss, losses, outputs: metered ? outs.map((o, i) => activate(o, plan.outputs[i].folded)) : outs, guards };
     return results;

@@ -8,7 +8,7 @@ import type { DataIterator } from '../data/iterator.js';
 import { dispose, type Tensor, type TensorContainer } from '../tensor/tensor.js';
 import { checkObject, checkOptions, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History } from './callbacks.js';
-import { type Batch, batchFrom, batchOf, batchTensors, checkDataset, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
+import { type Batch, batchFrom, batchOf, batchTensors, checkDataset, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowNumbers, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
 import { logsFrom, measure, measureDataset } from './evaluation.js';
 import { checkCallbacks, defaultVerbose, hookCaller, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
 import type { LayersModel, TensorOrArrayOrMap } from './model.js';
@@ -106,7 +106,7 @@ export function trainOnBatch(model: LayersModel, x: TensorOrArrayOrMap, y: Tenso
     model.allocate('trainOnBatch', shapesOf(data.xs));
     plan = planFor(model, 'trainOnBatch', true);
     const sums = new Float64Array(plan.keys.length);
-    const wrong = step(model, plan, data.xs, data.targets, sums);
+    const wrong = step(model, plan, { xs: data.xs, targets: data.targets, index: null }, sums);
     if (wrong) throw new Error(`trainOnBatch: ${wrong}`);
     const values = Array.from(sums, (s) => Math.fround(s / data.rows)); // float32, as TF.js's (and fit's logs)
     return values.length === 1 ? values[0] : values;
@@ -184,8 +184,9 @@ export async function trainEpochs(
   const rows = train.rows;
   const batch = Math.min(opts.batchSize, rows);
   const bar = progressBar(opts.verbose, Math.ceil(rows / batch));
-  const order = new Int32Array(rows);
-  const randoms = opts.shuffle ? new Block(rows * 4, model, 'fit', 'the shuffling order') : null;
+  // The epoch's order of rows, also in the heap for the gathering kernel (the shuffle draws its uniforms there first).
+  const shuffled = opts.shuffle ? new Block(rows * 4, model, 'fit', 'the shuffling order') : null;
+  const order = new Int32Array(shuffled ? rows : 0);
   let plan: Plan | null = null;
   /** The batch tensors per batch size, reused every epoch. */
   const batches = new Map<number, Batch>();
@@ -200,20 +201,24 @@ export async function trainEpochs(
     for (let epoch = opts.initialEpoch; epoch < opts.epochs && !model.stopTraining; epoch++) {
       await call('onEpochBegin', epoch, {});
       bar?.begin(`Epoch ${epoch + 1}/${opts.epochs}`);
-      for (let i = 0; i < rows; i++) order[i] = i;
-      if (randoms) shuffleOrder(order, randoms.ptr());
+      if (shuffled) shuffleOrder(order, shuffled.ptr());
       sums.fill(0);
       let seen = 0;
       for (let start = 0, b = 0; start < rows; start += batch, b++) {
         const count = Math.min(batch, rows - start);
         if (batchHooks) await call('onBatchBegin', b, { batch: b, size: count });
         model.checkLive('fit'); // a callback may have disposed the model
-        const buffers = batchOf(batches, count, train);
-        train.xs.forEach((x, i) => gatherRows(x, buffers.xs[i], order, start));
-        train.targets.forEach((t, i) => gatherRows(t, buffers.targets[i], order, start));
-        if (buffers.weights) gatherRows(train.weights!, (plan.weights = buffers.weights), order, start);
+        // A recorded step gathers its rows itself (each shard on its thread); one on the tape is given them.
+        const buffers = batchOf(batches, count, train, !plan.onTape);
+        const order = shuffled?.ptr() ?? 0;
+        if (buffers.index) rowNumbers(buffers.index, order, start);
+        else {
+          train.xs.forEach((x, i) => gatherRows(x, buffers.xs[i], order, start));
+          train.targets.forEach((t, i) => gatherRows(t, buffers.targets[i], order, start));
+          if (buffers.weights) gatherRows(train.weights!, (plan.weights = buffers.weights), order, start);
+        }
         const before = batchHooks ? sums.slice() : null;
-        const wrong = step(model, plan, buffers.xs, buffers.targets, sums);
+        const wrong = step(model, plan, buffers.index ? { xs: train.xs, targets: train.targets, index: buffers.index } : { ...buffers, index: null }, sums);
         if (wrong) throw new Error(`fit: at epoch ${epoch + 1}, batch ${b}, ${wrong}`);
         seen += count;
         if (before) await call('onBatchEnd', b, { batch: b, size: count, ...logsFrom(plan, batchSums(sums, before), count) });
@@ -238,7 +243,7 @@ export async function trainEpochs(
     await call('onTrainEnd', {});
     return history;
   } finally {
-    randoms?.free();
+    shuffled?.free();
     dispose(batchTensors(batches));
     if (plan) endPlan(plan);
   }
@@ -314,7 +319,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
           data.xs.forEach((x, i) => copyInto(x, buffers.xs[i]));
           data.targets.forEach((t, i) => copyInto(t, buffers.targets[i]));
           before = batchHooks ? sums.slice() : null;
-          const wrong = step(model, plan, buffers.xs, buffers.targets, sums);
+          const wrong = step(model, plan, { ...buffers, index: null }, sums);
           if (wrong) throw new Error(`${op}: at epoch ${epoch + 1}, batch ${b}, ${wrong}`);
         } finally {
           dispose([...data.temporary, ...tensorsOf(next.value)]);

@@ -98,8 +98,8 @@ async function withDyingWorker<T>(work: () => T | Promise<T>): Promise<{ result:
 
 const NOTICE = /^neurite: worker thread 1 stopped answering in a kernel; its part was redone on the calling thread, which runs alone from now on/;
 
-/** A seeded three-layer model trained for two epochs: its losses and final weights as raw bits. */
-async function train() {
+/** A seeded three-layer model trained for two epochs (of two batches of 256): its losses and final weights as raw bits. */
+async function train(callbacks: tf.CustomCallbackArgs = {}, epochs = 2) {
   tf.setSeed(11);
   const model = tf.sequential({
     layers: [tf.layers.dense({ units: 96, activation: 'relu', inputShape: [300] }), tf.layers.dense({ units: 40, activation: 'tanh' }), tf.layers.dense({ units: 10, activation: 'softmax' })],
@@ -107,7 +107,7 @@ async function train() {
   model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
   const x = tf.tensor2d(randomData(512 * 300, 4), [512, 300]);
   const y = tf.oneHot(Array.from({ length: 512 }, (_, i) => (i * 7) % 10), 10, 1, 0, 'float32');
-  const history = await model.fit(x, y, { epochs: 2, batchSize: 256, verbose: 0 });
+  const history = await model.fit(x, y, { epochs, batchSize: 256, verbose: 0, callbacks });
   const weights = model.getWeights().map((w) => Array.from(bitsOf(w.dataSync() as Float32Array)));
   tf.dispose([x, y]);
   model.dispose();
@@ -308,7 +308,9 @@ describe('threads', () => {
     expect(pool().splitCalls - before).toBe(3); // the convolution, the bias, the activation
   });
 
-  it('a CNN trains on two threads with the losses and weights of one thread', async () => {
+  // Batch 32 splits each kernel across the threads; batch 256 is cut into shards that the threads replay side by side.
+  it.each([32, 256])('a CNN trains on two threads with the losses and weights of one thread (batch %i)', async (batchSize) => {
+    const rows = 2 * batchSize;
     const cnn = async () => {
       tf.setSeed(3);
       const model = tf.sequential({
@@ -322,9 +324,9 @@ describe('threads', () => {
         ],
       });
       model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
-      const x = tf.tensor4d(randomData(64 * 28 * 28, 9, 0, 1), [64, 28, 28, 1]);
-      const y = tf.oneHot(Array.from({ length: 64 }, (_, i) => (i * 3) % 10), 10, 1, 0, 'float32');
-      const history = await model.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0 });
+      const x = tf.tensor4d(randomData(rows * 28 * 28, 9, 0, 1), [rows, 28, 28, 1]);
+      const y = tf.oneHot(Array.from({ length: rows }, (_, i) => (i * 3) % 10), 10, 1, 0, 'float32');
+      const history = await model.fit(x, y, { epochs: 2, batchSize, verbose: 0 });
       const weights = model.getWeights().map((w) => Array.from(bitsOf(w.dataSync() as Float32Array)));
       tf.dispose([x, y]);
       model.dispose();
@@ -372,6 +374,55 @@ describe('threads', () => {
     await tf.setThreads(2);
     expect(tf.getThreads()).toBe(2);
     expect(await train()).toEqual(one);
+  });
+
+  describe('a batch of 256 rows or more, cut into shards that the threads replay side by side', () => {
+    /** train() with a fault injected into the first replayed step (the second batch), once its shards are recorded. */
+    async function trainWithFault(inject: () => void) {
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      let first = true;
+      try {
+        const result = await train({ onBatchEnd: async () => void (first && inject(), (first = false)) });
+        return { result, notices: warn.mock.calls.map((call) => String(call[0])) };
+      } finally {
+        warn.mockRestore();
+      }
+    }
+
+    it('a worker dying while it replays its shard: the calling thread replays it, the bits of one thread', async () => {
+      await tf.setThreads(1);
+      const one = await train();
+      await tf.setThreads(2);
+      const { result, notices } = await trainWithFault(() => pool().crashWorkerInNextKernel(0, 50));
+      expect(result).toEqual(one);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(NOTICE);
+      expect(tf.getThreads()).toBe(1);
+    });
+
+    it('a worker the OS has not scheduled yet: the calling thread replays its shard too, the same bits', async () => {
+      await tf.setThreads(1);
+      const one = await train();
+      await tf.setThreads(2);
+      const stolen = pool().stolenShares;
+      const { result, notices } = await trainWithFault(() => pool().stallWorkerInNextKernel(0));
+      expect(result).toEqual(one);
+      expect(pool().stolenShares).toBeGreaterThan(stolen); // and the next steps' while the worker sleeps
+      expect(notices).toEqual([]);
+      expect(tf.getThreads()).toBe(2);
+    });
+
+    it('each replayed step is one call across the threads', async () => {
+      await tf.setThreads(2);
+      // The first step records (its kernels split one by one); each later one replays its two shards side by
+      // side, in one call: two epochs of two batches make two calls more than one epoch.
+      const calls = async (epochs: number) => {
+        const before = pool().splitCalls;
+        await train({}, epochs);
+        return pool().splitCalls - before;
+      };
+      expect((await calls(2)) - (await calls(1))).toBe(2);
+    });
   });
 
   it('a worker that exited between calls: its share runs on the calling thread, bit for bit, with a notice', async () => {

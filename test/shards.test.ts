@@ -1,0 +1,93 @@
+// fit cuts a batch of 256 rows or more into shards (src/model/step.ts): each shard backprops its own rows and
+// the shards' gradients are summed. Held here to the whole batch on the tape: the loss, the accuracy and the
+// update equal the whole batch's, on even and uneven cuts; layers that read the whole batch (batch norm, a
+// user's layer) keep it whole. Both backends cut the same way.
+
+import { describe, expect, it } from 'vitest';
+import * as tf from '../src/index.js';
+import { expectClose, onBackend, randomData } from './support.js';
+
+/** A user's layer that reads the whole batch: each value less its column's mean over the batch. */
+class Centered extends tf.layers.Layer {
+  static override className = 'Centered';
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return tf.sub(x, tf.mean(x, 0));
+  }
+}
+
+/** Inputs of `width` features and one-hot targets of `classes` for `rows` samples. */
+function data(rows: number, width: number, classes: number): [tf.Tensor, tf.Tensor] {
+  const x = tf.tensor2d(randomData(rows * width, rows), [rows, width]);
+  const y = tf.oneHot(Array.from({ length: rows }, (_, i) => (i * 7 + (i >> 3)) % classes), classes, 1, 0, 'float32');
+  return [x, y];
+}
+
+/**
+ * One SGD step of fit over the whole of x (one batch), against the same step on the tape: the loss of the whole
+ * batch and its gradient, each weight moved by lr times it.
+ */
+async function expectWholeBatchStep(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor, lr: number): Promise<void> {
+  const before = model.getWeights().map((w) => w.dataSync().slice());
+  const { value, grads } = tf.variableGrads(() => tf.mean(tf.metrics.categoricalCrossentropy(y, model.apply(x) as tf.Tensor)));
+  const expectedLoss = value.dataSync()[0];
+  const expected = model.trainableWeights.map((w, i) => {
+    const g = grads[w.name].dataSync();
+    return before[i].map((v, j) => v - lr * g[j]);
+  });
+  tf.dispose([value, ...Object.values(grads)]);
+  const history = await model.fit(x, y, { epochs: 1, batchSize: x.shape[0], verbose: 0 });
+  expect(history.history.loss[0]).toBeCloseTo(expectedLoss, 5);
+  model.getWeights().forEach((w, i) => expectClose(w.dataSync(), expected[i], { atol: 1e-6, rtol: 1e-4 }, w.name));
+}
+
+describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into shards, on %s', (backend) => {
+  onBackend(backend);
+
+  // 256: two shards of 128; 257: 128 and 129 rows; 1100: eight shards of 137 or 138 rows.
+  it.each([256, 257, 1100])('%i rows: the loss, the accuracy and the update of the whole batch', async (rows) => {
+    tf.setSeed(5);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [12] }), tf.layers.dense({ units: 4, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const [x, y] = data(rows, 12, 4);
+    const [, accuracy] = (model.evaluate(x, y, { batchSize: rows }) as tf.Tensor[]).map((t) => {
+      const value = t.dataSync()[0];
+      t.dispose();
+      return value;
+    });
+    const history = await model.fit(x, y, { epochs: 1, batchSize: rows, verbose: 0 });
+    expect(history.history.acc[0]).toBeCloseTo(accuracy, 6);
+    model.dispose();
+    tf.setSeed(5);
+    const again = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [12] }), tf.layers.dense({ units: 4, activation: 'softmax' })] });
+    again.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    await expectWholeBatchStep(again, x, y, 0.5);
+    again.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('a user\'s layer that reads the whole batch sees the whole batch', async () => {
+    tf.setSeed(6);
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5] }), new Centered({}), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const [x, y] = data(300, 5, 3);
+    await expectWholeBatchStep(model, x, y, 0.5);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('batch norm updates its moving statistics by the whole batch', async () => {
+    tf.setSeed(7);
+    const norm = tf.layers.batchNormalization({ momentum: 0.5 });
+    const first = tf.layers.dense({ units: 6, inputShape: [5] });
+    const model = tf.sequential({ layers: [first, norm, tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+    const [x, y] = data(256, 5, 3);
+    // From a moving mean of 0 with momentum 0.5: half the batch's mean of the first layer's output.
+    const expected = tf.tidy(() => tf.mul(tf.mean(first.apply(x) as tf.Tensor, 0), 0.5).dataSync());
+    await model.fit(x, y, { epochs: 1, batchSize: 256, verbose: 0 });
+    expectClose(norm.getWeights()[2].dataSync(), expected, { atol: 1e-6, rtol: 1e-5 }, 'moving mean');
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+});

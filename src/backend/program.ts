@@ -7,7 +7,7 @@
 // side, each with a scratch block of its own (see `encode`).
 // What it relies on: the recorded code's effects on memory all go through kernels (no JavaScript writes to
 // the heap, no kernel return value used), and the tensors it reads from outside (the batch, the weights,
-// the gradient sinks) keep their addresses; the caller checks those with `still`.
+// the gradient sinks) keep their addresses; the caller checks those (`moved` in src/model/step.ts).
 
 import { allocate } from '../block.js';
 import type { Backend } from './backend.js';

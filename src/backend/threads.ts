@@ -1,13 +1,14 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
 // compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
 // activations and bias additions, and of the image kernels of convolutions and pooling (ranges of the
-// batch), and replay whole programs (the shards of a training step, see src/model/step.ts), woken and awaited through Atomics on a small control buffer. The split is fixed by the sizes, and
-// no element's arithmetic depends on which thread computes it, so results are bit-identical to one
-// thread. Only calls that write nothing they read are split (no optimizer step, no accumulating matmul, no
-// in-place activation), so the part of a worker that fails or dies half-way can be run again on the calling
-// thread with the same result; the pool then falls back to one thread. A share its worker has not taken by the
-// time the calling thread is done with its own is run there too (a busy machine may not schedule the worker
-// for milliseconds), so threads never cost much more than one.
+// batch), and replay whole programs (the shards of a training step, see src/model/step.ts), woken and
+// awaited through Atomics on a small control buffer. The split is fixed by the sizes, and no element's
+// arithmetic depends on which thread computes it, so results are bit-identical to one thread. Only calls
+// that write nothing they read are split (no optimizer step, no accumulating matmul, no in-place
+// activation), so the part of a worker that fails or dies half-way can be run again on the calling thread
+// with the same result; the pool then falls back to one thread. A share its worker has not taken by the time
+// the calling thread is done with its own is run there too (a busy machine may not schedule the worker for
+// milliseconds), so threads never cost much more than one.
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';
@@ -65,7 +66,10 @@ const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward',
 /** A kernel workers run: its index in WORKER_KERNELS, by name. */
 type Op = number;
 const Op = Object.fromEntries(WORKER_KERNELS.map((name, i) => [name, i])) as Record<(typeof WORKER_KERNELS)[number], Op>;
-/** The op that replays programs (see ThreadPool.programs): ARGS holds their count, their addresses, the worker's scratch. */
+/**
+ * The op that replays programs (see ThreadPool.programs): ARGS holds their count, their addresses, the worker's
+ * scratch; so at most ARGS - 2 programs per worker (fit cuts a batch into at most 8 shards).
+ */
 const PROGRAMS = WORKER_KERNELS.length;
 
 /** A worker's part of a parallel call: its arguments (`half`: only half its share, for fault tests), and how the calling thread runs it instead. */

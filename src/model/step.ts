@@ -98,12 +98,11 @@ export interface Plan {
 }
 
 /**
- * A training step over (part of) a batch, and its results: the loss, each output's loss (several outputs), and
- * the outputs and targets the metrics read. When recorded as a program (kernel losses), replaying it writes them
- * again in place; otherwise (a loss function) they are the caller's to free.
+ * The results of a training step over (part of) a batch: the loss, each output's loss (several outputs), and the
+ * outputs and targets the metrics read. When recorded as a program (kernel losses), replaying it writes them again
+ * in place; otherwise (a loss function) they are the caller's to free.
  */
 interface Shard {
-  program: Program | null;
   rows: number;
   loss: Tensor;
   losses: Tensor[];
@@ -114,7 +113,7 @@ interface Shard {
 /** A training step: its shards (one, or several for a large batch), and what the update after it needs. */
 export interface Recorded {
   shards: Shard[];
-  /** The shards' programs, to replay side by side. */
+  /** The shards' programs (none on the tape), to replay side by side. */
   programs: Program[];
   /** Each written sink, with the sinks of the later shards summed into it after them, in shard order. */
   sums: Array<[Tensor, Tensor[]]>;
@@ -396,7 +395,7 @@ function update(model: LayersModel, plan: Plan, run: Recorded, rows: number, sum
 function runStep(model: LayersModel, plan: Plan, batch: Rows, count: number): Recorded {
   if (plan.onTape) {
     const result = tapeStep(model, plan, batch.xs, batch.targets, plan.sinks, plan.one!);
-    return { shards: [{ program: null, rows: count, ...result, targets: batch.targets }], programs: [], sums: [], written: [], updates: updatesOf(plan), inputs: [], guards: result.guards, owned: [] };
+    return { shards: [{ rows: count, ...result, targets: batch.targets }], programs: [], sums: [], written: [], updates: updatesOf(plan), inputs: [], guards: result.guards, owned: [] };
   }
   const backend = activeBackend();
   // Made their own before the step (a clone's values must not change with them), so that a layer may update
@@ -477,7 +476,7 @@ function recordShard(model: LayersModel, plan: Plan, recorded: Recorded, batch: 
   });
   recorded.programs.push(program);
   if (!whole) recorded.owned.push(...result.targets);
-  recorded.shards.push({ program, rows: to - from, ...result });
+  recorded.shards.push({ rows: to - from, ...result });
   recorded.guards.push(...result.guards);
 }
 

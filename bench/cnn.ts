@@ -2,7 +2,7 @@
 // softmax; Adam, batch 32), side by side in one run: training in samples/s on neurite's wasm build, its js twin
 // and TF.js's cpu backend (the only TF.js backend in Node that trains it without native add-ons: its wasm
 // backend has no Conv2DBackpropFilter), predict on neurite and TF.js's wasm and cpu backends, two threads
-// against one; and each product of the training step (per conv layer: forward, filter gradient, input
+// against one (at batch 32 and 256); and each product of the training step (per conv layer: forward, filter gradient, input
 // gradient: its patches and matmul, or the direct kernel) as a fraction of the FMA ceiling measured in the run.
 // About 1.7 MFLOP per training sample: the ceiling is about 32,000 samples/s per core.
 // Run: node --import tsx bench/cnn.ts
@@ -14,9 +14,9 @@ import { loadMnist } from '../examples/data.js';
 import { activeBackend } from '../src/engine.js';
 import * as tf from '../src/index.js';
 import { mnistCnn } from '../test/mnist-cnn.js';
-import { type Row, withTimedKernels } from './harness.js';
+import { median, oneAndTwoThreads, type Row, withTimedKernels } from './harness.js';
 import { ceilingRows, peakGflops } from './peak.js';
-import { type Impl, measure, median, onNeurite, onTfjs } from './training.js';
+import { type Impl, measure, onNeurite, onTfjs } from './training.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const BATCH = 32;
@@ -31,7 +31,7 @@ interface Digits {
 }
 
 /** Training (fit, shuffled) or inference (predict) of the CNN on `rows` digits with a library as it is now set up. */
-function cnnImpl(lib: Lib, name: string, data: Digits, rows: number, training: boolean): Impl {
+function cnnImpl(lib: Lib, name: string, data: Digits, rows: number, training: boolean, batchSize = BATCH): Impl {
   const model = mnistCnn(lib);
   const xs = lib.tensor4d(data.x.subarray(0, rows * 784), [rows, 28, 28, 1]);
   const ys = lib.tensor2d(data.y.subarray(0, rows * 10), [rows, 10]);
@@ -41,7 +41,7 @@ function cnnImpl(lib: Lib, name: string, data: Digits, rows: number, training: b
     run: async (reps) => {
       for (let r = 0; r < reps; r++) {
         if (training) {
-          const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize: BATCH, shuffle: true, verbose: 0 });
+          const h = await model.fit(xs as tf.Tensor, ys as tf.Tensor, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
           impl.lastLoss = h.history.loss.at(-1) as number;
         } else {
           const out = model.predict(xs as tf.Tensor, { batchSize: 256 }) as tf.Tensor;
@@ -58,20 +58,15 @@ function cnnImpl(lib: Lib, name: string, data: Digits, rows: number, training: b
   return impl;
 }
 
-/** Samples/s of neurite's training on `threads` threads: the median of three timed epochs after a warm-up. */
-async function threadedRate(threads: number, data: Digits): Promise<number> {
-  await tf.setThreads(threads);
-  const impl = cnnImpl(tf, '', data, data.rows, true);
+/** Samples/s of neurite's training on the threads set: one timed epoch after a warm-up. */
+async function threadedRate(data: Digits, batchSize: number): Promise<number> {
+  const impl = cnnImpl(tf, '', data, data.rows, true, batchSize);
   await impl.run(1);
-  const rates: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    const t0 = performance.now();
-    await impl.run(1);
-    rates.push(data.rows / ((performance.now() - t0) / 1000));
-  }
+  const t0 = performance.now();
+  await impl.run(1);
+  const rate = data.rows / ((performance.now() - t0) / 1000);
   await impl.dispose?.();
-  await tf.setThreads(1);
-  return median(rates);
+  return rate;
 }
 
 /** The FLOPs of each conv product in one training step of batch B, by the kernels' shapes. */
@@ -157,8 +152,13 @@ export async function benchCnn(): Promise<Row[]> {
   await tfjs.setBackend('wasm');
   await tf.setBackend('wasm');
 
-  const threads = 'MNIST CNN training (threads), batch 32';
-  for (const n of [1, 2]) rows.push({ case: threads, impl: n === 1 ? wasmName : `${wasmName} 2 threads`, value: await threadedRate(n, data), unit: 'samples/s' });
+  // Batch 32 splits each kernel across the threads; from 256 rows on, fit cuts the batch into shards that the
+  // threads train side by side.
+  for (const batchSize of [BATCH, 256]) {
+    const threads = `MNIST CNN training (threads), batch ${batchSize}`;
+    const [one, two] = await oneAndTwoThreads(3, () => threadedRate(data, batchSize));
+    rows.push({ case: threads, impl: wasmName, value: one, unit: 'samples/s' }, { case: threads, impl: `${wasmName} 2 threads`, value: two, unit: 'samples/s' });
+  }
 
   const peak = await peakGflops();
   const fullRate = rows.find((r) => r.case === training && r.impl === wasmName)!.value;

@@ -3,7 +3,7 @@
 
 import Benchmark from 'benchmark';
 import type { Kernels } from '../src/backend/kernels.js';
-import { activeBackend } from '../src/engine.js';
+import { activeBackend, setThreads } from '../src/engine.js';
 
 export interface Row {
   /** What is measured, e.g. 'matmul 512x512x512'. */
@@ -22,6 +22,29 @@ export function secondsPerCall(fn: () => void, minTime = 0.5): number {
   bench.run({ async: false });
   if (bench.error) throw bench.error;
   return bench.stats.mean;
+}
+
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * A figure on one thread and on two: the medians of `rounds` measurements taken in turns (1, 2, 1, 2, ...), so
+ * that both meet the machine in the same state (on this VM the speed of a process drifts by tens of percent).
+ * `measure()` makes one measurement on the threads just set.
+ */
+export async function oneAndTwoThreads(rounds: number, measure: () => Promise<number>): Promise<[one: number, two: number]> {
+  const values: [number[], number[]] = [[], []];
+  for (let round = 0; round < rounds; round++) {
+    for (const threads of [1, 2]) {
+      await setThreads(threads);
+      values[threads - 1].push(await measure());
+    }
+  }
+  await setThreads(1);
+  return [median(values[0]), median(values[1])];
 }
 
 /** Prints rows run on their own (`node --import tsx bench/<suite>.ts`): one line per case, one column per implementation. */

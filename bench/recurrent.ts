@@ -12,9 +12,9 @@ import * as tfjs from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { activeBackend } from '../src/engine.js';
 import * as tf from '../src/index.js';
-import { type Row, printRows } from './harness.js';
+import { median, type Row, printRows } from './harness.js';
 import { ceilingRows, peakGflops } from './peak.js';
-import { type Impl, measure, median, onNeurite, onTfjs } from './training.js';
+import { type Impl, measure, onNeurite, onTfjs } from './training.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const [BATCH, STEPS, FEATURES, UNITS, CLASSES] = [64, 32, 64, 128, 10];

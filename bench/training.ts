@@ -23,7 +23,7 @@ import brain from 'brain.js';
 import { loadMnist } from '../examples/data.js';
 import { activeBackend } from '../src/engine.js';
 import * as tf from '../src/index.js';
-import { type Row, withTimedKernels } from './harness.js';
+import { median, type Row, withTimedKernels } from './harness.js';
 import { compiled, MLP, type NetSpec, SMALL } from './nets.js';
 import { peakGflops } from './peak.js';
 
@@ -52,11 +52,6 @@ async function timeOnce(impl: Impl, reps: number): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-export const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * Warms each implementation up, picks its repetitions, then times them in interleaved rounds.

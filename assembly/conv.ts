@@ -4,8 +4,9 @@
 // orchestrates, so the matmul runs on the worker threads too). Depthwise convolution and pooling are direct
 // loops, four channels at a time. Every value's arithmetic happens in the order the js twin's does.
 // desc (i32 words): batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW,
-// padTop, padLeft, firstImage, endImage. The kernels that work image by image (all but depthwise) compute
-// only images [firstImage, endImage): the thread pool gives each thread a range of the batch.
+// padTop, padLeft, firstImage, endImage. The kernels that work image by image (all but depthwise's filter
+// gradient, a sum over the batch) compute only images [firstImage, endImage): the thread pool gives each thread
+// a range of the batch.
 
 let B: i32 = 0, H: i32 = 0, W: i32 = 0, C: i32 = 0, OH: i32 = 0, OW: i32 = 0, OC: i32 = 0, FH: i32 = 0, FW: i32 = 0;
 let SH: i32 = 0, SW: i32 = 0, DH: i32 = 0, DW: i32 = 0, PT: i32 = 0, PL: i32 = 0, B0: i32 = 0, B1: i32 = 0;
@@ -269,10 +270,10 @@ function pool(x: usize, y: usize, desc: usize, back: bool): void {
 export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: usize): void {
   read(desc);
   const m = OC / C;
-  if (made == 0) memory.fill(x, 0, at(B * H * W * C));
+  if (made == 0) memory.fill(x + at(B0 * H * W * C), 0, at((B1 - B0) * H * W * C));
   else if (made == 1) memory.fill(filter, 0, at(FH * FW * OC));
-  else memory.fill(y, 0, at(B * OH * OW * OC));
-  for (let b = 0; b < B; b++) {
+  else memory.fill(y + at(B0 * OH * OW * OC), 0, at((B1 - B0) * OH * OW * OC));
+  for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
         const c0 = ow * SW - PL;

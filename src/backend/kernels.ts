@@ -388,7 +388,8 @@ export interface Kernels {
   /**
    * Depthwise convolution: y[.., c·m + j] = sum over the window of x[.., c] · filter (fH, fW, inC, m)[kh, kw, c, j],
    * outC = inC·m. `made` picks the operand computed from the other two (zeroed, then every product added):
-   * 0 x (the input gradient, dy in y), 1 filter (the filter gradient), 2 y (the convolution).
+   * 0 x (the input gradient, dy in y), 1 filter (the filter gradient), 2 y (the convolution). x and y: only the
+   * images [firstImage, endImage) of desc.
    */
   depthwise(made: number, x: Ptr, filter: Ptr, y: Ptr, desc: Ptr): void;
 

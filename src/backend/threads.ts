@@ -54,9 +54,12 @@ const TIMEOUT_MS = 30_000;
 
 /**
  * The kernels that compute only the images [firstImage, endImage) of their descriptor (assembly/conv.ts), with
- * the index of the descriptor among their arguments: split by ranges of the batch.
+ * the index of the descriptor among their arguments: split by ranges of the batch (depthwise but for its filter
+ * gradient, a sum over the whole batch).
  */
-const IMAGE_KERNELS = { im2col: 2, col2im: 2, convDirect: 3, maxPool: 3, maxPoolBackward: 3, avgPool: 2, avgPoolBackward: 2 } as const;
+const IMAGE_KERNELS = { im2col: 2, col2im: 2, convDirect: 3, maxPool: 3, maxPoolBackward: 3, avgPool: 2, avgPoolBackward: 2, depthwise: 4 } as const;
+/** depthwise's `made` for the filter gradient. */
+const DEPTHWISE_FILTER = 1;
 type ImageKernel = keyof typeof IMAGE_KERNELS;
 /** Where the descriptor's image range lies, in i32 words. */
 const FIRST_IMAGE = 15;
@@ -242,7 +245,8 @@ class ThreadPool {
     const desc = args[at] / 4;
     const i32 = heap.i32; // words: batch, inH, inW, inC, outH, outW, outC, fH, fW, ...
     const batch = i32[desc];
-    if (batch < 2 || batch * i32[desc + 3] * i32[desc + 4] * i32[desc + 5] * i32[desc + 7] * i32[desc + 8] < MIN_PARALLEL_ELEMENTS) return (k[name] as (...a: number[]) => void)(...args);
+    const small = batch < 2 || batch * i32[desc + 3] * i32[desc + 4] * i32[desc + 5] * i32[desc + 7] * i32[desc + 8] < MIN_PARALLEL_ELEMENTS;
+    if (small || (name === 'depthwise' && args[0] === DEPTHWISE_FILTER)) return (k[name] as (...a: number[]) => void)(...args);
     this.split(Op[name], batch, 1, (from, to, w) => {
       const copy = w < 0 ? scratch : this.scratch[w];
       heap.u8.copyWithin(copy, desc * 4, desc * 4 + DESC_BYTES);

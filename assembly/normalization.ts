@@ -1,5 +1,6 @@
 // Batch normalization over channels-last x (rows, channels), statistics over the rows (every axis but the
-// channels), four channels at a time: the batch's mean and variance (one pass), the normalization (one pass) and
+// channels), four channels at a time. The sums' rows are `stride` values apart (x, dy and dx alike), so that a
+// thread can take a range of the channels (src/backend/threads.ts): the batch's mean and variance (one pass), the normalization (one pass) and
 // the gradient through both (two passes). Statistics and gradient sums accumulate in f64, per channel in row
 // order, into the caller's scratch; per-channel coefficients are computed in f64 and rounded once. Every value's
 // arithmetic happens in the order the js twin's does, so both give the same bits.
@@ -36,12 +37,12 @@ const CHUNK_VALUES = 4096;
 // TF.js's moments) over the rows. One pass: the sums of d and d² for d = x - x[0] (the first row shifts every
 // channel near its mean, so the variance s2/n - (s1/n)² loses no digits to cancellation). rows 0 gives NaN.
 // sums: 2·channels f64 of scratch.
-export function batchNormStats(x: usize, mean: usize, variance: usize, sums: usize, rows: i32, channels: i32): void {
+export function batchNormStats(x: usize, mean: usize, variance: usize, sums: usize, rows: i32, channels: i32, stride: i32): void {
   const s1 = sums;
   const s2 = sums + at64(channels);
   zero64(sums, 2 * channels);
-  const rowBytes = at(channels);
-  const chunk = max(1, CHUNK_VALUES / max(channels, 1));
+  const rowBytes = at(stride);
+  const chunk = max(1, CHUNK_VALUES / max(stride, 1));
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const r1 = min(rows, r0 + chunk);
     let c = 0;
@@ -122,12 +123,12 @@ export function batchNormForward(x: usize, mean: usize, variance: usize, gamma: 
 // 1/sqrt(variance + epsilon)), and dx = k·(dy - Σdy/n - x̂·Σdy·x̂/n) with k = gamma·invstd, computed as
 // (a·dy + c·(x - mean)) + b with a = k, b = -k·Σdy/n, c = -k·invstd²·Σdy·(x - mean)/n per channel.
 // scratch: 2·channels f64 (the sums), then 3·channels f32 (a, b, c).
-export function batchNormBackward(x: usize, dy: usize, mean: usize, variance: usize, gamma: usize, dx: usize, dgamma: usize, dbeta: usize, rows: i32, channels: i32, epsilon: f64, scratch: usize): void {
+export function batchNormBackward(x: usize, dy: usize, mean: usize, variance: usize, gamma: usize, dx: usize, dgamma: usize, dbeta: usize, rows: i32, channels: i32, stride: i32, epsilon: f64, scratch: usize): void {
   const sumDy = scratch;
   const sumDyX = scratch + at64(channels);
   zero64(scratch, 2 * channels);
-  const rowBytes = at(channels);
-  const chunk = max(1, CHUNK_VALUES / max(channels, 1));
+  const rowBytes = at(stride);
+  const chunk = max(1, CHUNK_VALUES / max(stride, 1));
   for (let r0 = 0; r0 < rows; r0 += chunk) {
     const r1 = min(rows, r0 + chunk);
     let c = 0;

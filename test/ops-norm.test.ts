@@ -165,23 +165,27 @@ describe.each(['wasm', 'js'] as const)('batchNorm on %s', (backend) => {
 // ---- the kernels on every build ----
 
 describe.each(BUILDS)('batch norm kernels on %s', (build) => {
-  /** [rows, channels]: channels of one lane, of a partial vector, of several vectors and a tail. */
-  const geometries = [[1, 1], [3, 3], [17, 4], [7, 7], [5, 17], [64, 9]];
+  /**
+   * [rows, channels, stride]: channels of one lane, of a partial vector, of several vectors and a tail; rows of
+   * the channels alone, or of more values (the range of channels a thread takes).
+   */
+  const geometries = [[1, 1, 1], [3, 3, 3], [17, 4, 4], [7, 7, 7], [5, 17, 17], [64, 9, 9], [17, 4, 9], [5, 17, 40], [33, 16, 48]];
 
   it('statistics, normalization and gradient give the js twin\'s bits', async () => {
     const [b, js] = [await backendFor(build), await backendFor('js')];
-    for (const [rows, channels] of geometries) {
-      const n = rows * channels;
+    for (const [rows, channels, stride] of geometries) {
+      const n = rows * stride;
       const data = { x: randomData(n, 1, -3, 5), dy: randomData(n, 2), gamma: randomData(channels, 3, -2, 2), beta: randomData(channels, 4) };
       const run = (on: Backend) => {
         const p = { x: put(on, data.x), dy: put(on, data.dy), gamma: put(on, data.gamma), beta: put(on, data.beta) };
         const out = { mean: on.heap.alloc(channels * 4), variance: on.heap.alloc(channels * 4), y: on.heap.alloc(n * 4), plain: on.heap.alloc(n * 4), dx: on.heap.alloc(n * 4), dgamma: on.heap.alloc(channels * 4), dbeta: on.heap.alloc(channels * 4), plainDx: on.heap.alloc(n * 4), scratch: on.heap.alloc(28 * channels) };
         const k = on.kernels;
-        k.batchNormStats(p.x, out.mean, out.variance, out.scratch, rows, channels);
+        for (const block of [out.dx, out.plainDx]) k.fill(block, n, 7); // what lies between rows stays
+        k.batchNormStats(p.x, out.mean, out.variance, out.scratch, rows, channels, stride);
         k.batchNormForward(p.x, out.mean, out.variance, p.gamma, p.beta, out.y, rows, channels, 1e-3, out.scratch);
         k.batchNormForward(p.x, out.mean, out.variance, 0, 0, out.plain, rows, channels, 0.25, out.scratch);
-        k.batchNormBackward(p.x, p.dy, out.mean, out.variance, p.gamma, out.dx, out.dgamma, out.dbeta, rows, channels, 1e-3, out.scratch);
-        k.batchNormBackward(p.x, p.dy, out.mean, out.variance, 0, out.plainDx, 0, 0, rows, channels, 0.25, out.scratch);
+        k.batchNormBackward(p.x, p.dy, out.mean, out.variance, p.gamma, out.dx, out.dgamma, out.dbeta, rows, channels, stride, 1e-3, out.scratch);
+        k.batchNormBackward(p.x, p.dy, out.mean, out.variance, 0, out.plainDx, 0, 0, rows, channels, stride, 0.25, out.scratch);
         const results: Record<string, Float32Array> = {
           mean: get(on, out.mean, channels),
           variance: get(on, out.variance, channels),
@@ -198,7 +202,7 @@ describe.each(BUILDS)('batch norm kernels on %s', (build) => {
       const [got, twin] = [run(b), run(js)];
       for (const name of Object.keys(twin)) {
         const first = Array.from(got[name]).findIndex((v, i) => !Object.is(v, twin[name][i]));
-        expect(first, `${name} of [${rows}, ${channels}]: first value that differs (${got[name][first]} vs js ${twin[name][first]})`).toBe(-1);
+        expect(first, `${name} of [${rows}, ${channels}] (stride ${stride}): first value that differs (${got[name][first]} vs js ${twin[name][first]})`).toBe(-1);
       }
     }
   });
@@ -208,7 +212,7 @@ describe.each(BUILDS)('batch norm kernels on %s', (build) => {
     const [rows, channels] = [200_000, 3];
     const x = randomData(rows * channels, 7, -1, 1).map((v, i) => 1000 * (i % channels) + 300 + v * (1 + (i % channels)));
     const [px, pm, pv, ps] = [put(b, x), b.heap.alloc(channels * 4), b.heap.alloc(channels * 4), b.heap.alloc(28 * channels)];
-    b.kernels.batchNormStats(px, pm, pv, ps, rows, channels);
+    b.kernels.batchNormStats(px, pm, pv, ps, rows, channels, channels);
     const [mean, variance] = [get(b, pm, channels), get(b, pv, channels)];
     for (let c = 0; c < channels; c++) {
       let s = 0;

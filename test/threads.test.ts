@@ -345,6 +345,37 @@ describe('threads', () => {
     expect(two.weights).toEqual(one.weights);
   });
 
+  it('batch norm splits its channels across the threads: the losses, moving statistics and weights of one thread', async () => {
+    const train = async () => {
+      tf.setSeed(4);
+      const model = tf.sequential({
+        layers: [
+          tf.layers.conv2d({ filters: 48, kernelSize: 5, inputShape: [28, 28, 1] }), // 48 channels: a range of 16 and one of 32
+          tf.layers.batchNormalization(),
+          tf.layers.activation({ activation: 'relu' }),
+          tf.layers.maxPooling2d({ poolSize: 4 }),
+          tf.layers.flatten(),
+          tf.layers.dense({ units: 10, activation: 'softmax' }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+      const x = tf.tensor4d(randomData(64 * 28 * 28, 12, 0, 1), [64, 28, 28, 1]);
+      const y = tf.oneHot(Array.from({ length: 64 }, (_, i) => (i * 3) % 10), 10, 1, 0, 'float32');
+      const history = await model.fit(x, y, { epochs: 2, batchSize: 32, verbose: 0 });
+      const weights = model.getWeights().map((w) => Array.from(bitsOf(w.dataSync() as Float32Array)));
+      tf.dispose([x, y]);
+      model.dispose();
+      return { loss: history.history.loss, weights };
+    };
+    await tf.setThreads(1);
+    const one = await train();
+    await tf.setThreads(2);
+    expect(await train()).toEqual(one);
+    const { result, notices } = await withDyingWorker(train);
+    expect(result).toEqual(one);
+    expect(notices).toHaveLength(1);
+  });
+
   it('a worker dying half-way through its share of an activation: the same bits, forward and backward', async () => {
     const n = 300_001;
     const forward = () => {

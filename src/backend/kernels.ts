@@ -402,15 +402,17 @@ export interface Kernels {
   resizeBackward(dy: Ptr, dx: Ptr, desc: Ptr): void;
 
   // ---- batch normalization over channels-last x (rows, channels), statistics over the rows (assembly/normalization.ts) ----
+  // The statistics and the gradient read rows of x, dy and dx `stride` values apart (a thread takes a range of the
+  // channels of each row; the normalization, bound by memory, gained nothing split so).
   /** mean, variance (channels) = each channel's mean and biased variance, summed in f64; sums: 2·channels f64 of scratch. */
-  batchNormStats(x: Ptr, mean: Ptr, variance: Ptr, sums: Ptr, rows: number, channels: number): void;
+  batchNormStats(x: Ptr, mean: Ptr, variance: Ptr, sums: Ptr, rows: number, channels: number, stride: number): void;
   /** y = (x - mean)·gamma/sqrt(variance + epsilon) + beta per channel (gamma, beta 0: none); scratch: 2·channels f32. */
   batchNormForward(x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, beta: Ptr, y: Ptr, rows: number, channels: number, epsilon: number, scratch: Ptr): void;
   /**
    * batchNormForward's gradient given dy, mean and variance being x's own (training): dx, dgamma, dbeta, each
    * written when not 0; sums in f64. scratch: 2·channels f64 then 3·channels f32.
    */
-  batchNormBackward(x: Ptr, dy: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, channels: number, epsilon: number, scratch: Ptr): void;
+  batchNormBackward(x: Ptr, dy: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, channels: number, stride: number, epsilon: number, scratch: Ptr): void;
 
   // ---- recurrent cells, one time step of a batch (assembly/recurrent.ts) ----
   // rows: the batch, u: the units; the matmuls are the caller's. mask: 0, or rows f32 each 0 or 1, where 0 makes

@@ -1,7 +1,7 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
 // compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
-// activations and bias additions, and of the image kernels of convolutions and pooling (ranges of the
-// batch), and replay whole programs (the shards of a training step, see src/model/step.ts), woken and
+// activations and bias additions, of the image kernels of convolutions and pooling (ranges of the batch)
+// and of batch norm's sums (ranges of the channels), and replay whole programs (the shards of a training step, see src/model/step.ts), woken and
 // awaited through Atomics on a small control buffer. The split is fixed by the sizes, and no element's
 // arithmetic depends on which thread computes it, so results are bit-identical to one thread. Only calls
 // that write nothing they read are split (no optimizer step, no accumulating matmul, no in-place
@@ -37,10 +37,10 @@ const INTS = 6;
 const ARGS = 16;
 const SLOT_BYTES = INTS * 4 + ARGS * 8;
 const STOP = -1;
-/** Added to an op for fault tests: the worker runs it, then stops for good without answering. */
-const CRASH = 16;
+/** Added to an op for fault tests: the worker runs it, then stops for good without answering (above every op). */
+const CRASH = 32;
 /** Added to an op for fault tests: the worker sleeps 200 ms before taking it, as one the OS has not scheduled. */
-const STALL = 32;
+const STALL = 64;
 /**
  * Polls of the control buffer before a waiting thread sleeps (a millisecond or so): a training step's next
  * split call usually comes sooner, and waking a sleeping thread costs more than a small matmul.
@@ -64,8 +64,22 @@ type ImageKernel = keyof typeof IMAGE_KERNELS;
 /** Where the descriptor's image range lies, in i32 words. */
 const FIRST_IMAGE = 15;
 
+/**
+ * Batch norm's sums (its statistics, and its gradient), split by ranges of the channels (the normalization, bound
+ * by memory, was slower split): where `rows` is among their arguments (the pointers
+ * before it are indexed by channel; x, dy, dx and y step by rows of `stride` values), where their scratch is,
+ * and the bytes of it they take per channel.
+ */
+const NORM_KERNELS = {
+  batchNormStats: { rows: 4, scratch: 3, bytes: 16 },
+  batchNormBackward: { rows: 8, scratch: 12, bytes: 28 },
+} as const;
+type NormKernel = keyof typeof NORM_KERNELS;
+/** Channels per thread are a multiple of this: each thread's part of a row is whole cache lines. */
+const CHANNEL_QUANTUM = 16;
+
 /** The kernels workers run, by their index in the control buffer. */
-const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', 'biasAdd', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[])] as const;
+const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', 'biasAdd', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[]), ...(Object.keys(NORM_KERNELS) as NormKernel[])] as const;
 /** A kernel workers run: its index in WORKER_KERNELS, by name. */
 type Op = number;
 const Op = Object.fromEntries(WORKER_KERNELS.map((name, i) => [name, i])) as Record<(typeof WORKER_KERNELS)[number], Op>;
@@ -253,6 +267,25 @@ class ThreadPool {
       heap.i32.set([from, to], copy / 4 + FIRST_IMAGE);
       return args.map((a, i) => (i === at ? copy : a));
     }, (shareArgs) => (k[name] as (...a: number[]) => void)(...shareArgs));
+  }
+
+  /**
+   * A batch norm kernel split by ranges of its channels (at least two quanta of them, over enough values): each
+   * channel's sums and values are computed as on one thread, each range with its own part of the scratch. Not
+   * split when an output is also an input (a part could not be redone).
+   */
+  batchNorm(k: Kernels, name: NormKernel, args: number[]): void {
+    const run = (a: number[]) => (k[name] as (...a: number[]) => void)(...a);
+    const at = NORM_KERNELS[name];
+    const [rows, channels] = [args[at.rows], args[at.rows + 1]];
+    const inPlace = name === 'batchNormBackward' && (args[5] === args[0] || args[5] === args[1]);
+    if (channels < 2 * CHANNEL_QUANTUM || rows * channels < MIN_PARALLEL_ELEMENTS || inPlace) return run(args);
+    const part = (a: number, i: number, from: number, to: number) => {
+      if (i === at.scratch) return a + from * at.bytes;
+      if (i < at.rows) return a === 0 ? 0 : a + from * 4; // 0: an output not asked for, or no gamma or beta
+      return i === at.rows + 1 ? to - from : a;
+    };
+    this.split(Op[name], channels, CHANNEL_QUANTUM, (from, to) => args.map((a, i) => part(a, i, from, to)), run);
   }
 
   /**
@@ -461,6 +494,13 @@ class ThreadedBackend extends Backend {
         else exports.activationBackward(act, x, y, dout, dx, n, alpha);
       },
     };
+    for (const name of Object.keys(NORM_KERNELS) as NormKernel[]) {
+      (kernels as unknown as Record<string, (...args: number[]) => void>)[name] = (...args) => {
+        const pool = this.livePool();
+        if (pool) pool.batchNorm(exports, name, args);
+        else (exports[name] as (...a: number[]) => void)(...args);
+      };
+    }
     for (const name of Object.keys(IMAGE_KERNELS) as ImageKernel[]) {
       (kernels as unknown as Record<string, (...args: number[]) => void>)[name] = (...args) => {
         const pool = this.livePool();

@@ -153,7 +153,7 @@ export function normalizeBatch(x: Tensor, gamma: Tensor | null, beta: Tensor | n
     const scratch = scratchFor(name, channels);
     const [px, pm, pv, pg, pb, py, ps] = [x, mean, variance, gamma, beta, y, scratch].map((t) => t?.ptr(name) ?? 0);
     const k = kernels();
-    k.batchNormStats(px, pm, pv, ps, rows, channels);
+    k.batchNormStats(px, pm, pv, ps, rows, channels, channels);
     k.batchNormForward(px, pm, pv, pg, pb, py, rows, channels, epsilon, ps);
     scratch.dispose();
   }
@@ -168,7 +168,7 @@ export function normalizeBatch(x: Tensor, gamma: Tensor | null, beta: Tensor | n
       if (channels > 0) {
         const scratch = scratchFor(name, channels);
         const [px, pdy, pm, pv, pg, pdx, pdg, pdb, ps] = [sx, dy, sm, sv, sg, dx, dgamma, dbeta, scratch].map((t) => t?.ptr(name) ?? 0);
-        kernels().batchNormBackward(px, pdy, pm, pv, pg, pdx, pdg, pdb, rows, channels, epsilon, ps);
+        kernels().batchNormBackward(px, pdy, pm, pv, pg, pdx, pdg, pdb, rows, channels, channels, epsilon, ps);
         scratch.dispose();
       }
       return [dx, ...(gamma ? [dgamma] : []), ...(beta ? [dbeta] : [])];

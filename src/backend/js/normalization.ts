@@ -1,5 +1,5 @@
 // The js twin of assembly/normalization.ts: batch normalization's statistics, normalization and gradient over
-// channels-last x (rows, channels), the sums in f64 in the same order (per channel, row by row) and each f32
+// channels-last x (rows, channels; the sums' rows `stride` values apart), the sums in f64 in the same order (per channel, row by row) and each f32
 // operation rounded where the wasm kernels round it (Math.fround), so every value equals their bits.
 
 import type { Heap } from '../heap.js';
@@ -14,11 +14,11 @@ export function normalizationKernels(heap: Heap): NormalizationKernels {
   /** n f64 of scratch at ptr, zeroed. */
   const sumsAt = (ptr: Ptr, n: number) => new Float64Array(heap.f32.buffer, ptr, n).fill(0);
   return {
-    batchNormStats(x: Ptr, mean: Ptr, variance: Ptr, sums: Ptr, rows: number, channels: number): void {
+    batchNormStats(x: Ptr, mean: Ptr, variance: Ptr, sums: Ptr, rows: number, channels: number, stride: number): void {
       const f32 = heap.f32;
       const s = sumsAt(sums, 2 * channels);
       const X = word(x);
-      for (let r = 0, row = X; r < rows; r++, row += channels) {
+      for (let r = 0, row = X; r < rows; r++, row += stride) {
         for (let c = 0; c < channels; c++) {
           const d = f32[row + c] - f32[X + c];
           s[c] += d;
@@ -47,12 +47,12 @@ export function normalizationKernels(heap: Heap): NormalizationKernels {
       }
     },
 
-    batchNormBackward(x: Ptr, dy: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, channels: number, epsilon: number, scratch: Ptr): void {
+    batchNormBackward(x: Ptr, dy: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr, rows: number, channels: number, stride: number, epsilon: number, scratch: Ptr): void {
       const f32 = heap.f32;
       const s = sumsAt(scratch, 2 * channels);
       const [X, D, M, V, G, DX, DG, DB] = [x, dy, mean, variance, gamma, dx, dgamma, dbeta].map(word);
-      for (let r = 0, at = 0; r < rows; r++) {
-        for (let c = 0; c < channels; c++, at++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0, at = r * stride; c < channels; c++, at++) {
           const d = f32[D + at];
           s[c] += d;
           s[channels + c] += d * (f32[X + at] - f32[M + c]);
@@ -72,8 +72,8 @@ export function normalizationKernels(heap: Heap): NormalizationKernels {
         f32[C + c] = (-k * invstd * invstd * sDyX) / rows;
       }
       if (!dx) return;
-      for (let r = 0, at = 0; r < rows; r++) {
-        for (let c = 0; c < channels; c++, at++) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0, at = r * stride; c < channels; c++, at++) {
           const centred = f(f32[X + at] - f32[M + c]);
           f32[DX + at] = f(f(f32[A + c] * f32[D + at]) + f(f32[C + c] * centred)) + f32[Bc + c];
         }

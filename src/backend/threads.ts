@@ -1,14 +1,14 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
 // compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
 // activations and bias additions, of the image kernels of convolutions and pooling (ranges of the batch)
-// and of batch norm's sums (ranges of the channels), and replay whole programs (the shards of a training step, see src/model/step.ts), woken and
-// awaited through Atomics on a small control buffer. The split is fixed by the sizes, and no element's
-// arithmetic depends on which thread computes it, so results are bit-identical to one thread. Only calls
-// that write nothing they read are split (no optimizer step, no accumulating matmul, no in-place
-// activation), so the part of a worker that fails or dies half-way can be run again on the calling thread
-// with the same result; the pool then falls back to one thread. A share its worker has not taken by the time
-// the calling thread is done with its own is run there too (a busy machine may not schedule the worker for
-// milliseconds), so threads never cost much more than one.
+// and of batch norm's sums (ranges of the channels), and replay whole programs (the shards of a training
+// step, see src/model/step.ts), woken and awaited through Atomics on a small control buffer. The split is
+// fixed by the sizes, and no element's arithmetic depends on which thread computes it, so results are
+// bit-identical to one thread. Only calls that write nothing they read are split (no optimizer step, no
+// accumulating matmul, no in-place activation), so the part of a worker that fails or dies half-way can be
+// run again on the calling thread with the same result; the pool then falls back to one thread. A share its
+// worker has not taken by the time the calling thread is done with its own is run there too (a busy machine
+// may not schedule the worker for milliseconds), so threads never cost much more than one.
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';

@@ -4,12 +4,12 @@
 // orchestrates, so the matmul runs on the worker threads too). Depthwise convolution and pooling are direct
 // loops, four channels at a time. Every value's arithmetic happens in the order the js twin's does.
 // desc (i32 words): batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW,
-// padTop, padLeft, firstImage, endImage. The kernels that work image by image (all but depthwise's filter
-// gradient, a sum over the batch) compute only images [firstImage, endImage): the thread pool gives each thread
-// a range of the batch.
+// padTop, padLeft, firstImage, endImage, firstChannel, endChannel. The kernels that work image by image (all
+// but depthwise's filter gradient, a sum over the batch) compute only images [firstImage, endImage), and that
+// gradient only the input channels [firstChannel, endChannel): the thread pool gives each thread a range.
 
 let B: i32 = 0, H: i32 = 0, W: i32 = 0, C: i32 = 0, OH: i32 = 0, OW: i32 = 0, OC: i32 = 0, FH: i32 = 0, FW: i32 = 0;
-let SH: i32 = 0, SW: i32 = 0, DH: i32 = 0, DW: i32 = 0, PT: i32 = 0, PL: i32 = 0, B0: i32 = 0, B1: i32 = 0;
+let SH: i32 = 0, SW: i32 = 0, DH: i32 = 0, DW: i32 = 0, PT: i32 = 0, PL: i32 = 0, B0: i32 = 0, B1: i32 = 0, C0: i32 = 0, C1: i32 = 0;
 
 function read(desc: usize): void {
   B = load<i32>(desc);
@@ -29,6 +29,8 @@ function read(desc: usize): void {
   PL = load<i32>(desc, 56);
   B0 = load<i32>(desc, 60);
   B1 = load<i32>(desc, 64);
+  C0 = load<i32>(desc, 68);
+  C1 = load<i32>(desc, 72);
 }
 
 // Byte offset of element i.
@@ -270,10 +272,15 @@ function pool(x: usize, y: usize, desc: usize, back: bool): void {
 export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: usize): void {
   read(desc);
   const m = OC / C;
+  // The filter gradient's outputs [j0, j1) of each tap (its channels' range); every output otherwise.
+  const j0 = made == 1 ? C0 * m : 0;
+  const j1 = made == 1 ? C1 * m : OC;
   if (made == 0) memory.fill(x + at(B0 * H * W * C), 0, at((B1 - B0) * H * W * C));
-  else if (made == 1) memory.fill(filter, 0, at(FH * FW * OC));
+  else if (made == 1) for (let tap = 0; tap < FH * FW; tap++) memory.fill(filter + at(tap * OC + j0), 0, at(j1 - j0));
   else memory.fill(y + at(B0 * OH * OW * OC), 0, at((B1 - B0) * OH * OW * OC));
-  for (let b = B0; b < B1; b++) {
+  const b0 = made == 1 ? 0 : B0;
+  const b1 = made == 1 ? B : B1;
+  for (let b = b0; b < b1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let ow = 0; ow < OW; ow++) {
         const c0 = ow * SW - PL;
@@ -286,15 +293,15 @@ export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: us
           for (let kw = lo; kw < hi; kw++) {
             const px = x + at(((b * H + ih) * W + c0 + kw * DW) * C);
             const pf = filter + at((kh * FW + kw) * OC);
-            let j = 0;
+            let j = j0;
             if (m == 1) {
               // x, filter and y all step by one channel: four at a time
               const acc = made == 0 ? px : made == 1 ? pf : py;
               const p = made == 0 ? pf : px;
               const q = made == 2 ? pf : py;
-              for (; j + 4 <= OC; j += 4) v128.store(acc + at(j), f32x4.add(v128.load(acc + at(j)), f32x4.mul(v128.load(p + at(j)), v128.load(q + at(j)))));
+              for (; j + 4 <= j1; j += 4) v128.store(acc + at(j), f32x4.add(v128.load(acc + at(j)), f32x4.mul(v128.load(p + at(j)), v128.load(q + at(j)))));
             }
-            for (; j < OC; j++) {
+            for (; j < j1; j++) {
               const xj = px + at(j / m);
               const acc = made == 0 ? xj : made == 1 ? pf + at(j) : py + at(j);
               const p = made == 0 ? pf + at(j) : xj;

@@ -424,9 +424,12 @@ describe.each(['wasm', 'js'] as const)('transposed and separable convolutions on
 
 // ---- the kernels on every build ----
 
-/** A descriptor for the conv kernels, written where they read it, for images [first, end) (all by default). */
-function describeConv(b: Backend, words: number[], [first, end]: readonly number[] = [0, words[0]]): number {
-  b.heap.i32.set([...words, first, end], word(b.desc));
+/**
+ * A descriptor for the conv kernels, written where they read it, for images [first, end) and depthwise's filter
+ * gradient over channels [firstChannel, endChannel) (all by default).
+ */
+function describeConv(b: Backend, words: number[], [first, end]: readonly number[] = [0, words[0]], [firstChannel, endChannel]: readonly number[] = [0, words[3]]): number {
+  b.heap.i32.set([...words, first, end, firstChannel, endChannel], word(b.desc));
   return b.desc;
 }
 
@@ -441,14 +444,17 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
     [2, 9, 11, 1, 9, 11, 8, 3, 3, 1, 1, 1, 1, 1, 1],
   ];
 
-  it('im2col, col2im, the pools and depthwise give the js twin\'s bits, and the same bits a range of images at a time', async () => {
+  it('im2col, col2im, the pools and depthwise give the js twin\'s bits, and the same bits a range of images (or channels) at a time', async () => {
     const [b, js] = [await backendFor(build), await backendFor('js')];
     for (const g of geometries) {
       const [batch, inH, inW, inC, outH, outW, outC, fH, fW] = g;
       const sizes = { x: batch * inH * inW * inC, cols: batch * outH * outW * fH * fW * inC, y: batch * outH * outW * outC, pooled: batch * outH * outW * inC, filter: fH * fW * outC };
       const data = { x: randomData(sizes.x, 1), cols: randomData(sizes.cols, 2), y: randomData(sizes.y, 3), pooled: randomData(sizes.pooled, 4), filter: randomData(sizes.filter, 5) };
-      /** Each image kernel called once per range of images (all at once by default), into the same outputs. */
-      const run = (on: Backend, ranges = [[0, batch]]) => {
+      /**
+       * Each image kernel called once per range of images (all at once by default), into the same outputs;
+       * depthwise's filter gradient once per range of channels.
+       */
+      const run = (on: Backend, ranges = [[0, batch]], channelRanges = [[0, inC]]) => {
         const p = { x: put(on, data.x), cols: put(on, data.cols), y: put(on, data.y), pooled: put(on, data.pooled), filter: put(on, data.filter) };
         const out = { direct: on.heap.alloc(sizes.y * 4), cols: on.heap.alloc(sizes.cols * 4), dx: on.heap.alloc(sizes.x * 4), max: on.heap.alloc(sizes.pooled * 4), at: on.heap.alloc(sizes.pooled * 4), avg: on.heap.alloc(sizes.pooled * 4), back: on.heap.alloc(sizes.x * 4) };
         const k = on.kernels;
@@ -484,7 +490,8 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
         freeAll(on, [...Object.values(p), ...Object.values(out)]);
         for (const made of [0, 1, 2]) {
           const operands = [put(on, data.x), put(on, data.filter), put(on, data.y)];
-          k.depthwise(made, operands[0], operands[1], operands[2], describeConv(on, g));
+          if (made === 1) channelRanges.forEach((c) => k.depthwise(made, operands[0], operands[1], operands[2], describeConv(on, g, undefined, c)));
+          else each((r) => k.depthwise(made, operands[0], operands[1], operands[2], describeConv(on, g, r)));
           results[`depthwise making ${['x', 'filter', 'y'][made]}`] = get(on, operands[made], [sizes.x, sizes.filter, sizes.y][made]);
           freeAll(on, operands);
         }
@@ -500,9 +507,9 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
         const first = Array.from(got[name]).findIndex((v, i) => !Object.is(v, twin[name][i]));
         expect(first, `${name} of [${g}]: first value that differs (${got[name][first]} vs js ${twin[name][first]})`).toBe(-1);
       }
-      // The thread pool's split: the first image, then the rest, gives the bits of the whole batch at once.
-      if (batch > 1) {
-        const split = run(b, [[0, 1], [1, batch]]);
+      // The thread pool's split: the first image (channel), then the rest, gives the bits of all at once.
+      if (batch > 1 || inC > 1) {
+        const split = run(b, batch > 1 ? [[0, 1], [1, batch]] : [[0, batch]], inC > 1 ? [[0, 1], [1, inC]] : [[0, inC]]);
         for (const name of Object.keys(got)) expect(Array.from(split[name]), `${name} of [${g}] in two ranges`).toEqual(Array.from(got[name]));
       }
       // im2col of a window at the corner: 0 where it overhangs x, x's values where it lies inside

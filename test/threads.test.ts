@@ -264,6 +264,7 @@ describe('threads', () => {
       const x = tf.tensor4d(randomData(33 * 40 * 40 * 3, 31), [33, 40, 40, 3]);
       const filter = tf.tensor4d(randomData(3 * 3 * 3 * 8, 32), [3, 3, 3, 8]);
       const depthwise = tf.tensor4d(randomData(3 * 3 * 3 * 2, 33), [3, 3, 3, 2]);
+      const [wide, wideFilter] = [tf.tensor4d(randomData(9 * 12 * 12 * 40, 34), [9, 12, 12, 40]), tf.tensor4d(randomData(3 * 3 * 40, 35), [3, 3, 40, 1])];
       const outputs = [
         tf.conv2d(x, filter, 1, 'same'), // the direct kernel, by images
         tf.maxPool(x, 3, 2, 'same'),
@@ -272,12 +273,14 @@ describe('threads', () => {
         ...tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.conv2d(a, f, 1, 'same').square().sum())([x, filter]),
         tf.grad((a: tf.Tensor) => tf.maxPool(a, 3, 2, 'same').square().sum())(x),
         tf.grad((a: tf.Tensor) => tf.avgPool(a, 2, 1, 'valid').square().sum())(x),
-        // depthwise forward and input gradient by images; its filter gradient, a sum over the batch, unsplit
+        // depthwise forward and input gradient by images; its filter gradient, a sum over the batch, by channels
+        // when there are 32 or more (40: ranges of 32 and 8), else whole
         tf.depthwiseConv2d(x, depthwise, 1, 'same'),
         ...tf.grads((a: tf.Tensor, f: tf.Tensor) => tf.depthwiseConv2d(a, f, 2, 'valid').square().sum())([x, depthwise]),
+        tf.grad((f: tf.Tensor) => tf.depthwiseConv2d(wide, f, 1, 'valid').square().sum())(wideFilter),
       ];
       const bits = outputs.map(takeBits);
-      tf.dispose([x, filter, depthwise]);
+      tf.dispose([x, filter, depthwise, wide, wideFilter]);
       return bits;
     };
     await tf.setThreads(1);
@@ -287,8 +290,8 @@ describe('threads', () => {
     const two = run();
     two.forEach((bits, i) => expectSameBits(bits, one[i], `output ${i}`));
     // conv2d, maxPool, avgPool, the forward passes again under grads (3), im2col, col2im, the two pools' gradients,
-    // depthwise twice forward and once backward
-    expect(pool().splitCalls - before).toBeGreaterThanOrEqual(13);
+    // depthwise three times forward and twice backward
+    expect(pool().splitCalls - before).toBeGreaterThanOrEqual(15);
     const dying = await withDyingWorker(run);
     dying.result.forEach((bits, i) => expectSameBits(bits, one[i], `output ${i} with a dying worker`));
     expect(dying.notices).toHaveLength(1);

@@ -360,8 +360,9 @@ export interface Kernels {
 
   // ---- convolution and pooling over NHWC images (assembly/conv.ts) ----
   // desc: i32 words [batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH,
-  // dilationW, padTop, padLeft, firstImage, endImage]; x is (batch, inH, inW, inC), outputs (batch, outH, outW,
-  // outC). All but depthwise compute images [firstImage, endImage) only (a thread's share; [0, batch) otherwise).
+  // dilationW, padTop, padLeft, firstImage, endImage, firstChannel, endChannel]; x is (batch, inH, inW, inC),
+  // outputs (batch, outH, outW, outC). All but depthwise's filter gradient compute images [firstImage, endImage)
+  // only, and that gradient channels [firstChannel, endChannel) (a thread's share; all of them otherwise).
   /**
    * cols (batch·outH·outW, fH·fW·inC) = each output position's window of x, 0 where it overhangs x; transposed
    * = 1: cols transposed (fH·fW·inC, batch·outH·outW), for x of one channel and strideW 1 only.
@@ -389,7 +390,7 @@ export interface Kernels {
    * Depthwise convolution: y[.., c·m + j] = sum over the window of x[.., c] · filter (fH, fW, inC, m)[kh, kw, c, j],
    * outC = inC·m. `made` picks the operand computed from the other two (zeroed, then every product added):
    * 0 x (the input gradient, dy in y), 1 filter (the filter gradient), 2 y (the convolution). x and y: only the
-   * images [firstImage, endImage) of desc.
+   * images [firstImage, endImage) of desc; the filter: only the input channels [firstChannel, endChannel).
    */
   depthwise(made: number, x: Ptr, filter: Ptr, y: Ptr, desc: Ptr): void;
 

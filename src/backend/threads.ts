@@ -54,15 +54,16 @@ const TIMEOUT_MS = 30_000;
 
 /**
  * The kernels that compute only the images [firstImage, endImage) of their descriptor (assembly/conv.ts), with
- * the index of the descriptor among their arguments: split by ranges of the batch (depthwise but for its filter
- * gradient, a sum over the whole batch).
+ * the index of the descriptor among their arguments: split by ranges of the batch (depthwise's filter gradient,
+ * a sum over the whole batch, by ranges of the channels).
  */
 const IMAGE_KERNELS = { im2col: 2, col2im: 2, convDirect: 3, maxPool: 3, maxPoolBackward: 3, avgPool: 2, avgPoolBackward: 2, depthwise: 4 } as const;
 /** depthwise's `made` for the filter gradient. */
 const DEPTHWISE_FILTER = 1;
 type ImageKernel = keyof typeof IMAGE_KERNELS;
-/** Where the descriptor's image range lies, in i32 words. */
+/** Where the descriptor's image range lies, in i32 words, and depthwise's range of channels for its filter gradient. */
 const FIRST_IMAGE = 15;
+const FIRST_CHANNEL = 17;
 
 /**
  * Batch norm's sums (its statistics, and its gradient), split by ranges of the channels (the normalization, bound
@@ -258,15 +259,22 @@ class ThreadPool {
     const at = IMAGE_KERNELS[name];
     const desc = args[at] / 4;
     const i32 = heap.i32; // words: batch, inH, inW, inC, outH, outW, outC, fH, fW, ...
-    const batch = i32[desc];
-    const small = batch < 2 || batch * i32[desc + 3] * i32[desc + 4] * i32[desc + 5] * i32[desc + 7] * i32[desc + 8] < MIN_PARALLEL_ELEMENTS;
-    if (small || (name === 'depthwise' && args[0] === DEPTHWISE_FILTER)) return (k[name] as (...a: number[]) => void)(...args);
-    this.split(Op[name], batch, 1, (from, to, w) => {
+    const [batch, channels] = [i32[desc], i32[desc + 3]];
+    const run = (shareArgs: number[]) => (k[name] as (...a: number[]) => void)(...shareArgs);
+    if (batch * channels * i32[desc + 4] * i32[desc + 5] * i32[desc + 7] * i32[desc + 8] < MIN_PARALLEL_ELEMENTS) return run(args);
+    // Each share's own copy of the descriptor (in its thread's scratch block), with its range at word `range`.
+    const share = (range: number) => (from: number, to: number, w: number) => {
       const copy = w < 0 ? scratch : this.scratch[w];
       heap.u8.copyWithin(copy, desc * 4, desc * 4 + DESC_BYTES);
-      heap.i32.set([from, to], copy / 4 + FIRST_IMAGE);
+      heap.i32.set([from, to], copy / 4 + range);
       return args.map((a, i) => (i === at ? copy : a));
-    }, (shareArgs) => (k[name] as (...a: number[]) => void)(...shareArgs));
+    };
+    // depthwise's filter gradient sums over the whole batch: it is split by ranges of the channels instead.
+    if (name === 'depthwise' && args[0] === DEPTHWISE_FILTER) {
+      if (channels >= 2 * CHANNEL_QUANTUM) this.split(Op.depthwise, channels, CHANNEL_QUANTUM, share(FIRST_CHANNEL), run);
+      else run(args);
+    } else if (batch >= 2) this.split(Op[name], batch, 1, share(FIRST_IMAGE), run);
+    else run(args);
   }
 
   /**

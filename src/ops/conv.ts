@@ -119,10 +119,10 @@ function geometry(name: string, shape: number[], arg: string, fH: number, fW: nu
   return g;
 }
 
-/** Writes g into the backend's descriptor block (for `batch` images) and returns its address. */
+/** Writes g into the backend's descriptor block (for `batch` images, all of them and all channels) and returns its address. */
 function descriptor(g: Geometry, batch = g.batch): Ptr {
   const backend = activeBackend();
-  const words = [batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fH, g.fW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, 0, batch];
+  const words = [batch, g.inH, g.inW, g.inC, g.outH, g.outW, g.outC, g.fH, g.fW, g.strideH, g.strideW, g.dilationH, g.dilationW, g.padTop, g.padLeft, 0, batch, 0, g.inC];
   backend.heap.i32.set(words, word(backend.desc));
   return backend.desc;
 }

@@ -103,16 +103,21 @@ async function runExample(tf: Library, code: string): Promise<Run> {
  * Each example starts as in a new process, so that what it prints (tf.memory() above all) does not depend
  * on the examples before it. TF.js: a new engine (no tensors, kept tensors or variables), back on the cpu
  * backend. neurite frees the tensors nobody references by finalization (README), which only tf.memory()
- * can observe: before an example that calls it, a garbage collection and a turn of the event loop, where
- * the finalizers run, leave what a new process would have (collecting before every example costs seconds).
+ * can observe: before an example that calls it, garbage collections and turns of the event loop, where the
+ * finalizers run, until two turns in a row free nothing more, leave what a new process would have (collecting before
+ * every example costs seconds). One turn was not always enough on a loaded machine.
  */
 async function freshState(tf: Library, code: string): Promise<void> {
   if (tf === tfjs) {
     tfjs.engine().reset();
     await tfjs.setBackend('cpu');
   } else if (code.includes('tf.memory()')) {
-    collectGarbage();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    for (let turn = 0, unchanged = 0; turn < 20 && unchanged < 2; turn++) {
+      const before = tf.memory().numTensors;
+      collectGarbage();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      unchanged = tf.memory().numTensors === before ? unchanged + 1 : 0;
+    }
   }
 }
 

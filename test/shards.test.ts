@@ -41,6 +41,31 @@ async function expectWholeBatchStep(model: tf.Sequential, x: tf.Tensor, y: tf.Te
   model.trainableWeights.forEach((w, i) => expectClose(w.dataSync(), expected[i], { atol: 1e-6, rtol: 1e-4 }, w.name));
 }
 
+describe('which layers a step may cut the batch for (Layer.samplewise)', () => {
+  it('every built-in layer but those that read the whole batch, draw random numbers or keep state; no user class', () => {
+    class MyDense extends tf.layers.Layer {
+      static override className = 'MyDense';
+    }
+    const lstm = (args: object = {}) => tf.layers.lstm({ units: 2, ...args });
+    const cases: Array<[string, tf.Layer, boolean]> = [
+      ['dense', tf.layers.dense({ units: 2 }), true],
+      ['conv2d', tf.layers.conv2d({ filters: 2, kernelSize: 3 }), true],
+      ['lstm', lstm(), true],
+      ['timeDistributed(dense)', tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }), true],
+      ['bidirectional(lstm)', tf.layers.bidirectional({ layer: lstm() }), true],
+      ['dropout', tf.layers.dropout({ rate: 0.5 }), false],
+      ['gaussianNoise', tf.layers.gaussianNoise({ stddev: 1 }), false],
+      ['batchNormalization', tf.layers.batchNormalization(), false],
+      ['lstm with dropout', lstm({ dropout: 0.2 }), false],
+      ['lstm with recurrentDropout', lstm({ recurrentDropout: 0.2 }), false],
+      ['stateful lstm', lstm({ stateful: true, batchInputShape: [2, 3, 4] }), false],
+      ['bidirectional(lstm with dropout)', tf.layers.bidirectional({ layer: lstm({ dropout: 0.2 }) }), false],
+      ['a user\'s class', new MyDense({}), false],
+    ];
+    for (const [name, layer, expected] of cases) expect((layer as unknown as { samplewise(): boolean }).samplewise(), name).toBe(expected);
+  });
+});
+
 describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into shards, on %s', (backend) => {
   onBackend(backend);
 

@@ -67,9 +67,8 @@ const FIRST_CHANNEL = 17;
 
 /**
  * Batch norm's sums (its statistics, and its gradient), split by ranges of the channels (the normalization, bound
- * by memory, was slower split): where `rows` is among their arguments (the pointers
- * before it are indexed by channel; x, dy, dx and y step by rows of `stride` values), where their scratch is,
- * and the bytes of it they take per channel.
+ * by memory, was slower split): where `rows` is among their arguments (the pointers before it are indexed by
+ * channel; x, dy and dx step by rows of `stride` values), where their scratch is, and its bytes per channel.
  */
 const NORM_KERNELS = {
   batchNormStats: { rows: 4, scratch: 3, bytes: 16 },
@@ -323,7 +322,9 @@ class ThreadPool {
     const jobs: Job[] = [];
     for (let w = 0; w < this.workers.length; w++) {
       const mine = share(w + 1);
-      if (mine.length > 0) jobs.push({ w, args: () => [mine.length, ...mine.map((p) => p.encode(this.exportNames)), this.scratch[w]], redo: () => mine.forEach((p) => p.run(direct)) });
+      // Encoded before any is handed out (encoding allocates, the first time, which may fail).
+      const args = [mine.length, ...mine.map((p) => p.encode(this.exportNames)), this.scratch[w]];
+      if (mine.length > 0) jobs.push({ w, args: () => args, redo: () => mine.forEach((p) => p.run(direct)) });
     }
     this.fork(PROGRAMS, jobs, () => share(0).forEach((p) => p.run(direct)));
   }

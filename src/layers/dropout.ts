@@ -22,13 +22,13 @@ const SEED = is.int(-(2 ** 31), 2 ** 32 - 1);
 /** A layer that draws random numbers: from a PRNG state of its own when it has a seed. */
 abstract class RandomLayer extends Layer {
   override supportsMasking = true;
+  readonly seed: number | undefined;
+  private rng: Block | null = null;
 
   /** Its draws in training depend on how the batch is cut. */
   override samplewise(): boolean {
     return false;
   }
-  readonly seed: number | undefined;
-  private rng: Block | null = null;
 
   constructor(args: LayerArgs & { seed?: number }, own: { op: string; options: Schema; required?: Record<string, string> }) {
     super(args, own);

@@ -84,11 +84,6 @@ export interface BatchNormalization extends GammaBeta {}
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';
   override supportsMasking = true;
-
-  /** In training it normalizes by the whole batch's statistics. */
-  override samplewise(): boolean {
-    return false;
-  }
   readonly axis: number;
   readonly momentum: number;
   readonly movingMeanInitializer: Initializer;
@@ -97,6 +92,11 @@ export class BatchNormalization extends Layer {
   private beta: Variable | null = null;
   private movingMean: Variable | null = null;
   private movingVariance: Variable | null = null;
+
+  /** In training it normalizes by the whole batch's statistics. */
+  override samplewise(): boolean {
+    return false;
+  }
 
   constructor(args?: BatchNormalizationLayerArgs) {
     const op = 'batchNormalization';

@@ -127,15 +127,15 @@ abstract class BuiltinCell extends RNNCell {
   readonly dropout: number;
   readonly recurrentDropout: number;
   protected kernel: Variable | null = null;
-
-  override samplewise(): boolean {
-    return super.samplewise() && this.dropout === 0 && this.recurrentDropout === 0;
-  }
   protected recurrentKernel: Variable | null = null;
   protected bias: Variable | null = null;
 
   /** Columns of the kernels per unit: one per gate. */
   protected abstract readonly gates: number;
+
+  override samplewise(): boolean {
+    return super.samplewise() && this.dropout === 0 && this.recurrentDropout === 0;
+  }
 
   constructor(op: string, args: SimpleRNNCellLayerArgs, options: Schema) {
     super(args, { op, options, required: { units: 'the number of units, a positive integer' } });
@@ -476,13 +476,13 @@ export class RNN extends Layer {
   readonly unroll: boolean;
   readonly stateful: boolean;
   override supportsMasking = true;
+  /** A stateful layer's states, [batch, size] each, carried from call to call. */
+  private kept: Variable[] | null = null;
 
   /** A stateful layer carries its states from batch to batch. */
   override samplewise(): boolean {
     return super.samplewise() && !this.stateful && this.cell.samplewise();
   }
-  /** A stateful layer's states, [batch, size] each, carried from call to call. */
-  private kept: Variable[] | null = null;
 
   constructor(args: RNNLayerArgs, own?: { op: string; options: Schema; cell: (args: BaseRNNLayerArgs) => RNNCell }) {
     const op = own?.op ?? 'rnn';

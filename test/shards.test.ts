@@ -91,6 +91,30 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
     tf.dispose([x, y]);
   });
 
+  it('batch sizes cut differently share the later shards\' gradient sinks: the bits of each batch in a fit of its own', async () => {
+    const make = () => {
+      tf.setSeed(8);
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [12] }), tf.layers.dense({ units: 4, activation: 'softmax' })] });
+      model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+      return model;
+    };
+    const [x, y] = data(800, 12, 4);
+    // One fit: a batch of 512 rows (4 shards), then one of 288 (2 shards).
+    const together = make();
+    await together.fit(x, y, { epochs: 1, batchSize: 512, shuffle: false, verbose: 0 });
+    // The same two batches, each in a fit of its own.
+    const apart = make();
+    for (const [from, rows] of [[0, 512], [512, 288]]) {
+      const [xs, ys] = [x.slice(from, rows), y.slice(from, rows)];
+      await apart.fit(xs, ys, { epochs: 1, batchSize: rows, shuffle: false, verbose: 0 });
+      tf.dispose([xs, ys]);
+    }
+    apart.getWeights().forEach((w, i) => expect(Array.from(together.getWeights()[i].dataSync()), w.name).toEqual(Array.from(w.dataSync())));
+    tf.dispose([x, y]);
+    together.dispose();
+    apart.dispose();
+  });
+
   it('a user\'s layer that reads the whole batch sees the whole batch', async () => {
     tf.setSeed(6);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5] }), new Centered({}), tf.layers.dense({ units: 3, activation: 'softmax' })] });

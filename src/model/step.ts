@@ -95,6 +95,8 @@ export interface Plan {
   onTape: boolean;
   /** Whether a step may be cut into shards: every layer treats each sample on its own (Layer.samplewise). */
   samplewise: boolean;
+  /** The gradient sinks of shards 1, 2, ... (shard 0 backprops into `sinks`), made when first needed, shared by every batch size. */
+  shardSinks: Array<Map<number, Sink>>;
 }
 
 /**
@@ -125,7 +127,7 @@ export interface Recorded {
   inputs: Array<[Tensor, number]>;
   /** The layers' checks on the batch (see guard), whose values every replay computes again. */
   guards: Guard[];
-  /** What the recording made for its shards to free with it: their targets, gradient sinks and seeds. */
+  /** What the recording made for its shards to free with it: their targets and seeds. */
   owned: Tensor[];
 }
 
@@ -203,8 +205,9 @@ export function disposeRecorded(recorded: Recorded): void {
 export function endPlan(plan: Plan): void {
   for (const recorded of plan.programs.values()) disposeRecorded(recorded);
   plan.programs.clear();
-  for (const sink of plan.sinks.values()) sink.tensor.dispose();
+  for (const sinks of [plan.sinks, ...plan.shardSinks]) for (const sink of sinks.values()) sink.tensor.dispose();
   plan.sinks.clear();
+  plan.shardSinks.length = 0;
   plan.one?.dispose();
 }
 
@@ -246,7 +249,7 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   const onTape = outputs.some((o) => o.fn !== null);
   const frozen = training ? model.nonTrainableWeights : [];
   const samplewise = model.innermostLayers().every((l) => l.samplewise());
-  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), frozen, regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape, samplewise };
+  const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), frozen, regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape, samplewise, shardSinks: [] };
   if (!training) return plan;
   try {
     const trainable = new Set(sources);
@@ -420,10 +423,10 @@ function runStep(model: LayersModel, plan: Plan, batch: Rows, count: number): Re
   recorded = { shards: [], programs: [], sums: [], written: [], updates: [], inputs, guards: [], owned: [] };
   try {
     const n = plan.samplewise && count >= 2 * SHARD_ROWS ? Math.min(MAX_SHARDS, Math.floor(count / SHARD_ROWS)) : 1;
-    const shardSinks: Array<Map<number, Sink>> = [];
-    for (let s = 0; s < n; s++) recordShard(model, plan, recorded, batch, count, Math.floor((s * count) / n), Math.floor(((s + 1) * count) / n), shardSinks);
+    for (let s = 0; s < n; s++) recordShard(model, plan, recorded, batch, count, s, n);
     recorded.written = [...plan.sinks.values()].filter((s) => s.written);
-    recorded.sums = plan.sources.filter((v) => plan.sinks.get(v.id)!.written).map((v) => [plan.sinks.get(v.id)!.tensor, shardSinks.map((sinks) => sinks.get(v.id)!).filter((s) => s.written).map((s) => s.tensor)]);
+    const later = plan.shardSinks.slice(0, n - 1);
+    recorded.sums = plan.sources.filter((v) => plan.sinks.get(v.id)!.written).map((v) => [plan.sinks.get(v.id)!.tensor, later.map((sinks) => sinks.get(v.id)!).filter((s) => s.written).map((s) => s.tensor)]);
     recorded.updates = updatesOf(plan);
     sumShards(recorded);
   } catch (error) {
@@ -435,29 +438,22 @@ function runStep(model: LayersModel, plan: Plan, batch: Rows, count: number): Re
 }
 
 /**
- * Records the step over rows [from, to) of the batch into a program of its own. One shard (the whole batch)
- * backprops into the plan's sinks from its seed of 1. Of several, the first backprops into the plan's sinks and
- * each later one into sinks of its own (added to `shardSinks`), all from a seed of rows / batch, so that their
- * sum is the batch's gradient. Each gathers or copies its rows of the batch itself, on the thread that replays
- * it: into that core's cache, from memory no other thread has just written.
+ * Records the step over shard s of n (rows [s·count/n, (s+1)·count/n) of the batch) into a program of its own.
+ * One shard (the whole batch) backprops into the plan's sinks from its seed of 1. Of several, the first
+ * backprops into the plan's sinks and each later one into sinks of its own (plan.shardSinks), all from a seed of
+ * rows / batch, so that their sum is the batch's gradient. Each gathers or copies its rows of the batch itself,
+ * on the thread that replays it: into that core's cache, from memory no other thread has just written.
  */
-function recordShard(model: LayersModel, plan: Plan, recorded: Recorded, batch: Rows, count: number, from: number, to: number, shardSinks: Array<Map<number, Sink>>): void {
+function recordShard(model: LayersModel, plan: Plan, recorded: Recorded, batch: Rows, count: number, s: number, n: number): void {
   const { xs, targets, index } = batch;
-  const whole = !index && to - from === count;
+  const [from, to] = [Math.floor((s * count) / n), Math.floor(((s + 1) * count) / n)];
+  const whole = !index && n === 1;
   let [sinks, seed] = [plan.sinks, plan.one!];
-  if (to - from < count) {
+  if (n > 1) {
     seed = manual('fit', [], "a shard's seed of backprop");
     recorded.owned.push(seed);
     activeBackend().heap.f32[word(seed.ptr('fit'))] = (to - from) / count;
-    if (from > 0) {
-      sinks = new Map();
-      shardSinks.push(sinks);
-      for (const v of plan.sources) {
-        const tensor = manual('fit', v.shape, `a shard's gradient of ${v.name}`);
-        recorded.owned.push(tensor);
-        sinks.set(v.id, { tensor, written: false });
-      }
-    }
+    if (s > 0) sinks = shardSinks(plan, s);
   }
   const { program, result } = Program.record(activeBackend(), () => {
     if (whole) return { ...tapeStep(model, plan, xs, targets, sinks, seed), targets };
@@ -478,6 +474,21 @@ function recordShard(model: LayersModel, plan: Plan, recorded: Recorded, batch: 
   if (!whole) recorded.owned.push(...result.targets);
   recorded.shards.push({ rows: to - from, ...result });
   recorded.guards.push(...result.guards);
+}
+
+/** The gradient sinks of shard s > 0, made on first use (a set made in part is freed: endPlan frees the others). */
+function shardSinks(plan: Plan, s: number): Map<number, Sink> {
+  while (plan.shardSinks.length < s) {
+    const sinks = new Map<number, Sink>();
+    try {
+      for (const v of plan.sources) sinks.set(v.id, { tensor: manual('fit', v.shape, `a shard's gradient of ${v.name}`), written: false });
+    } catch (error) {
+      for (const sink of sinks.values()) sink.tensor.dispose();
+      throw error;
+    }
+    plan.shardSinks.push(sinks);
+  }
+  return plan.shardSinks[s - 1];
 }
 
 /** The rows of t numbered index[from..to), by a kernel (so a program replays it). */

@@ -109,7 +109,7 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
       await apart.fit(xs, ys, { epochs: 1, batchSize: rows, shuffle: false, verbose: 0 });
       tf.dispose([xs, ys]);
     }
-    apart.getWeights().forEach((w, i) => expect(Array.from(together.getWeights()[i].dataSync()), w.name).toEqual(Array.from(w.dataSync())));
+    apart.weights.forEach((w, i) => expect(Array.from(together.weights[i].dataSync()), w.name).toEqual(Array.from(w.dataSync())));
     tf.dispose([x, y]);
     together.dispose();
     apart.dispose();

@@ -1,5 +1,5 @@
 // fit cuts a batch of 256 rows or more into shards (src/model/step.ts): each shard backprops its own rows and
-// the shards' gradients are summed. Held here to the whole batch on the tape: the loss, the accuracy and the
+// the shards' gradients are summed. Held here to the whole batch on the tape: the loss, the metrics and the
 // update equal the whole batch's, on even and uneven cuts; layers that read the whole batch (batch norm, a
 // user's layer) keep it whole. Both backends cut the same way.
 
@@ -88,6 +88,23 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
     again.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
     await expectWholeBatchStep(again, x, y, 0.5);
     again.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('metrics that are not means over the samples (precision, recall) are the whole batch\'s', async () => {
+    // A steep sigmoid: many outputs are exactly 1, which TF.js's precision and recall count as positives.
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.constant({ value: 40 }), inputShape: [4] })] });
+    model.compile({ optimizer: tf.train.sgd(0.1), loss: 'binaryCrossentropy', metrics: ['precision', 'recall'] });
+    const x = tf.tensor2d(randomData(256 * 4, 9), [256, 4]);
+    const y = tf.tidy(() => tf.cast(tf.greater(tf.sum(tf.mul(x, tf.tensor1d([1, -1, 0.5, 2])), 1, true), 0), 'float32'));
+    const expected = tf.tidy(() => {
+      const p = model.predict(x) as tf.Tensor;
+      return [tf.metrics.precision(y, p), tf.metrics.recall(y, p)].map((t) => t.dataSync()[0]);
+    });
+    // In order: the two halves' precisions (0.691 and 0.744) average to 0.718, the batch's is 0.714.
+    const { history } = await model.fit(x, y, { epochs: 1, batchSize: 256, shuffle: false, verbose: 0 });
+    expect([history.precision[0], history.recall[0]]).toEqual(expected);
+    model.dispose();
     tf.dispose([x, y]);
   });
 

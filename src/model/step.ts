@@ -24,7 +24,7 @@ import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
 import { LOSS_FUNCTIONS, type LossOrMetricFn } from '../ops/metrics.js';
 import { empty, view } from '../ops/op.js';
 import { mean } from '../ops/reduce.js';
-import { reshape, slice } from '../ops/shape.js';
+import { concat, reshape, slice } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers.js';
 import { dispose, endScope, startScope, Tensor, type Variable } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
@@ -384,8 +384,27 @@ function update(model: LayersModel, plan: Plan, run: Recorded, rows: number, sum
   model.stepsSinceCheckpoint++;
   sums[0] += value * rows;
   for (let i = 0; i < run.shards[0].losses.length; i++) sums[1 + i] += parts[i] * rows;
-  for (const shard of run.shards) addMetrics(plan, shard.outputs, shard.targets, sums);
+  addBatchMetrics(plan, run, sums);
   return null;
+}
+
+/**
+ * The metrics of the whole batch, as TF.js computes them: over the shards' outputs and targets joined in batch
+ * order. Not each shard's value weighted by its rows: precision, recall or a user's metric need not be a mean
+ * over the samples.
+ */
+function addBatchMetrics(plan: Plan, run: Recorded, sums: Float64Array): void {
+  const [first] = run.shards;
+  if (run.shards.length === 1) return addMetrics(plan, first.outputs, first.targets, sums);
+  if (!plan.outputs.some((o) => o.metrics.length > 0)) return;
+  const [outputs, targets]: Tensor[][] = [[], []];
+  try {
+    first.outputs.forEach((_, i) => outputs.push(concat(run.shards.map((s) => s.outputs[i]))));
+    first.targets.forEach((_, i) => targets.push(concat(run.shards.map((s) => s.targets[i]))));
+    addMetrics(plan, outputs, targets, sums);
+  } finally {
+    dispose([...outputs, ...targets]);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // fit cuts a batch of 256 rows or more into shards (src/model/step.ts): each shard backprops its own rows and
 // the shards' gradients are summed. Held here to the whole batch on the tape: the loss, the metrics and the
 // update equal the whole batch's, on even and uneven cuts; layers that read the whole batch (batch norm, a
-// user's layer) keep it whole. Both backends cut the same way.
+// layer normalization over the batch axis, a user's layer or model class) keep it whole. Both backends cut the same way.
 
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
@@ -27,7 +27,7 @@ function data(rows: number, width: number, classes: number): [tf.Tensor, tf.Tens
  * One SGD step of fit over the whole of x (one batch), against the same step on the tape: the loss of the whole
  * batch and its gradient, each weight moved by lr times it.
  */
-async function expectWholeBatchStep(model: tf.Sequential, x: tf.Tensor, y: tf.Tensor, lr: number): Promise<void> {
+async function expectWholeBatchStep(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, lr: number): Promise<void> {
   const before = model.getWeights().map((w) => w.dataSync().slice());
   const { value, grads } = tf.variableGrads(() => tf.mean(tf.metrics.categoricalCrossentropy(y, model.apply(x) as tf.Tensor)));
   const expectedLoss = value.dataSync()[0];
@@ -135,6 +135,36 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
   it('a user\'s layer that reads the whole batch sees the whole batch', async () => {
     tf.setSeed(6);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5] }), new Centered({}), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const [x, y] = data(300, 5, 3);
+    await expectWholeBatchStep(model, x, y, 0.5);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('a layer normalization over the batch axis sees the whole batch', async () => {
+    tf.setSeed(9);
+    const input = tf.input({ batchShape: [300, 5] });
+    const normalized = tf.layers.layerNormalization({ axis: 0, center: false, scale: false }).apply(tf.layers.dense({ units: 6 }).apply(input));
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(normalized) as tf.SymbolicTensor });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    const [x, y] = data(300, 5, 3);
+    await expectWholeBatchStep(model, x, y, 0.5);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
+
+  it('a user\'s subclass of Sequential inside a model runs its own call on the whole batch', async () => {
+    class CenteredSequential extends tf.Sequential {
+      override call(inputs: tf.Tensor | tf.Tensor[], kwargs: tf.Kwargs): tf.Tensor | tf.Tensor[] {
+        const y = super.call(inputs, kwargs) as tf.Tensor;
+        return tf.sub(y, tf.mean(y, 0));
+      }
+    }
+    tf.setSeed(10);
+    const inner = new CenteredSequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5] })] });
+    const input = tf.input({ shape: [5] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(inner.apply(input)) as tf.SymbolicTensor });
     model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
     const [x, y] = data(300, 5, 3);
     await expectWholeBatchStep(model, x, y, 0.5);

@@ -214,6 +214,11 @@ export class LayerNormalization extends Layer {
     this.axis = axes;
   }
 
+  /** Each sample on its own, unless its axes include the batch's (TF.js allows axis 0). */
+  override samplewise(): boolean {
+    return super.samplewise() && this.built && !(this.axis as number[]).includes(0);
+  }
+
   override computeOutputShape(inputShape: Shape): Shape {
     this.axes(inputShape.length);
     return inputShape;

@@ -10,7 +10,7 @@ import { during } from '../block.js';
 import type { Dataset } from '../data/dataset.js';
 import { activeBackend } from '../engine.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
-import { checkWeights, copyShape, type Kwargs, Layer, type Shape, shapesText } from '../layers/layer.js';
+import { BUILT_IN_LAYERS, checkWeights, copyShape, type Kwargs, Layer, type Shape, shapesText } from '../layers/layer.js';
 import { Node, SymbolicTensor } from '../layers/symbolic.js';
 import { getLoss, getMetric, type LossSpec } from '../losses.js';
 import type { LossOrMetricFn } from '../ops/metrics.js';
@@ -319,6 +319,14 @@ export class LayersModel extends Layer implements TrainingModel {
       if (alone && graph.steps.includes(node)) nodes.add(node);
     }
     return nodes;
+  }
+
+  /**
+   * @internal A model treats each sample on its own when all its layers do, and it is neurite's own class: a
+   * subclass inside another model runs its own call, which may do anything.
+   */
+  override samplewise(): boolean {
+    return super.samplewise() && this.layers.every((l) => l.samplewise());
   }
 
   /** @internal Every layer, with those of models inside the model (regularizers and constraints live on the innermost ones). */
@@ -635,6 +643,7 @@ function perOutput<T>(op: string, name: string, value: T | T[] | Record<string, 
 
 // Model files name their model class: the io layer finds this one here, without importing models.
 registerClass(LayersModel as unknown as SerializableClass);
+BUILT_IN_LAYERS.add(LayersModel);
 
 /**
  * A model from symbolic inputs to symbolic outputs (TF.js's tf.model).

@@ -2,7 +2,7 @@
 // add when the first layer has an inputShape, as TF.js builds it; otherwise from the first data).
 
 import { input, InputLayer } from '../layers/input.js';
-import { Layer, type Shape, shapeText } from '../layers/layer.js';
+import { BUILT_IN_LAYERS, Layer, type Shape, shapeText } from '../layers/layer.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic.js';
 import { registerClass, type SerializableClass } from '../serialization.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -153,6 +153,7 @@ function shapeFrom(layers: Layer[], input: Shape): Shape {
 
 // Model files name their model class: the io layer finds this one here, without importing models.
 registerClass(Sequential as unknown as SerializableClass);
+BUILT_IN_LAYERS.add(Sequential);
 
 /** `tf.sequential({ layers })`. */
 export function sequential(args?: { layers?: Layer[]; name?: string }): Sequential {

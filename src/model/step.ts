@@ -248,7 +248,7 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   const sources = training ? model.trainableWeights : [];
   const onTape = outputs.some((o) => o.fn !== null);
   const frozen = training ? model.nonTrainableWeights : [];
-  const samplewise = model.innermostLayers().every((l) => l.samplewise());
+  const samplewise = model.samplewise();
   const plan: Plan = { outputs, keys, logits, sources, sinks: new Map(), frozen, regularized: [], constrained: [], one: null, programs: new Map(), weights: null, onTape, samplewise, shardSinks: [] };
   if (!training) return plan;
   try {

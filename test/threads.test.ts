@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { word } from '../src/backend/heap.js';
-import { Act } from '../src/backend/kernels.js';
+import { Act, type Kernels, type Ptr } from '../src/backend/kernels.js';
 import { activeBackend } from '../src/engine.js';
 import * as tf from '../src/index.js';
 import { freeAll, get, put, randomData } from './support.js';
@@ -71,6 +71,34 @@ function tanhBackwardBits(n: number, inPlace: boolean): Uint32Array {
   const bits = bitsOf(get(backend, dx, n));
   freeAll(backend, inPlace ? [x, y, dout] : [x, y, dout, dx]);
   return bits;
+}
+
+/**
+ * The kernels that update arrays in place, value by value (the optimizers' steps), each with how many arrays it
+ * takes (the weights, the gradient, then its state) and a call over n values.
+ */
+const UPDATES: Array<[string, number, (k: Kernels, p: Ptr[], n: number) => number | void]> = [
+  ['sgdStep', 2, (k, p, n) => k.sgdStep(p[0], p[1], n, 0.1)],
+  ['momentumStep', 3, (k, p, n) => k.momentumStep(p[0], p[1], p[2], n, 0.1, 0.9, 1)],
+  ['adamStep', 4, (k, p, n) => k.adamStep(p[0], p[1], p[2], p[3], n, 0.01, 0.9, 0.999, 1e-7, 0.1, 0.002, 0.01)],
+  ['rmspropStep (centered)', 5, (k, p, n) => k.rmspropStep(p[0], p[1], p[2], p[3], p[4], n, 0.01, 0.9, 0.5, 1e-7, 1)],
+  ['rmspropStep', 5, (k, p, n) => k.rmspropStep(p[0], p[1], p[2], p[3], 0, n, 0.01, 0.9, 0.5, 1e-7, 0)],
+  ['adagradStep', 3, (k, p, n) => k.adagradStep(p[0], p[1], p[2], n, 0.1, 1e-7)],
+];
+
+/**
+ * An update kernel run straight over n values (state values in [0.5, 1), the fifth array's in [0, 0.1): a centered
+ * RMSprop's mean gradient, whose square stays below the mean square), the gradient NaN at `nanAt` if given.
+ * Every array's bits afterwards, and what the kernel returned.
+ */
+function updateBits(arrays: number, call: (k: Kernels, p: Ptr[], n: number) => number | void, n: number, nanAt = -1) {
+  const backend = activeBackend();
+  const p = Array.from({ length: arrays }, (_, i) => put(backend, randomData(n, 40 + i, ...(i < 2 ? [-1, 1] : i === 4 ? [0, 0.1] : [0.5, 1]))));
+  if (nanAt >= 0) backend.heap.f32[word(p[1]) + nanAt] = Number.NaN;
+  const result = call(backend.kernels, p, n);
+  const bits = p.map((ptr) => bitsOf(get(backend, ptr, n)));
+  freeAll(backend, p);
+  return { bits, result };
 }
 
 const LAYOUTS: Array<[boolean, boolean]> = [
@@ -242,6 +270,59 @@ describe('threads', () => {
     const splits = pool().splitCalls;
     productBits(257, 127, 65, false, false);
     expect(pool().splitCalls).toBe(splits);
+  });
+
+  describe('optimizer steps, which update arrays in place, split by ranges of the values', () => {
+    // 400,003 values: the worker's share (from 200,016) ends mid-cache-line and is one to four chunks (as many
+    // values as its 1 MB scratch block holds of each array the step updates: Adam's three, 87,376). A dying worker
+    // stops half-way through the chunk in the middle of its share: Adam's second, SGD's first.
+    const N = 400_003;
+
+    it.each(UPDATES)('%s: every array and the result of one thread, bit for bit', async (_, arrays, call) => {
+      for (const nan of [false, true]) {
+        await tf.setThreads(1);
+        const one = updateBits(arrays, call, N, nan ? N - 5 : -1);
+        await tf.setThreads(2);
+        const splits = pool().splitCalls;
+        const two = updateBits(arrays, call, N, nan ? N - 5 : -1);
+        expect(pool().splitCalls).toBe(splits + 1);
+        two.bits.forEach((bits, i) => expectSameBits(bits, one.bits[i], `array ${i}${nan ? ' with a NaN gradient' : ''}`));
+        expect(two.result).toEqual(one.result);
+        if (arrays > 2) expect(Number.isNaN(two.result)).toBe(nan); // the optimizers' check sees the worker's NaN
+      }
+    });
+
+    it.each(UPDATES)('%s: a worker dying half-way through a chunk; the calling thread restores the chunk and finishes its share, the same bits', async (_, arrays, call) => {
+      // A NaN gradient at the start of the worker's share: for Adam and RMSprop in a chunk the worker finishes
+      // before it dies, whose check must still count.
+      await tf.setThreads(1);
+      const one = updateBits(arrays, call, N, 200_021);
+      const { result: two, notices } = await withDyingWorker(() => updateBits(arrays, call, N, 200_021));
+      two.bits.forEach((bits, i) => expectSameBits(bits, one.bits[i], `array ${i}`));
+      expect(two.result).toEqual(one.result);
+      if (arrays > 2) expect(two.result).toBeNaN();
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(NOTICE);
+    });
+
+    it('a worker the OS has not scheduled yet: the calling thread runs its share, the same bits', async () => {
+      const [, arrays, call] = UPDATES[2];
+      await tf.setThreads(1);
+      const one = updateBits(arrays, call, N);
+      await tf.setThreads(2);
+      const stolen = pool().stolenShares;
+      pool().stallWorkerInNextKernel(0);
+      const two = updateBits(arrays, call, N);
+      two.bits.forEach((bits, i) => expectSameBits(bits, one.bits[i], `array ${i}`));
+      expect(pool().stolenShares).toBe(stolen + 1);
+    });
+
+    it('small updates stay on the calling thread', async () => {
+      await tf.setThreads(2);
+      const splits = pool().splitCalls;
+      updateBits(4, UPDATES[2][2], 32_767);
+      expect(pool().splitCalls).toBe(splits);
+    });
   });
 
   it('accumulating matmuls stay on the calling thread, out of reach of a dying worker', async () => {

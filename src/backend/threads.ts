@@ -1,14 +1,16 @@
 // Worker threads over one shared wasm memory. The calling thread owns all allocation; workers run a
 // compute-only instance of the same module on parts of large matmuls (row or column ranges), of large
-// activations and bias additions, of the image kernels of convolutions and pooling (ranges of the batch)
-// and of batch norm's sums (ranges of the channels), and replay whole programs (the shards of a training
-// step, see src/model/step.ts), woken and awaited through Atomics on a small control buffer. The split is
-// fixed by the sizes, and no element's arithmetic depends on which thread computes it, so results are
-// bit-identical to one thread. Only calls that write nothing they read are split (no optimizer step, no
-// accumulating matmul, no in-place activation), so the part of a worker that fails or dies half-way can be
-// run again on the calling thread with the same result; the pool then falls back to one thread. A share its
-// worker has not taken by the time the calling thread is done with its own is run there too (a busy machine
-// may not schedule the worker for milliseconds), so threads never cost much more than one.
+// activations and bias additions, of the image kernels of convolutions and pooling (ranges of the batch),
+// of batch norm's sums (ranges of the channels) and of the optimizers' updates (ranges of the values), and
+// replay whole programs (the shards of a training step, see src/model/step.ts), woken and awaited through
+// Atomics on a small control buffer. The split is fixed by the sizes, and no element's arithmetic depends on
+// which thread computes it, so results are bit-identical to one thread. The part of a worker that fails or
+// dies half-way is done again on the calling thread with the same result, and the pool falls back to one
+// thread: calls that write nothing they read are simply run again (an accumulating matmul or an in-place
+// activation stays whole); an update in place (UPDATE_KERNELS) is journaled by the worker chunk by chunk and
+// finished from where it stopped. A share its worker has not taken by the time the calling thread is done
+// with its own is run there too (a busy machine may not schedule the worker for milliseconds), so threads
+// never cost much more than one.
 
 import { Backend } from './backend.js';
 import { Heap } from './heap.js';
@@ -23,7 +25,8 @@ const MIN_PARALLEL_ELEMENTS = 1 << 17;
 /** Rows or columns per thread are a multiple of this: the micro-tile width, which keeps results exact. */
 const QUANTUM = 8;
 
-// Control buffer, per worker: Int32 slots [SEQ, DONE, STATUS, OP, CLAIM, (padding)] then ARGS f64 arguments.
+// Control buffer, per worker: Int32 slots [SEQ, DONE, STATUS, OP, CLAIM, ZERO, PROGRESS, (padding)] then ARGS f64
+// arguments.
 // CLAIM holds the seq of the last share taken, by the worker or by the calling thread (whichever swaps it in
 // first runs the share): a worker the OS has not scheduled yet has its share run by the calling thread.
 const SEQ = 0;
@@ -33,7 +36,9 @@ const OP = 3;
 const CLAIM = 4;
 /** Always 0: what a stalled worker waits on (fault tests). */
 const ZERO = 5;
-const INTS = 6;
+/** How far a worker got through its share of an update kernel (see UPDATE_KERNELS). */
+const PROGRESS = 6;
+const INTS = 8;
 const ARGS = 16;
 const SLOT_BYTES = INTS * 4 + ARGS * 8;
 const STOP = -1;
@@ -78,6 +83,39 @@ type NormKernel = keyof typeof NORM_KERNELS;
 /** Channels per thread are a multiple of this: each thread's part of a row is whole cache lines. */
 const CHANNEL_QUANTUM = 16;
 
+/**
+ * The kernels that update arrays in place value by value, the optimizers' steps: split by ranges of the values,
+ * with the positions among their arguments of the f32 arrays (offset by a range's start; 0 where a kernel goes
+ * without one), of those they update in place, and of the count of values.
+ */
+const UPDATE_KERNELS = {
+  sgdStep: { arrays: [0, 1], updated: [0], count: 2 },
+  momentumStep: { arrays: [0, 1, 2], updated: [0, 2], count: 3 },
+  adamStep: { arrays: [0, 1, 2, 3], updated: [0, 2, 3], count: 4 },
+  rmspropStep: { arrays: [0, 1, 2, 3, 4], updated: [0, 2, 3, 4], count: 5 },
+  adagradStep: { arrays: [0, 1, 2], updated: [0, 2], count: 3 },
+} as const;
+type UpdateKernel = keyof typeof UPDATE_KERNELS;
+const UPDATE_NAMES = Object.keys(UPDATE_KERNELS) as UpdateKernel[];
+/** Update kernels over fewer values than this stay on the calling thread. */
+const MIN_PARALLEL_UPDATE = 1 << 15;
+/** Values per thread are a multiple of this: whole cache lines. */
+const UPDATE_QUANTUM = 16;
+
+/**
+ * Values a worker journals and then updates at a time: as many of each array it updates as its scratch block
+ * holds (a share of Adam's usually fits in one: each chunk costs two fences, measured slower in chunks of 8,192).
+ */
+function chunkOf(name: UpdateKernel): number {
+  return Math.floor(MATMUL_SCRATCH_BYTES / 4 / UPDATE_KERNELS[name].updated.length / UPDATE_QUANTUM) * UPDATE_QUANTUM;
+}
+
+/** An update kernel's arguments `args` for its values [from, to) only. */
+function updateArgs(name: UpdateKernel, args: number[], from: number, to: number): number[] {
+  const { arrays, count } = UPDATE_KERNELS[name];
+  return args.map((a, i) => (i === count ? to - from : a !== 0 && (arrays as readonly number[]).includes(i) ? a + from * 4 : a));
+}
+
 /** The kernels workers run, by their index in the control buffer. */
 const WORKER_KERNELS = ['matmulPart', 'activationForward', 'activationBackward', 'biasAdd', ...(Object.keys(IMAGE_KERNELS) as ImageKernel[]), ...(Object.keys(NORM_KERNELS) as NormKernel[])] as const;
 /** A kernel workers run: its index in WORKER_KERNELS, by name. */
@@ -88,6 +126,8 @@ const Op = Object.fromEntries(WORKER_KERNELS.map((name, i) => [name, i])) as Rec
  * scratch; so at most ARGS - 2 programs per worker (fit cuts a batch into at most 8 shards).
  */
 const PROGRAMS = WORKER_KERNELS.length;
+/** The op that runs an update kernel: ARGS holds its index in UPDATE_KERNELS, the journal, the chunk, where to stop, its arguments. */
+const UPDATE = PROGRAMS + 1;
 
 /** A worker's part of a parallel call: its arguments (`half`: only half its share, for fault tests), and how the calling thread runs it instead. */
 interface Job {
@@ -113,7 +153,7 @@ interface WorkerHandle {
  * sent, then loops: wait for SEQ to change, run kernel OP on ARGS, set STATUS, publish DONE = SEQ.
  */
 const WORKER_SOURCE = `
-const start = ({ module, memory, control, index, names, exportNames }, ready) => {
+const start = ({ module, memory, control, index, names, exportNames, updates }, ready) => {
   const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm kernel aborted'); } } });
   ready();
   const kernels = instance.exports;
@@ -130,6 +170,28 @@ const start = ({ module, memory, control, index, names, exportNames }, ready) =>
       kernels[exportNames[f[p]]](...args);
     }
   };
+  // Runs update kernel \`id\` (UPDATE_KERNELS) over its values a chunk at a time, each chunk's values it updates
+  // first copied into the journal; PROGRESS says how far it got (2c + 1: chunk c journaled, 2c + 2: chunk c
+  // updated) and ARGS[0] the sum of the chunks' results so far, so that the calling thread can finish a share this
+  // thread did not. \`stopAt\` below the count: fault tests, which stop half-way through a chunk.
+  const update = ([id, journal, chunk, stopAt, ...a]) => {
+    const { name, arrays, updated, count } = updates[id];
+    const part = a.slice();
+    let result = 0;
+    args[0] = 0;
+    for (let c = 0, from = 0; from < a[count]; c++, from += chunk) {
+      const len = Math.min(chunk, a[count] - from);
+      let at = journal;
+      for (const i of updated) if (a[i]) (kernels.cast(a[i] + from * 4, 0, 0, at, len), (at += len * 4));
+      Atomics.store(ints, ${PROGRESS}, 2 * c + 1);
+      for (const i of arrays) if (a[i]) part[i] = a[i] + from * 4;
+      part[count] = Math.min(len, stopAt - from);
+      result += kernels[name](...part);
+      if (part[count] < len) return;
+      args[0] = result;
+      Atomics.store(ints, ${PROGRESS}, 2 * c + 2);
+    }
+  };
   let seen = 0;
   for (;;) {
     for (let spin = 0; spin < ${SPINS} && Atomics.load(ints, ${SEQ}) === seen; spin++);
@@ -141,6 +203,7 @@ const start = ({ module, memory, control, index, names, exportNames }, ready) =>
     if (Atomics.exchange(ints, ${CLAIM}, seen) === seen) continue; // the calling thread ran it
     try {
       if ((op & ${CRASH - 1}) === ${PROGRAMS}) for (let i = 1; i <= args[0]; i++) replay(args[i], args[args[0] + 1]);
+      else if ((op & ${CRASH - 1}) === ${UPDATE}) update(Array.from(args));
       else kernels[names[op & ${CRASH - 1}]](...args);
       ints[${STATUS}] = 0;
     } catch {
@@ -202,7 +265,8 @@ class ThreadPool {
   static async create(module: WebAssembly.Module, memory: WebAssembly.Memory, scratch: Ptr[]): Promise<ThreadPool> {
     const control = new SharedArrayBuffer(scratch.length * SLOT_BYTES);
     const exportNames = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
-    const handles = await Promise.all(scratch.map((_, index) => spawn(WORKER_SOURCE, { module, memory, control, index, names: [...WORKER_KERNELS], exportNames })));
+    const updates = UPDATE_NAMES.map((name) => ({ name, ...UPDATE_KERNELS[name] }));
+    const handles = await Promise.all(scratch.map((_, index) => spawn(WORKER_SOURCE, { module, memory, control, index, names: [...WORKER_KERNELS], exportNames, updates })));
     return new ThreadPool(handles, control, scratch, exportNames);
   }
 
@@ -327,6 +391,52 @@ class ThreadPool {
       if (mine.length > 0) jobs.push({ w, args: () => args, redo: () => mine.forEach((p) => p.run(direct)) });
     }
     this.fork(PROGRAMS, jobs, () => share(0).forEach((p) => p.run(direct)));
+  }
+
+  /**
+   * An update kernel (UPDATE_KERNELS) split by ranges of its values; returns the sum of the parts' results (the
+   * optimizers' check for values no longer finite: NaN if any). Unlike the other splits it writes what it reads,
+   * so a worker's share cannot simply be run again: the worker journals each chunk before it updates it, and a
+   * share its worker did not finish is finished here from where it stopped, a chunk caught half-updated first
+   * restored from the journal.
+   */
+  update(k: Kernels, name: UpdateKernel, args: number[]): number {
+    const kernel = k[name] as (...a: number[]) => number;
+    const n = args[UPDATE_KERNELS[name].count];
+    const part = (from: number, to: number) => updateArgs(name, args, from, to);
+    const share = Math.ceil(n / this.size / UPDATE_QUANTUM) * UPDATE_QUANTUM;
+    const chunk = chunkOf(name);
+    let result = 0;
+    const jobs: Array<Job & { finished: boolean }> = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      const [from, to] = [Math.min(n, share * (w + 1)), Math.min(n, share * (w + 2))];
+      if (from >= to) continue;
+      const own = part(from, to);
+      // Fault tests stop the worker half-way through a chunk in the middle of its share.
+      const half = Math.min(to - from, Math.floor((to - from) / 2 / chunk) * chunk + chunk / 2);
+      this.ints[this.slot(w) + PROGRESS] = 0;
+      const job = { w, finished: false, args: (halfway: boolean) => [UPDATE_NAMES.indexOf(name), this.scratch[w], chunk, halfway ? half : to - from, ...own], redo: () => ((job.finished = true), (result += this.finishUpdate(k, w, name, own))) };
+      jobs.push(job);
+    }
+    this.fork(UPDATE, jobs, () => (result += kernel(...part(0, Math.min(share, n)))));
+    for (const job of jobs) if (!job.finished) result += this.args[(job.w * SLOT_BYTES + INTS * 4) / 8];
+    return result;
+  }
+
+  /** Finishes worker w's share of an update (its arguments `own`) from where its progress says the worker stopped. */
+  private finishUpdate(k: Kernels, w: number, name: UpdateKernel, own: number[]): number {
+    const { updated, count } = UPDATE_KERNELS[name];
+    const progress = Atomics.load(this.ints, this.slot(w) + PROGRESS);
+    const chunk = chunkOf(name);
+    const from = Math.floor(progress / 2) * chunk;
+    if (progress % 2 === 1) {
+      const len = Math.min(chunk, own[count] - from);
+      let at = this.scratch[w];
+      for (const i of updated) if (own[i] !== 0) (k.cast(at, 0, 0, own[i] + from * 4, len), (at += len * 4));
+    }
+    const done = progress > 0 ? this.args[(w * SLOT_BYTES + INTS * 4) / 8] : 0;
+    if (from >= own[count]) return done;
+    return done + (k[name] as (...a: number[]) => number)(...updateArgs(name, own, from, own[count]));
   }
 
   /**
@@ -508,6 +618,14 @@ class ThreadedBackend extends Backend {
         const pool = this.livePool();
         if (pool) pool.batchNorm(exports, name, args);
         else (exports[name] as (...a: number[]) => void)(...args);
+      };
+    }
+    for (const name of UPDATE_NAMES) {
+      const { count } = UPDATE_KERNELS[name];
+      (kernels as unknown as Record<string, (...args: number[]) => unknown>)[name] = (...args) => {
+        const pool = this.livePool();
+        if (pool && args[count] >= MIN_PARALLEL_UPDATE) return pool.update(exports, name, args);
+        return (exports[name] as (...a: number[]) => unknown)(...args);
       };
     }
     for (const name of Object.keys(IMAGE_KERNELS) as ImageKernel[]) {

@@ -352,6 +352,28 @@ describe.each(['wasm', 'js'] as const)('the functional API on %s', (backend) => 
     model.dispose();
   });
 
+  it('a Sequential model keeps a batch size given with its first layer\'s input shape, as TF.js; fit and predict still take any number of rows', async () => {
+    const ref = await reference();
+    const stack = (lib: Lib, first: object) => lib.sequential({ layers: [lib.layers.dense({ units: 6, ...first }), lib.layers.dense({ units: 2, activation: 'softmax' })] });
+    for (const first of [{ batchInputShape: [30, 5] }, { inputShape: [5], batchSize: 30 }, { inputShape: [5] }]) {
+      const ours = stack(tf, first);
+      const theirs = stack(ref as never, first) as unknown as tfjs.Sequential;
+      expect([ours.inputs[0].shape, ours.outputs[0].shape], JSON.stringify(first)).toEqual([theirs.inputs[0].shape, theirs.outputs[0].shape]);
+      ours.dispose();
+      theirs.dispose();
+    }
+    const model = stack(tf, { batchInputShape: [30, 5] });
+    model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const x = tf.tensor2d(randomData(30 * 5, 3), [30, 5]);
+    const y = tf.oneHot(Array.from({ length: 30 }, (_, i) => i % 2), 2, 1, 0, 'float32');
+    await model.fit(x, y, { batchSize: 8, epochs: 1, verbose: 0 });
+    const few = x.slice(0, 7);
+    const p = model.predict(few) as tf.Tensor;
+    expect(p.shape).toEqual([7, 2]);
+    tf.dispose([x, y, few, p]);
+    model.dispose();
+  });
+
   it('a Sequential model may start with an InputLayer, and saves it as TF.js does', async () => {
     const ref = await reference();
     const ours = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [3], name: 'in' }), tf.layers.dense({ units: 2, name: 'd' })], name: 'stack' });

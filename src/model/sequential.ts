@@ -52,7 +52,9 @@ export class Sequential extends LayersModel {
     try {
       if (this.graph) this.extend('add', layer);
       else if (this.stack.length === 1) {
-        const shape = layer instanceof LayersModel ? layer.batchInputShape : (layer.batchInputShape ?? (layer.builtInputShape as Shape | null));
+        // A batch size given with the input shape stays in the model's (as in TF.js); one a layer was built for does not.
+        const built = layer.builtInputShape as Shape | null;
+        const shape = layer instanceof LayersModel ? layer.batchInputShape : (layer.batchInputShape ?? (built && [null, ...built.slice(1)]));
         if (shape) this.connectStack('add', shape);
       }
     } catch (error) {
@@ -92,10 +94,10 @@ export class Sequential extends LayersModel {
     this.connect(buildGraph(op, graph.inputs, [out]));
   }
 
-  /** Makes the graph for an input shape: every layer built and applied in turn, all or nothing. */
-  private connectStack(op: string, shape: Shape): void {
+  /** Makes the graph for an input of shape `batchShape`: every layer built and applied in turn, all or nothing. */
+  private connectStack(op: string, batchShape: Shape): void {
     const first = this.stack[0];
-    const start = first instanceof InputLayer ? (first.output as SymbolicTensor) : input({ batchShape: [null, ...shape.slice(1)], name: `${first.name}_input` });
+    const start = first instanceof InputLayer ? (first.output as SymbolicTensor) : input({ batchShape, name: `${first.name}_input` });
     const made: Node[] = [];
     const built: Layer[] = [];
     try {
@@ -126,7 +128,7 @@ export class Sequential extends LayersModel {
     if (this.graph) return;
     const shape = inputShape === undefined ? null : Array.isArray(inputShape[0]) ? (inputShape as Shape[])[0] : (inputShape as Shape);
     if (!shape) throw new Error(`${op}: the input shape is unknown; give the first layer an inputShape, e.g. tf.layers.dense({ units, inputShape: [784] })`);
-    this.connectStack(op, shape);
+    this.connectStack(op, [null, ...shape.slice(1)]);
   }
 
   override checkHasLayers(op: string): void {

@@ -352,6 +352,26 @@ describe.each(['wasm', 'js'] as const)('the functional API on %s', (backend) => 
     model.dispose();
   });
 
+  it('a layer frozen in a callback during fit keeps its weights from the next step on, as in TF.js', async () => {
+    const ref = await reference();
+    const stack = (lib: Lib) => lib.sequential({ layers: [lib.layers.dense({ units: 5, inputShape: [3], activation: 'tanh', name: 'a' }), lib.layers.dense({ units: 1, name: 'b' })] });
+    const [ours, theirs] = [stack(tf), stack(ref as never) as unknown as tfjs.Sequential];
+    copyWeights(ours, theirs);
+    const run = async (lib: Lib, model: tf.Sequential) => {
+      model.compile({ optimizer: lib.train.sgd(0.1), loss: 'meanSquaredError' });
+      const [x, y] = [lib.tensor2d(randomData(64 * 3, 21), [64, 3]), lib.tensor2d(randomData(64, 22), [64, 1])];
+      const freeze = { onBatchEnd: async (batch: number) => void (batch === 1 && (model.getLayer('a').trainable = false)) };
+      const { history } = await model.fit(x, y, { epochs: 2, batchSize: 16, shuffle: false, verbose: 0, callbacks: freeze });
+      const weights = model.getWeights().map((w) => w.dataSync().slice());
+      lib.dispose([x, y]);
+      model.dispose();
+      return { loss: history.loss as number[], weights };
+    };
+    const [mine, reference_] = [await run(tf, ours), await run(ref as never, theirs as never)];
+    expectClose(mine.loss, reference_.loss, { atol: 1e-6, rtol: 1e-5 }, 'losses');
+    mine.weights.forEach((w, i) => expectClose(w, reference_.weights[i], { atol: 1e-6, rtol: 1e-5 }, `weight ${i}`));
+  });
+
   it('a Sequential model keeps a batch size given with its first layer\'s input shape, as TF.js; fit and predict still take any number of rows', async () => {
     const ref = await reference();
     const stack = (lib: Lib, first: object) => lib.sequential({ layers: [lib.layers.dense({ units: 6, ...first }), lib.layers.dense({ units: 2, activation: 'softmax' })] });

@@ -167,6 +167,26 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
       model.dispose();
     });
 
+    it('a rollback after a layer was frozen since the last checkpoint puts each weight back to its own values, and writes nothing else', async () => {
+      tf.setSeed(1);
+      const x = tf.tensor2d(randomData(64 * 3, 7), [64, 3]);
+      const y = tf.tensor2d(randomData(64, 8, -1e4, 1e4), [64, 1]);
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 40, inputShape: [3], name: 'a' }), tf.layers.dense({ units: 4, name: 'b' }), tf.layers.dense({ units: 1, name: 'c' })] });
+      const optimizer = tf.train.sgd(1e-9);
+      model.compile({ optimizer, loss: 'meanSquaredError' });
+      await model.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
+      // The checkpoint of the first fit holds a's weights first; the second fit trains b and c only.
+      model.getLayer('a').trainable = false;
+      const before = weightsOf(model).map((w) => w.slice());
+      const targets = y.dataSync().slice();
+      optimizer.learningRate = 3e38;
+      await expect(model.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 })).rejects.toThrow(/the update made some weights NaN or Infinity/);
+      expect(weightsOf(model)).toEqual(before);
+      expect(y.dataSync()).toEqual(targets);
+      tf.dispose([x, y]);
+      model.dispose();
+    });
+
     // After 34 steps the checkpoint is the third, copied into the second one's arrays (the first holds no state yet).
     it.each([1, 34])('Adam rolls back its moments and step count with the weights after %i steps: training resumes bit for bit', async (steps) => {
       const make = () => {

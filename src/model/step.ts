@@ -134,6 +134,9 @@ export interface Recorded {
 /** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
 export interface Checkpoint {
   iterations: number;
+  /** The weights it holds, in order: the trained ones (with optimizer state), then the others. */
+  variables: Variable[];
+  trained: number;
   weights: Float32Array[];
   state: Float32Array[];
 }
@@ -282,15 +285,28 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
     return copy;
   };
   const previous = model.checkpoint;
+  const variables = [...plan.sources, ...plan.frozen];
   model.checkpoint = {
     iterations: optimizer.iterations,
-    weights: [...plan.sources, ...plan.frozen].map((v, i) => {
+    variables,
+    trained: plan.sources.length,
+    weights: variables.map((v, i) => {
       const at = word(v.ptr('fit'));
       return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
     }),
     state: plan.sources.map((v, i) => keep(previous?.state[i], optimizer.stateView(v))),
   };
   model.stepsSinceCheckpoint = 0;
+}
+
+/**
+ * Whether the checkpoint holds the plan's weights, in the plan's order: not one taken by an earlier call before
+ * a layer was frozen or unfrozen, or for another set of layers.
+ */
+function checkpointFits(checkpoint: Checkpoint | null, plan: Plan): boolean {
+  const { sources, frozen } = plan;
+  if (!checkpoint || checkpoint.trained !== sources.length || checkpoint.variables.length !== sources.length + frozen.length) return false;
+  return checkpoint.variables.every((v, i) => v === (i < sources.length ? sources[i] : frozen[i - sources.length]));
 }
 
 /** Back to the checkpoint: every weight and the optimizer, or (`frozenOnly`) the weights no optimizer updates. */
@@ -311,7 +327,7 @@ function restoreCheckpoint(model: LayersModel, plan: Plan, frozenOnly = false): 
  * weight changes, and an update that makes a weight non-finite is rolled back to the last checkpoint.
  */
 export function step(model: LayersModel, plan: Plan, batch: Rows, sums: Float64Array): string | null {
-  if (model.stepsSinceCheckpoint >= CHECKPOINT_EVERY) saveCheckpoint(model, plan);
+  if (model.stepsSinceCheckpoint >= CHECKPOINT_EVERY || !checkpointFits(model.checkpoint, plan)) saveCheckpoint(model, plan);
   const count = batch.index?.shape[0] ?? batch.xs[0].shape[0];
   const run = runStep(model, plan, batch, count);
   try {
@@ -374,13 +390,16 @@ function update(model: LayersModel, plan: Plan, run: Recorded, rows: number, sum
     value += k.penalty(w, g, variable.size, regularizer.l1, regularizer.l2);
   }
   if (!Number.isFinite(value)) return lossDiverged(model, plan, `the loss with regularization became ${value}`);
-  if (!model.optimizer!.step(run.updates)) {
+  // A layer frozen during the call (trainable set false in a callback) keeps its weights from this step on, as
+  // in TF.js, which takes the trainable variables at every step; one unfrozen during it waits for the next call.
+  const updates = run.updates.every(([v]) => v.trainable) ? run.updates : run.updates.filter(([v]) => v.trainable);
+  if (!model.optimizer!.step(updates)) {
     const lost = model.stepsSinceCheckpoint + 1;
     restoreCheckpoint(model, plan);
     model.stepsSinceCheckpoint = 0;
     return `the update made some weights NaN or Infinity (the loss before it was ${value.toPrecision(4)}); the weights and optimizer state were restored to those of ${lost} step${lost === 1 ? '' : 's'} earlier${DIVERGED}`;
   }
-  for (const { variable, constraint } of plan.constrained) project(variable, constraint);
+  for (const { variable, constraint } of plan.constrained) if (variable.trainable) project(variable, constraint);
   model.stepsSinceCheckpoint++;
   sums[0] += value * rows;
   for (let i = 0; i < run.shards[0].losses.length; i++) sums[1 + i] += parts[i] * rows;

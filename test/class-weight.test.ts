@@ -52,6 +52,37 @@ describe.each(['wasm', 'js'] as const)('classWeight on %s', (backend) => {
     expect(Math.max(...plain.map((v, i) => Math.abs(v - ours[i])))).toBeGreaterThan(1e-3);
   });
 
+  it('the validation loss is not weighted, as in TF.js: fit and fitDataset, whatever the batch sizes', async () => {
+    const make = () => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', useBias: false, inputShape: [4] })] });
+      const start = tf.tensor(kernel, [4, 3]);
+      m.setWeights([start]);
+      start.dispose();
+      m.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+      return m;
+    };
+    const classWeight = { 0: 3, 1: 0.5, 2: 1 };
+    const x = tf.tensor(xv, [ROWS, 4]);
+    const y = tf.oneHot(classes, 3, 1, 0, 'float32');
+    const [xs, ys, xVal, yVal] = [x.slice(0, 8), y.slice(0, 8), x.slice(8), y.slice(8)];
+    /** The epoch's validation loss against the loss evaluate gives with the weights it ended with. */
+    const expectUnweighted = (model: tf.LayersModel, history: tf.History) => {
+      const loss = model.evaluate(xVal, yVal) as tf.Tensor;
+      expect(history.history.val_loss.at(-1)).toBeCloseTo(loss.dataSync()[0], 6);
+      loss.dispose();
+      model.dispose();
+    };
+    // 4: the last batch has as many rows as the validation data (its weights once multiplied it); 3: it has not.
+    for (const batchSize of [4, 3]) {
+      const model = make();
+      expectUnweighted(model, await model.fit(xs, ys, { epochs: 2, batchSize, shuffle: false, verbose: 0, classWeight, validationData: [xVal, yVal] }));
+    }
+    const model = make();
+    const ds = tf.data.zip({ xs: tf.data.array(Array.from({ length: 8 }, (_, i) => Array.from(xv.slice(i * 4, i * 4 + 4)))), ys: tf.data.array(classes.slice(0, 8).map((c) => [0, 1, 2].map((k) => +(k === c)))) }).batch(4);
+    expectUnweighted(model, await model.fitDataset(ds as tf.data.Dataset<tf.TensorContainer>, { epochs: 2, verbose: 0, classWeight, validationData: [xVal, yVal] }));
+    tf.dispose([x, y, xs, ys, xVal, yVal]);
+  });
+
   it('fitDataset takes classWeight as fit does', async () => {
     const make = () => {
       const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', useBias: false, inputShape: [4] })] });

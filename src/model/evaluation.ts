@@ -22,6 +22,8 @@ const PREDICT_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.bool };
 
 /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
 export function measure(model: LayersModel, op: string, data: Data, batchSize: number, plan: Plan, bar: ProgressBar | null = null): Float64Array {
+  // Unweighted, as in TF.js: class weights (a training plan holds its last batch's) are for training.
+  const unweighted = plan.weights ? { ...plan, weights: null } : plan;
   const sums = new Float64Array(plan.keys.length);
   const several = plan.outputs.length > 1;
   for (let start = 0, step = 1; start < data.rows; start += batchSize, step++) {
@@ -30,7 +32,7 @@ export function measure(model: LayersModel, op: string, data: Data, batchSize: n
       const xs = data.xs.map((x) => rowsOf(op, x, start, rows));
       const targets = data.targets.map((t) => rowsOf(op, t, start, rows));
       const outs = model.forward(xs, false, plan.logits);
-      const { loss, losses } = lossOf(op, plan, outs, targets);
+      const { loss, losses } = lossOf(op, unweighted, outs, targets);
       sums[0] += rows * loss.dataSync()[0];
       if (several) losses.forEach((l, i) => (sums[1 + i] += rows * l.dataSync()[0]));
       addMetrics(plan, outs.map((o, i) => activate(o, plan.outputs[i].folded)), targets, sums);

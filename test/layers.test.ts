@@ -144,6 +144,25 @@ describe('the layer contract', () => {
     return { mean, std: Math.sqrt(Array.from(v).reduce((a, b) => a + (b - mean) ** 2, 0) / n) };
   };
 
+  it('a seeded dropout draws afresh at every batch of fit, the same numbers whether the step is replayed or on the tape', async () => {
+    /** Each batch's loss with a layer that passes ones through a seeded dropout, against zeros: the share dropped. */
+    const losses = async (loss: string | ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor)) => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [4], kernelInitializer: 'identity', useBias: false }), tf.layers.dropout({ rate: 0.5, seed: 9 })] });
+      model.compile({ optimizer: tf.train.sgd(0), loss });
+      const seen: number[] = [];
+      const [x, y] = [tf.ones([48, 4]), tf.zeros([48, 4])];
+      await model.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0, callbacks: { onBatchEnd: async (_, logs) => void seen.push(logs!.loss) } });
+      tf.dispose([x, y]);
+      model.dispose();
+      return seen;
+    };
+    // A kernel loss replays the recorded step; a loss function runs on the tape every batch.
+    const replayed = await losses('meanSquaredError');
+    expect(replayed).toEqual(await losses((a, b) => tf.mean(tf.square(tf.sub(a, b)), -1)));
+    expect(new Set(replayed).size).toBeGreaterThan(1);
+    expect(await losses('meanSquaredError')).toEqual(replayed); // the seed repeats the run
+  });
+
   it('noise layers draw in training only, with the statistics of their formulas, and a seed repeats them', () => {
     const n = 20_000;
     const ones = tf.ones([n / 4, 4]);

@@ -35,6 +35,15 @@ abstract class RandomLayer extends Layer {
     this.seed = args?.seed;
   }
 
+  /**
+   * A seeded layer seeds its state here, before any call: seeded inside fit's first step, the seeding would be
+   * recorded with it, and every replayed step would draw the first step's numbers again.
+   */
+  override build(inputShape: Shape | Shape[]): void {
+    super.build(inputShape);
+    if (this.seed !== undefined) this.state();
+  }
+
   /** The PRNG state to draw from. */
   protected state(): number {
     const backend = activeBackend();

@@ -545,6 +545,32 @@ describe('threads', () => {
     });
   });
 
+  it('a clock jump while the calling thread waits (the process suspended) is not counted as the worker\'s silence', async () => {
+    await tf.setThreads(1);
+    const one = productBits(257, 127, 65, false, false);
+    await tf.setThreads(2);
+    const silence = 300;
+    pool().crashWorkerInNextKernel(0, silence); // the worker stops answering half-way through its share
+    const real = performance.now.bind(performance);
+    let readings = 0;
+    // From the second reading of the clock on, it reads a minute later: the process slept while waiting.
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => real() + (readings++ > 0 ? 60_000 : 0));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const started = real();
+    let notices = 0;
+    try {
+      expectSameBits(productBits(257, 127, 65, false, false), one);
+      notices = warn.mock.calls.length;
+    } finally {
+      clock.mockRestore();
+      warn.mockRestore();
+    }
+    // Given up only after `silence` ms of waiting while awake; counting the minute, it gave up at once.
+    expect(real() - started).toBeGreaterThanOrEqual(silence);
+    expect(readings).toBeGreaterThan(2);
+    expect(notices).toBe(1);
+  });
+
   it('a worker that exited between calls: its share runs on the calling thread, bit for bit, with a notice', async () => {
     await tf.setThreads(1);
     const one = productBits(257, 257, 257, false, false);

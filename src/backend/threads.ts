@@ -56,6 +56,12 @@ const SPINS = 1 << 20;
  * cannot see a worker's exit event, so silence is all a death in the middle of a kernel shows.
  */
 const TIMEOUT_MS = 30_000;
+/**
+ * A jump of the clock this long between two polls of a waiting thread (which come every 50 ms at most) is the
+ * process suspended (a laptop asleep), not silence: a worker woken mid-kernel with it is not taken for dead,
+ * which matters most mid-update, where the calling thread finishing the worker's share must not race it.
+ */
+const SUSPENDED_MS = 1000;
 
 /**
  * The kernels that compute only the images [firstImage, endImage) of their descriptor (assembly/conv.ts), with
@@ -496,9 +502,12 @@ class ThreadPool {
     const s = this.slot(w);
     for (let i = 0; i < SPINS && Atomics.load(this.ints, s + DONE) !== this.seq; i++);
     const spin = !canBlock();
-    const started = performance.now();
-    while (Atomics.load(this.ints, s + DONE) !== this.seq) {
-      if (performance.now() - started > this.timeoutMs) return 'stopped answering in a kernel';
+    let silent = 0;
+    for (let last = performance.now(); Atomics.load(this.ints, s + DONE) !== this.seq; ) {
+      const now = performance.now();
+      if (now - last < SUSPENDED_MS) silent += now - last;
+      last = now;
+      if (silent > this.timeoutMs) return 'stopped answering in a kernel';
       if (!spin) Atomics.wait(this.ints, s + DONE, Atomics.load(this.ints, s + DONE), 50);
     }
     return this.ints[s + STATUS] === 0 ? null : 'failed in a kernel';

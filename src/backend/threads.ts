@@ -425,7 +425,7 @@ class ThreadPool {
       jobs.push(job);
     }
     this.fork(UPDATE, jobs, () => (result += kernel(...part(0, Math.min(share, n)))));
-    for (const job of jobs) if (!job.finished) result += this.args[(job.w * SLOT_BYTES + INTS * 4) / 8];
+    for (const job of jobs) if (!job.finished) result += this.args[this.argsAt(job.w)];
     return result;
   }
 
@@ -440,7 +440,7 @@ class ThreadPool {
       let at = this.scratch[w];
       for (const i of updated) if (own[i] !== 0) (k.cast(at, 0, 0, own[i] + from * 4, len), (at += len * 4));
     }
-    const done = progress > 0 ? this.args[(w * SLOT_BYTES + INTS * 4) / 8] : 0;
+    const done = progress > 0 ? this.args[this.argsAt(w)] : 0;
     if (from >= own[count]) return done;
     return done + (k[name] as (...a: number[]) => number)(...updateArgs(name, own, from, own[count]));
   }
@@ -488,9 +488,15 @@ class ThreadPool {
     return (w * SLOT_BYTES) / 4;
   }
 
+  /** Where worker w's arguments start in `args`. */
+  private argsAt(w: number): number {
+    return (w * SLOT_BYTES + INTS * 4) / 8;
+  }
+
   private dispatch(w: number, op: number, args: number[]): void {
+    if (args.length > ARGS) throw new Error(`neurite: internal error: ${args.length} arguments for a worker, which holds ${ARGS}`);
     const s = this.slot(w);
-    this.args.set(args, (w * SLOT_BYTES + INTS * 4) / 8);
+    this.args.set(args, this.argsAt(w));
     this.ints[s + OP] = op;
     Atomics.store(this.ints, s + SEQ, this.seq);
     Atomics.notify(this.ints, s + SEQ);

@@ -367,9 +367,9 @@ describe.each(['wasm', 'js'] as const)('the functional API on %s', (backend) => 
       model.dispose();
       return { loss: history.loss as number[], weights };
     };
-    const [mine, reference_] = [await run(tf, ours), await run(ref as never, theirs as never)];
-    expectClose(mine.loss, reference_.loss, { atol: 1e-6, rtol: 1e-5 }, 'losses');
-    mine.weights.forEach((w, i) => expectClose(w, reference_.weights[i], { atol: 1e-6, rtol: 1e-5 }, `weight ${i}`));
+    const [mine, tfjsRun] = [await run(tf, ours), await run(ref as never, theirs as never)];
+    expectClose(mine.loss, tfjsRun.loss, { atol: 1e-6, rtol: 1e-5 }, 'losses');
+    mine.weights.forEach((w, i) => expectClose(w, tfjsRun.weights[i], { atol: 1e-6, rtol: 1e-5 }, `weight ${i}`));
   });
 
   it('a Sequential model keeps a batch size given with its first layer\'s input shape, as TF.js; fit and predict still take any number of rows', async () => {

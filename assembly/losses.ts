@@ -1,7 +1,9 @@
 // Mean losses over a batch with TF.js's (tfjs-layers) definitions, and their gradients wrt pred, in scalar f64:
 // a loss runs once per batch over the output layer only, so precision matters more here than lanes.
-// The *Logits losses are the fused, unclipped forms (Keras from_logits): they agree with TF.js's layers
-// losses only while TF.js's 1e-7 clip of the probabilities is inactive.
+// The *Logits losses take the output layer's logits (its sigmoid or softmax folded in, for one kernel where
+// there would be three): TF.js's loss of the probabilities the activation gives (f32, then clipped), with the
+// gradient taken back through the activation, so that they give what the activation and the loss give apart,
+// saturated outputs included (where the clip gives no gradient).
 
 import { Loss } from './codes';
 
@@ -30,6 +32,124 @@ const HI: f64 = <f64><f32>(1 - 1e-7);
   store<f32>(p + ((<usize>i) << 2), <f32>value);
 }
 
+// The sigmoid of a logit as the output layer gives it (f32).
+// @ts-ignore: decorator
+@inline function sigmoidOf(z: f64): f64 {
+  return <f64><f32>(1 / (1 + Math.exp(-z)));
+}
+
+// The row of logits being softmaxed: its largest value, and the sum of exp(z - zMax).
+let zMax: f64 = 0;
+let expSum: f64 = 0;
+// Whether probabilities are computed from logits at each read (a loss without its gradient).
+let fromLogits = false;
+
+// Softmax j of the row of logits, as the output layer gives it (f32).
+// @ts-ignore: decorator
+@inline function softmaxOf(pred: usize, j: i32): f64 {
+  return <f64><f32>(Math.exp(at(pred, j) - zMax) / expSum);
+}
+
+// Where the row's probabilities are: pred, or for logits (softmaxed) their softmax, written into the gradient's
+// row when there is one (each entry is read there before it is written), else computed at each read.
+function probabilities(pred: usize, grad: usize, row: i32, n: i32, softmaxed: bool): usize {
+  fromLogits = false;
+  if (!softmaxed) return pred;
+  zMax = -Infinity;
+  for (let j = 0; j < n; j++) zMax = Math.max(zMax, at(pred, row + j));
+  expSum = 0;
+  for (let j = 0; j < n; j++) expSum += Math.exp(at(pred, row + j) - zMax);
+  if (!grad) {
+    fromLogits = true;
+    return pred;
+  }
+  for (let j = 0; j < n; j++) put(grad, row + j, softmaxOf(pred, row + j));
+  return grad;
+}
+
+// Probability j of the row, from where probabilities() put them.
+// @ts-ignore: decorator
+@inline function probability(from: usize, j: i32): f64 {
+  return fromLogits ? softmaxOf(from, j) : at(from, j);
+}
+
+// TF.js's binary crossentropy of one value p, clipped: -t log c - (1 - t) log(1 - c) (TF.js goes through the
+// logit of c: the same value). Its gradient wrt p, or (sigmoided: p the sigmoid of a logit) wrt the logit, goes
+// to grad[i] times inv (zero where the clip acts). A term whose factor is 0 is skipped: a log less.
+// @ts-ignore: decorator
+@inline function clippedBinary(p: f64, t: f64, grad: usize, i: i32, inv: f64, sigmoided: bool): f64 {
+  const c = clip(p);
+  if (grad) {
+    const g = inRange(p) ? (c - t) / (c * (1 - c)) : 0;
+    put(grad, i, (sigmoided ? g * p * (1 - p) : g) * inv);
+  }
+  return -((t != 0 ? t * Math.log(c) : 0) + (t != 1 ? (1 - t) * Math.log(1 - c) : 0));
+}
+
+// TF.js's categorical crossentropy of the row at `row`: q = p / sum(p), clipped; loss -sum t log q. With
+// g_j = dL/dq_j, dL/dp_k = (g_k - sum_j g_j q_j) / sum(p); with logits, p is their softmax and
+// dL/dz_k = p_k (dL/dp_k - sum_j p_j dL/dp_j). Gradients times inv into grad when set.
+function clippedCategorical(pred: usize, target: usize, grad: usize, row: i32, n: i32, inv: f64, softmaxed: bool): f64 {
+  const from = probabilities(pred, grad, row, n, softmaxed);
+  let s: f64 = 0;
+  for (let j = 0; j < n; j++) s += probability(from, row + j);
+  let loss: f64 = 0;
+  let rowGradDot: f64 = 0;
+  for (let j = 0; j < n; j++) {
+    const q = probability(from, row + j) / s;
+    const t = at(target, row + j);
+    const c = clip(q);
+    if (t != 0) loss -= t * Math.log(c); // one log a row for one-hot targets
+    if (inRange(q)) rowGradDot -= (t / c) * q;
+  }
+  if (!grad) return loss;
+  let dot: f64 = 0;
+  if (softmaxed) {
+    for (let j = 0; j < n; j++) {
+      const p = at(from, row + j);
+      const q = p / s;
+      const g = inRange(q) ? -at(target, row + j) / clip(q) : 0;
+      dot += ((g - rowGradDot) / s) * p;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    const p = at(from, row + j);
+    const q = p / s;
+    const g = inRange(q) ? -at(target, row + j) / clip(q) : 0;
+    const dp = (g - rowGradDot) / s;
+    put(grad, row + j, (softmaxed ? p * (dp - dot) : dp) * inv);
+  }
+  return loss;
+}
+
+// TF.js's sparse categorical crossentropy of the row at `row` with its label: p clipped first, then categorical
+// crossentropy of the one-hot label, q = c_y / sum(c) clipped again. With g = dL/dq_y = -1/clip(q),
+// dL/dp_k = [p_k in range] (δ_ky - q) g / sum(c); with logits as in clippedCategorical.
+function clippedSparse(pred: usize, label: i32, grad: usize, row: i32, n: i32, inv: f64, softmaxed: bool): f64 {
+  const from = probabilities(pred, grad, row, n, softmaxed);
+  let s: f64 = 0;
+  for (let j = 0; j < n; j++) s += clip(probability(from, row + j));
+  const q = clip(probability(from, row + label)) / s;
+  if (grad) {
+    const g = inRange(q) ? -1 / clip(q) : 0;
+    let dot: f64 = 0;
+    if (softmaxed) {
+      for (let j = 0; j < n; j++) {
+        const p = at(from, row + j);
+        const delta: f64 = j == label ? 1 : 0;
+        if (inRange(p)) dot += (((delta - q) * g) / s) * p;
+      }
+    }
+    for (let j = 0; j < n; j++) {
+      const p = at(from, row + j);
+      const delta: f64 = j == label ? 1 : 0;
+      const dp = inRange(p) ? ((delta - q) * g) / s : 0;
+      put(grad, row + j, (softmaxed ? p * (dp - dot) : dp) * inv);
+    }
+  }
+  return -Math.log(clip(q));
+}
+
 // pred (m,n), target (m,n), grad (m,n) or 0. Elementwise losses, averaged over the last axis then the batch.
 function elementwiseLoss(kind: i32, pred: usize, target: usize, grad: usize, m: i32, n: i32): f64 {
   const count = m * n;
@@ -51,17 +171,13 @@ function elementwiseLoss(kind: i32, pred: usize, target: usize, grad: usize, m: 
         break;
       }
       case Loss.BinaryCrossentropy: {
-        // -t log c - (1 - t) log(1 - c) with c the clipped p (TF.js goes through the logit of c: the same value)
-        const c = clip(p);
-        total -= t * Math.log(c) + (1 - t) * Math.log(1 - c);
-        g = inRange(p) ? (c - t) / (c * (1 - c)) : 0;
-        break;
+        total += clippedBinary(p, t, grad, i, inv, false);
+        continue;
       }
       default: {
-        // BinaryCrossentropyLogits: max(z, 0) - z t + log1p(exp(-|z|)); gradient sigmoid(z) - t
-        const e = Math.exp(-Math.abs(p));
-        total += Math.max(p, 0) - p * t + Math.log1p(e);
-        g = (p >= 0 ? 1 / (1 + e) : e / (1 + e)) - t;
+        // BinaryCrossentropyLogits: of the sigmoid of p
+        total += clippedBinary(sigmoidOf(p), t, grad, i, inv, true);
+        continue;
       }
     }
     if (grad) put(grad, i, g * inv);
@@ -73,51 +189,7 @@ function elementwiseLoss(kind: i32, pred: usize, target: usize, grad: usize, m: 
 function categoricalLoss(kind: i32, pred: usize, target: usize, grad: usize, m: i32, n: i32): f64 {
   const inv = 1.0 / <f64>m;
   let total: f64 = 0;
-  for (let i = 0; i < m; i++) {
-    const row = i * n;
-    if (kind == Loss.CategoricalCrossentropy) {
-      // TF.js: q = p / sum(p), clipped; loss -sum t log q. With g_j = dL/dq_j,
-      // dL/dp_k = (g_k - sum_j g_j q_j) / sum(p).
-      let s: f64 = 0;
-      for (let j = 0; j < n; j++) s += at(pred, row + j);
-      let rowGradDot: f64 = 0;
-      for (let j = 0; j < n; j++) {
-        const q = at(pred, row + j) / s;
-        const t = at(target, row + j);
-        const c = clip(q);
-        total -= t * Math.log(c);
-        if (inRange(q)) rowGradDot -= (t / c) * q;
-      }
-      if (grad) {
-        for (let j = 0; j < n; j++) {
-          const q = at(pred, row + j) / s;
-          const g = inRange(q) ? -at(target, row + j) / clip(q) : 0;
-          put(grad, row + j, ((g - rowGradDot) / s) * inv);
-        }
-      }
-    } else {
-      // CategoricalCrossentropyLogits: sum(t) * logsumexp(z) - sum t z; gradient sum(t) softmax(z) - t
-      let zMax = -Infinity;
-      for (let j = 0; j < n; j++) zMax = Math.max(zMax, at(pred, row + j));
-      let expSum: f64 = 0;
-      let tSum: f64 = 0;
-      let tz: f64 = 0;
-      for (let j = 0; j < n; j++) {
-        const z = at(pred, row + j);
-        const t = at(target, row + j);
-        expSum += Math.exp(z - zMax);
-        tSum += t;
-        tz += t * z;
-      }
-      total += tSum * (zMax + Math.log(expSum)) - tz;
-      if (grad) {
-        for (let j = 0; j < n; j++) {
-          const softmax = Math.exp(at(pred, row + j) - zMax) / expSum;
-          put(grad, row + j, (tSum * softmax - at(target, row + j)) * inv);
-        }
-      }
-    }
-  }
+  for (let i = 0; i < m; i++) total += clippedCategorical(pred, target, grad, i * n, n, inv, kind == Loss.CategoricalCrossentropyLogits);
   return total * inv;
 }
 
@@ -126,36 +198,8 @@ function sparseLoss(kind: i32, pred: usize, labels: usize, grad: usize, m: i32, 
   const inv = 1.0 / <f64>m;
   let total: f64 = 0;
   for (let i = 0; i < m; i++) {
-    const row = i * n;
     const label = load<i32>(labels + ((<usize>i) << 2));
-    if (kind == Loss.SparseCategoricalCrossentropy) {
-      // TF.js clips p first, then runs categorical crossentropy on the one-hot label: q = c_y / sum(c),
-      // clipped again. With g = dL/dq_y = -1/clip(q), dL/dp_k = [p_k in range] (δ_ky - q) g / sum(c).
-      let s: f64 = 0;
-      for (let j = 0; j < n; j++) s += clip(at(pred, row + j));
-      const q = clip(at(pred, row + label)) / s;
-      total -= Math.log(clip(q));
-      if (grad) {
-        const g = inRange(q) ? -1 / clip(q) : 0;
-        for (let j = 0; j < n; j++) {
-          const delta: f64 = j == label ? 1 : 0;
-          put(grad, row + j, inRange(at(pred, row + j)) ? (((delta - q) * g) / s) * inv : 0);
-        }
-      }
-    } else {
-      // SparseCategoricalCrossentropyLogits: logsumexp(z) - z_y; gradient softmax(z) - onehot(y)
-      let zMax = -Infinity;
-      for (let j = 0; j < n; j++) zMax = Math.max(zMax, at(pred, row + j));
-      let expSum: f64 = 0;
-      for (let j = 0; j < n; j++) expSum += Math.exp(at(pred, row + j) - zMax);
-      total += zMax + Math.log(expSum) - at(pred, row + label);
-      if (grad) {
-        for (let j = 0; j < n; j++) {
-          const delta: f64 = j == label ? 1 : 0;
-          put(grad, row + j, (Math.exp(at(pred, row + j) - zMax) / expSum - delta) * inv);
-        }
-      }
-    }
+    total += clippedSparse(pred, label, grad, i * n, n, inv, kind == Loss.SparseCategoricalCrossentropyLogits);
   }
   return total * inv;
 }

@@ -1,8 +1,9 @@
 // Losses and metrics as model.compile takes them: TF.js's names, or functions of (yTrue, yPred). The five
 // common losses are kernel codes; when the network ends in the matching activation (sigmoid for binary, softmax
-// for categorical) training uses the fused kernel on the logits, which has the same gradient and is stable
-// where the probabilities saturate. Other names and the user's functions are made of ops (ops/metrics.ts) and
-// train through the same tape. Metrics are averaged per batch on the output probabilities, as in TF.js.
+// for categorical) training uses one kernel on the logits for the activation, the loss and their gradients,
+// which gives what they give apart (TF.js's clip of saturated probabilities included). Other names and the
+// user's functions are made of ops (ops/metrics.ts) and train through the same tape. Metrics are averaged per
+// batch on the output probabilities, as in TF.js.
 
 import type { Heap } from './backend/heap.js';
 import { Loss } from './backend/kernels.js';

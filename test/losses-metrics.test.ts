@@ -141,6 +141,36 @@ describe.each(['wasm', 'js'] as const)('model.compile with loss and metric funct
     theirs.dispose();
   });
 
+  it.each([
+    ['binaryCrossentropy', 'sigmoid'],
+    ['categoricalCrossentropy', 'softmax'],
+    ['sparseCategoricalCrossentropy', 'softmax'],
+  ] as const)('compile({ loss: %s }) after a %s output, saturated: TF.js\'s clipped loss and update', async (loss, activation) => {
+    // Inputs of a few hundred push most outputs past TF.js's clip at 1e-7 and 1 - 1e-7, where it gives no gradient.
+    await tfjs.setBackend('cpu');
+    tf.setSeed(1);
+    const ours = tf.sequential({ layers: [tf.layers.dense({ units: 4, activation, inputShape: [6] })] });
+    const theirs = tfjs.sequential({ layers: [tfjs.layers.dense({ units: 4, activation, inputShape: [6] })] });
+    ours.compile({ optimizer: tf.train.sgd(0.01), loss });
+    theirs.compile({ optimizer: tfjs.train.sgd(0.01), loss });
+    theirs.setWeights(ours.getWeights().map((w) => tfjs.tensor(w.dataSync(), w.shape)));
+    const X = randomData(10 * 6, 41, -300, 300);
+    const classes = Array.from({ length: 10 }, (_, i) => (i * 3) % 4);
+    const Y = loss === 'binaryCrossentropy' ? Array.from(randomData(40, 42, 0, 1), Math.round) : classes.flatMap((c) => [0, 1, 2, 3].map((k) => +(k === c)));
+    const shape: [number, number] = loss.startsWith('sparse') ? [10, 1] : [10, 4];
+    const [x, y] = [tf.tensor2d(X, [10, 6]), tf.tensor2d(loss.startsWith('sparse') ? classes : Y, shape)];
+    const [tx, ty] = [tfjs.tensor2d(X, [10, 6]), tfjs.tensor2d(loss.startsWith('sparse') ? classes : Y, shape)];
+    const [evaluated, expected] = [ours.evaluate(x, y) as tf.Tensor, theirs.evaluate(tx, ty) as tfjs.Tensor];
+    expectClose([evaluated.dataSync()[0]], [expected.dataSync()[0]], { atol: 0, rtol: 1e-5 }, 'evaluate');
+    await ours.trainOnBatch(x, y);
+    await theirs.trainOnBatch(tx, ty);
+    ours.getWeights().forEach((w, i) => expectClose(w.dataSync(), theirs.getWeights()[i].dataSync(), { atol: 1e-5, rtol: 1e-5 }, `weight ${i}`));
+    tf.dispose([x, y, evaluated]);
+    tfjs.dispose([tx, ty, expected]);
+    ours.dispose();
+    theirs.dispose();
+  });
+
   it.each(['hinge', 'squaredHinge', 'logcosh', 'poisson', 'kullbackLeiblerDivergence', 'meanSquaredLogarithmicError', 'cosineProximity', 'categoricalHinge'])(
     'compile({ loss: %s }) trains as TF.js does',
     async (name) => {

@@ -13,13 +13,40 @@ const clip = (p: number) => Math.min(HI, Math.max(LO, p));
 
 const SPARSE = new Set<Loss>([Loss.SparseCategoricalCrossentropy, Loss.SparseCategoricalCrossentropyLogits]);
 
-function logSumExp(row: ArrayLike<number>): number {
-  const max = Math.max(...Array.from(row));
-  return max + Math.log(Array.from(row).reduce((s, v) => s + Math.exp(v - max), 0));
+/**
+ * A row's softmax, as the output layer gives it (rounded to f32) or (`exact`, for finite differences, which f32
+ * steps would swamp) in f64.
+ */
+function softmaxOf(z: number[], exact: boolean): number[] {
+  const max = Math.max(...z);
+  const sum = z.reduce((s, v) => s + Math.exp(v - max), 0);
+  return z.map((v) => (exact ? Math.exp(v - max) / sum : Math.fround(Math.exp(v - max) / sum)));
 }
+const sigmoidOf = (z: number, exact: boolean) => (exact ? 1 / (1 + Math.exp(-z)) : Math.fround(1 / (1 + Math.exp(-z))));
 
-/** TF.js's (tfjs-layers) definitions written out in f64; target holds labels for the sparse losses. */
-function reference(kind: Loss, pred: ArrayLike<number>, target: ArrayLike<number>, m: number, n: number): number {
+/**
+ * TF.js's (tfjs-layers) definitions written out in f64; target holds labels for the sparse losses. The *Logits
+ * losses are the same losses of the probabilities the output layer's sigmoid or softmax gives.
+ */
+function reference(kind: Loss, pred: ArrayLike<number>, target: ArrayLike<number>, m: number, n: number, exact = false): number {
+  const probabilities: Partial<Record<Loss, Loss>> = {
+    [Loss.BinaryCrossentropyLogits]: Loss.BinaryCrossentropy,
+    [Loss.CategoricalCrossentropyLogits]: Loss.CategoricalCrossentropy,
+    [Loss.SparseCategoricalCrossentropyLogits]: Loss.SparseCategoricalCrossentropy,
+  };
+  const of = probabilities[kind];
+  // Binary crossentropy of the exact sigmoid (below the clip) in its cancellation-free form: finite differences
+  // of log(1 - p) for p near 1 would lose more digits than the kernel's f32 probabilities do.
+  if (exact && kind === Loss.BinaryCrossentropyLogits) {
+    let total = 0;
+    for (let i = 0; i < m * n; i++) total += target[i] * Math.log1p(Math.exp(-pred[i])) + (1 - target[i]) * (pred[i] + Math.log1p(Math.exp(-pred[i])));
+    return total / (m * n);
+  }
+  if (of !== undefined) {
+    const rows = Array.from({ length: m }, (_, i) => Array.from({ length: n }, (_, j) => pred[i * n + j]));
+    const p = rows.flatMap((z) => (kind === Loss.BinaryCrossentropyLogits ? z.map((v) => sigmoidOf(v, exact)) : softmaxOf(z, exact)));
+    return reference(of, p, target, m, n);
+  }
   let total = 0;
   for (let i = 0; i < m; i++) {
     const p = Array.from({ length: n }, (_, j) => pred[i * n + j]);
@@ -32,18 +59,9 @@ function reference(kind: Loss, pred: ArrayLike<number>, target: ArrayLike<number
       case Loss.BinaryCrossentropy:
         rowLoss = p.reduce((s, v, j) => s - t[j] * Math.log(clip(v)) - (1 - t[j]) * Math.log(1 - clip(v)), 0) / n;
         break;
-      case Loss.BinaryCrossentropyLogits: // -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)), in the overflow-free form
-        rowLoss = p.reduce((s, z, j) => s + t[j] * Math.log1p(Math.exp(-z)) + (1 - t[j]) * (z + Math.log1p(Math.exp(-z))), 0) / n;
-        if (!Number.isFinite(rowLoss)) throw new Error('reference overflow: keep logits moderate');
-        break;
       case Loss.CategoricalCrossentropy: {
         const s = p.reduce((a, v) => a + v, 0);
         rowLoss = -p.reduce((a, v, j) => a + t[j] * Math.log(clip(v / s)), 0);
-        break;
-      }
-      case Loss.CategoricalCrossentropyLogits: {
-        const lse = logSumExp(p);
-        rowLoss = -p.reduce((a, z, j) => a + t[j] * (z - lse), 0);
         break;
       }
       case Loss.SparseCategoricalCrossentropy: {
@@ -52,9 +70,6 @@ function reference(kind: Loss, pred: ArrayLike<number>, target: ArrayLike<number
         rowLoss = -Math.log(clip(c[label] / s));
         break;
       }
-      case Loss.SparseCategoricalCrossentropyLogits:
-        rowLoss = logSumExp(p) - p[label];
-        break;
     }
     total += rowLoss;
   }
@@ -119,7 +134,7 @@ describe.each(BUILDS)('losses on %s', (build) => {
         expect(get(b, out, 1)[0], 'out holds the loss as float32').toBe(Math.fround(value));
         freeAll(b, [out]);
         // h = 1e-6: probabilities reach 1e-3, where log's third derivative makes h = 1e-5 too coarse.
-        const numeric = numericGradient((x) => reference(kind, x, target, m, n), Float64Array.from(pred), 1e-6);
+        const numeric = numericGradient((x) => reference(kind, x, target, m, n, true), Float64Array.from(pred), 1e-6);
         // The gradient is computed in f64 and rounded to f32 (rtol); the differences are good to ~1e-7 relative.
         const scale = Math.max(...Array.from(numeric, Math.abs));
         expectClose(get(b, g, m * n), numeric, { atol: 1e-6 * scale, rtol: 1e-5 }, `${build} grad ${kind} ${m}x${n}`);
@@ -180,17 +195,20 @@ describe.each(BUILDS)('losses on %s', (build) => {
     freeAll(b, [p, t]);
   });
 
-  it('logits losses are stable for logits of ±1000', async () => {
+  it('logits losses of saturated outputs are TF.js\'s clipped ones: finite, with no gradient where the clip acts', async () => {
     const b = await backendFor(build);
     const z = put(b, [1000, -1000, 0, -1000]);
     const t = put(b, [1, 0, 0, 1]);
-    const g = put(b, new Float32Array(4));
-    expect(b.kernels.loss(Loss.BinaryCrossentropyLogits, z, t, g, 1, 4, 0)).toBeCloseTo((Math.LN2 + 1000) / 4, 10);
-    expect(Array.from(get(b, g, 4))).toEqual([0, 0, 0.125, -0.25]);
-    expect(b.kernels.loss(Loss.CategoricalCrossentropyLogits, z, t, g, 1, 4, 0)).toBeCloseTo(1000 + 1000, 10);
+    const g = put(b, new Float32Array(4).fill(NaN));
+    // Probabilities 1, 0, 0.5, 0: clipped to HI, LO, -, LO.
+    expect(b.kernels.loss(Loss.BinaryCrossentropyLogits, z, t, g, 1, 4, 0)).toBeCloseTo((-Math.log(HI) - Math.log(1 - LO) + Math.LN2 - Math.log(LO)) / 4, 10);
+    expect(Array.from(get(b, g, 4))).toEqual([0, 0, 0.125, 0]);
+    // The softmax [1, 0, 0, 0]: the target's 1 at HI, its other 1 at LO.
+    expect(b.kernels.loss(Loss.CategoricalCrossentropyLogits, z, t, g, 1, 4, 0)).toBeCloseTo(-Math.log(HI) - Math.log(LO), 10);
     const labels = putInt(b, [1]);
-    expect(b.kernels.loss(Loss.SparseCategoricalCrossentropyLogits, z, labels, g, 1, 4, 0)).toBe(2000);
-    expect(Array.from(get(b, g, 4))).toEqual([1, -1, 0, 0]);
+    // Label 1's probability 0 is clipped twice (to LO, then LO over the clipped row's sum, below LO: to LO).
+    expect(b.kernels.loss(Loss.SparseCategoricalCrossentropyLogits, z, labels, g, 1, 4, 0)).toBeCloseTo(-Math.log(LO), 10);
+    expect(Array.from(get(b, g, 4), Math.abs)).toEqual([0, 0, 0, 0]);
     freeAll(b, [z, t, g, labels]);
   });
 });
@@ -200,20 +218,23 @@ describe('losses against TF.js (CPU backend) as the oracle', () => {
     await tf.setBackend('cpu');
   });
 
-  /** TF.js's mean loss for our kind; logits variants use tf.losses' unclipped softmax/sigmoid cross entropy. */
+  /** TF.js's mean loss for our kind; the logits kinds as the layers' losses of tf.sigmoid / tf.softmax outputs. */
   function tfLoss(kind: Loss, pred: Float32Array, target: Float32Array | Int32Array, m: number, n: number): number {
     return tf.tidy(() => {
-      const p = tf.tensor2d(pred, [m, n]);
+      const z = tf.tensor2d(pred, [m, n]);
+      const p = kind === Loss.BinaryCrossentropyLogits ? tf.sigmoid(z) : kind === Loss.CategoricalCrossentropyLogits || kind === Loss.SparseCategoricalCrossentropyLogits ? tf.softmax(z) : z;
       const t = SPARSE.has(kind) ? tf.oneHot(tf.tensor1d(target, 'int32'), n).toFloat() : tf.tensor2d(target, [m, n]);
       switch (kind) {
         case Loss.MeanSquared: return tf.metrics.meanSquaredError(t, p).mean().dataSync()[0];
         case Loss.MeanAbsolute: return tf.metrics.meanAbsoluteError(t, p).mean().dataSync()[0];
-        case Loss.BinaryCrossentropy: return tf.metrics.binaryCrossentropy(t, p).mean().dataSync()[0];
-        case Loss.CategoricalCrossentropy: return tf.metrics.categoricalCrossentropy(t, p).mean().dataSync()[0];
+        case Loss.BinaryCrossentropy:
+        case Loss.BinaryCrossentropyLogits:
+          return tf.metrics.binaryCrossentropy(t, p).mean().dataSync()[0];
+        case Loss.CategoricalCrossentropy:
+        case Loss.CategoricalCrossentropyLogits:
+          return tf.metrics.categoricalCrossentropy(t, p).mean().dataSync()[0];
         // tfjs-layers' sparseCategoricalCrossentropy: clip, then categorical crossentropy of the one-hot labels
-        case Loss.SparseCategoricalCrossentropy: return tf.metrics.categoricalCrossentropy(t, tf.clipByValue(p, 1e-7, 1 - 1e-7)).mean().dataSync()[0];
-        case Loss.BinaryCrossentropyLogits: return tf.losses.sigmoidCrossEntropy(t, p).dataSync()[0];
-        default: return tf.losses.softmaxCrossEntropy(t, p).dataSync()[0];
+        default: return tf.metrics.categoricalCrossentropy(t, tf.clipByValue(p, 1e-7, 1 - 1e-7)).mean().dataSync()[0];
       }
     });
   }

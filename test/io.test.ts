@@ -156,6 +156,23 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
 
   onBackend(backend);
 
+  it('models saved to .json files side by side in one folder each load with their own weights', async () => {
+    const [a, b] = [neuriteModel(), neuriteModel()];
+    const doubled = b.getWeights().map((w) => tf.mul(w, 2));
+    b.setWeights(doubled);
+    tf.dispose(doubled);
+    await a.save(`file://${dir('side')}/a.json`);
+    await b.save(`file://${dir('side')}/b.json`);
+    expect(fs.readdirSync(dir('side')).sort()).toEqual(['a.json', 'a.weights.bin', 'b.json', 'b.weights.bin']);
+    for (const [name, model] of [['a', a], ['b', b]] as const) {
+      const loaded = await tf.loadLayersModel(`file://${dir('side')}/${name}.json`);
+      expect(weightValues(loaded), name).toEqual(weightValues(model));
+      loaded.dispose();
+    }
+    a.dispose();
+    b.dispose();
+  });
+
   it('round-trips through file:// with identical predictions, weights and config', async () => {
     const model = neuriteModel();
     const result = await model.save(`file://${dir('round')}`);

@@ -126,10 +126,14 @@ function fileHandler(url: string): IOHandler {
       const toJsonFile = target.endsWith('.json');
       const dir = toJsonFile ? path.dirname(target) : target;
       const jsonPath = toJsonFile ? target : path.join(dir, 'model.json');
-      const modelJSON = modelJSONFor(artifacts, [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }]);
+      // model.json's weights are weights.bin, as TF.js names them; x.json's x.weights.bin, so that models saved
+      // side by side in one folder keep their own.
+      const name = path.basename(jsonPath, '.json');
+      const bin = name === 'model' ? 'weights.bin' : `${name}.weights.bin`;
+      const modelJSON = modelJSONFor(artifacts, [{ paths: [bin], weights: artifacts.weightSpecs ?? [] }]);
       try {
         await fs.mkdir(dir, { recursive: true });
-        await fs.writeFile(path.join(dir, 'weights.bin'), new Uint8Array(concatWeightData(artifacts.weightData)));
+        await fs.writeFile(path.join(dir, bin), new Uint8Array(concatWeightData(artifacts.weightData)));
         await fs.writeFile(jsonPath, JSON.stringify(modelJSON));
       } catch (error) {
         throw new Error(`save: cannot write the model to ${url}: ${(error as Error).message}`);

@@ -238,6 +238,20 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
     loaded.dispose();
   });
 
+  it('a layer named d beside one named blk/d takes its own weights, from neurite and from TF.js', async () => {
+    const stack = (lib: typeof tf) => lib.sequential({ layers: [lib.layers.dense({ units: 3, inputShape: [4], name: 'blk/d' }), lib.layers.dense({ units: 2, name: 'd' })] });
+    const model = stack(tf);
+    const theirs = stack(tfjs as never) as unknown as tfjs.LayersModel;
+    theirs.setWeights(model.getWeights().map((w) => tfjs.tensor(w.dataSync(), w.shape)));
+    for (const artifacts of [await artifactsOf(model), await tfjsArtifactsOf(theirs)]) {
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      expect(weightValues(loaded)).toEqual(weightValues(model));
+      loaded.dispose();
+    }
+    model.dispose();
+    theirs.dispose();
+  });
+
   it('loading does not draw from the seeded PRNG', async () => {
     const model = neuriteModel();
     const artifacts = await artifactsOf(model);

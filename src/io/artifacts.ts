@@ -535,9 +535,13 @@ function nameMatches(specName: string, wanted: string): boolean {
   return name === wanted || name.endsWith('/' + wanted);
 }
 
-/** The one spec a layer's weight takes its values from, found by name as TF.js matches them. */
+/**
+ * The one spec a layer's weight takes its values from, found by name as TF.js matches them: the spec of exactly
+ * that name if there is one (a layer named d beside one named blk/d), else the one whose name ends with it.
+ */
 function find(wanted: string, modelWeights: Located[]): Located {
-  const found = modelWeights.filter((l) => nameMatches(l.spec.name, wanted));
+  const exact = modelWeights.filter((l) => l.spec.name.replace(/:\d+$/, '') === wanted);
+  const found = exact.length > 0 ? exact : modelWeights.filter((l) => nameMatches(l.spec.name, wanted));
   if (found.length === 1) return found[0];
   const what = found.length === 0 ? 'has no weight' : `has ${found.length} weights`;
   throw new Error(`${LOAD}: the weights manifest ${what} for ${short(wanted)} (it lists ${listed(modelWeights.map((l) => l.spec.name))})`);

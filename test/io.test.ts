@@ -252,6 +252,24 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
     theirs.dispose();
   });
 
+  it('a model with an input no output reads saves a file that neurite and TF.js load, with both inputs', async () => {
+    const unused = tf.input({ shape: [4], name: 'unused' });
+    const used = tf.input({ shape: [4], name: 'used' });
+    const model = tf.model({ inputs: [unused, used], outputs: tf.layers.dense({ units: 2, name: 'out' }).apply(used) as tf.SymbolicTensor });
+    const artifacts = await artifactsOf(model);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    expect(loaded.inputNames).toEqual(['unused', 'used']);
+    const x = tf.tensor2d(randomData(12, 3), [3, 4]);
+    const [ours, again] = [model.predict([x, x]) as tf.Tensor, loaded.predict([x, x]) as tf.Tensor];
+    expect(again.dataSync()).toEqual(ours.dataSync());
+    const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(artifacts));
+    expect(theirs.inputNames).toEqual(['unused', 'used']);
+    theirs.dispose();
+    tf.dispose([x, ours, again]);
+    loaded.dispose();
+    model.dispose();
+  });
+
   it('loading does not draw from the seeded PRNG', async () => {
     const model = neuriteModel();
     const artifacts = await artifactsOf(model);

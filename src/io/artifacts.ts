@@ -93,12 +93,15 @@ function modelConfig(model: LayersModel): Config {
     return { name: model.name, layers: list };
   }
   const nodes = model.graphNodes();
+  // An input no output reads is in no call of the graph: its input layer is saved all the same (first, as TF.js
+  // orders input layers), so that the file loads.
+  const unread = model.inputs.map((t) => t.sourceLayer).filter((layer) => !layers.includes(layer));
   // A node's index counts only the layer's calls inside this model, as TF.js renumbers them, after a model's own definition.
-  const indexOf = (node: Node) => (isModel(node.layer) ? 1 : 0) + node.layer.inboundNodes.filter((n) => nodes.has(n)).indexOf(node);
+  const indexOf = (node: Node) => (isModel(node.layer) ? 1 : 0) + Math.max(0, node.layer.inboundNodes.filter((n) => nodes.has(n)).indexOf(node));
   const ref = (t: SymbolicTensor): Json[] => [t.sourceLayer.name, indexOf(t.node), t.outputTensorIndex];
   return {
     name: model.name,
-    layers: layers.map((layer) => {
+    layers: [...unread, ...layers].map((layer) => {
       const calls = layer.inboundNodes.filter((n) => nodes.has(n) && n.inputs.length > 0);
       const inbound = calls.map((n) => n.inputs.map((t) => [...ref(t), pythonic(withoutTraining(n.kwargs))] as Json));
       return { name: layer.name, ...entryOf(layer), inbound_nodes: inbound };

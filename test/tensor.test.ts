@@ -170,6 +170,34 @@ describe('finalization', () => {
     }
     expect(tf.memory()).toEqual(start);
   });
+
+  it('a variable dropped after it was assigned frees the values it holds then, not those it started with', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc!;
+    const start = tf.memory();
+    const t = tf.tensor1d([1, 2, 3]);
+    const t2 = tf.tensor1d([4, 5, 6]);
+    let dropped: WeakRef<tf.Variable>;
+    (() => {
+      const v = tf.variable(t); // shares t's values until it is assigned
+      v.assign(t2); // now t2's
+      dropped = new WeakRef(v);
+    })();
+    // deref() keeps its target alive to the end of the task that called it: collect in the next one.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 20; i++) {
+      await tick();
+      gc();
+      await tick(); // the finalizer's turn
+      if (dropped!.deref() === undefined) break;
+    }
+    expect(dropped!.deref()).toBeUndefined();
+    for (let i = 0; i < 20 && tf.memory().numTensors > start.numTensors + 2; i++) await tick(); // its finalizer ran
+    expect(tf.memory().numTensors).toBe(start.numTensors + 2);
+    expect(Array.from(t.dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(t2.dataSync())).toEqual([4, 5, 6]);
+    tf.dispose([t, t2]);
+    expect(tf.memory()).toEqual(start);
+  });
 });
 
 describe('set-up', () => {

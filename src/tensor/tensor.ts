@@ -18,9 +18,10 @@ let liveTensors = 0;
 /** The tensors made in each open scope, innermost last; tensors made outside every scope are registered. */
 const scopes: Tensor[][] = [];
 
-// A tensor that leaves every scope undisposed is registered here, and freed when it is garbage-collected.
-const finalizer = new FinalizationRegistry<Block>((block) => {
-  block.release();
+// A tensor that leaves every scope undisposed is registered here, and freed when it is garbage-collected: the
+// block its cell holds then (a variable's changes when it is assigned).
+const finalizer = new FinalizationRegistry<{ block: Block }>((cell) => {
+  cell.block.release();
   liveTensors--;
 });
 
@@ -30,8 +31,8 @@ export class Tensor {
   readonly shape: number[];
   readonly size: number;
   readonly dtype: DType;
-  /** @internal The values; other tensors (reshapes, clones, a tape's saved copies) may share it. */
-  block: Block;
+  /** The block of values, in a cell the finalizer holds too. */
+  private readonly cell: { block: Block };
   /** True once kept with tf.keep(): no scope disposes it. */
   kept = false;
   /**
@@ -51,12 +52,20 @@ export class Tensor {
     this.shape = shape;
     this.size = sizeOf(shape);
     this.dtype = dtype;
-    this.block = block;
+    this.cell = { block };
     liveTensors++;
     if (lifetime === 'manual') return;
     const scope = scopes[scopes.length - 1];
     if (scope !== undefined) scope.push(this);
     else this.register();
+  }
+
+  /** @internal The values; other tensors (reshapes, clones, a tape's saved copies) may share it. */
+  get block(): Block {
+    return this.cell.block;
+  }
+  set block(block: Block) {
+    this.cell.block = block;
   }
 
   get rank(): number {
@@ -145,7 +154,7 @@ export class Tensor {
   register(): void {
     if (this.registered || this.disposed) return;
     this.registered = true;
-    finalizer.register(this, this.block, this);
+    finalizer.register(this, this.cell, this);
   }
 }
 

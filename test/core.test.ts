@@ -109,6 +109,16 @@ describe.each(['wasm', 'js'] as const)('core on %s', (backend) => {
     tf.dispose([value, grads[w.name], w, frozen]);
   });
 
+  it('a gradient of f that returns a tensor of the caller\'s leaves that tensor alive', () => {
+    const [x, c] = [tf.tensor1d([1, 2]), tf.tensor1d([7])];
+    const g = tf.grad((t: tf.Tensor) => t)(x); // d x / d x
+    expect(Array.from(g.dataSync())).toEqual([1, 1]);
+    expect(() => tf.grad(() => c)(x)).toThrow(/grad: cannot compute the gradient of y = f\(x\) with respect to x/);
+    expect(() => tf.grads((a: tf.Tensor) => a)([c, x])).toThrow(/grads: cannot compute the gradient/);
+    expect([Array.from(x.dataSync()), Array.from(c.dataSync())]).toEqual([[1, 2], [7]]);
+    tf.dispose([x, c, g]);
+  });
+
   it('variables assign, keep their values apart from what they were made from, and are never tidied', () => {
     const init = tf.tensor1d([1, 2, 3]);
     const v = tf.variable(init);

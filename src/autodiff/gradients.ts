@@ -3,7 +3,7 @@
 // f made for itself are freed, the tensors its gradients need are held by the tape until backprop is done.
 
 import type { DType } from '../tensor/dtype.js';
-import { endScope, liveVariables, startScope, Tensor, Variable } from '../tensor/tensor.js';
+import { endScope, liveVariables, madeInScope, startScope, Tensor, Variable } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 import { add } from '../ops/arithmetic.js';
 import { cast, clone } from '../ops/cast.js';
@@ -30,6 +30,8 @@ export const GRADIENT_OPS: GradientOps = {
  * Runs f with a tape recording from xs and backprops from its result: the value and each x's gradient (null
  * where the value does not depend on it, refused unless allowNone). dy seeds the backprop (ones by default).
  * Where sinks holds an x's id, its gradient is accumulated there and null returned for it (model training).
+ * `owned`: whether f made the value, which is the caller's to dispose then; f may return a tensor of the
+ * caller's own (x itself), which is never disposed here.
  */
 export function gradients(
   name: string,
@@ -38,14 +40,16 @@ export function gradients(
   dy: Tensor | null,
   allowNone: boolean,
   sinks?: Map<number, Sink>,
-): { value: Tensor; grads: Array<Tensor | null> } {
+): { value: Tensor; grads: Array<Tensor | null>; owned: boolean } {
   const tape = new Tape(xs);
   try {
     startScope();
     let value: Tensor;
+    let owned: boolean;
     try {
       value = recordOn(tape, f);
       if (!(value instanceof Tensor)) throw new Error(`${name}: f must return a Tensor, got ${describe(value)}`);
+      owned = madeInScope(value);
       if (dy !== null) checkSameShape(name, 'dy must have the shape of f(x)', dy.shape, value.shape);
     } catch (error) {
       endScope();
@@ -61,10 +65,10 @@ export function gradients(
         throw new Error(`${name}: cannot compute the gradient of y = f(x) with respect to x: y does not depend on x (does f use x's ops, inside f?)`);
       }
       endScope(grads);
-      return { value, grads };
+      return { value, grads, owned };
     } catch (error) {
       endScope();
-      value.dispose();
+      if (owned) value.dispose();
       throw error;
     }
   } finally {
@@ -88,8 +92,8 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor | TensorLike, dy?: Te
   checkFunction('grad', f);
   return (x, dy) => {
     const $x = convert('grad', 'x', x);
-    const { value, grads } = gradients('grad', () => f($x), [$x], convertDy('grad', dy), false);
-    value.dispose();
+    const { value, grads, owned } = gradients('grad', () => f($x), [$x], convertDy('grad', dy), false);
+    if (owned) value.dispose();
     return grads[0]!;
   };
 }
@@ -103,8 +107,8 @@ export function grads(f: (...args: Tensor[]) => Tensor): (args: Array<Tensor | T
   return (args, dy) => {
     if (!Array.isArray(args) || args.length === 0) throw new Error(`grads: args must be a non-empty array of tensors, got ${describe(args)}`);
     const $args = args.map((a, i) => convert('grads', `args[${i}]`, a));
-    const { value, grads } = gradients('grads', () => f(...$args), $args, convertDy('grads', dy), false);
-    value.dispose();
+    const { value, grads, owned } = gradients('grads', () => f(...$args), $args, convertDy('grads', dy), false);
+    if (owned) value.dispose();
     return grads as Tensor[];
   };
 }
@@ -146,14 +150,14 @@ export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: T
   const all = varList ?? liveVariables();
   const trainable = all.filter((v) => v.trainable);
   if (trainable.length === 0) throw new Error(`variableGrads: none of the ${all.length} variables is trainable`);
-  const { value, grads } = gradients('variableGrads', f, trainable, null, true);
+  const { value, grads, owned } = gradients('variableGrads', f, trainable, null, true);
   if (value.rank !== 0) {
-    value.dispose();
+    if (owned) value.dispose();
     for (const g of grads) g?.dispose();
     throw new Error(`variableGrads: f must return a scalar, got a tensor of shape [${value.shape.join(', ')}]`);
   }
   if (grads.every((g) => g === null)) {
-    value.dispose();
+    if (owned) value.dispose();
     throw new Error('variableGrads: f does not depend on any of the variables (use them inside f, the function passed to minimize)');
   }
   const named: Record<string, Tensor> = {};

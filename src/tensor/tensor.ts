@@ -290,6 +290,11 @@ export function startScope(): void {
   scopes.push([]);
 }
 
+/** @internal Whether t was made in the innermost open scope (rather than before it: a caller's tensor). */
+export function madeInScope(t: Tensor): boolean {
+  return scopes[scopes.length - 1]?.includes(t) ?? false;
+}
+
 /**
  * @internal Closes the innermost scope, disposing its tensors except those in `result` and kept ones; those
  * move to the enclosing scope, or are registered for finalization when there is none.

@@ -112,13 +112,14 @@ export abstract class Optimizer {
       if (!v) throw new Error(`${this.op}: applyGradients has a gradient for ${describe(name)}, but no live variable has that name`);
       if (!(tensor instanceof Tensor) || tensor.isDisposed) throw new Error(`${this.op}: the gradient of ${name} must be a live Tensor, got ${describe(tensor)}`);
       if (tensor.dtype !== 'float32') throw new Error(`${this.op}: the gradient of ${name} must be float32, got ${tensor.dtype}`);
+      if (v.dtype !== 'float32') throw new Error(`${this.op}: variable ${name} is ${v.dtype}; optimizers update float32 variables only`);
       if (tensor.shape.length !== v.shape.length || tensor.shape.some((d, i) => d !== v.shape[i])) {
         throw new Error(`${this.op}: the gradient of ${name} has shape [${tensor.shape.join(', ')}], but the variable has shape [${v.shape.join(', ')}]`);
       }
       if (v.trainable) pairs.push([v, tensor]);
     }
     if (!this.step(pairs.map(([v, g]) => [v, g.ptr(this.op)]))) {
-      throw new Error(`${this.op}: the update made some weights NaN or Infinity; lower the learning rate or set clipNorm`);
+      throw new Error(`${this.op}: the update made some weights NaN or Infinity, which they now hold; lower the learning rate or set clipNorm`);
     }
   }
 

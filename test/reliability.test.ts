@@ -257,6 +257,18 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
       model.dispose();
     });
 
+    it('an optimizer refuses an int32 variable rather than running float kernels over its integers', () => {
+      const init = tf.tensor1d([10, 20], 'int32');
+      const v = tf.variable(init);
+      const g = tf.tensor1d([1, 1]);
+      for (const optimizer of [tf.train.sgd(0.1), tf.train.adam(0.1)]) {
+        expect(() => optimizer.applyGradients({ [v.name]: g })).toThrow(new RegExp(`^(sgd|adam): variable ${v.name} is int32; optimizers update float32 variables only$`));
+        optimizer.dispose();
+      }
+      expect(Array.from(v.dataSync())).toEqual([10, 20]);
+      tf.dispose([v, g, init]);
+    });
+
     it('unknown option keys are refused with a did-you-mean, everywhere', async () => {
       const model = smallModel();
       model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });

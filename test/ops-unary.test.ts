@@ -244,6 +244,10 @@ describe.each(['wasm', 'js'] as const)('unary and activation ops on %s', (backen
       t.prelu(x(t), t.tensor([[0.5], [2]])),
       t.prelu(t.tensor([-1, 2]), t.tensor([[0.1, 0.2], [0.3, 0.4]])),
       x(t).prelu(t.tensor([1, 2, 3, 4], [4], 'int32')),
+      // TF.js's x < 0 ? alpha x : x, whatever is infinite or NaN
+      t.prelu(t.tensor([Infinity, -Infinity, 1, -1, 0]), t.scalar(0.2)),
+      t.prelu(t.tensor([2, -2, 0]), t.scalar(NaN)),
+      t.prelu(t.tensor([2, -2, 0]), t.scalar(Infinity)),
     ]);
     await expectSameAsTfjs('softmax and logSoftmax over the last axis, given as -1 or rank - 1', (t) => {
       const logits = sample([2, 3, 5], 9, -4, 4, 0, t);

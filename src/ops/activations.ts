@@ -4,10 +4,12 @@
 // these gradients can be differentiated again. relu6 and logSigmoid run the unary kernel (unary.ts).
 
 import { Act, Unary } from '../backend/kernels.js';
-import { record, recording } from '../autodiff/tape.js';
+import { record, recording, withoutRecording } from '../autodiff/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNumber, describe } from '../validate.js';
-import { add, mul, sub } from './arithmetic.js';
+import { mul, sub, sumTo } from './arithmetic.js';
+import { greater, less } from './compare.js';
+import { where } from './logic.js';
 import { cast } from './cast.js';
 import { zeros } from './creation.js';
 import { broadcastShapes, checkDtype, convert, empty, kernels, op, type TensorLike } from './op.js';
@@ -108,17 +110,23 @@ export const leakyRelu = op((x: Operand, alpha = 0.2): Tensor => {
 });
 
 /**
- * x for x > 0, alpha · x otherwise, alpha a tensor broadcast against x (a slope per channel); float32 out.
- * The gradient passes dy where x > 0 and alpha · dy elsewhere, and gives alpha the sum of dy · x where x <= 0.
+ * alpha · x for x < 0, x otherwise, alpha a tensor broadcast against x (a slope per channel); float32 out. As
+ * TF.js, so an infinite x or a NaN alpha gives what TF.js gives. The gradient (TF.js's, which counts x = 0 with
+ * the negative side) passes dy where x > 0 and alpha · dy elsewhere, and gives alpha the sum of dy · x where x <= 0.
  * @example tf.tensor1d([-1, 2, -3, 4]).prelu(tf.scalar(0.1)).print();
  */
 export const prelu = op((x: Operand, alpha: Operand): Tensor => {
   const $x = cast(convert('prelu', 'x', x), 'float32');
   const $alpha = cast(convert('prelu', 'alpha', alpha), 'float32');
   broadcastShapes('prelu', $x.shape, $alpha.shape);
-  // relu(x) + alpha · min(x, 0), where min(x, 0) = x - relu(x) exactly: one rounding, in the product, as TF.js.
-  const positive = relu($x);
-  return add(positive, mul(sub($x, positive), $alpha));
+  const out = withoutRecording(() => where(less($x, 0), mul($x, $alpha), $x));
+  if (recording()) {
+    record([$x, $alpha], [out], [$x, $alpha], ([dy], [x, a], needs) => {
+      const positive = greater(x, 0);
+      return [needs[0] ? sumTo(where(positive, dy, mul(dy, a)), x.shape) : null, needs[1] ? sumTo(where(positive, 0, mul(dy, x)), a.shape) : null];
+    });
+  }
+  return out;
 });
 
 /** Logits of rank >= 1 and an axis that must be the last (TF.js computes softmax over the last axis only). */

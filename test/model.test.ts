@@ -209,6 +209,22 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     expect(() => model.predict(x)).toThrow(/predict: the model is disposed/);
   });
 
+  it('history.params holds what TF.js\'s does, for fit and fitDataset', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const [x, y] = [tf.ones([10, 3]), tf.ones([10, 2])];
+    // Values TF.js 4.22 gives for these calls.
+    const fitted = await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, validationSplit: 0.2, initialEpoch: 1 });
+    expect(fitted.params).toEqual({ epochs: 2, initialEpoch: 1, samples: 8, steps: null, batchSize: 4, verbose: 0, doValidation: true, metrics: ['loss', 'val_loss'] });
+    const ds = tf.data.zip({ xs: tf.data.array(Array.from({ length: 10 }, () => [1, 1, 1])), ys: tf.data.array(Array.from({ length: 10 }, () => [1, 1])) }).batch(4);
+    const whole = await model.fitDataset(ds as tf.data.Dataset<tf.TensorContainer>, { epochs: 2, verbose: 0 });
+    expect(whole.params).toEqual({ epochs: 2, initialEpoch: null, samples: null, steps: 3, batchSize: null, verbose: 0, doValidation: false, metrics: ['loss'] });
+    const some = await model.fitDataset(ds as tf.data.Dataset<tf.TensorContainer>, { epochs: 2, verbose: 0, batchesPerEpoch: 2, initialEpoch: 1, validationData: ds as tf.data.Dataset<tf.TensorContainer> });
+    expect(some.params).toEqual({ epochs: 2, initialEpoch: null, samples: null, steps: 2, batchSize: null, verbose: 0, doValidation: true, metrics: ['loss', 'val_loss'] });
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('fit records history, runs callbacks, and stops early restoring the best weights', async () => {
     tf.setSeed(2);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });

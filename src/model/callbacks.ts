@@ -35,10 +35,22 @@ export abstract class Callback {
   }
 }
 
+/** A fit's parameters as TF.js's History gives them (fitDataset's samples, batch size and initial epoch are null there). */
+export interface HistoryParams {
+  epochs: number;
+  initialEpoch: number | null;
+  samples: number | null;
+  steps: number | null;
+  batchSize: number | null;
+  verbose: number;
+  doValidation: boolean;
+  metrics: string[];
+}
+
 export class History {
   readonly epoch: number[] = [];
   readonly history: Record<string, number[]> = {};
-  constructor(readonly params: { epochs: number; samples: number; batchSize: number; metrics: string[] }) {}
+  constructor(readonly params: HistoryParams) {}
   /** @internal */
   record(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);

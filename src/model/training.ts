@@ -194,7 +194,8 @@ export async function trainEpochs(
   try {
     plan = planFor(model, 'fit', true, train.weights !== undefined);
     const keys = plan.keys;
-    const history = new History({ epochs: opts.epochs, samples: train.rows, batchSize: opts.batchSize, metrics: validation ? [...keys, ...keys.map((k) => `val_${k}`)] : keys });
+    const metrics = validation ? [...keys, ...keys.map((k) => `val_${k}`)] : keys;
+    const history = new History({ epochs: opts.epochs, initialEpoch: opts.initialEpoch, samples: train.rows, steps: null, batchSize: opts.batchSize, verbose: opts.verbose, doValidation: validation !== null, metrics });
     const sums = new Float64Array(keys.length);
     await call('onTrainBegin', {});
     let lastYield = performance.now();
@@ -282,7 +283,9 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
     // The logs' keys are known once the model is built (a Sequential model may wait for the first batch).
     const keys = () => (plan ?? (model.graph ? planFor(model, op, false) : null))?.keys ?? ['loss'];
     const known = keys();
-    const history = new History({ epochs, samples: NaN, batchSize: NaN, metrics: validationData ? [...known, ...known.map((k) => `val_${k}`)] : known });
+    const metrics = validationData ? [...known, ...known.map((k) => `val_${k}`)] : known;
+    const steps = batchesPerEpoch ?? (dataset.size !== null && Number.isFinite(dataset.size) ? dataset.size : null);
+    const history = new History({ epochs, initialEpoch: null, samples: null, steps, batchSize: null, verbose, doValidation: validationData !== undefined, metrics });
     let iterator: DataIterator | null = null;
     let lastYield = performance.now();
     let element = 0;

@@ -116,7 +116,7 @@ export abstract class Optimizer {
       if (tensor.shape.length !== v.shape.length || tensor.shape.some((d, i) => d !== v.shape[i])) {
         throw new Error(`${this.op}: the gradient of ${name} has shape [${tensor.shape.join(', ')}], but the variable has shape [${v.shape.join(', ')}]`);
       }
-      if (v.trainable) pairs.push([v, tensor]);
+      pairs.push([v, tensor]);
     }
     if (!this.step(pairs.map(([v, g]) => [v, g.ptr(this.op)]))) {
       throw new Error(`${this.op}: the update made some weights NaN or Infinity, which they now hold; lower the learning rate or set clipNorm`);
@@ -124,11 +124,13 @@ export abstract class Optimizer {
   }
 
   /**
-   * @internal One step: each variable updated in place by the gradient at its pointer (clipping may scale the
-   * gradients in place first). Returns false when an updated weight is not finite (NaN or Infinity): the
-   * caller restores the weights.
+   * @internal One step: each trainable variable updated in place by the gradient at its pointer (clipping may
+   * scale the gradients in place first). A variable frozen since its gradient was taken (trainable set false in
+   * a fit's callback) is left as it is, as TF.js, which takes the trainable variables at every step. Returns
+   * false when an updated weight is not finite (NaN or Infinity): the caller restores the weights.
    */
-  step(pairs: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
+  step(all: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
+    const pairs = all.every(([v]) => v.trainable) ? all : all.filter(([v]) => v.trainable);
     const lr = this.currentLearningRate();
     const k = activeBackend().kernels;
     if (this.clip !== null) {

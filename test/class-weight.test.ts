@@ -33,6 +33,16 @@ async function trained(lib: Lib, loss: string, activation: string, units: number
   return w;
 }
 
+/** A softmax layer of 3 classes over 4 inputs from the fixed kernel, compiled with SGD and `loss`. */
+function classifier(loss: string): tf.Sequential {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', useBias: false, inputShape: [4] })] });
+  const start = tf.tensor(kernel, [4, 3]);
+  model.setWeights([start]);
+  start.dispose();
+  model.compile({ optimizer: tf.train.sgd(0.5), loss });
+  return model;
+}
+
 describe.each(['wasm', 'js'] as const)('classWeight on %s', (backend) => {
   onBackend(backend);
 
@@ -53,14 +63,7 @@ describe.each(['wasm', 'js'] as const)('classWeight on %s', (backend) => {
   });
 
   it('the validation loss is not weighted, as in TF.js: fit and fitDataset, whatever the batch sizes', async () => {
-    const make = () => {
-      const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', useBias: false, inputShape: [4] })] });
-      const start = tf.tensor(kernel, [4, 3]);
-      m.setWeights([start]);
-      start.dispose();
-      m.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-      return m;
-    };
+    const make = () => classifier('categoricalCrossentropy');
     const classWeight = { 0: 3, 1: 0.5, 2: 1 };
     const x = tf.tensor(xv, [ROWS, 4]);
     const y = tf.oneHot(classes, 3, 1, 0, 'float32');
@@ -84,14 +87,7 @@ describe.each(['wasm', 'js'] as const)('classWeight on %s', (backend) => {
   });
 
   it('fitDataset takes classWeight as fit does', async () => {
-    const make = () => {
-      const m = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', useBias: false, inputShape: [4] })] });
-      const start = tf.tensor(kernel, [4, 3]);
-      m.setWeights([start]);
-      start.dispose();
-      m.compile({ optimizer: tf.train.sgd(0.5), loss: 'sparseCategoricalCrossentropy' });
-      return m;
-    };
+    const make = () => classifier('sparseCategoricalCrossentropy');
     const classWeight = { 0: 2, 1: 1, 2: 3 };
     const a = make();
     const x = tf.tensor(xv, [ROWS, 4]);

@@ -41,6 +41,15 @@ async function expectWholeBatchStep(model: tf.LayersModel, x: tf.Tensor, y: tf.T
   model.trainableWeights.forEach((w, i) => expectClose(w.dataSync(), expected[i], { atol: 1e-6, rtol: 1e-4 }, w.name));
 }
 
+/** expectWholeBatchStep for a model of 5 inputs and 3 classes, compiled here, over 300 rows; the model is freed. */
+async function expectWholeBatchOf(model: tf.LayersModel): Promise<void> {
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+  const [x, y] = data(300, 5, 3);
+  await expectWholeBatchStep(model, x, y, 0.5);
+  model.dispose();
+  tf.dispose([x, y]);
+}
+
 describe('which layers a step may cut the batch for (Layer.samplewise)', () => {
   it('every built-in layer but those that read the whole batch, draw random numbers or keep state; no user class', () => {
     class MyDense extends tf.layers.Layer {
@@ -135,11 +144,7 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
   it('a user\'s layer that reads the whole batch sees the whole batch', async () => {
     tf.setSeed(6);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5] }), new Centered({}), tf.layers.dense({ units: 3, activation: 'softmax' })] });
-    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-    const [x, y] = data(300, 5, 3);
-    await expectWholeBatchStep(model, x, y, 0.5);
-    model.dispose();
-    tf.dispose([x, y]);
+    await expectWholeBatchOf(model);
   });
 
   it('a layer normalization over the batch axis sees the whole batch', async () => {
@@ -147,11 +152,7 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
     const input = tf.input({ batchShape: [300, 5] });
     const normalized = tf.layers.layerNormalization({ axis: 0, center: false, scale: false }).apply(tf.layers.dense({ units: 6 }).apply(input));
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(normalized) as tf.SymbolicTensor });
-    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-    const [x, y] = data(300, 5, 3);
-    await expectWholeBatchStep(model, x, y, 0.5);
-    model.dispose();
-    tf.dispose([x, y]);
+    await expectWholeBatchOf(model);
   });
 
   it('a user\'s subclass of Sequential inside a model runs its own call on the whole batch', async () => {
@@ -165,11 +166,7 @@ describe.each(['wasm', 'js'] as const)('a batch of 256 rows or more, cut into sh
     const inner = new CenteredSequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5] })] });
     const input = tf.input({ shape: [5] });
     const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 3, activation: 'softmax' }).apply(inner.apply(input)) as tf.SymbolicTensor });
-    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
-    const [x, y] = data(300, 5, 3);
-    await expectWholeBatchStep(model, x, y, 0.5);
-    model.dispose();
-    tf.dispose([x, y]);
+    await expectWholeBatchOf(model);
   });
 
   it('batch norm updates its moving statistics by the whole batch', async () => {

@@ -371,14 +371,20 @@ class ThreadPool {
    * (w is -1 for the calling thread).
    */
   private split(op: Op, extent: number, quantum: number, args: (from: number, to: number, w: number) => number[], run: (args: number[]) => void): void {
-    const share = Math.ceil(extent / this.size / quantum) * quantum;
-    const jobs: Job[] = [];
-    for (let w = 0; w < this.workers.length; w++) {
-      const from = Math.min(extent, share * (w + 1));
-      const to = Math.min(extent, share * (w + 2));
-      if (from < to) jobs.push({ w, args: (half) => args(from, half ? Math.min(to, from + Math.ceil(share / 2 / quantum) * quantum) : to, w), redo: () => run(args(from, to, -1)) });
-    }
+    const { share, parts } = this.shares(extent, quantum);
+    const jobs = parts.map(({ w, from, to }): Job => ({ w, args: (half) => args(from, half ? Math.min(to, from + Math.ceil(share / 2 / quantum) * quantum) : to, w), redo: () => run(args(from, to, -1)) }));
     this.fork(op, jobs, () => run(args(0, Math.min(share, extent), -1)));
+  }
+
+  /** [0, extent) in shares of whole quanta: the calling thread's first `share`, then each worker's (none empty). */
+  private shares(extent: number, quantum: number): { share: number; parts: Array<{ w: number; from: number; to: number }> } {
+    const share = Math.ceil(extent / this.size / quantum) * quantum;
+    const parts: Array<{ w: number; from: number; to: number }> = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      const [from, to] = [Math.min(extent, share * (w + 1)), Math.min(extent, share * (w + 2))];
+      if (from < to) parts.push({ w, from, to });
+    }
+    return { share, parts };
   }
 
   /**
@@ -410,30 +416,26 @@ class ThreadPool {
     const kernel = k[name] as (...a: number[]) => number;
     const n = args[UPDATE_KERNELS[name].count];
     const part = (from: number, to: number) => updateArgs(name, args, from, to);
-    const share = Math.ceil(n / this.size / UPDATE_QUANTUM) * UPDATE_QUANTUM;
+    const { share, parts } = this.shares(n, UPDATE_QUANTUM);
     const chunk = chunkOf(name);
     let result = 0;
-    const jobs: Array<Job & { finished: boolean }> = [];
-    for (let w = 0; w < this.workers.length; w++) {
-      const [from, to] = [Math.min(n, share * (w + 1)), Math.min(n, share * (w + 2))];
-      if (from >= to) continue;
+    const jobs = parts.map(({ w, from, to }) => {
       const own = part(from, to);
       // Fault tests stop the worker half-way through a chunk in the middle of its share.
       const half = Math.min(to - from, Math.floor((to - from) / 2 / chunk) * chunk + chunk / 2);
       this.ints[this.slot(w) + PROGRESS] = 0;
-      const job = { w, finished: false, args: (halfway: boolean) => [UPDATE_NAMES.indexOf(name), this.scratch[w], chunk, halfway ? half : to - from, ...own], redo: () => ((job.finished = true), (result += this.finishUpdate(k, w, name, own))) };
-      jobs.push(job);
-    }
+      const job = { w, finished: false, args: (halfway: boolean) => [UPDATE_NAMES.indexOf(name), this.scratch[w], chunk, halfway ? half : to - from, ...own], redo: () => ((job.finished = true), (result += this.finishUpdate(k, w, name, own, chunk))) };
+      return job;
+    });
     this.fork(UPDATE, jobs, () => (result += kernel(...part(0, Math.min(share, n)))));
     for (const job of jobs) if (!job.finished) result += this.args[this.argsAt(job.w)];
     return result;
   }
 
-  /** Finishes worker w's share of an update (its arguments `own`) from where its progress says the worker stopped. */
-  private finishUpdate(k: Kernels, w: number, name: UpdateKernel, own: number[]): number {
+  /** Finishes worker w's share of an update (its arguments `own`, in chunks of `chunk`) from where its progress says the worker stopped. */
+  private finishUpdate(k: Kernels, w: number, name: UpdateKernel, own: number[], chunk: number): number {
     const { updated, count } = UPDATE_KERNELS[name];
     const progress = Atomics.load(this.ints, this.slot(w) + PROGRESS);
-    const chunk = chunkOf(name);
     const from = Math.floor(progress / 2) * chunk;
     if (progress % 2 === 1) {
       const len = Math.min(chunk, own[count] - from);

@@ -134,9 +134,8 @@ export interface Recorded {
 /** Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
 export interface Checkpoint {
   iterations: number;
-  /** The weights it holds, in order: the trained ones (with optimizer state), then the others. */
+  /** The weights it holds, in order: the trained ones (as many as `state`, their optimizer state), then the others. */
   variables: Variable[];
-  trained: number;
   weights: Float32Array[];
   state: Float32Array[];
 }
@@ -260,7 +259,7 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
       plan.regularized.push(...layer.regularized.filter((r) => trainable.has(r.variable)));
       plan.constrained.push(...layer.constrained.filter((c) => trainable.has(c.variable)));
     }
-    for (const v of sources) plan.sinks.set(v.id, { tensor: manual(op, v.shape, `the gradient of ${v.name}`), written: false });
+    plan.sinks = sinksFor(op, sources, 'the gradient');
     plan.one = manual(op, [], 'the seed of backprop');
     activeBackend().heap.f32[word(plan.one!.ptr())] = 1;
   } catch (error) {
@@ -289,7 +288,6 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
   model.checkpoint = {
     iterations: optimizer.iterations,
     variables,
-    trained: plan.sources.length,
     weights: variables.map((v, i) => {
       const at = word(v.ptr('fit'));
       return keep(previous?.weights[i], heap.f32.subarray(at, at + v.size));
@@ -305,7 +303,7 @@ function saveCheckpoint(model: LayersModel, plan: Plan): void {
  */
 function checkpointFits(checkpoint: Checkpoint | null, plan: Plan): boolean {
   const { sources, frozen } = plan;
-  if (!checkpoint || checkpoint.trained !== sources.length || checkpoint.variables.length !== sources.length + frozen.length) return false;
+  if (!checkpoint || checkpoint.state.length !== sources.length || checkpoint.variables.length !== sources.length + frozen.length) return false;
   return checkpoint.variables.every((v, i) => v === (i < sources.length ? sources[i] : frozen[i - sources.length]));
 }
 
@@ -390,10 +388,8 @@ function update(model: LayersModel, plan: Plan, run: Recorded, rows: number, sum
     value += k.penalty(w, g, variable.size, regularizer.l1, regularizer.l2);
   }
   if (!Number.isFinite(value)) return lossDiverged(model, plan, `the loss with regularization became ${value}`);
-  // A layer frozen during the call (trainable set false in a callback) keeps its weights from this step on, as
-  // in TF.js, which takes the trainable variables at every step; one unfrozen during it waits for the next call.
-  const updates = run.updates.every(([v]) => v.trainable) ? run.updates : run.updates.filter(([v]) => v.trainable);
-  if (!model.optimizer!.step(updates)) {
+  // The optimizer leaves a layer frozen during the call alone; one unfrozen during it waits for the next call.
+  if (!model.optimizer!.step(run.updates)) {
     const lost = model.stepsSinceCheckpoint + 1;
     restoreCheckpoint(model, plan);
     model.stepsSinceCheckpoint = 0;
@@ -514,19 +510,22 @@ function recordShard(model: LayersModel, plan: Plan, recorded: Recorded, batch: 
   recorded.guards.push(...result.guards);
 }
 
-/** The gradient sinks of shard s > 0, made on first use (a set made in part is freed: endPlan frees the others). */
+/** The gradient sinks of shard s > 0, made on first use (endPlan frees them). */
 function shardSinks(plan: Plan, s: number): Map<number, Sink> {
-  while (plan.shardSinks.length < s) {
-    const sinks = new Map<number, Sink>();
-    try {
-      for (const v of plan.sources) sinks.set(v.id, { tensor: manual('fit', v.shape, `a shard's gradient of ${v.name}`), written: false });
-    } catch (error) {
-      for (const sink of sinks.values()) sink.tensor.dispose();
-      throw error;
-    }
-    plan.shardSinks.push(sinks);
-  }
+  while (plan.shardSinks.length < s) plan.shardSinks.push(sinksFor('fit', plan.sources, "a shard's gradient"));
   return plan.shardSinks[s - 1];
+}
+
+/** A gradient sink for each variable, by id (`what` names them in errors); all or none. */
+function sinksFor(op: string, variables: Variable[], what: string): Map<number, Sink> {
+  const sinks = new Map<number, Sink>();
+  try {
+    for (const v of variables) sinks.set(v.id, { tensor: manual(op, v.shape, `${what} of ${v.name}`), written: false });
+  } catch (error) {
+    for (const sink of sinks.values()) sink.tensor.dispose();
+    throw error;
+  }
+  return sinks;
 }
 
 /** The rows of t numbered index[from..to), by a kernel (so a program replays it). */

@@ -2,7 +2,7 @@
 // position's window of the input (fH rows of fW·inC values, 0 where it overhangs) into a row of its own, col2im
 // adds such rows back into an input-shaped gradient, and the packed matmul does the arithmetic (src/ops/conv.ts
 // orchestrates, so the matmul runs on the worker threads too). Depthwise convolution and pooling are direct
-// loops, four channels at a time. Every value's arithmetic happens in the order the js twin's does.
+// loops, several channels at a time. Every value's arithmetic happens in the order the js twin's does.
 // desc (i32 words): batch, inH, inW, inC, outH, outW, outC, fH, fW, strideH, strideW, dilationH, dilationW,
 // padTop, padLeft, firstImage, endImage, firstChannel, endChannel. The kernels that work image by image (all
 // but depthwise's filter gradient, a sum over the batch) compute only images [firstImage, endImage), and that
@@ -267,46 +267,245 @@ function pool(x: usize, y: usize, desc: usize, back: bool): void {
 // y (batch, outH, outW, inC·m)[.., c·m + j] = the sum over the window of x (batch, inH, inW, inC)[.., c] ·
 // filter (fH, fW, inC, m)[kh, kw, c, j]. `made` says which of x (0), filter (1), y (2) is computed from the
 // other two: y is the convolution, x the gradient of the input given dy in y, filter the gradient of the
-// filter. It is zeroed, then every tap of every output position adds its product: acc += a · b, where acc is
-// the made operand and a, b the others.
+// filter. Every value is its products summed from 0 in the order of the js twin's loops (output positions,
+// then taps, then channels): y and x gather theirs in registers, sixteen channels at a time; the filter's
+// gradient, small enough to stay in L1, is added into position by position.
 export function depthwise(made: i32, x: usize, filter: usize, y: usize, desc: usize): void {
   read(desc);
+  if (made == 2) depthwiseOutput(x, filter, y);
+  else if (made == 0) depthwiseInput(x, filter, y);
+  else depthwiseFilter(x, filter, y);
+}
+
+// y over images [B0, B1): each output's taps in (kh, kw) order.
+function depthwiseOutput(x: usize, filter: usize, y: usize): void {
   const m = OC / C;
-  // The filter gradient's outputs [j0, j1) of each tap (its channels' range); every output otherwise.
-  const j0 = made == 1 ? C0 * m : 0;
-  const j1 = made == 1 ? C1 * m : OC;
-  if (made == 0) memory.fill(x + at(B0 * H * W * C), 0, at((B1 - B0) * H * W * C));
-  else if (made == 1) for (let tap = 0; tap < FH * FW; tap++) memory.fill(filter + at(tap * OC + j0), 0, at(j1 - j0));
-  else memory.fill(y + at(B0 * OH * OW * OC), 0, at((B1 - B0) * OH * OW * OC));
-  const b0 = made == 1 ? 0 : B0;
-  const b1 = made == 1 ? B : B1;
-  for (let b = b0; b < b1; b++) {
+  const ldx = at(DW * C);
+  const ldf = at(OC);
+  for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * SH - PT;
+      const kh0 = firstTap(ih0, DH, FH);
+      const kh1 = endTap(ih0, DH, FH, H);
       for (let ow = 0; ow < OW; ow++) {
-        const c0 = ow * SW - PL;
-        const lo = firstTap(c0, DW, FW);
-        const hi = endTap(c0, DW, FW, W);
+        const iw0 = ow * SW - PL;
+        const kw0 = firstTap(iw0, DW, FW);
+        const kw1 = endTap(iw0, DW, FW, W);
         const py = y + at(((b * OH + oh) * OW + ow) * OC);
-        for (let kh = 0; kh < FH; kh++) {
-          const ih = oh * SH - PT + kh * DH;
-          if (ih < 0 || ih >= H) continue;
-          for (let kw = lo; kw < hi; kw++) {
-            const px = x + at(((b * H + ih) * W + c0 + kw * DW) * C);
-            const pf = filter + at((kh * FW + kw) * OC);
-            let j = j0;
-            if (m == 1) {
-              // x, filter and y all step by one channel: four at a time
-              const acc = made == 0 ? px : made == 1 ? pf : py;
-              const p = made == 0 ? pf : px;
-              const q = made == 2 ? pf : py;
-              for (; j + 4 <= j1; j += 4) v128.store(acc + at(j), f32x4.add(v128.load(acc + at(j)), f32x4.mul(v128.load(p + at(j)), v128.load(q + at(j)))));
+        // x's channels under tap (kh0, kw0), and that tap's filter row
+        const x0 = x + at(((b * H + ih0 + kh0 * DH) * W + iw0 + kw0 * DW) * C);
+        const f0 = filter + at((kh0 * FW + kw0) * OC);
+        const ldxRow = at(DH * W * C);
+        const ldfRow = at(FW * OC);
+        let j = 0;
+        if (m == 1) {
+          for (; j + 16 <= OC; j += 16) {
+            let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+            for (let kh = kh0, rx = x0 + at(j), rf = f0 + at(j); kh < kh1; kh++, rx += ldxRow, rf += ldfRow) {
+              for (let kw = kw0, px = rx, pf = rf; kw < kw1; kw++, px += ldx, pf += ldf) {
+                a0 = f32x4.add(a0, f32x4.mul(v128.load(px), v128.load(pf)));
+                a1 = f32x4.add(a1, f32x4.mul(v128.load(px, 16), v128.load(pf, 16)));
+                a2 = f32x4.add(a2, f32x4.mul(v128.load(px, 32), v128.load(pf, 32)));
+                a3 = f32x4.add(a3, f32x4.mul(v128.load(px, 48), v128.load(pf, 48)));
+              }
             }
-            for (; j < j1; j++) {
-              const xj = px + at(j / m);
-              const acc = made == 0 ? xj : made == 1 ? pf + at(j) : py + at(j);
-              const p = made == 0 ? pf + at(j) : xj;
-              const q = made == 2 ? pf + at(j) : py + at(j);
-              store<f32>(acc, load<f32>(acc) + load<f32>(p) * load<f32>(q));
+            const p = py + at(j);
+            v128.store(p, a0);
+            v128.store(p, a1, 16);
+            v128.store(p, a2, 32);
+            v128.store(p, a3, 48);
+          }
+          for (; j + 4 <= OC; j += 4) {
+            let a = f32x4.splat(0);
+            for (let kh = kh0, rx = x0 + at(j), rf = f0 + at(j); kh < kh1; kh++, rx += ldxRow, rf += ldfRow) {
+              for (let kw = kw0, px = rx, pf = rf; kw < kw1; kw++, px += ldx, pf += ldf) a = f32x4.add(a, f32x4.mul(v128.load(px), v128.load(pf)));
+            }
+            v128.store(py + at(j), a);
+          }
+        } else {
+          // four outputs at a time, each lane with its own channel of x
+          for (; j + 4 <= OC; j += 4) {
+            const c0 = at(j / m), c1 = at((j + 1) / m), c2 = at((j + 2) / m), c3 = at((j + 3) / m);
+            let a = f32x4.splat(0);
+            for (let kh = kh0, rx = x0, rf = f0 + at(j); kh < kh1; kh++, rx += ldxRow, rf += ldfRow) {
+              for (let kw = kw0, px = rx, pf = rf; kw < kw1; kw++, px += ldx, pf += ldf) {
+                let xv = f32x4.splat(load<f32>(px + c0));
+                xv = f32x4.replace_lane(xv, 1, load<f32>(px + c1));
+                xv = f32x4.replace_lane(xv, 2, load<f32>(px + c2));
+                xv = f32x4.replace_lane(xv, 3, load<f32>(px + c3));
+                a = f32x4.add(a, f32x4.mul(xv, v128.load(pf)));
+              }
+            }
+            v128.store(py + at(j), a);
+          }
+        }
+        for (; j < OC; j++) {
+          let a: f32 = 0;
+          for (let kh = kh0, rx = x0 + at(j / m), rf = f0 + at(j); kh < kh1; kh++, rx += ldxRow, rf += ldfRow) {
+            for (let kw = kw0, px = rx, pf = rf; kw < kw1; kw++, px += ldx, pf += ldf) a += load<f32>(px) * load<f32>(pf);
+          }
+          store<f32>(py + at(j), a);
+        }
+      }
+    }
+  }
+}
+
+// The output position (oh or ow) whose tap k covers input position i, or -1: oh·SH - PT + k·DH = i.
+// @ts-ignore: decorator
+@inline function covering(i: i32, pad: i32, k: i32, dil: i32, stride: i32, n: i32): i32 {
+  const t = i + pad - k * dil;
+  if (t < 0) return -1;
+  const o = stride == 1 ? t : t / stride;
+  return o < n && o * stride == t ? o : -1;
+}
+
+// x (the input's gradient) over images [B0, B1). With one channel per input channel, each input position
+// gathers its products sixteen channels at a time, in the order the outputs that read it come (oh, ow
+// ascending: its taps descending); the other channels are added into output by output.
+function depthwiseInput(x: usize, filter: usize, y: usize): void {
+  const m = OC / C;
+  const gathered = m == 1 ? C & ~15 : 0;
+  for (let b = B0; b < B1; b++) {
+    for (let ih = 0; ih < H; ih++) {
+      for (let iw = 0; iw < W; iw++) {
+        const px = x + at(((b * H + ih) * W + iw) * C);
+        for (let c = 0; c < gathered; c += 16) {
+          let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+          for (let kh = FH - 1; kh >= 0; kh--) {
+            const oh = covering(ih, PT, kh, DH, SH, OH);
+            if (oh < 0) continue;
+            for (let kw = FW - 1; kw >= 0; kw--) {
+              const ow = covering(iw, PL, kw, DW, SW, OW);
+              if (ow < 0) continue;
+              const pd = y + at(((b * OH + oh) * OW + ow) * OC + c);
+              const pf = filter + at((kh * FW + kw) * OC + c);
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(pf), v128.load(pd)));
+              a1 = f32x4.add(a1, f32x4.mul(v128.load(pf, 16), v128.load(pd, 16)));
+              a2 = f32x4.add(a2, f32x4.mul(v128.load(pf, 32), v128.load(pd, 32)));
+              a3 = f32x4.add(a3, f32x4.mul(v128.load(pf, 48), v128.load(pd, 48)));
+            }
+          }
+          const p = px + at(c);
+          v128.store(p, a0);
+          v128.store(p, a1, 16);
+          v128.store(p, a2, 32);
+          v128.store(p, a3, 48);
+        }
+        if (gathered < C) zero(px + at(gathered), C - gathered);
+      }
+    }
+    if (gathered == C) continue;
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * SH - PT;
+      const kh0 = firstTap(ih0, DH, FH);
+      const kh1 = endTap(ih0, DH, FH, H);
+      for (let ow = 0; ow < OW; ow++) {
+        const iw0 = ow * SW - PL;
+        const kw0 = firstTap(iw0, DW, FW);
+        const kw1 = endTap(iw0, DW, FW, W);
+        const pd = y + at(((b * OH + oh) * OW + ow) * OC);
+        for (let kh = kh0; kh < kh1; kh++) {
+          for (let kw = kw0; kw < kw1; kw++) {
+            const px = x + at(((b * H + ih0 + kh * DH) * W + iw0 + kw * DW) * C);
+            const pf = filter + at((kh * FW + kw) * OC);
+            let c = gathered;
+            if (m == 1) {
+              for (; c + 4 <= C; c += 4) v128.store(px + at(c), f32x4.add(v128.load(px + at(c)), f32x4.mul(v128.load(pf + at(c)), v128.load(pd + at(c)))));
+              for (; c < C; c++) store<f32>(px + at(c), load<f32>(px + at(c)) + load<f32>(pf + at(c)) * load<f32>(pd + at(c)));
+            } else {
+              for (; c < C; c++) {
+                let a = load<f32>(px + at(c));
+                for (let o = c * m; o < c * m + m; o++) a += load<f32>(pf + at(o)) * load<f32>(pd + at(o));
+                store<f32>(px + at(c), a);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The filter's gradient over its input channels [C0, C1), a sum over the whole batch in the order of the
+// output positions. With one channel per input channel, each tap's sixteen channels at a time are summed in
+// registers along a row of outputs (x's rows under it and dy's row stay in L1 across the taps); otherwise each
+// position's products are added into the filter.
+function depthwiseFilter(x: usize, filter: usize, y: usize): void {
+  const m = OC / C;
+  const j0 = C0 * m;
+  const j1 = C1 * m;
+  for (let tap = 0; tap < FH * FW; tap++) memory.fill(filter + at(tap * OC + j0), 0, at(j1 - j0));
+  if (m > 1) return depthwiseFilterMultiplied(x, filter, y, m);
+  const ldx = at(SW * C);
+  const ldy = at(OC);
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * SH - PT;
+      const kh0 = firstTap(ih0, DH, FH);
+      const kh1 = endTap(ih0, DH, FH, H);
+      const rowY = y + at((b * OH + oh) * OW * OC);
+      for (let kh = kh0; kh < kh1; kh++) {
+        const rowX = x + at((b * H + ih0 + kh * DH) * W * C);
+        for (let kw = 0; kw < FW; kw++) {
+          // the outputs whose tap kw lies inside x: ow·SW - PL + kw·DW in [0, W)
+          const shift = kw * DW - PL;
+          const ow0 = shift >= 0 ? 0 : (SW - 1 - shift) / SW;
+          const ow1 = min(OW, shift < W ? (W - 1 - shift) / SW + 1 : 0);
+          if (ow0 >= ow1) continue;
+          const pf = filter + at((kh * FW + kw) * OC);
+          const x0 = rowX + at((ow0 * SW + shift) * C);
+          const y0 = rowY + at(ow0 * OC);
+          let c = C0;
+          for (; c + 16 <= C1; c += 16) {
+            const f = pf + at(c);
+            let a0 = v128.load(f), a1 = v128.load(f, 16), a2 = v128.load(f, 32), a3 = v128.load(f, 48);
+            for (let ow = ow0, px = x0 + at(c), py = y0 + at(c); ow < ow1; ow++, px += ldx, py += ldy) {
+              a0 = f32x4.add(a0, f32x4.mul(v128.load(px), v128.load(py)));
+              a1 = f32x4.add(a1, f32x4.mul(v128.load(px, 16), v128.load(py, 16)));
+              a2 = f32x4.add(a2, f32x4.mul(v128.load(px, 32), v128.load(py, 32)));
+              a3 = f32x4.add(a3, f32x4.mul(v128.load(px, 48), v128.load(py, 48)));
+            }
+            v128.store(f, a0);
+            v128.store(f, a1, 16);
+            v128.store(f, a2, 32);
+            v128.store(f, a3, 48);
+          }
+          for (; c + 4 <= C1; c += 4) {
+            let a = v128.load(pf + at(c));
+            for (let ow = ow0, px = x0 + at(c), py = y0 + at(c); ow < ow1; ow++, px += ldx, py += ldy) a = f32x4.add(a, f32x4.mul(v128.load(px), v128.load(py)));
+            v128.store(pf + at(c), a);
+          }
+          for (; c < C1; c++) {
+            let a = load<f32>(pf + at(c));
+            for (let ow = ow0, px = x0 + at(c), py = y0 + at(c); ow < ow1; ow++, px += ldx, py += ldy) a += load<f32>(px) * load<f32>(py);
+            store<f32>(pf + at(c), a);
+          }
+        }
+      }
+    }
+  }
+}
+
+// The filter's gradient with m > 1 channels per input channel: each position's products added into the filter.
+function depthwiseFilterMultiplied(x: usize, filter: usize, y: usize, m: i32): void {
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      const ih0 = oh * SH - PT;
+      const kh0 = firstTap(ih0, DH, FH);
+      const kh1 = endTap(ih0, DH, FH, H);
+      for (let ow = 0; ow < OW; ow++) {
+        const iw0 = ow * SW - PL;
+        const kw0 = firstTap(iw0, DW, FW);
+        const kw1 = endTap(iw0, DW, FW, W);
+        const pd = y + at(((b * OH + oh) * OW + ow) * OC);
+        for (let kh = kh0; kh < kh1; kh++) {
+          for (let kw = kw0; kw < kw1; kw++) {
+            const px = x + at(((b * H + ih0 + kh * DH) * W + iw0 + kw * DW) * C);
+            const pf = filter + at((kh * FW + kw) * OC);
+            for (let c = C0; c < C1; c++) {
+              const xc = load<f32>(px + at(c));
+              for (let o = c * m; o < c * m + m; o++) store<f32>(pf + at(o), load<f32>(pf + at(o)) + xc * load<f32>(pd + at(o)));
             }
           }
         }

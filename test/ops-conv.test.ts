@@ -442,6 +442,9 @@ describe.each(BUILDS)('conv kernels on %s', (build) => {
     [1, 3, 17, 8, 2, 9, 8, 2, 3, 2, 2, 1, 1, 0, 1],
     [2, 9, 8, 1, 4, 6, 2, 3, 3, 2, 1, 1, 1, 0, 0],
     [2, 9, 11, 1, 9, 11, 8, 3, 3, 1, 1, 1, 1, 1, 1],
+    // depthwise's blocks of 16, 4 and 1 channels (21 = 16 + 4 + 1), and four multiplier lanes of 2 channels (7·2 = 14)
+    [2, 6, 5, 21, 6, 5, 21, 3, 3, 1, 1, 1, 1, 1, 1],
+    [2, 9, 7, 7, 4, 3, 14, 3, 3, 2, 2, 2, 1, 1, 0],
   ];
 
   it('im2col, col2im, the pools and depthwise give the js twin\'s bits, and the same bits a range of images (or channels) at a time', async () => {

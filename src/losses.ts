@@ -78,6 +78,15 @@ export function getLoss(op: string, value: unknown): LossSpec {
   throw new Error(`${op}: loss must be a function (yTrue, yPred) => Tensor or a name such as 'meanSquaredError'; got ${describe(value)}`);
 }
 
+/**
+ * Refuses a categorical loss on an output of one column (a target of one class is always right; TF.js refuses
+ * one-column targets for categoricalCrossentropy too). `output` names the output of a model of several.
+ */
+export function checkLossWidth(op: string, loss: LossSpec, width: number | null, output = ''): void {
+  if (width !== 1 || loss.fn !== null || (loss.name !== 'categoricalCrossentropy' && loss.name !== 'sparseCategoricalCrossentropy')) return;
+  throw new Error(`${op}: ${loss.name} needs an output of at least 2 classes${output && ` (output ${output})`}; for two classes in one column use binaryCrossentropy`);
+}
+
 export interface Metric {
   /** The key in logs and History, e.g. 'acc' or 'mse'. */
   key: string;
@@ -145,6 +154,10 @@ function functionMetric(op: string, key: string, fn: LossOrMetricFn): Metric {
   };
 }
 
+/** 'accuracy' and 'crossentropy' by the kind of targets. */
+const ACCURACIES = { binary: binaryAccuracy, sparse: sparseCategoricalAccuracy, categorical: categoricalAccuracy };
+const CROSSENTROPIES = { binary: METRIC_FUNCTIONS.binaryCrossentropy, sparse: LOSS_FUNCTIONS.sparseCategoricalCrossentropy, categorical: METRIC_FUNCTIONS.categoricalCrossentropy };
+
 /** Metrics TF.js takes by name that are functions here, with the targets they need. */
 const SPARSE_METRICS = new Set(['sparseCategoricalCrossentropy']);
 const NAMED_METRICS: Readonly<Record<string, LossOrMetricFn>> = {
@@ -160,8 +173,8 @@ const NAMED_METRICS: Readonly<Record<string, LossOrMetricFn>> = {
 };
 
 /**
- * A metric by name or function. 'accuracy'/'acc' picks the accuracy that fits the loss and output width, as
- * TF.js does; a function's key is its name (TF.js's too).
+ * A metric by name or function. 'accuracy'/'acc' and 'crossentropy'/'ce' pick the accuracy or crossentropy that
+ * fits the loss and output width, as TF.js does; a function's key is its name (TF.js's too).
  */
 export function getMetric(op: string, value: unknown, loss: LossSpec, outputWidth: number): Metric {
   if (typeof value === 'function') return functionMetric(op, value.name || 'metric', value as LossOrMetricFn);
@@ -170,12 +183,14 @@ export function getMetric(op: string, value: unknown, loss: LossSpec, outputWidt
   };
   switch (value) {
     case 'accuracy':
-    case 'acc': {
-      const count =
-        loss.sparse ? sparseCategoricalAccuracy
-        : loss.name === 'binaryCrossentropy' || (loss.name !== 'categoricalCrossentropy' && outputWidth === 1) ? binaryAccuracy
-        : categoricalAccuracy;
-      return onHeap('acc', count);
+    case 'acc':
+    case 'crossentropy':
+    case 'ce': {
+      // As TF.js: binary for one output column or its own binaryCrossentropy loss (a function of the user's, even
+      // one named so, is not it), sparse for the sparse loss, categorical otherwise.
+      const kind = loss.sparse ? 'sparse' : outputWidth === 1 || (loss.fn === null && loss.name === 'binaryCrossentropy') ? 'binary' : 'categorical';
+      if (value === 'accuracy' || value === 'acc') return onHeap('acc', ACCURACIES[kind]);
+      return functionMetric(op, 'ce', CROSSENTROPIES[kind]);
     }
     case 'binaryAccuracy':
     case 'categoricalAccuracy':
@@ -197,7 +212,7 @@ export function getMetric(op: string, value: unknown, loss: LossSpec, outputWidt
     }
     return functionMetric(op, value, NAMED_METRICS[value]);
   }
-  const names = ['accuracy', 'acc', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'meanSquaredError', 'mae', 'meanAbsoluteError', ...Object.keys(NAMED_METRICS)];
+  const names = ['accuracy', 'acc', 'crossentropy', 'ce', 'binaryAccuracy', 'categoricalAccuracy', 'sparseCategoricalAccuracy', 'mse', 'meanSquaredError', 'mae', 'meanAbsoluteError', ...Object.keys(NAMED_METRICS)];
   if (typeof value === 'string') throw new Error(`${op}: metrics: unknown metric ${describe(value)}${didYouMean(value, names)}`);
   throw new Error(`${op}: metrics must be functions (yTrue, yPred) => Tensor or names such as 'accuracy'; got ${describe(value)}`);
 }

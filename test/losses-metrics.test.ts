@@ -17,6 +17,8 @@ function pair(t: Lib, shape: number[], seed: number): [tf.Tensor, tf.Tensor] {
 }
 
 const SHAPES = [[1], [3, 7], [2, 3, 4]];
+/** 0 or 1 by parity: the targets of a one-column output. */
+const i01 = (n: number) => n % 2;
 const REDUCTIONS = [0, 1, 2, 3] as const;
 
 /** Each loss called with labels, predictions, weights and a reduction (the losses with extra arguments take their defaults). */
@@ -189,6 +191,58 @@ describe.each(['wasm', 'js'] as const)('model.compile with loss and metric funct
       theirs.dispose();
     },
   );
+
+  it("'accuracy' and 'crossentropy' resolve by the loss and output width as TF.js's do, a function named as a built-in loss included", async () => {
+    await tfjs.setBackend('cpu');
+    // Sigmoid outputs, so that every loss and metric reads them as probabilities; 0/1 targets with one 1 a row.
+    const cases: Array<[string, number, (lib: Lib) => unknown]> = [
+      ['binaryCrossentropy', 3, () => 'binaryCrossentropy'],
+      ['a function named binaryCrossentropy', 3, (lib) => lib.metrics.binaryCrossentropy],
+      ['a function named categoricalCrossentropy', 1, (lib) => lib.metrics.categoricalCrossentropy],
+      ['categoricalCrossentropy', 3, () => 'categoricalCrossentropy'],
+      ['meanSquaredError', 1, () => 'meanSquaredError'],
+      ['meanSquaredError', 3, () => 'meanSquaredError'],
+      ['sparseCategoricalCrossentropy', 3, () => 'sparseCategoricalCrossentropy'],
+    ];
+    for (const [label, width, loss] of cases) {
+      const sparse = label.startsWith('sparse');
+      tf.setSeed(7);
+      const ours = tf.sequential({ layers: [tf.layers.dense({ units: width, activation: 'sigmoid', inputShape: [4] })] });
+      const theirs = tfjs.sequential({ layers: [tfjs.layers.dense({ units: width, activation: 'sigmoid', inputShape: [4] })] });
+      ours.compile({ optimizer: 'sgd', loss: loss(tf) as never, metrics: ['acc', 'ce'] });
+      theirs.compile({ optimizer: 'sgd', loss: loss(tfjs as never) as never, metrics: ['acc', 'ce'] });
+      theirs.setWeights(ours.getWeights().map((w) => tfjs.tensor(w.dataSync(), w.shape)));
+      const classes = Array.from({ length: 10 }, (_, i) => (i * 7) % width);
+      const targets = sparse ? classes : classes.flatMap((c) => Array.from({ length: width }, (_, k) => (width === 1 ? i01(c + k) : +(k === c))));
+      const shape: [number, number] = sparse ? [10, 1] : [10, width];
+      const [x, y] = [tf.tensor2d(X, [10, 4]), tf.tensor2d(targets, shape, sparse ? 'int32' : 'float32')];
+      // (TF.js's sparse crossentropy floors its labels, which it refuses to do to int32 ones)
+      const [tx, ty] = [tfjs.tensor2d(X, [10, 4]), tfjs.tensor2d(targets, shape)];
+      const evaluated = ours.evaluate(x, y) as tf.Tensor[];
+      const expected = theirs.evaluate(tx, ty) as tfjs.Tensor[];
+      expectClose(evaluated.map((t) => t.dataSync()[0]), expected.map((t) => t.dataSync()[0]), { atol: 1e-6, rtol: 1e-5 }, `${label}, width ${width}: loss, acc, ce`);
+      tf.dispose([x, y, ...evaluated]);
+      tfjs.dispose([tx, ty, ...expected]);
+      ours.dispose();
+      theirs.dispose();
+    }
+  });
+
+  it('refuses categoricalCrossentropy on an output of one column (every target would be the one class)', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] })] });
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' })).toThrow(/^compile: categoricalCrossentropy needs an output of at least 2 classes; for two classes in one column use binaryCrossentropy/);
+    // A model built later is checked when it trains.
+    const later = tf.sequential();
+    later.add(tf.layers.dense({ units: 1, activation: 'sigmoid', inputShape: [3] }));
+    const unbuilt = tf.sequential({ layers: [tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    unbuilt.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+    const [x, y] = [tf.ones([2, 3]), tf.ones([2, 1])];
+    await expect(unbuilt.fit(x, y, { verbose: 0 })).rejects.toThrow(/^fit: categoricalCrossentropy needs an output of at least 2 classes/);
+    tf.dispose([x, y]);
+    model.dispose();
+    later.dispose();
+    unbuilt.dispose();
+  });
 
   it('refuses what it cannot use, naming it', async () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });

@@ -12,7 +12,7 @@ import { activeBackend } from '../engine.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
 import { BUILT_IN_LAYERS, checkWeights, copyShape, type Kwargs, Layer, type Shape, shapesText } from '../layers/layer.js';
 import { Node, SymbolicTensor } from '../layers/symbolic.js';
-import { getLoss, getMetric, type LossSpec } from '../losses.js';
+import { checkLossWidth, getLoss, getMetric, type LossSpec } from '../losses.js';
 import type { LossOrMetricFn } from '../ops/metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
 import { registerClass, type SerializableClass } from '../serialization.js';
@@ -451,7 +451,7 @@ export class LayersModel extends Layer implements TrainingModel {
     losses.forEach((loss, i) => {
       // Checked now against the loss; 'accuracy' is resolved for the output width when training starts.
       for (const m of metrics[i]) getMetric(op, m, loss, widths[i] ?? 2);
-      if (loss.sparse && widths[i] === 1) throw new Error(`${op}: sparseCategoricalCrossentropy needs an output of at least 2 classes${names.length > 1 ? ` (output ${names[i]})` : ''}`);
+      checkLossWidth(op, loss, widths[i], names.length > 1 ? names[i] : '');
     });
     // Made last: a refused compile must not leave an optimizer (and its tensors) behind.
     this.optimizer = getOptimizer(op, args.optimizer);

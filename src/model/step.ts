@@ -17,7 +17,7 @@ import type { Constraint } from '../constraints.js';
 import { activeBackend } from '../engine.js';
 import { deferGuards, firstWrong, type Guard, project } from '../layers/layer.js';
 import type { Node } from '../layers/symbolic.js';
-import { getMetric, type Metric } from '../losses.js';
+import { checkLossWidth, getMetric, type Metric } from '../losses.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { scalar } from '../ops/creation.js';
 import { activate, type FusedActivation, meanLoss } from '../ops/fused.js';
@@ -229,7 +229,7 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
   const logits = new Set<Node>();
   const outputs: OutputPlan[] = compiled.map(({ loss, metrics, weight }, i) => {
     const width = graph.outputs[i].shape.at(-1) as number;
-    if (loss.sparse && width === 1) throw new Error(`${op}: sparseCategoricalCrossentropy needs an output of at least 2 classes`);
+    checkLossWidth(op, loss, width, several ? names[i] : '');
     const node = graph.outputs[i].node;
     const last = node.layer.finalActivation();
     // Weighted samples need each sample's loss: the loss's function form, on the tape.

@@ -141,6 +141,16 @@ export function checkOptions<T extends object>(op: string, name: string, args: T
   return args;
 }
 
+/**
+ * checkOptions for the options of a call (fit, evaluate, compile...), read as TF.js reads them: an option set to
+ * null is one not given. Returns them without the nulls.
+ */
+export function checkCallOptions<T extends object>(op: string, name: string, args: T | undefined | null, schema: Schema): T {
+  const plain = args !== null && typeof args === 'object' && Object.getPrototypeOf(args) === Object.prototype;
+  const given = plain && Object.values(args).includes(null) ? Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null)) : args;
+  return checkOptions(op, name, given as T, schema);
+}
+
 /** " (did you mean 'epochs'?)" for the closest known name, or the list of known names when none is close. */
 export function didYouMean(key: string, known: string[]): string {
   let best = '';

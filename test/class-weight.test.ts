@@ -86,6 +86,30 @@ describe.each(['wasm', 'js'] as const)('classWeight on %s', (backend) => {
     tf.dispose([x, y, xs, ys, xVal, yVal]);
   });
 
+  it("classWeight in TF.js's other forms for one output: in an array, or by the output's name", async () => {
+    const x = tf.tensor(xv, [ROWS, 4]);
+    const y = tf.tensor1d(classes, 'int32');
+    /** The kernel after training with the class weights given for the model. */
+    const kernelAfter = async (classWeightFor: (model: tf.Sequential) => unknown) => {
+      const model = classifier('sparseCategoricalCrossentropy');
+      try {
+        await model.fit(x, y, { epochs: 2, batchSize: ROWS, shuffle: false, verbose: 0, classWeight: classWeightFor(model) as never });
+        return Array.from(model.getWeights()[0].dataSync());
+      } finally {
+        model.dispose();
+      }
+    };
+    const classWeight = { 0: 2, 1: 1, 2: 3 };
+    const plain = await kernelAfter(() => classWeight);
+    expect(await kernelAfter(() => [classWeight])).toEqual(plain);
+    expect(await kernelAfter((model) => ({ [model.outputNames[0]]: classWeight }))).toEqual(plain);
+    expect(await kernelAfter(() => ({ 0: 1, 1: 1, 2: 1 }))).not.toEqual(plain);
+    await expect(kernelAfter(() => ({ out: classWeight }))).rejects.toThrow(/^fit: classWeight by output name must name the model's output "dense_Dense\d+", got "out"/);
+    await expect(kernelAfter(() => [classWeight, classWeight])).rejects.toThrow(/^fit: classWeight as an array needs one map per output: 1, got 2/);
+    await expect(kernelAfter(() => ({ out: { a: 1 } }))).rejects.toThrow(/^fit: classWeight.out keys must be class indices/);
+    tf.dispose([x, y]);
+  });
+
   it('fitDataset takes classWeight as fit does', async () => {
     const make = () => classifier('sparseCategoricalCrossentropy');
     const classWeight = { 0: 2, 1: 1, 2: 3 };

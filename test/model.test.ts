@@ -225,6 +225,70 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     model.dispose();
   });
 
+  it("options set to null are options not given, and verbose may be a boolean, as TF.js reads them", async () => {
+    tf.setSeed(3);
+    const make = () => {
+      const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, activation: 'softmax', inputShape: [3] })] });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy', metrics: null as never });
+      return model;
+    };
+    const [x, y] = [tf.tensor2d(randomData(8 * 3, 4, -1, 1), [8, 3]), tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 1, 0, 1, 0, 0, 1], 'int32'), 2))];
+    const [a, b] = [make(), make()];
+    b.setWeights(a.getWeights());
+    const given = await a.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    const nulls = { validationData: null, validationSplit: null, callbacks: null, classWeight: null, initialEpoch: null, yieldEvery: null, validationBatchSize: null };
+    const withNulls = await b.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: false, ...nulls } as never);
+    expect(withNulls.history).toEqual(given.history);
+    expect(Array.from(b.getWeights()[0].dataSync())).toEqual(Array.from(a.getWeights()[0].dataSync()));
+    const epochs = await b.fit(x, y, { epochs: null, batchSize: null, shuffle: null, verbose: null } as never);
+    expect(epochs.epoch).toEqual([0]);
+    const loss = (r: tf.Tensor | tf.Tensor[]) => (Array.isArray(r) ? r : [r]).map((t) => t.dataSync()[0]);
+    const [evaluated, plainEvaluated] = [b.evaluate(x, y, { batchSize: null, verbose: false } as never), b.evaluate(x, y)];
+    expect(loss(evaluated)).toEqual(loss(plainEvaluated));
+    const predicted = b.predict(x, { batchSize: null, verbose: null } as never) as tf.Tensor;
+    const onBatch = b.predictOnBatch(x) as tf.Tensor;
+    expect(Array.from(onBatch.dataSync())).toEqual(Array.from(predicted.dataSync()));
+    await expect(b.fit(x, y, { verbose: 3 } as never)).rejects.toThrow(/^fit: verbose must be one of 0, 1, 2, false, true, got 3/);
+    tf.dispose([x, y, evaluated, plainEvaluated, predicted, onBatch]);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('metricsNames are the keys of the logs, set by compile as TF.js sets them', async () => {
+    const one = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [2] })] });
+    expect(one.metricsNames).toEqual([]);
+    one.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy', 'ce', tf.metrics.precision] });
+    expect(one.metricsNames).toEqual(['loss', 'acc', 'ce', 'precision']);
+    const input = tf.input({ shape: [2] });
+    const two = tf.model({ inputs: input, outputs: [tf.layers.dense({ units: 1, name: 'o1' }).apply(input) as tf.SymbolicTensor, tf.layers.dense({ units: 2, name: 'o2' }).apply(input) as tf.SymbolicTensor] });
+    two.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['acc'] });
+    expect(two.metricsNames).toEqual(['loss', 'o1_loss', 'o2_loss', 'o1_acc', 'o2_acc']);
+    const [x, y1, y2] = [tf.ones([4, 2]), tf.ones([4, 1]), tf.ones([4, 2])];
+    const history = await two.fit(x, [y1, y2], { epochs: 1, verbose: 0 });
+    expect(Object.keys(history.history)).toEqual(two.metricsNames);
+    tf.dispose([x, y1, y2]);
+    one.dispose();
+    two.dispose();
+  });
+
+  it('fitDataset over a dataset of no batches trains nothing and logs nothing, as TF.js', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2] })] });
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const before = Array.from(model.getWeights()[0].dataSync());
+    const ds = tf.data.zip({ xs: tf.data.array([[1, 2]]), ys: tf.data.array([[3]]) }).batch(1).filter(() => false);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const history = await model.fitDataset(ds as tf.data.Dataset<tf.TensorContainer>, { epochs: 2, verbose: 0, validationData: ds as tf.data.Dataset<tf.TensorContainer> });
+      expect(history.epoch).toEqual([0, 1]);
+      expect(history.history).toEqual({});
+      expect(warn).toHaveBeenCalledWith('fitDataset: the dataset gave no batches in epoch 1; nothing was trained in it');
+    } finally {
+      warn.mockRestore();
+    }
+    expect(Array.from(model.getWeights()[0].dataSync())).toEqual(before);
+    model.dispose();
+  });
+
   it('fit records history, runs callbacks, and stops early restoring the best weights', async () => {
     tf.setSeed(2);
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });

@@ -164,9 +164,9 @@ describe('verbose options', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] });
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
     const [x, y] = [tf.zeros([4, 3]), tf.zeros([4, 1])];
-    await expect(model.fit(x, y, { verbose: 3 as 2 })).rejects.toThrow('fit: verbose must be one of 0, 1, 2, got 3');
-    expect(() => model.evaluate(x, y, { verbose: 2 as 1 })).toThrow('evaluate: verbose must be one of 0, 1, got 2');
-    await expect(model.evaluateDataset(tf.data.array([]) as never, { verbose: 2 as 1 })).rejects.toThrow('evaluateDataset: verbose must be one of 0, 1, got 2');
+    await expect(model.fit(x, y, { verbose: 3 as 2 })).rejects.toThrow('fit: verbose must be one of 0, 1, 2, false, true, got 3');
+    expect(() => model.evaluate(x, y, { verbose: 2 as 1 })).toThrow('evaluate: verbose must be one of 0, 1, false, true, got 2');
+    await expect(model.evaluateDataset(tf.data.array([]) as never, { verbose: 2 as 1 })).rejects.toThrow('evaluateDataset: verbose must be one of 0, 1, false, true, got 2');
     expect(() => model.predict(x, { verbose: 1 as unknown as boolean })).toThrow('predict: verbose must be true or false, got 1');
     tf.dispose([x, y]);
     model.dispose();

@@ -163,10 +163,11 @@ function tensorsFor(op: string, name: string, value: unknown, names: string[]): 
     return value.map((tensor, i) => ({ tensor, at: `${name}[${i}]` }));
   }
   if (value !== null && typeof value === 'object' && !(value instanceof Tensor)) {
+    // As TF.js: the entries the model has no use for are left alone (a dataset's element may carry more).
     const map = value as Record<string, unknown>;
-    for (const key of Object.keys(map)) if (!names.includes(key)) throw new Error(`${op}: ${name} has no model ${what} named ${JSON.stringify(key)}${didYouMean(key, names)}; the ${what}s are ${names.join(', ')}`);
     return names.map((n) => {
-      if (!(n in map)) throw new Error(`${op}: ${name} gives no tensor for the model's ${what} ${n}`);
+      const others = Object.keys(map).filter((key) => !names.includes(key));
+      if (!(n in map)) throw new Error(`${op}: ${name} gives no tensor for the model's ${what} ${n}${others.length > 0 ? didYouMean(n, others) : ''}; the ${what}s are ${names.join(', ')}`);
       return { tensor: map[n], at: `${name}.${n}` };
     });
   }
@@ -269,8 +270,9 @@ function prepareTarget(op: string, data: Data, y: unknown, name: string, shape: 
  * Each sample's loss weight from classWeight, by the class its target names: the label (sparse), the largest
  * entry of a one-hot row, or the rounded value of a single output. Every class in the data needs a weight.
  */
-export function classWeightsOf(model: LayersModel, op: string, classWeight: Record<number, number>, targets: Tensor[]): Tensor {
+export function classWeightsOf(model: LayersModel, op: string, given: ClassWeightArg, targets: Tensor[]): Tensor {
   if (targets.length > 1) throw new Error(`${op}: classWeight is supported for models of one output; this one has ${targets.length}`);
+  const classWeight = ownClassWeight(model, op, given);
   const target = targets[0];
   const rows = target.shape[0];
   const per = target.size / rows;
@@ -286,6 +288,25 @@ export function classWeightsOf(model: LayersModel, op: string, classWeight: Reco
     weights[i] = weight;
   }
   return fromValues(op, 'classWeight', weights, [rows], 'float32');
+}
+
+/** A weight per class index; or one such map per output, in an array or by output name (TF.js's forms). */
+export type ClassWeight = Record<number, number>;
+export type ClassWeightArg = ClassWeight | ClassWeight[] | Record<string, ClassWeight>;
+/** A key of a class weight map. */
+export const CLASS_INDEX = /^(0|[1-9]\d*)$/;
+
+/** The class weights of a model's one output, given as they are or in TF.js's forms by output (checked by fit). */
+function ownClassWeight(model: LayersModel, op: string, given: ClassWeightArg): ClassWeight {
+  const [name] = model.outputNames;
+  if (Array.isArray(given)) {
+    if (given.length !== 1) throw new Error(`${op}: classWeight as an array needs one map per output: 1, got ${given.length}`);
+    return given[0];
+  }
+  const keys = Object.keys(given);
+  if (keys.some((key) => CLASS_INDEX.test(key))) return given as ClassWeight;
+  if (keys.length !== 1 || keys[0] !== name) throw new Error(`${op}: classWeight by output name must name the model's output ${describe(name)}, got ${keys.map((k) => describe(k)).join(', ')}`);
+  return (given as Record<string, ClassWeight>)[name];
 }
 
 /** One element of a dataset as a batch: { xs, ys }, each a tensor, an array or a map of them, checked as fit checks x and y. */

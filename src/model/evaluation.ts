@@ -9,15 +9,15 @@ import { activate } from '../ops/fused.js';
 import { empty } from '../ops/op.js';
 import { fromValues } from '../ops/values.js';
 import { dispose, type Tensor, type TensorContainer, tidy } from '../tensor/tensor.js';
-import { checkOptions, is, type Schema } from '../validate.js';
+import { checkCallOptions, is, type Schema } from '../validate.js';
 import type { Logs, ProgressBar } from './callbacks.js';
 import { batchFrom, checkDataset, type Data, outputShapesOf, prepare, prepareInput, rowsOf, shapesOf, tensorsOf } from './data.js';
 import { progressBar } from './hooks.js';
 import type { LayersModel, TensorOrArrayOrMap } from './model.js';
 import { addMetrics, lossOf, type Plan, planFor } from './step.js';
 
-const EVALUATE_DATASET_OPTIONS: Schema = { batches: is.int(1), verbose: is.oneOf(0, 1) };
-const EVALUATE_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.oneOf(0, 1), sampleWeight: is.unsupported(), steps: is.unsupported() };
+const EVALUATE_DATASET_OPTIONS: Schema = { batches: is.int(1), verbose: is.oneOf(0, 1, false, true) };
+const EVALUATE_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.oneOf(0, 1, false, true), sampleWeight: is.unsupported(), steps: is.unsupported() };
 const PREDICT_OPTIONS: Schema = { batchSize: is.int(1), verbose: is.bool };
 
 /** Loss and metric sums over data in chunks, without training (and, as TF.js, without regularization). */
@@ -52,7 +52,7 @@ export function logsFrom(plan: Plan, sums: Float64Array, rows: number, prefix = 
 
 export function predict(model: LayersModel, x: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: boolean }): Tensor | Tensor[] {
   model.checkLive('predict');
-  const { batchSize = 1024, verbose = false } = checkOptions('predict', 'args', args, PREDICT_OPTIONS);
+  const { batchSize = 1024, verbose = false } = checkCallOptions('predict', 'args', args, PREDICT_OPTIONS);
   model.checkHasLayers('predict');
   const data = prepareInput(model, 'predict', x);
   try {
@@ -95,13 +95,13 @@ export function predictInChunks(model: LayersModel, data: Data, batchSize: numbe
 
 export function evaluate(model: LayersModel, x: TensorOrArrayOrMap, y: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: 0 | 1 }): Tensor | Tensor[] {
   model.checkLive('evaluate');
-  const { batchSize = 32, verbose = 0 } = checkOptions('evaluate', 'args', args, EVALUATE_OPTIONS);
+  const { batchSize = 32, verbose = 0 } = checkCallOptions('evaluate', 'args', args, EVALUATE_OPTIONS);
   model.checkCompiled('evaluate');
   const data = prepare(model, 'evaluate', x, y);
   try {
     model.allocate('evaluate', shapesOf(data.xs));
     const plan = planFor(model, 'evaluate', false);
-    const bar = progressBar(verbose, Math.ceil(data.rows / batchSize));
+    const bar = progressBar(Number(verbose), Math.ceil(data.rows / batchSize));
     bar?.begin();
     const sums = measure(model, 'evaluate', data, batchSize, plan, bar);
     bar?.end(logsFrom(plan, sums, data.rows));
@@ -119,9 +119,9 @@ export async function evaluateDataset(model: LayersModel, dataset: Dataset<Tenso
   const op = 'evaluateDataset';
   model.checkLive(op);
   checkDataset(op, 'dataset', dataset);
-  const { batches, verbose = 0 } = checkOptions(op, 'args', args, EVALUATE_DATASET_OPTIONS);
+  const { batches, verbose = 0 } = checkCallOptions(op, 'args', args, EVALUATE_DATASET_OPTIONS);
   model.checkCompiled(op);
-  const bar = progressBar(verbose, batches ?? NaN);
+  const bar = progressBar(Number(verbose), batches ?? NaN);
   bar?.begin();
   const [sums, rows] = await measureDataset(model, op, dataset, batches, bar);
   bar?.end(logsFrom(planFor(model, op, false), sums, rows));

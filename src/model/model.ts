@@ -17,12 +17,12 @@ import type { LossOrMetricFn } from '../ops/metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers.js';
 import { registerClass, type SerializableClass } from '../serialization.js';
 import { dispose, Tensor, type TensorContainer, type Variable } from '../tensor/tensor.js';
-import { checkBool, checkInt, checkOptions, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
+import { checkBool, checkCallOptions, checkInt, checkOptions, describe, didYouMean, is, type Rule, type Schema } from '../validate.js';
 import type { History, TrainingModel } from './callbacks.js';
 import { prepareInput, shapesOf } from './data.js';
 import { evaluate, evaluateDataset, predict } from './evaluation.js';
 import { buildGraph, execute, type Graph, shapesThrough } from './graph.js';
-import type { Checkpoint } from './step.js';
+import { type Checkpoint, logKeys } from './step.js';
 import { printSummary } from './summary.js';
 import { fit, fitDataset, type ModelFitArgs, type ModelFitDatasetArgs, trainOnBatch } from './training.js';
 
@@ -89,6 +89,8 @@ export class LayersModel extends Layer implements TrainingModel {
   optimizer!: Optimizer;
   /** @internal The compiled loss, metrics and loss weight of each output. */
   compiled: Array<{ loss: LossSpec; metrics: unknown[]; weight: number }> | null = null;
+  /** The keys of the logs fit gives, set by compile: 'loss', each output's loss (several outputs), the metrics. */
+  metricsNames: string[] = [];
   /** @internal Weights and optimizer state as of a few steps ago, for rolling back a step that diverged. */
   checkpoint: Checkpoint | null = null;
   /** @internal Training steps since the checkpoint was taken (Infinity: take one before the next step). */
@@ -441,21 +443,22 @@ export class LayersModel extends Layer implements TrainingModel {
     this.checkLive(op);
     this.checkIdle(op);
     if (args === undefined || args === null) throw new Error(`${op}: expected { optimizer, loss, metrics? }, got ${describe(args)}`);
-    checkOptions(op, 'args', args, COMPILE_OPTIONS);
+    args = checkCallOptions(op, 'args', args, COMPILE_OPTIONS);
     const names = this.graph ? this.outputNames : ['output'];
     const losses = perOutput(op, 'loss', args.loss, names, false).map((l) => getLoss(op, l));
     const metrics = args.metrics === undefined ? names.map(() => []) : perOutput(op, 'metrics', args.metrics, names, true).map((m) => (m === undefined ? [] : Array.isArray(m) ? m : [m]));
     const weights = args.lossWeights === undefined ? names.map(() => 1) : perOutput(op, 'lossWeights', args.lossWeights, names, false);
     weights.forEach((w, i) => is.number(0)(op, names.length === 1 ? 'lossWeights' : `lossWeights (${names[i]})`, w));
     const widths = this.outputShapes?.map((s) => s.at(-1) as number | null) ?? [null];
-    losses.forEach((loss, i) => {
-      // Checked now against the loss; 'accuracy' is resolved for the output width when training starts.
-      for (const m of metrics[i]) getMetric(op, m, loss, widths[i] ?? 2);
+    const metricKeys = losses.map((loss, i) => {
       checkLossWidth(op, loss, widths[i], names.length > 1 ? names[i] : '');
+      // Checked now against the loss; 'accuracy' is resolved for the output width when training starts.
+      return metrics[i].map((m) => getMetric(op, m, loss, widths[i] ?? 2).key);
     });
     // Made last: a refused compile must not leave an optimizer (and its tensors) behind.
     this.optimizer = getOptimizer(op, args.optimizer);
     this.compiled = losses.map((loss, i) => ({ loss, metrics: metrics[i], weight: weights[i] as number }));
+    this.metricsNames = logKeys(names, metricKeys);
     this.stepsSinceCheckpoint = Infinity; // its optimizer state may be another's
   }
 
@@ -496,6 +499,11 @@ export class LayersModel extends Layer implements TrainingModel {
    */
   predict(x: TensorOrArrayOrMap, args?: { batchSize?: number; verbose?: boolean }): Tensor | Tensor[] {
     return during('predict', () => predict(this, x, args));
+  }
+
+  /** Outputs for x as one batch: TF.js's predictOnBatch (predict's outputs do not depend on its batch size). */
+  predictOnBatch(x: TensorOrArrayOrMap): Tensor | Tensor[] {
+    return this.predict(x);
   }
 
   /** @internal Throws when there is nothing to run (a Sequential model without layers). */

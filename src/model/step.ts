@@ -152,6 +152,13 @@ export function updatesOf(plan: Plan): Array<readonly [Variable, number]> {
   return plan.sources.filter((v) => plan.sinks.get(v.id)!.written || regularized.has(v)).map((v) => [v, plan.sinks.get(v.id)!.tensor.ptr('fit')] as const);
 }
 
+/** The logs' keys, TF.js's metricsNames: loss, each output's loss (several outputs), each output's metrics. */
+export function logKeys(outputNames: string[], metricKeys: string[][]): string[] {
+  const several = outputNames.length > 1;
+  const named = (key: string, i: number) => (several ? `${outputNames[i]}_${key}` : key);
+  return ['loss', ...(several ? outputNames.map((n) => `${n}_loss`) : []), ...metricKeys.flatMap((keys, i) => keys.map((key) => named(key, i)))];
+}
+
 /**
  * The batch's loss: each output's mean loss (the kernel's, over the rows of the output's last axis, or the mean
  * of the loss function's values), and their sum weighted by lossWeights.
@@ -246,7 +253,7 @@ export function planFor(model: LayersModel, op: string, training: boolean, weigh
       weight,
     };
   });
-  const keys = ['loss', ...(several ? names.map((n) => `${n}_loss`) : []), ...outputs.flatMap((o, i) => o.metrics.map((m) => (several ? `${names[i]}_${m.key}` : m.key)))];
+  const keys = logKeys(names, outputs.map((o) => o.metrics.map((m) => m.key)));
   const sources = training ? model.trainableWeights : [];
   const onTape = outputs.some((o) => o.fn !== null);
   const frozen = training ? model.nonTrainableWeights : [];

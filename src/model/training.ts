@@ -6,9 +6,9 @@ import { Block, enterCall, leaveCall } from '../block.js';
 import { Dataset } from '../data/dataset.js';
 import type { DataIterator } from '../data/iterator.js';
 import { dispose, type Tensor, type TensorContainer } from '../tensor/tensor.js';
-import { checkObject, checkOptions, describe, is, type Rule, type Schema } from '../validate.js';
+import { checkCallOptions, checkObject, checkOptions, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History } from './callbacks.js';
-import { type Batch, batchFrom, batchOf, batchTensors, checkDataset, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowNumbers, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
+import { type Batch, batchFrom, batchOf, batchTensors, checkDataset, CLASS_INDEX, type ClassWeightArg, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowNumbers, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
 import { logsFrom, measure, measureDataset } from './evaluation.js';
 import { checkCallbacks, defaultVerbose, hookCaller, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
 import type { LayersModel, TensorOrArrayOrMap } from './model.js';
@@ -16,7 +16,7 @@ import { endPlan, type Plan, planFor, step } from './step.js';
 
 export interface ModelFitDatasetArgs {
   epochs: number;
-  classWeight?: Record<number, number>;
+  classWeight?: ClassWeightArg;
   /** Batches per epoch: the epochs then walk on through one pass of the dataset; by default an epoch is a whole pass. */
   batchesPerEpoch?: number;
   /** A dataset of { xs, ys } batches, or [xVal, yVal], evaluated after each epoch. */
@@ -54,20 +54,35 @@ export interface ModelFitArgs {
    * A weight per class ({ 0: 1, 1: 5 }) that each sample's loss is multiplied by, for the class its target
    * names (its index for sparse labels, the largest entry of a one-hot row, the rounded value of one output).
    */
-  classWeight?: Record<number, number>;
+  classWeight?: ClassWeightArg;
 }
 
-/** classWeight: { class index: weight }, each index a non-negative integer and each weight finite and >= 0. */
+/**
+ * classWeight: { class index: weight }, or, as TF.js takes it too, such a map in an array by output or by output
+ * name ({ out: { 0: 1, 1: 4 } }).
+ */
 const checkClassWeight: Rule = (op, name, value) => {
+  if (Array.isArray(value)) return value.forEach((v, i) => checkClassMap(op, `${name}[${i}]`, v));
+  checkObject(op, name, value);
+  const byName = value as Record<string, unknown>;
+  const keys = Object.keys(byName);
+  if (keys.length > 0 && keys.every((key) => !CLASS_INDEX.test(key))) return keys.forEach((key) => checkClassMap(op, `${name}.${key}`, byName[key]));
+  checkClassMap(op, name, value);
+};
+
+/** { class index: weight }, each index a non-negative integer and each weight finite and >= 0. */
+function checkClassMap(op: string, name: string, value: unknown): void {
   checkObject(op, name, value);
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) throw new Error(`${op}: ${name} must give a weight for at least one class, got {}`);
   for (const [key, weight] of entries) {
-    if (!/^(0|[1-9]\d*)$/.test(key)) throw new Error(`${op}: ${name} keys must be class indices (0, 1, ...), got ${describe(key)}`);
+    if (!CLASS_INDEX.test(key)) throw new Error(`${op}: ${name} keys must be class indices (0, 1, ...), got ${describe(key)}`);
     is.number(0)(op, `${name}[${key}]`, weight);
   }
-};
+}
 
+/** fit's verbose: 0, 1 or 2, or a boolean as TF.js reads one (false silent, true a progress bar). */
+const VERBOSE = is.oneOf(0, 1, 2, false, true);
 const FIT_OPTIONS: Schema = {
   epochs: is.int(0),
   batchSize: is.int(1),
@@ -76,7 +91,7 @@ const FIT_OPTIONS: Schema = {
   validationData: is.any,
   validationBatchSize: is.int(1),
   callbacks: is.any,
-  verbose: is.oneOf(0, 1, 2),
+  verbose: VERBOSE,
   initialEpoch: is.int(0),
   yieldEvery: is.either(is.oneOf('auto', 'batch', 'epoch', 'never'), is.number(0)),
   classWeight: checkClassWeight,
@@ -90,7 +105,7 @@ const FIT_DATASET_OPTIONS: Schema = {
   validationData: is.any,
   validationBatches: is.int(1),
   callbacks: is.any,
-  verbose: is.oneOf(0, 1, 2),
+  verbose: VERBOSE,
   initialEpoch: is.int(0),
   yieldEvery: FIT_OPTIONS.yieldEvery,
   classWeight: checkClassWeight,
@@ -122,11 +137,11 @@ export function trainOnBatch(model: LayersModel, x: TensorOrArrayOrMap, y: Tenso
  */
 export async function fit(model: LayersModel, x: TensorOrArrayOrMap, y: TensorOrArrayOrMap, args?: ModelFitArgs): Promise<History> {
   model.checkLive('fit');
-  const options = checkOptions('fit', 'args', args, FIT_OPTIONS);
+  const options = checkCallOptions('fit', 'args', args, FIT_OPTIONS);
   model.checkTrainable('fit');
   const { epochs = 1, batchSize = 32, shuffle = true, validationSplit = 0, validationData, initialEpoch = 0, yieldEvery = 'auto' } = options;
   const hooks = checkCallbacks(options.callbacks);
-  const verbose = options.verbose ?? defaultVerbose();
+  const verbose = Number(options.verbose ?? defaultVerbose());
   if (validationData !== undefined && (!Array.isArray(validationData) || validationData.length !== 2)) {
     throw new Error(`fit: validationData must be [xVal, yVal], got ${describe(validationData)}`);
   }
@@ -260,7 +275,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
   model.checkLive(op);
   checkDataset(op, 'dataset', dataset);
   if (args === undefined || args === null) throw new Error(`${op}: args must be given, with epochs: e.g. { epochs: 10 }`);
-  const options = checkOptions(op, 'args', args, FIT_DATASET_OPTIONS);
+  const options = checkCallOptions(op, 'args', args, FIT_DATASET_OPTIONS);
   if (options.epochs === undefined) throw new Error(`${op}: args.epochs is required`);
   model.checkTrainable(op);
   const { epochs, batchesPerEpoch, initialEpoch = 0, yieldEvery = 'auto', validationData } = options;
@@ -268,7 +283,7 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
     throw new Error(`${op}: validationData must be a dataset of { xs, ys } batches or [xVal, yVal], got ${describe(validationData)}`);
   }
   const hooks = checkCallbacks(options.callbacks, op);
-  const verbose = options.verbose ?? defaultVerbose();
+  const verbose = Number(options.verbose ?? defaultVerbose());
   const call = hookCaller(model, hooks);
   const batchHooks = hooks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
   const bar = progressBar(verbose, batchesPerEpoch ?? NaN);
@@ -337,14 +352,16 @@ export async function fitDataset(model: LayersModel, dataset: Dataset<TensorCont
         }
         if (next.done || model.stopTraining) break;
       }
-      if (seen === 0) {
-        if (model.stopTraining) break;
-        throw new Error(`${op}: the dataset gave no batches in epoch ${epoch + 1}`);
-      }
-      const logs = logsFrom(plan!, sums, seen);
-      if (validationData instanceof Dataset) Object.assign(logs, logsFrom(plan!, ...(await measureDataset(model, op, validationData, options.validationBatches)), 'val_'));
-      else if (validationData) {
-        const val = prepare(model, `${op} (validationData)`, validationData[0], validationData[1]);
+      if (seen === 0 && model.stopTraining) break;
+      // As TF.js: an epoch of no batches (an empty dataset, a filter that keeps nothing) trains nothing (and
+      // here also validates nothing: a model built by its first batch may not be built yet).
+      if (seen === 0) console.warn(`${op}: the dataset gave no batches in epoch ${epoch + 1}; nothing was trained in it`);
+      const logs = seen === 0 ? {} : logsFrom(plan!, sums, seen);
+      if (seen > 0 && validationData instanceof Dataset) {
+        Object.assign(logs, logsFrom(plan!, ...(await measureDataset(model, op, validationData, options.validationBatches)), 'val_'));
+      } else if (seen > 0 && validationData !== undefined) {
+        const [xVal, yVal] = validationData as [TensorOrArrayOrMap, TensorOrArrayOrMap];
+        const val = prepare(model, `${op} (validationData)`, xVal, yVal);
         try {
           Object.assign(logs, logsFrom(plan!, measure(model, op, val, 256, plan!), val.rows, 'val_'));
         } finally {

@@ -486,7 +486,7 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
       ['NaN in the weights', () => broken((a) => (new Float32Array(a.weightData)[3] = NaN)), /weight hidden\/kernel holds NaN at index 3; the weight data is corrupted/],
       ['a malformed weight spec', () => broken((a) => (a.weightSpecs[2].shape = [5, -4])), /weight spec 2 must be \{ name, shape: non-negative integers, dtype \}/],
       ['an unknown initializer', () => broken((a) => (layer(a, 0).kernel_initializer = { class_name: 'Frobnicate', config: { gain: 1 } })), /layer "hidden": kernel_initializer: unsupported initializer "Frobnicate"/],
-      ['an unknown regularizer', () => broken((a) => (layer(a, 0).kernel_regularizer = { class_name: 'OrthogonalRegularizer', config: {} })), /kernel_regularizer must be an L1L2, L1 or L2 regularizer/],
+      ['an unknown regularizer', () => broken((a) => (layer(a, 0).kernel_regularizer = { class_name: 'OrthogonalRegularizer', config: {} })), /kernel_regularizer: unsupported regularizer "OrthogonalRegularizer"; expected L1L2, L1 or L2/],
       ['no input shape anywhere', () => broken((a) => (delete layer(a, 0).batch_input_shape, a.modelTopology.config.layers.unshift({ class_name: 'Dropout', config: { rate: 0.1, name: 'first' } }))), /the topology does not give the input shape/],
       ['an input shape the weights do not fit', () => broken((a) => (layer(a, 0).batch_input_shape = [null, 2, 3])), /weight hidden\/kernel has shape \[6, 5\], but layer "hidden" needs kernel of shape \[3, 5\]/],
       ['a malformed input shape', () => broken((a) => (layer(a, 0).batch_input_shape = [null, 0])), /layer "hidden" has input shape \[null,0\]; expected \[batch or null, \.\.\.positive sizes or null\]/],

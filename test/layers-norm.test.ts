@@ -290,6 +290,8 @@ describe('normalization layers as TF.js names and configures them', () => {
     const args: Array<[string, object]> = [
       ['batchNormalization', { name: 'b' }],
       ['batchNormalization', { name: 'b2', axis: 1, momentum: 0.5, epsilon: 0.1, center: false, gammaInitializer: 'heNormal', gammaRegularizer: 'l1l2', betaConstraint: 'nonNeg' }],
+      // Regularizers given in their serialized forms, as TF.js takes them too.
+      ['batchNormalization', { name: 'b3', gammaRegularizer: { className: 'L1L2', config: { l1: 0, l2: 0.1 } }, betaRegularizer: 'L1L2' }],
       ['layerNormalization', { name: 'l' }],
       ['layerNormalization', { name: 'l2', axis: [-1, 1], epsilon: 0.01, scale: false, betaRegularizer: 'l1l2' }],
     ];

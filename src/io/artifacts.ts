@@ -13,7 +13,7 @@ import { type Initializer, initializerFromConfig } from '../initializers.js';
 import { Layer, type Shape, withWeightSource } from '../layers/layer.js';
 import type { Node, SymbolicTensor } from '../layers/symbolic.js';
 import type { LayersModel } from '../model/model.js';
-import { Regularizer } from '../regularizers.js';
+import { type Regularizer, regularizerFromConfig } from '../regularizers.js';
 import { registeredClass, registeredNames } from '../serialization.js';
 import { sizeOf } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
@@ -389,14 +389,9 @@ function readRegularizer(entry: LayerEntry, key: string): Regularizer | undefine
   const value = entry.config[key];
   if (value === undefined || value === null) return undefined;
   const where = `layer ${describe(entry.name)}: ${key}`;
-  if (!isObject(value) || !['L1L2', 'L1', 'L2', 'l1_l2'].includes(value.class_name as string)) {
-    throw new Error(`${LOAD}: ${where} must be an L1L2, L1 or L2 regularizer, got ${describe(isObject(value) ? value.class_name : value)}`);
-  }
-  const config = isObject(value.config) ? value.config : {};
-  const l1 = config.l1 ?? 0;
-  const l2 = config.l2 ?? 0;
+  if (!isObject(value) || typeof value.class_name !== 'string') throw new Error(`${LOAD}: ${where} must be an L1L2, L1 or L2 regularizer, got ${describe(isObject(value) ? value.class_name : value)}`);
   try {
-    return new Regularizer(l1 as number, l2 as number);
+    return regularizerFromConfig(value.class_name, isObject(value.config) ? value.config : {});
   } catch (error) {
     throw new Error(`${LOAD}: ${where}: ${(error as Error).message}`);
   }

@@ -192,6 +192,8 @@ export function describe(value: unknown): string {
     return `[${items.join(',')}]`;
   }
   const name = (value as object).constructor?.name;
+  // tf.data's classes are internal: whatever made a dataset, the user holds a Dataset.
+  if (name?.endsWith('Dataset')) return 'a tf.data Dataset';
   if (name && name !== 'Object') return `a ${name}`;
   const keys = Object.keys(value);
   return keys.length === 0 ? '{}' : `{ ${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', ...' : ''} }`;

@@ -150,6 +150,9 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       // TF.js's size of a nested zip is null (it reads .size off the inner array); neurite's is 2.
       await expectSameData('nested', (lib) => lib.data.zip({ a: [lib.data.array([1, 2]), { b: lib.data.array(['x', 'y', 'z']) }] }), { size: false });
       await expectSameData('tensors', (lib) => lib.data.zip([lib.data.array([1, 2]), lib.data.array([1, 2]).map((x) => lib.scalar(x as number))]));
+      // A single dataset (which TF.js's types refuse) gives its own elements; TF.js's size is null, neurite's 3.
+      await expectSameData('one dataset', (lib) => lib.data.zip(lib.data.array([{ a: 1 }, { a: 2 }, { a: 3 }]) as never).batch(2), { size: false });
+      expect(tf.data.zip(tf.data.array([1, 2, 3])).size).toBe(3);
     });
 
     it('a Dataset subclass with its own iterator() works with the methods', async () => {
@@ -242,6 +245,12 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       await expectSameData('booleans', (lib) => lib.data.array([true, false, true]).batch(2));
       await expectSameData('nested arrays', (lib) => lib.data.array([[[1, 2]], [[3, 4]], [[5, 6]]]).batch(2));
       await expectSameData('typed arrays', (lib) => lib.data.array([new Float32Array([1, 2]), new Float32Array([3, 4])] as never).batch(2));
+      const typedRows = (kind: Float32ArrayConstructor | Int32ArrayConstructor) => range(5).map((i) => [new kind([i, 1]), new kind([2, -i])]);
+      await expectSameData('arrays of Float32Arrays', (lib) => lib.data.array(typedRows(Float32Array) as never).batch(2));
+      await expectSameData('arrays of Int32Arrays', (lib) => lib.data.array(typedRows(Int32Array).map((x) => ({ x })) as never).batch(2));
+      await expectSameData('typed arrays and arrays', (lib) => lib.data.array([[new Float32Array([1.5])], [[2]], [new Float32Array([3])]] as never).batch(3));
+      // TF.js reads smallLastBatch by truthiness, and null is not its default: null drops the small last batch.
+      for (const flag of [null, 0, 1]) await expectSameData(`smallLastBatch ${flag}`, (lib) => lib.data.array(range(5)).batch(2, flag as never));
       await expectSameData('nested objects', (lib) => lib.data.array(range(5).map((i) => ({ a: { b: i, c: [i, i] }, d: i > 2 }))).batch(2));
       await expectSameData('zip of arrays is batched as one tensor', (lib) => lib.data.zip([lib.data.array([1, 2, 3]), lib.data.array([4, 5, 6])]).batch(2));
     });
@@ -256,6 +265,12 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       }
       await expectSameData('take(undefined)', (lib) => base(lib).take(undefined as never), { size: false }); // TF.js: null
       await expectSameData('repeat() forever', (lib) => base(lib).repeat().take(17));
+      await expectSameData('repeat(Infinity) forever', (lib) => base(lib).repeat(Infinity).take(17));
+      expect(base(tf).repeat(Infinity).size).toBe(Infinity);
+      await expectSameData('take(Infinity): all', (lib) => base(lib).take(Infinity));
+      await expectSameData('take(-Infinity): all', (lib) => base(lib).take(-Infinity), { size: false }); // TF.js: -Infinity
+      await expectSameData('skip(Infinity): none', (lib) => base(lib).skip(Infinity));
+      await expectSameData('repeat(Infinity).take(Infinity).take(9)', (lib) => base(lib).repeat(Infinity).take(Infinity).take(9));
       await expectSameData('concatenate', (lib) => base(lib).concatenate(lib.data.array([10, 11])));
       await expectSameData('concatenate with a generator', (lib) => lib.data.array([1]).concatenate(lib.data.generator(function* () { yield 2; }) as never));
       await expectSameData('a long pipeline', (lib) =>
@@ -286,6 +301,13 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       expect(tf.data.array([]).repeat().size).toBe(0);
       expect(await tf.data.array([]).repeat().toArray()).toEqual([]);
     });
+  });
+
+  it('Dataset.MAX_BUFFER_SIZE and toArrayForTest, as TF.js', async () => {
+    expect(tf.data.Dataset.MAX_BUFFER_SIZE).toBe(tfjs.data.Dataset.MAX_BUFFER_SIZE);
+    const make = (lib: Lib) => lib.data.generator(async function* () { for (let i = 0; i < 5; i++) yield { x: lib.scalar(i) }; } as never).map((e) => e).batch(2);
+    expect((await make(tf).toArrayForTest()).map(plain)).toEqual((await make(TFJS).toArrayForTest()).map(plain));
+    await rejects(tf.data.array([1]).repeat().toArrayForTest(), /^Dataset\.toArrayForTest: the dataset never ends \(its size is Infinity\); take\(count\) first$/);
   });
 
   describe('csv as TF.js', () => {
@@ -396,6 +418,31 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       expect([s1, s2]).toEqual([a1, a1]);
       // repeat() makes a new pass of the shuffle each time.
       expect(await values(tf.data.array(range(17)).shuffle(17, 7).repeat(2))).toEqual([...a1, ...a2]);
+    });
+
+    it('takes any finite number or string as a seed, as TF.js', async () => {
+      const orders = new Set<string>();
+      for (const seed of [1796314300408, Date.now(), 2 ** 32, -(2 ** 40), 1.5, 1, 2, -7.25, '', 'abc']) {
+        const order = await values(tf.data.array(range(17)).shuffle(17, seed));
+        expect(sorted(order), String(seed)).toEqual(range(17));
+        expect(await values(tf.data.array(range(17)).shuffle(17, seed)), `${seed} again`).toEqual(order);
+        orders.add(String(order));
+      }
+      expect(orders.size).toBe(10);
+    });
+
+    it('reads reshuffleEachIteration null and 0 as false and 1 as true, as TF.js reads them', async () => {
+      const passes = async (lib: Lib, flag: unknown) => {
+        const ds = lib.data.array(range(17)).shuffle(17, '7', flag as never);
+        return [await values(ds), await values(ds)];
+      };
+      const [fixed, reshuffled] = [await passes(tf, false), await passes(tf, true)];
+      for (const flag of [null, 0]) {
+        expect(await passes(tf, flag), String(flag)).toEqual(fixed);
+        expect(await passes(TFJS, flag), `TF.js, ${flag}`).toEqual(await passes(TFJS, false));
+      }
+      expect(await passes(tf, 1)).toEqual(reshuffled);
+      expect(await passes(TFJS, 1)).toEqual(await passes(TFJS, true));
     });
 
     it('without a seed, follows tf.setSeed', async () => {
@@ -582,7 +629,7 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       await rejects(ragged((ds) => ds.map((e) => e)), message);
     });
 
-    it('batch rows of tensors, numbers, booleans, nested arrays and typed arrays of each kind as before', async () => {
+    it('batch rows of tensors, numbers, booleans, nested arrays, typed arrays of each kind and arrays of them as before', async () => {
       const items = range(7).map((i) => tf.tensor([[i, 1]]));
       await expectSamePaths('tensors', (source) => source(items).batch(3));
       tf.dispose(items);
@@ -595,12 +642,13 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
         range(7).map((i) => [[i], [i + 1]]),
         range(7).map((i) => [i, i % 2 === 0]),
         range(7).map((i) => new Uint8Array([i, 255])),
+        range(7).map((i) => [new Int32Array([i]), new Int32Array([-i])]),
         range(7).map((i) => new Float64Array([i / 3])),
         range(7).map((i) => (i % 2 ? new Float32Array([i]) : new Float64Array([i]))), // two kinds, both float32
       ];
       for (const r of rows) await expectSamePaths(describeRows(r), (source) => source(r as never).batch(4));
       // And as TF.js batches them (TF.js refuses Float64Array rows).
-      for (const r of rows.slice(0, 5)) await expectSameData(describeRows(r), (lib) => lib.data.array(r as never).batch(4));
+      for (const r of rows.slice(0, 6)) await expectSameData(describeRows(r), (lib) => lib.data.array(r as never).batch(4));
     });
 
     it('a function* generator runs synchronously, an async one element by element, with the same elements', async () => {
@@ -660,14 +708,20 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       expect(() => ds().batch(0)).toThrow(/^Dataset\.batch: batchSize must be an integer >= 1, got 0$/);
       expect(() => ds().batch(1.5)).toThrow(/^Dataset\.batch: batchSize must be an integer >= 1, got 1\.5$/);
       expect(() => ds().batch(2, 'yes' as never)).toThrow(/^Dataset\.batch: smallLastBatch must be true or false/);
+      expect(() => ds().batch(2, 'false' as never)).toThrow(/^Dataset\.batch: smallLastBatch must be true or false, got "false"$/);
+      expect(() => ds().batch(2, 4 as never)).toThrow(/^Dataset\.batch: smallLastBatch must be true or false, got 4$/);
       expect(() => ds().shuffle(undefined as never)).toThrow(/^Dataset\.shuffle: bufferSize is required: the number of elements to draw from; to shuffle all of it, use the dataset's size \(3\)$/);
       expect(() => ds().shuffle(0)).toThrow(/^Dataset\.shuffle: bufferSize must be an integer >= 1, got 0$/);
-      expect(() => ds().shuffle(3, 0.5)).toThrow(/^Dataset\.shuffle: seed must be a string or an integer in \[-2\^31, 2\^32\), got 0\.5$/);
-      expect(() => ds().shuffle(3, 1, 1 as never)).toThrow(/^Dataset\.shuffle: reshuffleEachIteration must be true or false/);
+      expect(() => ds().shuffle(3, Number.NaN)).toThrow(/^Dataset\.shuffle: seed must be a string or a finite number, got NaN$/);
+      expect(() => ds().shuffle(3, Infinity)).toThrow(/^Dataset\.shuffle: seed must be a string or a finite number, got Infinity$/);
+      expect(() => ds().shuffle(3, { seed: 1 } as never)).toThrow(/^Dataset\.shuffle: seed must be a string or a finite number, got \{ seed \}$/);
+      expect(() => ds().shuffle(3, 1, 'no' as never)).toThrow(/^Dataset\.shuffle: reshuffleEachIteration must be true or false, got "no"$/);
       expect(() => ds().prefetch(undefined as never)).toThrow(/^Dataset\.prefetch: bufferSize must be an integer >= 1, got undefined$/);
       expect(() => ds().skip(-1)).toThrow(/^Dataset\.skip: count must be an integer >= 0, got -1$/);
-      expect(() => ds().take(1.5)).toThrow(/^Dataset\.take: count must be an integer \(or left out, or negative, for all\), got 1\.5$/);
-      expect(() => ds().repeat('2' as never)).toThrow(/^Dataset\.repeat: count must be an integer \(or left out, or negative, for forever\), got "2"$/);
+      expect(() => ds().skip(Number.NaN)).toThrow(/^Dataset\.skip: count must be an integer >= 0, got NaN$/);
+      expect(() => ds().repeat().skip(Infinity)).toThrow(/^Dataset\.skip: count is Infinity, but the dataset never ends \(its size is Infinity\), so no pass would ever end$/);
+      expect(() => ds().take(1.5)).toThrow(/^Dataset\.take: count must be an integer \(or left out, negative or Infinity, for all\), got 1\.5$/);
+      expect(() => ds().repeat('2' as never)).toThrow(/^Dataset\.repeat: count must be an integer \(or left out, negative or Infinity, for forever\), got "2"$/);
       expect(() => ds().map(5 as never)).toThrow(/^Dataset\.map: transform must be a function, got 5$/);
       expect(() => ds().mapAsync(null as never)).toThrow(/^Dataset\.mapAsync: transform must be a function, got null$/);
       expect(() => ds().filter({} as never)).toThrow(/^Dataset\.filter: predicate must be a function, got \{\}$/);
@@ -692,7 +746,8 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       await rejects(batch([[[1, 2], [3]], [[1, 2], [3, 4]]]), /^Dataset\.batch: element 0\[1\] must be an array of length 2/);
       await rejects(batch([{ name: 'ann' }, { name: 'bob' }]), /^Dataset\.batch: element 0 at name must be a number, a boolean, a \(nested\) array or a typed array, got "ann"$/);
       await rejects(batch([1, { a: 1 }]), /^Dataset\.batch: element 1 is \{ a \}, but element 0 is 1/);
-      await rejects(batch([[1], undefined]), /^Dataset\.batch: element 1 must be a number, a boolean, a \(nested\) array or a typed array, got undefined$/);
+      await rejects(batch([[1], undefined]), /^Dataset\.batch: element 1 is undefined, which cannot be batched \(tf\.data\.csv gives undefined for an empty field: give the column a default, columnConfigs: \{ \[column\]: \{ default: \.\.\. \} \}\)$/);
+      await rejects(batch([[1, 2], [3, new Float32Array([4])]]), /^Dataset\.batch: element 1\[1\] must be a number, got a Float32Array$/);
       const t = (shape: number[], dtype?: 'int32') => tf.zeros(shape, dtype);
       await rejects(tf.data.generator(function* () { yield t([2]); yield t([3]); }).batch(2).toArray(), /^Dataset\.batch: element 1 has shape \[3\], but element 0 has \[2\]/);
       await rejects(tf.data.generator(function* () { yield { v: t([2]) }; yield { v: t([2], 'int32') }; }).batch(2).toArray(), /^Dataset\.batch: element 1 at v has dtype int32, but element 0 has float32/);
@@ -717,6 +772,8 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       expect(() => tf.data.zip(5 as never)).toThrow(/^tf\.data\.zip: datasets must be an array or an object of Datasets, got 5$/);
       expect(() => tf.data.zip([ds(), 5] as never)).toThrow(/^tf\.data\.zip: datasets\[1\] must be a tf\.data Dataset, got 5$/);
       expect(() => tf.data.zip({ a: { b: [1] } } as never)).toThrow(/^tf\.data\.zip: datasets\.a\.b\[0\] must be a tf\.data Dataset, got 1$/);
+      // A dataset where values go is named as the user knows it, not by the internal class that made it.
+      expect(() => tf.data.array(ds().map((x) => x) as never)).toThrow(/^tf\.data\.array: .*got a tf\.data Dataset$/);
       const loop: Record<string, unknown> = {};
       loop.self = loop;
       expect(() => tf.data.zip(loop as never)).toThrow(/^tf\.data\.zip: datasets\.self contains itself$/);
@@ -747,6 +804,14 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       await rejects(read('blank-line.csv'), /^tf\.data\.csv: row 2 \(line 3\) has 1 field, expected 2 \(columns a, b\): ""$/);
       await rejects(read('missing.csv', { columnConfigs: { b: { required: true } } }), /^tf\.data\.csv: row 1 \(line 2\) leaves the column "b" empty, but it is required$/);
       await rejects(read('missing.csv', { columnConfigs: { b: { isLabel: true } } }), /^tf\.data\.csv: row 1 \(line 2\) leaves the column "b" empty, but it is a label$/);
+      // An empty field without a default is undefined (TF.js batches it as NaN): batch points to the default.
+      const fix = (column: string) => `which cannot be batched \\(tf\\.data\\.csv gives undefined for an empty field: give the column a default, columnConfigs: \\{ ${column}: \\{ default: \\.\\.\\. \\} \\}\\)$`;
+      await rejects(tf.data.csv(file('semicolon.csv'), { delimiter: ';' }).batch(3).toArray(), new RegExp(`^Dataset\\.batch: element 2 at y is undefined, ${fix('"y"')}`));
+      await rejects(tf.data.csv(file('semicolon.csv'), { delimiter: ';', columnConfigs: { label: { isLabel: true } } }).batch(3).toArray(), new RegExp(`^Dataset\\.batch: element 2 at xs\\.y is undefined, ${fix('"y"')}`));
+      await rejects(tf.data.csv(file('semicolon.csv'), { delimiter: ';' }).map((row) => Object.values(row as object)).batch(3).toArray(), new RegExp(`^Dataset\\.batch: element 2\\[1\\] is undefined, ${fix('\\[column\\]')}`));
+      const [batch] = await tf.data.csv(file('semicolon.csv'), { delimiter: ';', columnConfigs: { y: { default: 0 } } }).batch(3).toArray();
+      expect(plain((batch as { y: tf.Tensor }).y)).toEqual({ shape: [3], dtype: 'float32', values: [2, 4, 0] });
+      tf.dispose(batch as never);
       await rejects(read('basic.csv', { columnConfigs: { e: { isLabel: true } } }), /^tf\.data\.csv: columnConfigs names the column "e" \(a label\), which is not in the file \(did you mean "a"\?\)$/);
       await rejects(read('basic.csv', { columnConfigs: { price: {} } }), /^tf\.data\.csv: columnConfigs names the column "price", which is not in the file; expected one of: a, b, c, d$/);
       await rejects(read('basic.csv', { columnNames: ['a', 'b'] }), /^tf\.data\.csv: columnNames has 2 names, but the header line has 4 columns \(a, b, c, d\)$/);

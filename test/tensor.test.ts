@@ -1,5 +1,6 @@
 // Tensors through the public API on both backends: creation, read-back, validation, lifetime.
 
+import * as tfjs from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
 import { activeBackend } from '../src/engine.js';
@@ -31,6 +32,36 @@ describe.each(['wasm', 'js'] as const)('tensors on %s', (backend) => {
     const t = tf.tensor2d(new Float32Array([1, 2, 3, 4]), [2, 2]);
     expect(t.arraySync()).toEqual([[1, 2], [3, 4]]);
     tf.dispose([a, b, c, s, t]);
+  });
+
+  it('creates from arrays of typed arrays, nested at any depth, with the shape and dtype TF.js gives', async () => {
+    await tfjs.setBackend('cpu');
+    const VALUES: unknown[] = [
+      [new Float32Array([1, 2])],
+      [new Int32Array([1, 2]), new Int32Array([3, 4])],
+      [[new Uint8Array([1, 255])], [new Uint8Array([0, 7])]],
+      [new Uint8ClampedArray([3]), new Float32Array([4])], // the dtype of the first: int32
+      [new Float32Array([1.5, 2]), [3, 4]],
+      [[1, 2], new Float32Array([3.5, 4])],
+      [new Float32Array(0), new Float32Array(0)],
+    ];
+    for (const values of VALUES) {
+      const [mine, theirs] = [tf.tensor(values as tf.TensorLike), tfjs.tensor(values as tfjs.TensorLike)];
+      expect({ shape: mine.shape, dtype: mine.dtype, values: Array.from(mine.dataSync()) }, JSON.stringify(values)).toEqual({ shape: theirs.shape, dtype: theirs.dtype, values: Array.from(theirs.dataSync()) });
+      tf.dispose(mine);
+      tfjs.dispose(theirs);
+    }
+    const t = tf.tensor([new Float32Array([1, 2, 3, 4])], [1, 2, 2]);
+    expect(t.arraySync()).toEqual([[[1, 2], [3, 4]]]);
+    const ops = tf.add([new Float32Array([1, 2])], 1);
+    expect(ops.arraySync()).toEqual([[2, 3]]);
+    const rows = tf.tensor2d([new Float32Array([1, 2]), new Float32Array([3, 4])]);
+    expect(rows.arraySync()).toEqual([[1, 2], [3, 4]]);
+    tf.dispose([t, ops, rows]);
+    expect(() => tf.tensor([new Float32Array([1, 2]), new Float32Array([3])])).toThrow(/^tensor: values\[1\] must be an array of length 2 \(nested arrays must be rectangular\), got a Float32Array$/);
+    expect(() => tf.tensor([[[1], [2]], new Float32Array([1, 2])])).toThrow(/^tensor: values\[1\]\[0\] must be an array of length 1 \(nested arrays must be rectangular\), got 1$/);
+    expect(() => tf.tensor([new Int32Array([1]), new Float32Array([1.5])])).toThrow(/^tensor: values\[1\] must be a 32-bit integer for dtype int32, got 1\.5$/);
+    expect(() => tf.tensor([new DataView(new ArrayBuffer(4))] as never)).toThrow(/^tensor: values\[0\] must be a number, got a DataView$/);
   });
 
   it('dataSync returns a copy', async () => {

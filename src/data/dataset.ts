@@ -1,8 +1,8 @@
 // tf.data's Dataset, as in TF.js 4.22: a lazy, re-iterable stream of elements, each method giving a new
 // dataset, and the sources tf.data.array, generator, func and zip (tf.data.csv is in csv.ts). Each call to
 // iterator() starts a fresh pass from the sources. `size` is known where TF.js knows it, and truthful where
-// TF.js's is not (a zip of datasets of unknown size or nested ones, take with a negative or no count, an empty
-// dataset repeated). Webcam and microphone capture are not supported.
+// TF.js's is not (a zip of datasets of unknown size, of nested ones or of one dataset, take with a negative or
+// no count, an empty dataset repeated). Webcam and microphone capture are not supported.
 
 import { randomUniformInt } from '../ops/random.js';
 import { tidy, type TensorContainer } from '../tensor/tensor.js';
@@ -18,11 +18,21 @@ function checkDataset(op: string, name: string, dataset: unknown): asserts datas
   if (!(dataset instanceof Dataset)) throw new Error(`${op}: ${name} must be a tf.data Dataset, got ${describe(dataset)}`);
 }
 
-/** A count where null, undefined or a negative integer means "all" (take, repeat). */
+/** A count where null, undefined, a negative integer or Infinity means "all" (take, repeat); true when it limits. */
 function checkCount(op: string, count: unknown, all: string): count is number {
-  if (count === undefined || count === null) return false;
-  if (!Number.isInteger(count)) throw new Error(`${op}: count must be an integer (or left out, or negative, for ${all}), got ${describe(count)}`);
+  if (count === undefined || count === null || count === Infinity || count === -Infinity) return false;
+  if (!Number.isInteger(count)) throw new Error(`${op}: count must be an integer (or left out, negative or Infinity, for ${all}), got ${describe(count)}`);
   return (count as number) >= 0;
+}
+
+/**
+ * A flag TF.js reads by truthiness: true or false, 1 or 0, or null, which TF.js reads as false (its default
+ * stands for undefined only). Anything else is refused rather than misread (TF.js takes "false" for true).
+ */
+function checkFlag(op: string, name: string, flag: unknown): boolean {
+  if (flag === null || flag === 0 || flag === 1) return flag === 1;
+  checkBool(op, name, flag);
+  return flag;
 }
 
 /** A 31-bit seed drawn from neurite's global stream (the one tf.setSeed resets). */
@@ -49,6 +59,9 @@ function seedBits(seed: string | number): number {
  * @example const ds = tf.data.array([1, 2, 3, 4]).map((x) => x * 2).batch(2); await ds.forEachAsync((b) => b.print());
  */
 export abstract class Dataset<T extends TensorContainer = TensorContainer> {
+  /** TF.js's constant of the same name (10000), which it does not use either. */
+  static readonly MAX_BUFFER_SIZE = 10000;
+
   /** The number of elements: Infinity for a dataset without end, null where it is not known. */
   readonly size: number | null = null;
 
@@ -57,12 +70,13 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
 
   /**
    * Groups elements into batches: tensors stacked on a new first axis, numbers and arrays made into tensors,
-   * objects batched key by key. The elements must share one structure and shape.
+   * objects batched key by key. The elements must share one structure and shape. A last batch smaller than
+   * batchSize is kept unless smallLastBatch is false (or null, as TF.js reads it).
    * @example await tf.data.array([{ a: 1, b: 11 }, { a: 2, b: 12 }, { a: 3, b: 13 }]).batch(2).forEachAsync((e) => e.a.print());
    */
   batch(batchSize: number, smallLastBatch = true): Dataset<TensorContainer> {
     checkInt('Dataset.batch', 'batchSize', batchSize, 1);
-    checkBool('Dataset.batch', 'smallLastBatch', smallLastBatch);
+    smallLastBatch = checkFlag('Dataset.batch', 'smallLastBatch', smallLastBatch);
     const size = this.size === null || this.size === Infinity ? this.size : (smallLastBatch ? Math.ceil : Math.floor)(this.size / batchSize);
     return derived(async () => {
       const up = await open(this);
@@ -155,7 +169,8 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
   }
 
   /**
-   * The elements count times over (forever when count is left out or negative), each pass a new iteration.
+   * The elements count times over (forever when count is left out, negative or Infinity), each pass a new
+   * iteration.
    * @example await tf.data.array([1, 2]).repeat(2).forEachAsync((e) => console.log(e));
    */
   repeat(count?: number): Dataset<T> {
@@ -166,21 +181,23 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
   }
 
   /**
-   * All but the first count elements (which are read and disposed).
+   * All but the first count elements (which are read and disposed): none for Infinity.
    * @example await tf.data.array([1, 2, 3, 4]).skip(2).forEachAsync((e) => console.log(e));
    */
   skip(count: number): Dataset<T> {
-    checkInt('Dataset.skip', 'count', count, 0);
+    if (count !== Infinity) checkInt('Dataset.skip', 'count', count, 0);
+    else if (this.size === Infinity) throw new Error('Dataset.skip: count is Infinity, but the dataset never ends (its size is Infinity), so no pass would ever end');
     const size = this.size === null ? null : Math.max(this.size - count, 0);
     return derived(async () => skipped(await open(this), count), size);
   }
 
   /**
    * The elements in a random order, drawn from a window of bufferSize elements (as large as the dataset for a
-   * full shuffle). With a seed (a string, as TF.js types it, or an integer) the orders repeat from run to run;
-   * without one the seed comes from neurite's global stream, so tf.setSeed makes them repeat. Each iteration
-   * is shuffled anew unless reshuffleEachIteration is false, when every iteration gives the first one's order.
-   * (TF.js's own seeded orders, from seedrandom's alea, are not reproduced.)
+   * full shuffle). With a seed (a string, as TF.js types it, or any finite number, such as Date.now()) the
+   * orders repeat from run to run; without one the seed comes from neurite's global stream, so tf.setSeed
+   * makes them repeat. Each iteration is shuffled anew unless reshuffleEachIteration is false (or null, as
+   * TF.js reads it), when every iteration gives the first one's order. (TF.js's own seeded orders, from
+   * seedrandom's alea, are not reproduced; nor is its taking 0 and '' for no seed.)
    * @example await tf.data.array([1, 2, 3, 4, 5]).shuffle(5, 42).forEachAsync((e) => console.log(e));
    */
   shuffle(bufferSize: number, seed?: string | number, reshuffleEachIteration = true): Dataset<T> {
@@ -190,10 +207,8 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
     }
     checkInt('Dataset.shuffle', 'bufferSize', bufferSize, 1);
     const seeded = seed !== undefined && seed !== null;
-    if (seeded && typeof seed !== 'string' && !(Number.isInteger(seed) && seed >= -(2 ** 31) && seed < 2 ** 32)) {
-      throw new Error(`Dataset.shuffle: seed must be a string or an integer in [-2^31, 2^32), got ${describe(seed)}`);
-    }
-    checkBool('Dataset.shuffle', 'reshuffleEachIteration', reshuffleEachIteration);
+    if (seeded && typeof seed !== 'string' && !Number.isFinite(seed)) throw new Error(`Dataset.shuffle: seed must be a string or a finite number, got ${describe(seed)}`);
+    reshuffleEachIteration = checkFlag('Dataset.shuffle', 'reshuffleEachIteration', reshuffleEachIteration);
     // Pass k shuffles with the k-th draw of a stream seeded once, here; or always with the first draw.
     const seeds = randomStream(seeded ? seedBits(seed) : globalSeed());
     const first = seeds();
@@ -202,7 +217,7 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
   }
 
   /**
-   * The first count elements (all of them when count is left out or negative).
+   * The first count elements (all of them when count is left out, negative or Infinity).
    * @example await tf.data.array([1, 2, 3, 4]).take(2).forEachAsync((e) => console.log(e));
    */
   take(count: number): Dataset<T> {
@@ -215,20 +230,34 @@ export abstract class Dataset<T extends TensorContainer = TensorContainer> {
    * Every element in an array (which then owns their tensors). Refused for a dataset that never ends.
    * @example console.log(await tf.data.array([1, 2, 3]).toArray());
    */
-  async toArray(): Promise<T[]> {
-    if (this.size === Infinity) throw new Error('Dataset.toArray: the dataset never ends (its size is Infinity); take(count) first');
-    const it = await open(this);
-    const out: T[] = [];
-    try {
-      let item = await it.next();
-      for (; !item.done; item = await it.next()) out.push(item.value);
-      disposeConsumed(item.value, null); // a generator's return value, which TF.js's toArray drops too
-    } catch (error) {
-      disposeConsumed(out, null);
-      throw error;
-    }
-    return out;
+  toArray(): Promise<T[]> {
+    return collect('Dataset.toArray', this);
   }
+
+  /**
+   * toArray, reading through a prefetch of 100 elements as TF.js's does (which tests pipelines whose steps
+   * are asked for elements before the last ones settled).
+   * @example console.log(await tf.data.array([1, 2, 3]).toArrayForTest());
+   */
+  toArrayForTest(): Promise<T[]> {
+    return collect('Dataset.toArrayForTest', this.prefetch(100));
+  }
+}
+
+/** Every element of one pass over dataset, for op. */
+async function collect<T extends TensorContainer>(op: string, dataset: Dataset<T>): Promise<T[]> {
+  if (dataset.size === Infinity) throw new Error(`${op}: the dataset never ends (its size is Infinity); take(count) first`);
+  const it = await open(dataset);
+  const out: T[] = [];
+  try {
+    let item = await it.next();
+    for (; !item.done; item = await it.next()) out.push(item.value);
+    disposeConsumed(item.value, null); // a generator's return value, which TF.js's toArray drops too
+  } catch (error) {
+    disposeConsumed(out, null);
+    throw error;
+  }
+  return out;
 }
 
 /** A dataset whose passes come from make. */
@@ -319,11 +348,11 @@ export type DatasetContainer = Dataset | DatasetContainer[] | { [key: string]: D
 
 /**
  * A dataset of elements shaped like `datasets`, each dataset replaced by its element; it ends with the
- * shortest one.
+ * shortest one. (A single dataset, which TF.js's types refuse but its code takes, gives its own elements.)
  * @example const ds = tf.data.zip({ x: tf.data.array([1, 2]), y: tf.data.array([3, 4]) }); await ds.forEachAsync((e) => console.log(e));
  */
 export function zip<O extends TensorContainer = TensorContainer>(datasets: DatasetContainer): Dataset<O> {
-  if (!isContainer(datasets)) throw new Error(`tf.data.zip: datasets must be an array or an object of Datasets, got ${describe(datasets)}`);
+  if (!isContainer(datasets) && !(datasets instanceof Dataset)) throw new Error(`tf.data.zip: datasets must be an array or an object of Datasets, got ${describe(datasets)}`);
   const leaves: Dataset[] = [];
   const layout = mapLeaves('tf.data.zip', datasets, (d, path) => {
     checkDataset('tf.data.zip', path, d);

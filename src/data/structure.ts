@@ -8,9 +8,9 @@ import { activeBackend } from '../engine.js';
 import { clone } from '../ops/cast.js';
 import { empty } from '../ops/op.js';
 import { stack } from '../ops/shape.js';
-import { fromValues, type TensorLike, type TypedArray } from '../ops/values.js';
-import { inferDtype } from '../tensor/dtype.js';
-import { forEachTensor, type NestedArray, Tensor, tidy, type TensorContainer } from '../tensor/tensor.js';
+import { fromValues, isNumberArray, type TensorLike, type TypedArray } from '../ops/values.js';
+import { type DType, inferDtype } from '../tensor/dtype.js';
+import { forEachTensor, Tensor, tidy, type TensorContainer } from '../tensor/tensor.js';
 import { arraysEqual } from '../util.js';
 import { describe } from '../validate.js';
 
@@ -94,9 +94,9 @@ export interface Place {
 
 /**
  * One batch of elements of the same structure, as TF.js builds it: tensors stacked on a new first axis;
- * numbers, booleans and (nested) arrays made into one tensor with the batch as its first axis; plain objects
- * batched key by key. `start` is the first row's place in the stream, for messages. The elements' own tensors
- * are disposed, whether or not the batch can be made.
+ * numbers, booleans, typed arrays and (nested) arrays of them made into one tensor with the batch as its first
+ * axis; plain objects batched key by key. `start` is the first row's place in the stream, for messages. The
+ * elements' own tensors are disposed, whether or not the batch can be made.
  */
 export function batchElements(rows: TensorContainer[], start = 0): TensorContainer {
   return batchColumns([rows], [{ path: '', depth: 0 }], start)[0];
@@ -149,18 +149,18 @@ function batchAt(rows: TensorContainer[], start: number, path: string, depth: nu
     return Object.fromEntries(keys.map((k) => [k, batchAt(record.map((row) => row[k]), start, path === '' ? k : `${path}.${k}`, depth + 1, stacked)]));
   }
   // Typed arrays of one kind and length (rows of features): copied straight into one tensor.
-  if (ArrayBuffer.isView(first) && !(first instanceof DataView)) {
+  if (isNumberArray(first)) {
     const kind = first.constructor;
-    const width = (first as TypedArray).length;
+    const width = first.length;
     if (rows.every((row) => row instanceof kind && (row as TypedArray).length === width)) return stackTyped(rows as TypedArray[], width);
   }
-  // Numbers, booleans and nested arrays of them, whose first values agree in type (so every row would get
-  // the dtype of the first): one tensor made from all rows at once. It fails just when a row is malformed or
-  // differs in shape; the path below then names the element.
-  const type = firstValueType(first);
-  if ((type === 'number' || type === 'boolean') && rows.every((row) => firstValueType(row) === type)) {
+  // Numbers, booleans, typed arrays and nested arrays of them, whose first values give one dtype (so every
+  // row would get the dtype of the first): one tensor made from all rows at once. It fails just when a row is
+  // malformed or differs in shape; the path below then names the element.
+  const dtype = valuesDtype(first);
+  if (dtype !== null && rows.every((row) => valuesDtype(row) === dtype)) {
     try {
-      return fromValues('Dataset.batch', `elements ${start} to ${start + rows.length - 1}${at}`, rows as NestedArray, undefined, undefined);
+      return fromValues('Dataset.batch', `elements ${start} to ${start + rows.length - 1}${at}`, rows as TensorLike, undefined, undefined);
     } catch {
       // a malformed row: the path below names it
     }
@@ -168,16 +168,37 @@ function batchAt(rows: TensorContainer[], start: number, path: string, depth: nu
   // Anything else: each row made a tensor (fromValues checks its values), then stacked as tensors.
   const tensors = rows.map((row, i) => {
     if (row instanceof Tensor || (isContainer(row) && !Array.isArray(row))) throw differs(i, `is ${describe(row)}`, `is ${describe(first)}`);
+    const hole = undefinedIn(row);
+    if (hole !== null) throw missingValue(`element ${start + i}${at}${hole}`, hole === '' ? path : '');
     return fromValues('Dataset.batch', `element ${start + i}${at}`, row as TensorLike, undefined, undefined);
   });
   return batchAt(tensors, start, path, depth, stacked);
 }
 
-/** The type of a value, or of the first value in its nested arrays. */
-function firstValueType(value: unknown): string {
+/** The dtype values infer from their first number, boolean or typed array; null when they start with anything else. */
+function valuesDtype(value: unknown): DType | null {
   let v = value;
   while (Array.isArray(v)) v = v[0];
-  return typeof v;
+  return typeof v === 'number' || typeof v === 'boolean' || isNumberArray(v) ? inferDtype(v) : null;
+}
+
+/**
+ * Where a row holds undefined, as tf.data.csv gives for an empty field: '' for the row itself, '[i]' for an
+ * item of an array row (as a map over a csv row's values makes); null when it does not.
+ */
+function undefinedIn(row: unknown): string | null {
+  if (row === undefined) return '';
+  const i = Array.isArray(row) ? row.findIndex((v) => v === undefined) : -1;
+  return i < 0 ? null : `[${i}]`;
+}
+
+/**
+ * The error for an undefined value (at `where`), which tf.data.csv gives for an empty field of a column without a
+ * default; `path` is where the value sits in the element, its last key the column (or '' when not known).
+ */
+function missingValue(where: string, path: string): Error {
+  const column = path === '' ? '[column]' : JSON.stringify(path.slice(path.lastIndexOf('.') + 1));
+  return new Error(`Dataset.batch: ${where} is undefined, which cannot be batched (tf.data.csv gives undefined for an empty field: give the column a default, columnConfigs: { ${column}: { default: ... } })`);
 }
 
 /** Rows of one typed-array kind and length as a [rows, width] tensor of their dtype, written onto the heap row by row. */

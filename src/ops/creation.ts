@@ -9,7 +9,7 @@ import type { DType } from '../tensor/dtype.js';
 import { type NestedArray, sizeOf, Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, checkShape, describe } from '../validate.js';
 import { convert, empty, kernels, op } from './op.js';
-import { checkDtypeName, fromValues, type TensorLike, type TypedArray } from './values.js';
+import { checkDtypeName, fromValues, isNumberArray, type TensorLike, type TypedArray } from './values.js';
 
 /**
  * A tensor from values. The shape is inferred from nested arrays, or given for flat values; the dtype is
@@ -34,7 +34,7 @@ function ranked(rank: number) {
   const name = `tensor${rank}d`;
   return (values: TensorLike, shape?: number[], dtype?: DType): Tensor => {
     if (shape !== undefined && (!Array.isArray(shape) || shape.length !== rank)) throw new Error(`${name}: shape must have ${rank} dimensions, got ${describe(shape)}`);
-    if (shape === undefined && rank > 1 && (ArrayBuffer.isView(values) || (Array.isArray(values) && !Array.isArray(values[0]) && values.length > 0))) {
+    if (shape === undefined && rank > 1 && (ArrayBuffer.isView(values) || (Array.isArray(values) && !Array.isArray(values[0]) && !isNumberArray(values[0]) && values.length > 0))) {
       throw new Error(`${name}: flat values need a shape of ${rank} dimensions`);
     }
     const t = fromValues(name, 'values', values, shape, dtype);

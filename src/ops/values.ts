@@ -1,17 +1,18 @@
-// Tensors from JavaScript values: numbers, booleans, nested arrays and typed arrays, with TF.js's dtype
-// inference and its rule for values given with a shape. Values are checked here (rectangular, numeric,
-// integers for int32, the right count for the shape), so nothing downstream sees a malformed tensor.
+// Tensors from JavaScript values: numbers, booleans, nested arrays and typed arrays (alone or as the innermost
+// arrays of a nest), with TF.js's dtype inference and its rule for values given with a shape. Values are
+// checked here (rectangular, numeric, integers for int32, the right count for the shape), so nothing
+// downstream sees a malformed tensor.
 
 import { word } from '../backend/heap.js';
 import { Block } from '../block.js';
 import { activeBackend } from '../engine.js';
 import { type DType, DTYPES, inferDtype } from '../tensor/dtype.js';
-import { type NestedArray, Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { checkShape, describe } from '../validate.js';
 
 export type TypedArray = Float32Array | Int32Array | Uint8Array | Uint8ClampedArray | Float64Array | Int8Array | Uint16Array | Int16Array | Uint32Array;
-/** What tf.tensor() and the ops accept in place of a Tensor. */
-export type TensorLike = number | boolean | NestedArray | TypedArray;
+/** What tf.tensor() and the ops accept in place of a Tensor: numbers, booleans, typed arrays, nested arrays of them. */
+export type TensorLike = number | boolean | TypedArray | TensorLike[];
 
 /** Nested arrays deeper than this are refused (TF.js's ops go to rank 6; a deeper nest is a mistake or a cycle). */
 const MAX_RANK = 64;
@@ -23,21 +24,30 @@ export function checkDtypeName(op: string, dtype: unknown): asserts dtype is DTy
   }
 }
 
-/** Flattens nested arrays, returning the values and the shape they imply; throws on ragged or non-numeric input. */
-function flatten(op: string, name: string, values: NestedArray): { flat: Array<number | boolean>; shape: number[] } {
+/** True for a typed array of numbers, of any kind (not a DataView, nor a BigInt array). */
+export function isNumberArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+}
+
+/**
+ * Flattens nested arrays, whose innermost ones may be typed arrays (as TF.js takes them), returning the values
+ * and the shape they imply; throws on ragged or non-numeric input.
+ */
+function flatten(op: string, name: string, values: TensorLike): { flat: Array<number | boolean>; shape: number[] } {
+  const isLevel = (v: unknown): v is TensorLike[] | TypedArray => Array.isArray(v) || isNumberArray(v);
   const shape: number[] = [];
-  for (let level: NestedArray = values; Array.isArray(level); level = level[0]) {
+  for (let level: unknown = values; isLevel(level); level = level[0]) {
     if (shape.length === MAX_RANK) throw new Error(`${op}: ${name} are arrays nested more than ${MAX_RANK} deep (or an array that contains itself)`);
     shape.push(level.length);
   }
   const flat: Array<number | boolean> = [];
-  const walk = (v: NestedArray, dim: number, path: string): void => {
+  const walk = (v: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`${op}: ${name}${path} must be a number, got ${describe(v)}`);
       flat.push(v);
       return;
     }
-    if (!Array.isArray(v) || v.length !== shape[dim]) {
+    if (!isLevel(v) || v.length !== shape[dim]) {
       throw new Error(`${op}: ${name}${path} must be an array of length ${shape[dim]} (nested arrays must be rectangular), got ${describe(v)}`);
     }
     for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
@@ -68,8 +78,8 @@ function checkShapeMatches(op: string, inferred: number[], shape: number[]): voi
 export function fromValues(op: string, name: string, values: TensorLike, shape: number[] | undefined, dtype: DType | undefined): Tensor {
   let flat: ArrayLike<number | boolean>;
   let inferred: number[];
-  if (ArrayBuffer.isView(values)) {
-    flat = values as ArrayLike<number>;
+  if (isNumberArray(values)) {
+    flat = values;
     inferred = [flat.length];
   } else if (typeof values === 'number' || typeof values === 'boolean' || Array.isArray(values)) {
     ({ flat, shape: inferred } = flatten(op, name, values));

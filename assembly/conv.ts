@@ -395,36 +395,8 @@ function depthwiseInput(x: usize, filter: usize, y: usize): void {
         if (gathered < C) zero(px + at(gathered), C - gathered);
       }
     }
-    if (gathered == C) continue;
-    for (let oh = 0; oh < OH; oh++) {
-      const ih0 = oh * SH - PT;
-      const kh0 = firstTap(ih0, DH, FH);
-      const kh1 = endTap(ih0, DH, FH, H);
-      for (let ow = 0; ow < OW; ow++) {
-        const iw0 = ow * SW - PL;
-        const kw0 = firstTap(iw0, DW, FW);
-        const kw1 = endTap(iw0, DW, FW, W);
-        const pd = y + at(((b * OH + oh) * OW + ow) * OC);
-        for (let kh = kh0; kh < kh1; kh++) {
-          for (let kw = kw0; kw < kw1; kw++) {
-            const px = x + at(((b * H + ih0 + kh * DH) * W + iw0 + kw * DW) * C);
-            const pf = filter + at((kh * FW + kw) * OC);
-            let c = gathered;
-            if (m == 1) {
-              for (; c + 4 <= C; c += 4) v128.store(px + at(c), f32x4.add(v128.load(px + at(c)), f32x4.mul(v128.load(pf + at(c)), v128.load(pd + at(c)))));
-              for (; c < C; c++) store<f32>(px + at(c), load<f32>(px + at(c)) + load<f32>(pf + at(c)) * load<f32>(pd + at(c)));
-            } else {
-              for (; c < C; c++) {
-                let a = load<f32>(px + at(c));
-                for (let o = c * m; o < c * m + m; o++) a += load<f32>(pf + at(o)) * load<f32>(pd + at(o));
-                store<f32>(px + at(c), a);
-              }
-            }
-          }
-        }
-      }
-    }
   }
+  if (gathered < C) depthwiseScatter(0, x, filter, y, B0, B1, gathered, C);
 }
 
 // The filter's gradient over its input channels [C0, C1), a sum over the whole batch in the order of the
@@ -436,7 +408,7 @@ function depthwiseFilter(x: usize, filter: usize, y: usize): void {
   const j0 = C0 * m;
   const j1 = C1 * m;
   for (let tap = 0; tap < FH * FW; tap++) memory.fill(filter + at(tap * OC + j0), 0, at(j1 - j0));
-  if (m > 1) return depthwiseFilterMultiplied(x, filter, y, m);
+  if (m > 1) return depthwiseScatter(1, x, filter, y, 0, B, C0, C1);
   const ldx = at(SW * C);
   const ldy = at(OC);
   for (let b = 0; b < B; b++) {
@@ -487,9 +459,11 @@ function depthwiseFilter(x: usize, filter: usize, y: usize): void {
   }
 }
 
-// The filter's gradient with m > 1 channels per input channel: each position's products added into the filter.
-function depthwiseFilterMultiplied(x: usize, filter: usize, y: usize, m: i32): void {
-  for (let b = 0; b < B; b++) {
+// Each output position's taps in turn adding their products into x (made 0: the input's gradient, its channels
+// [c0, c1)) or into the filter (made 1, with m > 1: its input channels [c0, c1)), over images [b0, b1).
+function depthwiseScatter(made: i32, x: usize, filter: usize, y: usize, b0: i32, b1: i32, c0: i32, c1: i32): void {
+  const m = OC / C;
+  for (let b = b0; b < b1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * SH - PT;
       const kh0 = firstTap(ih0, DH, FH);
@@ -503,9 +477,21 @@ function depthwiseFilterMultiplied(x: usize, filter: usize, y: usize, m: i32): v
           for (let kw = kw0; kw < kw1; kw++) {
             const px = x + at(((b * H + ih0 + kh * DH) * W + iw0 + kw * DW) * C);
             const pf = filter + at((kh * FW + kw) * OC);
-            for (let c = C0; c < C1; c++) {
-              const xc = load<f32>(px + at(c));
-              for (let o = c * m; o < c * m + m; o++) store<f32>(pf + at(o), load<f32>(pf + at(o)) + xc * load<f32>(pd + at(o)));
+            let c = c0;
+            if (made == 1) {
+              for (; c < c1; c++) {
+                const xc = load<f32>(px + at(c));
+                for (let o = c * m; o < c * m + m; o++) store<f32>(pf + at(o), load<f32>(pf + at(o)) + xc * load<f32>(pd + at(o)));
+              }
+            } else if (m == 1) {
+              for (; c + 4 <= c1; c += 4) v128.store(px + at(c), f32x4.add(v128.load(px + at(c)), f32x4.mul(v128.load(pf + at(c)), v128.load(pd + at(c)))));
+              for (; c < c1; c++) store<f32>(px + at(c), load<f32>(px + at(c)) + load<f32>(pf + at(c)) * load<f32>(pd + at(c)));
+            } else {
+              for (; c < c1; c++) {
+                let a = load<f32>(px + at(c));
+                for (let o = c * m; o < c * m + m; o++) a += load<f32>(pf + at(o)) * load<f32>(pd + at(o));
+                store<f32>(px + at(c), a);
+              }
             }
           }
         }

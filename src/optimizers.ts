@@ -1,51 +1,248 @@
 // Optimizers with TF.js's names, argument order, defaults and update formulas (the kernels implement the
-// formulas), and TF.js's optimizer API: minimize, computeGradients, applyGradients. An optimizer holds its
-// hyperparameters, the step count and each variable's state (`slots` buffers of the variable's size, freed with
-// the variable); one update of a variable is one kernel call, and model.fit steps through the same path.
+// formulas), and TF.js's optimizer API: minimize, computeGradients, applyGradients, getWeights, setWeights,
+// getConfig, fromConfig. Optimizer is TF.js's base class, which a user's optimizer extends (its applyGradients
+// written with ops); the built-in ones extend KernelOptimizer, which holds the hyperparameters, the step count
+// and each variable's state (`slots` buffers of the variable's size, freed with the variable): one update of a
+// variable is one kernel call, and model.fit steps through the same path.
 
 import { word } from './backend/heap.js';
 import type { Kernels, Ptr } from './backend/kernels.js';
 import { Block } from './block.js';
 import { activeBackend } from './engine.js';
 import { variableGrads } from './autodiff/gradients.js';
-import { dispose, liveVariables, Tensor, Variable } from './tensor/tensor.js';
-import { checkBool, checkNumber, checkOptions, describe, is } from './validate.js';
+import { cast } from './ops/cast.js';
+import { scalar, tensor } from './ops/creation.js';
+import { empty } from './ops/op.js';
+import { dispose, liveVariables, Tensor, tidy, Variable } from './tensor/tensor.js';
+import { checkBool, checkInt, checkNumber, checkOptions, describe, is } from './validate.js';
 
 /** A learning rate that depends on the step (0 for the first update). */
 export interface LearningRateSchedule {
   (step: number): number;
 }
 
+/** A tensor with a name: a variable's gradient, or one of an optimizer's weights (TF.js's NamedTensor). */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+
 /** Gradients by variable name, or as TF.js's list of { name, tensor }. */
-export type NamedGradients = Record<string, Tensor> | Array<{ name: string; tensor: Tensor }>;
+export type NamedGradients = Record<string, Tensor> | NamedTensor[];
+
+/** An optimizer's hyperparameters by name, as getConfig gives them and fromConfig takes them. */
+export type OptimizerConfig = Record<string, unknown>;
+
+type Rate = number | LearningRateSchedule;
+
+/** A class of optimizer as fromConfig takes it (TF.js's SerializableConstructor): its constructor's arguments vary. */
+type OptimizerClass<T extends Optimizer> = new (...args: any[]) => T;
 
 const f32 = Math.fround;
 const NO_SLOTS: Ptr[] = [];
+/** TF.js's backend epsilon, which an epsilon of null (its default) stands for. */
+const EPSILON = 1e-7;
 
+/** Every optimizer may have a learning rate: the built-in ones do (an accessor), and a user's may keep its own. */
+export interface Optimizer {
+  learningRate?: Rate;
+}
+
+/**
+ * TF.js's optimizer base class. A user's optimizer extends it as in TF.js, overriding applyGradients (which
+ * updates each named variable with ops and assign) and getConfig; minimize and model.fit call its applyGradients.
+ */
 export abstract class Optimizer {
+  /** The name model files give the class (TF.js's static className). */
+  declare static className: string;
   /** Updates applied so far. */
   iterations = 0;
+
+  /**
+   * Minimizes f(), a scalar, over the variables (every trainable one by default): one step of their gradients,
+   * given to applyGradients by name, or as a list in varList's order when there is one (as TF.js).
+   * Returns the cost when returnCost, else null, as TF.js.
+   * @example const w = tf.variable(tf.scalar(2)); tf.train.sgd(0.1).minimize(() => w.square());
+   */
+  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
+    checkBool('minimize', 'returnCost', returnCost);
+    const { value, grads } = this.computeGradients(f, varList);
+    try {
+      this.applyGradients(varList != null ? varList.map((v) => ({ name: v.name, tensor: grads[v.name] })) : grads);
+    } finally {
+      dispose(grads);
+    }
+    if (returnCost) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** The value of f() and its gradient with respect to each variable, by name (tf.variableGrads). */
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+    return variableGrads(f, varList);
+  }
+
+  /**
+   * Updates each named variable by its gradient, as one step.
+   * @example optimizer.applyGradients({ [w.name]: dw });
+   */
+  abstract applyGradients(variableGradients: NamedGradients): void;
+
+  /** The hyperparameters, as TF.js names them. */
+  abstract getConfig(): OptimizerConfig;
+
+  /** The static className of the optimizer's class ('Adam'). */
+  getClassName(): string {
+    return (this.constructor as typeof Optimizer).className;
+  }
+
+  /** An optimizer of class cls from getConfig's hyperparameters (TF.js's Serializable.fromConfig). */
+  static fromConfig<T extends Optimizer>(cls: OptimizerClass<T>, config: OptimizerConfig): T {
+    return new cls(config);
+  }
+
+  /** The step count, then the optimizer's state (TF.js's order); copies, the caller's to dispose. */
+  async getWeights(): Promise<NamedTensor[]> {
+    throw new Error(`getWeights: optimizer ${this.constructor.name} does not implement it`);
+  }
+
+  /** Sets the step count and the state from getWeights' list. */
+  async setWeights(_weightValues: NamedTensor[]): Promise<void> {
+    throw new Error(`setWeights: optimizer ${this.constructor.name} does not implement it`);
+  }
+
+  /** The step count, as the first of getWeights' weights (TF.js names it 'iter'). */
+  protected async saveIterations(): Promise<NamedTensor> {
+    return { name: 'iter', tensor: scalar(this.iterations, 'int32') };
+  }
+
+  /** Sets the step count from the first of setWeights' weights; returns the others. */
+  protected async extractIterations(weightValues: NamedTensor[]): Promise<NamedTensor[]> {
+    checkWeightValues(weightValues);
+    const [iterations] = weightValues[0].tensor.dataSync();
+    checkInt('setWeights', `weightValues[0] (the step count, ${describe(weightValues[0].name)})`, iterations, 0);
+    this.iterations = iterations;
+    return weightValues.slice(1);
+  }
+
+  protected incrementIterations(): void {
+    this.iterations++;
+  }
+
+  /** Frees the optimizer's state, as TF.js's optimizer.dispose(). */
+  dispose(): void {}
+
+  /** The learning rate the next step will use, checked; undefined when the optimizer keeps its own (a user's). */
+  currentLearningRate(): number | undefined {
+    return undefined;
+  }
+
+  /**
+   * @internal One step of model.fit: each trainable variable updated by the gradient at its pointer. A
+   * variable frozen since its gradient was taken (trainable set false in a fit's callback) is left as it is,
+   * as TF.js, which takes the trainable variables at every step. Returns false when an updated weight is not
+   * finite (NaN or Infinity): the caller restores the weights. Here, for a user's optimizer: the gradients
+   * go to its applyGradients as tensors, in a scope, as TF.js's fit gives them.
+   */
+  step(all: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
+    const pairs = all.filter(([v]) => v.trainable);
+    const gradients = pairs.map(([v, g]) => ({ name: v.name, tensor: tensorAt(g, v.shape) }));
+    try {
+      tidy(() => this.applyGradients(gradients));
+    } finally {
+      dispose(gradients);
+    }
+    return pairs.every(([v]) => allFinite(v));
+  }
+
+  /** @internal A view of a variable's state in the heap, for a checkpoint to copy (a user's optimizer keeps its own). */
+  stateView(_v: Variable): Float32Array {
+    return new Float32Array(0);
+  }
+
+  /** @internal Puts back a copy of a state stateView showed (an empty one drops the state). */
+  restoreState(_v: Variable, _saved: Float32Array): void {}
+
+  /** @internal Frees the state of variables that are gone (a disposed model's). */
+  forget(_variables: Variable[]): void {}
+
+  /** @internal Sets the step count back (with state derived from it), when the weights are restored. */
+  rewind(iterations: number): void {
+    this.iterations = iterations;
+  }
+}
+
+/** A new float32 tensor of the values at ptr. */
+function tensorAt(ptr: Ptr, shape: number[]): Tensor {
+  const t = empty('fit', shape.slice(), 'float32');
+  const at = word(t.ptr());
+  activeBackend().heap.f32.copyWithin(at, word(ptr), word(ptr) + t.size);
+  return t;
+}
+
+function allFinite(v: Variable): boolean {
+  const at = word(v.ptr());
+  const values = activeBackend().heap.f32;
+  for (let i = at; i < at + v.size; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+/** Throws unless weightValues is setWeights' list: { name, tensor } entries, the step count first. */
+function checkWeightValues(weightValues: unknown): asserts weightValues is NamedTensor[] {
+  if (!Array.isArray(weightValues) || weightValues.length === 0) {
+    throw new Error(`setWeights: weightValues must be getWeights' list of { name, tensor }, the step count first; got ${describe(weightValues)}`);
+  }
+  weightValues.forEach((w, i) => {
+    if (w === null || typeof w !== 'object' || typeof w.name !== 'string') throw new Error(`setWeights: weightValues[${i}] must be { name, tensor } with a string name, got ${describe(w)}`);
+    if (!(w.tensor instanceof Tensor) || w.tensor.isDisposed) throw new Error(`setWeights: the tensor of ${w.name} must be a live Tensor, got ${describe(w.tensor)}`);
+  });
+}
+
+/** One variable's state as getWeights gives it and setWeights takes it: each slot's name, and their values one after another. */
+interface SavedState {
+  names: string[];
+  shape: number[];
+  values: Float32Array;
+}
+
+/** A variable's state: `slots` buffers of its size, one block (freed with the variable), and their addresses. */
+interface State {
+  block: Block;
+  ptrs: Ptr[];
+  name: string;
+  shape: number[];
+}
+
+/**
+ * A built-in optimizer: its hyperparameters, and each variable's state in the heap, which its kernel updates
+ * with the variable in place.
+ */
+abstract class KernelOptimizer extends Optimizer {
   /** How many variable-sized state buffers the optimizer keeps per variable. */
   abstract readonly slots: number;
-  private rate: number | LearningRateSchedule = 0;
+  /** TF.js's names of the buffers getWeights gives (after the variable's name): the first ones of `slots`. */
+  protected abstract readonly slotNames: readonly string[];
+  private rate: Rate = 0;
   private clip: number | null = null;
-  /** Each variable's state: `slots` buffers of its size, one block (freed with the variable), and their addresses. */
-  private readonly state = new WeakMap<Variable, { block: Block; ptrs: Ptr[] }>();
-  private readonly blocks = new Set<Block>();
+  private readonly state = new WeakMap<Variable, State>();
+  /** Every variable's state, in the order of their first updates (getWeights' order, as TF.js). */
+  private readonly states = new Set<State>();
+  /** The states setWeights gave, by position: the next step's variables take them in its order, as in TF.js. */
+  private loaded: SavedState[] | null = null;
 
-  /** @param op the factory's name (tf.train.sgd: 'sgd'), for messages */
-  constructor(
-    protected readonly op: string,
-    learningRate: number | LearningRateSchedule,
-  ) {
-    this.learningRate = learningRate;
+  /** The factory's name (tf.train.sgd: 'sgd'), for messages. */
+  protected get op(): string {
+    return this.getClassName().toLowerCase();
   }
 
-  /** A number >= 0, or a schedule evaluated at every step. Settable between steps, checked when set. */
-  get learningRate(): number | LearningRateSchedule {
+  /**
+   * A number >= 0, or a schedule evaluated at every step. Settable between steps, checked when set. (TF.js takes
+   * a negative rate, which climbs the loss: almost always a slip, so it is refused; negate the loss to ascend.)
+   */
+  override get learningRate(): Rate {
     return this.rate;
   }
-  set learningRate(value: number | LearningRateSchedule) {
+  override set learningRate(value: Rate) {
     if (typeof value !== 'function') checkNonNegative(this.op, 'learningRate', value);
     this.rate = value;
   }
@@ -68,37 +265,15 @@ export abstract class Optimizer {
   }
 
   /** The learning rate the next step will use; a schedule's value is checked like a set one. */
-  currentLearningRate(): number {
+  override currentLearningRate(): number {
     const lr = typeof this.rate === 'function' ? this.rate(this.iterations) : this.rate;
     checkNonNegative(this.op, typeof this.rate === 'function' ? `learningRate (the schedule's value at step ${this.iterations})` : 'learningRate', lr);
     return lr;
   }
 
   /**
-   * Minimizes f(), a scalar, over the variables (every trainable one by default): one step of their gradients.
-   * Returns the cost when returnCost, else null, as TF.js.
-   * @example const w = tf.variable(tf.scalar(2)); tf.train.sgd(0.1).minimize(() => w.square());
-   */
-  minimize(f: () => Tensor, returnCost = false, varList?: Variable[]): Tensor | null {
-    checkBool(this.op, 'returnCost', returnCost);
-    const { value, grads } = this.computeGradients(f, varList);
-    try {
-      this.applyGradients(grads);
-    } finally {
-      dispose(grads);
-    }
-    if (returnCost) return value;
-    value.dispose();
-    return null;
-  }
-
-  /** The value of f() and its gradient with respect to each variable, by name (tf.variableGrads). */
-  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
-    return variableGrads(f, varList);
-  }
-
-  /**
-   * Updates each named variable by its gradient (shapes must match), as one step.
+   * Updates each named variable by its gradient (shapes must match; an int32 gradient is cast to float32, as
+   * TF.js's arithmetic does), as one step.
    * @example optimizer.applyGradients({ [w.name]: dw });
    */
   applyGradients(variableGradients: NamedGradients): void {
@@ -106,32 +281,49 @@ export abstract class Optimizer {
     if (list === null) throw new Error(`${this.op}: applyGradients takes gradients by variable name or as [{ name, tensor }], got ${describe(variableGradients)}`);
     const byName = new Map(liveVariables().map((v) => [v.name, v]));
     const pairs: Array<[Variable, Tensor]> = [];
-    for (const { name, tensor } of list) {
-      if (tensor === null || tensor === undefined) continue; // a variable f does not use (variableGrads maps it to null)
-      const v = byName.get(name);
-      if (!v) throw new Error(`${this.op}: applyGradients has a gradient for ${describe(name)}, but no live variable has that name`);
-      if (!(tensor instanceof Tensor) || tensor.isDisposed) throw new Error(`${this.op}: the gradient of ${name} must be a live Tensor, got ${describe(tensor)}`);
-      if (tensor.dtype !== 'float32') throw new Error(`${this.op}: the gradient of ${name} must be float32, got ${tensor.dtype}`);
-      if (v.dtype !== 'float32') throw new Error(`${this.op}: variable ${name} is ${v.dtype}; optimizers update float32 variables only`);
-      if (tensor.shape.length !== v.shape.length || tensor.shape.some((d, i) => d !== v.shape[i])) {
-        throw new Error(`${this.op}: the gradient of ${name} has shape [${tensor.shape.join(', ')}], but the variable has shape [${v.shape.join(', ')}]`);
+    const casts: Tensor[] = [];
+    try {
+      for (const { name, tensor } of list) {
+        if (tensor === null || tensor === undefined) continue; // a variable f does not use (variableGrads maps it to null)
+        const v = byName.get(name);
+        if (!v) throw new Error(`${this.op}: applyGradients has a gradient for ${describe(name)}, but no live variable has that name`);
+        if (!(tensor instanceof Tensor) || tensor.isDisposed) throw new Error(`${this.op}: the gradient of ${name} must be a live Tensor, got ${describe(tensor)}`);
+        if (v.dtype !== 'float32') throw new Error(`${this.op}: variable ${name} is ${v.dtype}; optimizers update float32 variables only`);
+        if (tensor.shape.length !== v.shape.length || tensor.shape.some((d, i) => d !== v.shape[i])) {
+          throw new Error(`${this.op}: the gradient of ${name} has shape [${tensor.shape.join(', ')}], but the variable has shape [${v.shape.join(', ')}]`);
+        }
+        const gradient = tensor.dtype === 'float32' ? tensor : cast(tensor, 'float32');
+        if (gradient !== tensor) casts.push(gradient);
+        pairs.push([v, gradient]);
       }
-      pairs.push([v, tensor]);
-    }
-    if (!this.step(pairs.map(([v, g]) => [v, g.ptr(this.op)]))) {
-      throw new Error(`${this.op}: the update made some weights NaN or Infinity, which they now hold; lower the learning rate or set clipNorm`);
+      if (!this.update(pairs.map(([v, g]) => [v, g.ptr(this.op)]))) {
+        throw new Error(`${this.op}: the update made some weights NaN or Infinity, which they now hold; lower the learning rate or set clipNorm`);
+      }
+    } finally {
+      dispose(casts);
     }
   }
 
+  /** @internal model.fit's step: the kernels; for a subclass that overrides applyGradients (a user's), Optimizer's step, which calls it. */
+  override step(all: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
+    return this.applyGradients === KernelOptimizer.prototype.applyGradients ? this.update(all) : super.step(all);
+  }
+
   /**
-   * @internal One step: each trainable variable updated in place by the gradient at its pointer (clipping may
-   * scale the gradients in place first). A variable frozen since its gradient was taken (trainable set false in
-   * a fit's callback) is left as it is, as TF.js, which takes the trainable variables at every step. Returns
-   * false when an updated weight is not finite (NaN or Infinity): the caller restores the weights.
+   * One step: each trainable variable updated in place by the gradient at its pointer (clipping may scale the
+   * gradients in place first), taking the state setWeights gave for its position if any. Returns false when
+   * an updated weight is not finite.
    */
-  step(all: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
+  private update(all: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
     const pairs = all.every(([v]) => v.trainable) ? all : all.filter(([v]) => v.trainable);
     const lr = this.currentLearningRate();
+    const loaded = this.loaded?.slice(0, pairs.length) ?? [];
+    loaded.forEach(({ names, shape }, i) => {
+      const v = pairs[i][0];
+      if (shape.length !== v.shape.length || shape.some((d, j) => d !== v.shape[j])) {
+        throw new Error(`${this.op}: setWeights gave ${names.join(', ')} shape [${shape.join(', ')}] for the update's variable ${i}, ${v.name}, of shape [${v.shape.join(', ')}]`);
+      }
+    });
     const k = activeBackend().kernels;
     if (this.clip !== null) {
       let squares = 0;
@@ -140,12 +332,15 @@ export abstract class Optimizer {
       if (norm > this.clip) for (const [v, g] of pairs) k.scale(g, g, v.size, this.clip / norm);
     }
     let finite = 0;
-    for (const [v, g] of pairs) {
+    for (let i = 0; i < pairs.length; i++) {
+      const [v, g] = pairs[i];
+      if (i < loaded.length) this.restoreState(v, loaded[i].values);
       // Pointers before the update: taking one may allocate (a variable's own copy, its state).
       const slots = this.slotsOf(v);
       const w = v.writablePtr(this.op);
-      finite += this.update(k, w, g, slots, v.size, lr);
+      finite += this.updateVariable(k, w, g, slots, v.size, lr);
     }
+    this.loaded = null;
     this.advance();
     this.iterations++;
     return finite === 0;
@@ -158,8 +353,8 @@ export abstract class Optimizer {
     if (state === undefined || state.block.isFreed) {
       const block = new Block(this.slots * v.size * 4, v, this.op, `the optimizer state of ${v.name}`);
       activeBackend().kernels.fill(block.ptr(), this.slots * v.size, this.slotInitialValue());
-      this.state.set(v, (state = { block, ptrs: [] }));
-      this.blocks.add(block);
+      this.state.set(v, (state = { block, ptrs: [], name: v.name, shape: v.shape.slice() }));
+      this.states.add(state);
     }
     const base = state.block.ptr();
     if (state.ptrs[0] !== base) state.ptrs = Array.from({ length: this.slots }, (_, i) => base + i * v.size * 4);
@@ -167,15 +362,15 @@ export abstract class Optimizer {
   }
 
   /** @internal A view of a variable's state in the heap (empty when it has none yet), for a checkpoint to copy. */
-  stateView(v: Variable): Float32Array {
+  override stateView(v: Variable): Float32Array {
     const block = this.state.get(v)?.block;
     if (!block || block.isFreed) return new Float32Array(0);
     const at = word(block.ptr());
     return activeBackend().heap.f32.subarray(at, at + this.slots * v.size);
   }
 
-  /** @internal Puts back a copy of a state stateView showed (an empty one drops the state). */
-  restoreState(v: Variable, saved: Float32Array): void {
+  /** @internal Puts back a copy of a state stateView showed (an empty one drops the state; a shorter one sets the first slots). */
+  override restoreState(v: Variable, saved: Float32Array): void {
     if (saved.length === 0) {
       this.forget([v]);
       return;
@@ -185,29 +380,88 @@ export abstract class Optimizer {
   }
 
   /** @internal Frees the state of variables that are gone (a disposed model's). */
-  forget(variables: Variable[]): void {
+  override forget(variables: Variable[]): void {
     for (const v of variables) {
-      const block = this.state.get(v)?.block;
-      if (!block) continue;
-      block.free();
-      this.blocks.delete(block);
+      const state = this.state.get(v);
+      if (!state) continue;
+      state.block.free();
+      this.states.delete(state);
       this.state.delete(v);
     }
   }
 
   /** Frees every variable's state, as TF.js's optimizer.dispose(); the optimizer starts afresh if used again. */
-  dispose(): void {
-    for (const block of this.blocks) block.free();
-    this.blocks.clear();
+  override dispose(): void {
+    for (const state of this.states) state.block.free();
+    this.states.clear();
+    this.loaded = null;
   }
 
-  /** @internal Sets the step count back (with state derived from it), when the weights are restored. */
-  rewind(iterations: number): void {
-    this.iterations = iterations;
+  /**
+   * The step count, then each slot of every variable's state in the order of their first updates (Adam: every
+   * m, then every v), named as in TF.js (`${variable.name}/m`). The tensors are copies.
+   */
+  override async getWeights(): Promise<NamedTensor[]> {
+    const states = this.loaded ?? this.savedStates();
+    const weights = this.slotNames.flatMap((_, s) =>
+      states.map(({ names, shape, values }) => {
+        const size = values.length / this.slotNames.length;
+        return { name: names[s], tensor: tensor(values.subarray(s * size, (s + 1) * size), shape.slice()) };
+      }),
+    );
+    return [await this.saveIterations(), ...weights];
+  }
+
+  /** The live states, copied out of the heap. */
+  private savedStates(): SavedState[] {
+    const saved: SavedState[] = [];
+    for (const state of this.states) {
+      if (state.block.isFreed) {
+        this.states.delete(state); // its variable was collected
+        continue;
+      }
+      const size = state.block.bytes / 4 / this.slots;
+      const at = word(state.block.ptr());
+      const values = activeBackend().heap.f32.slice(at, at + this.slotNames.length * size);
+      saved.push({ names: this.slotNames.map((slot) => `${state.name}/${slot}`), shape: state.shape, values });
+    }
+    return saved;
+  }
+
+  /**
+   * Sets the step count and the state from getWeights' list, TF.js's or neurite's: the step count, then each
+   * slot of every variable's state. As in TF.js, the state replaces all there was, and goes to the variables by
+   * position: the next step's first variable takes the first state, and so on.
+   */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    checkWeightValues(weightValues);
+    const slots = this.slotNames.length;
+    const rest = weightValues.length - 1;
+    if (slots === 0 ? rest > 0 : rest % slots !== 0) {
+      const expected = slots === 0 ? 'nothing else' : `${slots} per variable (${this.slotNames.join(', ')})`;
+      throw new Error(`setWeights: ${this.op} takes the step count then ${expected}, got ${rest} more weight${rest === 1 ? '' : 's'}`);
+    }
+    const count = slots === 0 ? 0 : rest / slots;
+    const loaded = Array.from({ length: count }, (_, i): SavedState => {
+      const parts = this.slotNames.map((_, s) => weightValues[1 + s * count + i]);
+      const { shape, size } = parts[0].tensor;
+      const values = new Float32Array(slots * size);
+      parts.forEach(({ name, tensor }, s) => {
+        if (tensor.dtype !== 'float32') throw new Error(`setWeights: ${name} must be float32, got ${tensor.dtype}`);
+        if (tensor.shape.length !== shape.length || tensor.shape.some((d, j) => d !== shape[j])) {
+          throw new Error(`setWeights: ${name} has shape [${tensor.shape.join(', ')}], but ${parts[0].name} of the same variable has shape [${shape.join(', ')}]`);
+        }
+        values.set(tensor.dataSync(), s * size);
+      });
+      return { names: parts.map((p) => p.name), shape: shape.slice(), values };
+    });
+    await this.extractIterations(weightValues);
+    this.dispose();
+    this.loaded = loaded.length > 0 ? loaded : null;
   }
 
   /** Updates n weights in place; returns 0 when they are all finite. */
-  protected abstract update(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): number;
+  protected abstract updateVariable(kernels: Kernels, w: Ptr, g: Ptr, slots: Ptr[], n: number, lr: number): number;
 
   /** Runs once after each step's updates. */
   protected advance(): void {}
@@ -223,53 +477,97 @@ function checkFraction(op: string, name: string, value: unknown): void {
   if ((value as number) < 0 || (value as number) >= 1) throw new Error(`${op}: ${name} must be in [0, 1), got ${value}`);
 }
 
-export class SGDOptimizer extends Optimizer {
-  readonly slots = 0;
-  constructor(learningRate: number | LearningRateSchedule) {
-    super('sgd', learningRate);
+export class SGDOptimizer extends KernelOptimizer {
+  static override readonly className: string = 'SGD';
+  readonly slots: number = 0;
+  protected readonly slotNames: readonly string[] = [];
+  constructor(learningRate: Rate) {
+    super();
+    this.learningRate = learningRate;
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): number {
+  /** Sets the learning rate (as assigning learningRate does). */
+  setLearningRate(learningRate: Rate): void {
+    this.learningRate = learningRate;
+  }
+  getConfig(): OptimizerConfig {
+    return { learningRate: this.learningRate };
+  }
+  static override fromConfig<T extends Optimizer>(cls: OptimizerClass<T>, config: OptimizerConfig): T {
+    return new cls(config.learningRate);
+  }
+  protected updateVariable(k: Kernels, w: Ptr, g: Ptr, _slots: Ptr[], n: number, lr: number): number {
     return k.sgdStep(w, g, n, lr);
   }
 }
 
-export class MomentumOptimizer extends Optimizer {
-  readonly slots = 1;
-  constructor(
-    learningRate: number | LearningRateSchedule,
-    readonly momentum: number,
-    readonly useNesterov = false,
-  ) {
-    super('momentum', learningRate);
-    checkNonNegative('momentum', 'momentum', momentum);
-    checkBool('momentum', 'useNesterov', useNesterov);
+export class MomentumOptimizer extends SGDOptimizer {
+  static override readonly className: string = 'Momentum';
+  override readonly slots: number = 1;
+  protected override readonly slotNames: readonly string[] = ['momentum'];
+  momentum: number;
+  readonly useNesterov: boolean;
+  constructor(learningRate: Rate, momentum: number, useNesterov = false) {
+    super(learningRate);
+    checkNonNegative(this.op, 'momentum', momentum);
+    checkBool(this.op, 'useNesterov', useNesterov);
+    this.momentum = momentum;
+    this.useNesterov = useNesterov;
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): number {
+  /** Sets the momentum, used from the next step (TF.js's setMomentum changes only getConfig's). */
+  setMomentum(momentum: number): void {
+    checkNonNegative(this.op, 'momentum', momentum);
+    this.momentum = momentum;
+  }
+  override getConfig(): OptimizerConfig {
+    return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov };
+  }
+  static override fromConfig<T extends Optimizer>(cls: OptimizerClass<T>, config: OptimizerConfig): T {
+    return new cls(config.learningRate, config.momentum, config.useNesterov);
+  }
+  protected override updateVariable(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): number {
     return k.momentumStep(w, g, acc, n, lr, this.momentum, +this.useNesterov);
   }
 }
 
-export class AdamOptimizer extends Optimizer {
+export class AdamOptimizer extends KernelOptimizer {
+  static override readonly className: string = 'Adam';
   readonly slots = 2;
+  protected readonly slotNames = ['m', 'v'];
+  readonly epsilon: number;
   // beta^t as TF.js keeps it: a float32 product updated after every step.
   private accBeta1: number;
   private accBeta2: number;
+  /** @param epsilon null (the default) for TF.js's backend epsilon, 1e-7 */
   constructor(
-    learningRate: number | LearningRateSchedule,
+    learningRate: Rate,
     readonly beta1: number,
     readonly beta2: number,
-    readonly epsilon: number,
+    epsilon: number | null = null,
+    /** Decoupled weight decay, Keras's AdamW (tf.train.adamw); not in TF.js. */
     readonly weightDecay = 0,
   ) {
-    super(weightDecay === 0 ? 'adam' : 'adamw', learningRate);
+    super();
+    this.epsilon = epsilon ?? EPSILON;
     checkFraction(this.op, 'beta1', beta1);
     checkFraction(this.op, 'beta2', beta2);
-    checkNonNegative(this.op, 'epsilon', epsilon);
+    checkNonNegative(this.op, 'epsilon', this.epsilon);
     checkNonNegative(this.op, 'weightDecay', weightDecay);
+    this.learningRate = learningRate;
     this.accBeta1 = f32(beta1);
     this.accBeta2 = f32(beta2);
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): number {
+  protected override get op(): string {
+    return this.weightDecay === 0 ? 'adam' : 'adamw';
+  }
+  getConfig(): OptimizerConfig {
+    const config: OptimizerConfig = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    if (this.weightDecay !== 0) config.weightDecay = this.weightDecay;
+    return config;
+  }
+  static override fromConfig<T extends Optimizer>(cls: OptimizerClass<T>, config: OptimizerConfig): T {
+    return new cls(config.learningRate, config.beta1, config.beta2, config.epsilon, config.weightDecay);
+  }
+  protected updateVariable(k: Kernels, w: Ptr, g: Ptr, [m, v]: Ptr[], n: number, lr: number): number {
     return k.adamStep(w, g, m, v, n, lr, this.beta1, this.beta2, this.epsilon, f32(1 - this.accBeta1), f32(1 - this.accBeta2), this.weightDecay);
   }
   protected override advance(): void {
@@ -282,61 +580,83 @@ export class AdamOptimizer extends Optimizer {
     this.accBeta2 = f32(this.beta2);
     for (let t = 0; t < iterations; t++) this.advance();
   }
+  /** As TF.js's: beta^t from a float32 power of the step count, not the running product. */
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    await super.setWeights(weightValues);
+    this.accBeta1 = f32(f32(this.beta1) ** (this.iterations + 1));
+    this.accBeta2 = f32(f32(this.beta2) ** (this.iterations + 1));
+  }
 }
 
-export class RMSPropOptimizer extends Optimizer {
+export class RMSPropOptimizer extends KernelOptimizer {
+  static override readonly className: string = 'RMSProp';
   readonly slots = 3;
+  protected readonly slotNames: readonly string[];
+  readonly epsilon: number;
+  /** @param epsilon null (the default) for TF.js's backend epsilon, 1e-7 */
   constructor(
-    learningRate: number | LearningRateSchedule,
-    readonly decay: number,
-    readonly momentum: number,
-    readonly epsilon: number,
-    readonly centered: boolean,
+    learningRate: Rate,
+    readonly decay = 0.9,
+    readonly momentum = 0,
+    epsilon: number | null = null,
+    readonly centered = false,
   ) {
-    super('rmsprop', learningRate);
-    checkBool('rmsprop', 'centered', centered);
-    checkFraction('rmsprop', 'decay', decay);
-    checkNonNegative('rmsprop', 'momentum', momentum);
-    checkNonNegative('rmsprop', 'epsilon', epsilon);
+    super();
+    this.epsilon = epsilon ?? EPSILON;
+    checkBool(this.op, 'centered', centered);
+    checkFraction(this.op, 'decay', decay);
+    checkNonNegative(this.op, 'momentum', momentum);
+    checkNonNegative(this.op, 'epsilon', this.epsilon);
+    this.learningRate = learningRate;
+    // The mean gradient (third buffer) is state only when centered.
+    this.slotNames = centered ? ['rms', 'momentum', 'mg'] : ['rms', 'momentum'];
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): number {
+  getConfig(): OptimizerConfig {
+    return { learningRate: this.learningRate, decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+  static override fromConfig<T extends Optimizer>(cls: OptimizerClass<T>, config: OptimizerConfig): T {
+    return new cls(config.learningRate, config.decay, config.momentum, config.epsilon, config.centered);
+  }
+  protected updateVariable(k: Kernels, w: Ptr, g: Ptr, [ms, mom, mg]: Ptr[], n: number, lr: number): number {
     return k.rmspropStep(w, g, ms, mom, mg, n, lr, this.decay, this.momentum, this.epsilon, +this.centered);
   }
 }
 
-export class AdagradOptimizer extends Optimizer {
+export class AdagradOptimizer extends KernelOptimizer {
+  static override readonly className: string = 'Adagrad';
   readonly slots = 1;
+  protected readonly slotNames = ['accumulator'];
   constructor(
-    learningRate: number | LearningRateSchedule,
-    readonly initialAccumulatorValue: number,
+    learningRate: Rate,
+    readonly initialAccumulatorValue = 0.1,
   ) {
-    super('adagrad', learningRate);
-    checkNonNegative('adagrad', 'initialAccumulatorValue', initialAccumulatorValue);
+    super();
+    checkNonNegative(this.op, 'initialAccumulatorValue', initialAccumulatorValue);
+    this.learningRate = learningRate;
   }
   override slotInitialValue(): number {
     return this.initialAccumulatorValue;
   }
-  protected update(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): number {
+  getConfig(): OptimizerConfig {
+    return { learningRate: this.learningRate, initialAccumulatorValue: this.initialAccumulatorValue };
+  }
+  static override fromConfig<T extends Optimizer>(cls: OptimizerClass<T>, config: OptimizerConfig): T {
+    return new cls(config.learningRate, config.initialAccumulatorValue);
+  }
+  protected updateVariable(k: Kernels, w: Ptr, g: Ptr, [acc]: Ptr[], n: number, lr: number): number {
     return k.adagradStep(w, g, acc, n, lr, 1e-7);
   }
 }
 
-type Rate = number | LearningRateSchedule;
-
-/** TF.js's backend epsilon, which an epsilon of null (its default) stands for. */
-const EPSILON = 1e-7;
-
-/** Optimizer factories with TF.js's names, argument order and defaults: `tf.train.adam(0.001)`. */
+/** Optimizer factories with TF.js's names, argument order and defaults: `tf.train.adam(0.001)`; the classes default the rest. */
 export const train = {
   sgd: (learningRate: Rate) => new SGDOptimizer(learningRate),
-  momentum: (learningRate: Rate, momentum: number, useNesterov = false) => new MomentumOptimizer(learningRate, momentum, useNesterov),
-  adam: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null) => new AdamOptimizer(learningRate, beta1, beta2, epsilon ?? EPSILON),
+  momentum: (learningRate: Rate, momentum: number, useNesterov?: boolean) => new MomentumOptimizer(learningRate, momentum, useNesterov),
+  adam: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number | null) => new AdamOptimizer(learningRate, beta1, beta2, epsilon),
   /** Adam with decoupled weight decay (Keras's AdamW; not in TF.js). */
-  adamw: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, weightDecay = 0.004) =>
-    new AdamOptimizer(learningRate, beta1, beta2, epsilon ?? EPSILON, weightDecay),
-  rmsprop: (learningRate: Rate, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false) =>
-    new RMSPropOptimizer(learningRate, decay, momentum, epsilon ?? EPSILON, centered),
-  adagrad: (learningRate: Rate, initialAccumulatorValue = 0.1) => new AdagradOptimizer(learningRate, initialAccumulatorValue),
+  adamw: (learningRate: Rate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number | null, weightDecay = 0.004) => new AdamOptimizer(learningRate, beta1, beta2, epsilon, weightDecay),
+  rmsprop: (learningRate: Rate, decay?: number, momentum?: number, epsilon?: number | null, centered?: boolean) => new RMSPropOptimizer(learningRate, decay, momentum, epsilon, centered),
+  adagrad: (learningRate: Rate, initialAccumulatorValue?: number) => new AdagradOptimizer(learningRate, initialAccumulatorValue),
 };
 
 const EXPONENTIAL_DECAY = { initialLearningRate: is.number(0), decaySteps: is.number(0, Infinity, { min: true }), decayRate: is.number(0), staircase: is.bool };

@@ -66,7 +66,8 @@ const checkClassWeight: Rule = (op, name, value) => {
   checkObject(op, name, value);
   const byName = value as Record<string, unknown>;
   const keys = Object.keys(byName);
-  if (keys.length > 0 && keys.every((key) => !CLASS_INDEX.test(key))) return keys.forEach((key) => checkClassMap(op, `${name}.${key}`, byName[key]));
+  const named = keys.length > 0 && keys.every((key) => !CLASS_INDEX.test(key) && byName[key] !== null && typeof byName[key] === 'object');
+  if (named) return keys.forEach((key) => checkClassMap(op, `${name}.${key}`, byName[key]));
   checkClassMap(op, name, value);
 };
 

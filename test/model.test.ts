@@ -372,6 +372,42 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     switching.w.forEach((w, i) => expectClose(w, steady.w[i], { atol: 1e-6, rtol: 1e-5 }, `weights[${i}]`));
   });
 
+  it("a model frozen and unfrozen keeps each layer's own flag, as TF.js: a layer frozen before stays frozen", async () => {
+    const inner = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'a' }), tf.layers.dense({ units: 2, name: 'b' })] });
+    const model = tf.sequential({ layers: [inner, tf.layers.dense({ units: 1, name: 'c' })] });
+    inner.layers[0].trainable = false;
+    model.trainable = false;
+    // TF.js leaves the layers' flags alone: the model's gates them.
+    expect([inner.trainable, inner.layers[1].trainable, model.trainableWeights.length]).toEqual([true, true, 0]);
+    model.trainable = true;
+    inner.trainable = false;
+    inner.trainable = true;
+    expect(inner.layers[0].trainable).toBe(false);
+    expect(model.trainableWeights.map((w) => w.name)).toEqual(['b/kernel', 'b/bias', 'c/kernel', 'c/bias']);
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+    const frozen = Array.from(inner.layers[0].getWeights()[0].dataSync());
+    const [x, y] = [tf.ones([4, 3]), tf.fill([4, 1], 3)];
+    await model.fit(x, y, { epochs: 2, verbose: 0 });
+    expect(Array.from(inner.layers[0].getWeights()[0].dataSync())).toEqual(frozen);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it("setWeights names a wrong tensor by its place in the list given; default names count as TF.js's do", async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], name: 'a' }), tf.layers.batchNormalization({ name: 'bn' }), tf.layers.dense({ units: 1, name: 'c' })] });
+    const weights = model.getWeights().map((w) => tf.zerosLike(w));
+    const wrong = [...weights.slice(0, 2), tf.zeros([5]), ...weights.slice(3)];
+    expect(() => model.setWeights(wrong)).toThrow(/^setWeights: weights\[2\] \(bn\/gamma\) must have shape \[2\], got \[5\]$/);
+    tf.dispose([...weights, wrong[2]]);
+    model.dispose();
+    // Sequential and functional models count apart (sequential_n, modeln); an input is named by its layer.
+    const input = tf.input({ shape: [2], name: 'in' });
+    expect(input.name).toBe('in');
+    expect([tf.sequential().name, tf.model({ inputs: input, outputs: input }).name]).toEqual([expect.stringMatching(/^sequential_\d+$/), expect.stringMatching(/^model\d+$/)]);
+    const [m1, , m2] = [tf.model({ inputs: input, outputs: input }), tf.sequential(), tf.model({ inputs: input, outputs: input })];
+    expect(Number(m2.name.slice(5)) - Number(m1.name.slice(5))).toBe(1);
+  });
+
   it('frozen layers (trainable: false) keep their weights and count as non-trainable', async () => {
     tf.setSeed(6);
     const frozen = tf.layers.dense({ units: 4, inputShape: [3], activation: 'tanh', trainable: false });

@@ -518,17 +518,19 @@ export function outputMask(layer: Layer, masks: unknown, i: number, count: numbe
 }
 
 /** Throws unless weights fit the layer's: one float32 tensor of the right shape per weight. */
-export function checkWeights(op: string, layer: Layer, weights: unknown): asserts weights is Tensor[] {
+export function checkWeights(op: string, layer: Layer, weights: unknown, positions?: number[]): asserts weights is Tensor[] {
   const own = layer.weights;
+  // Where each weight is in the list the caller was given (a model's setWeights passes a layer's part of it).
+  const at = (i: number) => positions?.[i] ?? i;
   if (!layer.built) throw new Error(`${op}: layer ${layer.name} is not built yet (give the model an inputShape, or build or fit it first)`);
   if (!Array.isArray(weights) || weights.length !== own.length) {
     throw new Error(`${op}: layer ${layer.name} expects ${own.length} tensors (${own.map((v) => v.name).join(', ')}), got ${describe(weights)}`);
   }
   own.forEach((v, i) => {
     const w = weights[i];
-    checkTensor(op, `weights[${i}]`, w, 'float32');
+    checkTensor(op, `weights[${at(i)}]`, w, 'float32');
     if (w.shape.length !== v.shape.length || w.shape.some((d, j) => d !== v.shape[j])) {
-      throw new Error(`${op}: weights[${i}] (${v.name}) must have shape [${v.shape.join(', ')}], got [${w.shape.join(', ')}]`);
+      throw new Error(`${op}: weights[${at(i)}] (${v.name}) must have shape [${v.shape.join(', ')}], got [${w.shape.join(', ')}]`);
     }
   });
 }

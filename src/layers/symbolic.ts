@@ -22,7 +22,8 @@ export class SymbolicTensor {
     /** Which of the call's outputs it is. */
     readonly outputTensorIndex: number,
   ) {
-    this.name = `${sourceLayer.name}/${sourceLayer.name}${outputTensorIndex > 0 ? `_${outputTensorIndex}` : ''}`;
+    // As TF.js names them: an input by its layer's name, a layer's output by layer/layer (_i after the first).
+    this.name = sourceLayer.getClassName() === 'InputLayer' ? sourceLayer.name : `${sourceLayer.name}/${sourceLayer.name}${outputTensorIndex > 0 ? `_${outputTensorIndex}` : ''}`;
   }
 
   get rank(): number {

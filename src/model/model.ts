@@ -65,7 +65,8 @@ const SAVE_OPTIONS: Schema = { trainableOnly: offOnly, includeOptimizer: offOnly
 /** @internal Passed by Sequential: a model whose graph is made once its input shape is known. */
 export const UNCONNECTED: unique symbol = Symbol('unconnected');
 
-let modelCount = 0;
+/** Default names are counted by kind, as TF.js counts them: sequential_1, sequential_2, ... and model1, model2, ... */
+const modelCounts = { sequential: 0, model: 0 };
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -107,7 +108,7 @@ export class LayersModel extends Layer implements TrainingModel {
     if (args === undefined || args === null || typeof args !== 'object') throw new Error(`${op}: expected { ${unconnected ? 'layers, name' : 'inputs, outputs, name'} }, got ${describe(args)}`);
     if ((args as { name?: unknown }).name === '') throw new Error(`${op}: name must be a non-empty string, got ""`);
     const name = (args as { name?: string }).name;
-    super({ name: name ?? (unconnected ? `sequential_${++modelCount}` : `model${++modelCount}`) }, { op, options: {} });
+    super({ name: name ?? (unconnected ? `sequential_${++modelCounts.sequential}` : `model${++modelCounts.model}`) }, { op, options: {} });
     if (unconnected) return;
     checkOptions(op, 'args', args, MODEL_OPTIONS);
     const { inputs, outputs } = args as ModelArgs;
@@ -359,13 +360,17 @@ export class LayersModel extends Layer implements TrainingModel {
     return { total: this.weights.reduce((n, v) => n + v.size, 0), trainable: this.trainableWeights.reduce((n, v) => n + v.size, 0) };
   }
 
-  /** Setting it freezes or unfreezes every layer (TF.js's model.trainable). */
+  /** Setting it freezes or unfreezes the model as a whole; each layer keeps its own flag (TF.js's model.trainable). */
   override get trainable(): boolean {
     return super.trainable;
   }
   override set trainable(value: boolean) {
     super.trainable = value;
-    for (const layer of this.layers) layer.trainable = value;
+    // The variables follow: none trained while the model is frozen, each as its layer's own flag says when not.
+    for (const layer of this.layers) {
+      if (value) layer.trainable = layer.trainable;
+      else for (const v of layer.weights) v.trainable = false;
+    }
   }
 
   /**
@@ -396,8 +401,11 @@ export class LayersModel extends Layer implements TrainingModel {
     if (!Array.isArray(weights) || weights.length !== all.length) {
       throw new Error(`setWeights: expected ${all.length} tensors (${all.map((v) => v.name).join(', ')}), got ${describe(weights)}`);
     }
-    const given = new Map(all.map((v, i) => [v, weights[i]]));
-    for (const layer of this.layers) checkWeights('setWeights', layer, layer.weights.map((v) => given.get(v)));
+    const position = new Map(all.map((v, i) => [v, i]));
+    for (const layer of this.layers) {
+      const at = layer.weights.map((v) => position.get(v)!);
+      checkWeights('setWeights', layer, at.map((i) => weights[i]), at);
+    }
     all.forEach((v, i) => v.assign(weights[i]));
     for (const layer of this.layers) layer.projectAll();
     this.stepsSinceCheckpoint = Infinity; // a checkpoint from before would undo this

@@ -1,5 +1,6 @@
-// Activation functions and row-wise softmax, forward and backward, four lanes at a time; loop tails run through
-// the same vector code on a partial vector. Definitions and gradients follow TF.js (noted per case).
+// Activation functions and row-wise softmax, forward and backward, and log-softmax's backward (its forward is
+// unary.ts's), four lanes at a time; loop tails run through the same vector code on a partial vector.
+// Definitions and gradients follow TF.js (noted per case).
 // The plain reference is the js twin (src/backend/js/activations.ts); the vector math lives in ./math.
 
 import { Act } from './codes';
@@ -10,11 +11,28 @@ const SELU_SCALE: f32 = 1.0507009873554805;
 const SELU_SCALE_ALPHA: f32 = 1.7580993408473766;
 const SQRT1_2: f32 = 0.7071067811865476;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
+// TF.js's gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))); here twice sqrt(2/pi), as it is used.
+const TWO_SQRT_2_OVER_PI: f32 = 1.5957691216057308;
+const GELU_NEW_CUBIC: f32 = 0.044715;
+// Above it mish is x and its slope 1 in f32 (tanh(softplus(x)) is within 1e-17 of 1); e^x stops short of overflow.
+const MISH_LINEAR_FROM: f32 = 20;
 
 /** 0.2 x + 0.5, the product and the sum each rounded (never fused) as TF.js's hardSigmoid computes them. */
 // @ts-ignore: decorator
 @inline function hardSigmoidArg(x: v128): v128 {
   return f32x4.add(f32x4.mul(x, f32x4.splat(0.2)), f32x4.splat(0.5));
+}
+
+/** 2u for gelu_new's tanh(u), u = sqrt(2/pi) (x + 0.044715 x³): 0.5 (1 + tanh u) = sigmoid(2u). */
+// @ts-ignore: decorator
+@inline function geluNewArg(x: v128): v128 {
+  return f32x4.mul(f32x4.splat(TWO_SQRT_2_OVER_PI), madd(f32x4.mul(f32x4.mul(x, x), f32x4.splat(GELU_NEW_CUBIC)), x, x));
+}
+
+/** e^x (e^x + 2), with tanh(softplus(x)) = n / (n + 2): mish's one exp, capped where mish is x. */
+// @ts-ignore: decorator
+@inline function mishN(e: v128): v128 {
+  return f32x4.mul(e, f32x4.add(e, f32x4.splat(2)));
 }
 
 /** f(x) for one vector. alpha: leaky relu slope, elu alpha. */
@@ -49,6 +67,12 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
       return f32x4.div(x, f32x4.add(f32x4.abs(x), f32x4.splat(1)));
     case Act.Relu6:
       return f32x4.min(f32x4.max(x, zero), f32x4.splat(6));
+    case Act.Mish: { // TF.js: x tanh(softplus(x)), as x n / (n + 2): one exp, no cancellation (min keeps NaN)
+      const n = mishN(exp4(f32x4.min(x, f32x4.splat(MISH_LINEAR_FROM))));
+      return f32x4.mul(x, f32x4.div(n, f32x4.add(n, f32x4.splat(2))));
+    }
+    case Act.GeluNew: // TF.js's tanh approximation 0.5 x (1 + tanh u) as x sigmoid(2u): no cancellation as tanh u -> -1
+      return f32x4.mul(x, sigmoid4(geluNewArg(x)));
     default:
       return x;
   }
@@ -58,7 +82,7 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 // @ts-ignore: decorator
 @inline function backwardUsesX(act: i32): bool {
   return act == Act.Relu || act == Act.LeakyRelu || act == Act.Selu || act == Act.Softplus || act == Act.Gelu || act == Act.Swish ||
-    act == Act.HardSigmoid || act == Act.Softsign || act == Act.Relu6;
+    act == Act.HardSigmoid || act == Act.Softsign || act == Act.Relu6 || act == Act.Mish || act == Act.GeluNew;
 }
 // @ts-ignore: decorator
 @inline function backwardUsesY(act: i32): bool {
@@ -108,6 +132,21 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
     }
     case Act.Relu6: // TF.js's layer relu6 is minimum(6, relu(x)): step(x) · (x < 6), so 0 at both kinks
       return v128.and(dout, v128.and(f32x4.gt(x, zero), f32x4.lt(x, f32x4.splat(6))));
+    case Act.Mish: { // tanh(sp) + x sech²(sp) sigmoid(x) = (n + x · 4 e (e + 1) / d) / d, d = n + 2, sp = softplus(x)
+      const cap = f32x4.splat(MISH_LINEAR_FROM);
+      const e = exp4(f32x4.min(x, cap));
+      const n = mishN(e);
+      const d = f32x4.add(n, f32x4.splat(2));
+      const sech2SigmoidTimesD = f32x4.div(f32x4.mul(f32x4.mul(e, f32x4.splat(4)), f32x4.add(e, one)), d);
+      return v128.bitselect(dout, f32x4.mul(dout, f32x4.div(madd(x, sech2SigmoidTimesD, n), d)), f32x4.gt(x, cap));
+    }
+    case Act.GeluNew: { // s + x s (1 - s) · 2 sqrt(2/pi) (1 + 3 · 0.044715 x²), s = sigmoid(2u); x² only ever
+      // multiplies the product g, which is 0 wherever x² would overflow
+      const s = sigmoid4(geluNewArg(x));
+      const g = f32x4.mul(x, f32x4.mul(s, f32x4.sub(one, s)));
+      const gPoly = madd(f32x4.mul(f32x4.mul(g, x), x), f32x4.splat(3 * GELU_NEW_CUBIC), g);
+      return f32x4.mul(dout, madd(gPoly, f32x4.splat(TWO_SQRT_2_OVER_PI), s));
+    }
     default:
       return dout;
   }
@@ -157,6 +196,8 @@ export function activationForward(act: i32, x: usize, out: usize, n: i32, alpha:
     case Act.HardSigmoid: forwardLoop(Act.HardSigmoid, x, out, n, alpha); break;
     case Act.Softsign: forwardLoop(Act.Softsign, x, out, n, alpha); break;
     case Act.Relu6: forwardLoop(Act.Relu6, x, out, n, alpha); break;
+    case Act.Mish: forwardLoop(Act.Mish, x, out, n, alpha); break;
+    case Act.GeluNew: forwardLoop(Act.GeluNew, x, out, n, alpha); break;
     default: if (out != x) memory.copy(out, x, (<usize>n) << 2); // Linear
   }
 }
@@ -176,6 +217,8 @@ export function activationBackward(act: i32, x: usize, y: usize, dout: usize, dx
     case Act.HardSigmoid: backwardLoop(Act.HardSigmoid, x, y, dout, dx, n, alpha); break;
     case Act.Softsign: backwardLoop(Act.Softsign, x, y, dout, dx, n, alpha); break;
     case Act.Relu6: backwardLoop(Act.Relu6, x, y, dout, dx, n, alpha); break;
+    case Act.Mish: backwardLoop(Act.Mish, x, y, dout, dx, n, alpha); break;
+    case Act.GeluNew: backwardLoop(Act.GeluNew, x, y, dout, dx, n, alpha); break;
     default: if (dx != dout) memory.copy(dx, dout, (<usize>n) << 2); // Linear
   }
 }
@@ -232,5 +275,29 @@ export function softmaxBackward(y: usize, dout: usize, dx: usize, m: i32, n: i32
       v128.store(dxRow + j, f32x4.mul(v128.load(yRow + j), f32x4.sub(v128.load(doutRow + j), d)));
     }
     for (let j = body; j < rowBytes; j += 4) store<f32>(dxRow + j, load<f32>(yRow + j) * (load<f32>(doutRow + j) - dot));
+  }
+}
+
+// y = logSoftmax(x) (m,n), dout (m,n), dx (m,n); dx may be dout. dx = dout - exp(y) * sum(dout) per row, TF.js's
+// gradient (exp(y) is the softmax).
+export function logSoftmaxBackward(y: usize, dout: usize, dx: usize, m: i32, n: i32): void {
+  const rowBytes = (<usize>n) << 2;
+  const body = (<usize>(n & ~3)) << 2;
+  const rest = n & 3;
+  for (let i = 0; i < m; i++) {
+    const offset = <usize>i * rowBytes;
+    const yRow = y + offset;
+    const doutRow = dout + offset;
+    const dxRow = dx + offset;
+    let sums = f32x4.splat(0);
+    for (let j: usize = 0; j < body; j += 16) sums = f32x4.add(sums, v128.load(doutRow + j));
+    let total = sumLanes(sums);
+    for (let j = body; j < rowBytes; j += 4) total += load<f32>(doutRow + j);
+
+    const t = f32x4.splat(total);
+    for (let j: usize = 0; j < body; j += 16) {
+      v128.store(dxRow + j, f32x4.sub(v128.load(doutRow + j), f32x4.mul(exp4(v128.load(yRow + j)), t)));
+    }
+    if (rest) storeTail(dxRow + body, f32x4.sub(loadTail(doutRow + body, rest), f32x4.mul(exp4(loadTail(yRow + body, rest)), t)), rest);
   }
 }

@@ -1,6 +1,6 @@
 // Codes shared with src/backend/kernels.ts: keep the numbers equal on both sides.
 
-export const enum Act { Linear = 0, Relu = 1, LeakyRelu = 2, Elu = 3, Selu = 4, Sigmoid = 5, Tanh = 6, Softplus = 7, Gelu = 8, Swish = 9, HardSigmoid = 10, Softsign = 11, Relu6 = 12 }
+export const enum Act { Linear = 0, Relu = 1, LeakyRelu = 2, Elu = 3, Selu = 4, Sigmoid = 5, Tanh = 6, Softplus = 7, Gelu = 8, Swish = 9, HardSigmoid = 10, Softsign = 11, Relu6 = 12, Mish = 13, GeluNew = 14 }
 export const enum BinOp { Add = 0, Sub = 1, Mul = 2, Div = 3 }
 export const enum Bcast { Full = 0, Row = 1, Scalar = 2 }
 /**

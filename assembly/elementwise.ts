@@ -207,7 +207,8 @@ export function sumSquares(x: usize, n: i32): f64 {
 }
 
 // w (n), g (n) or 0: returns l1*sum|w| + l2*sum w^2 (f64 sums; a zero coefficient skips its sum), and when
-// g != 0 adds l1*sign(w) + l2*(2w) into g in f32 (sign(0) = sign(NaN) = 0).
+// g != 0 adds l1*sign(w) + l2*(2w) into g in f32. sign(w) is TF.js's gradient of |w|, step(w, -1): 1 for w > 0,
+// else -1, so a weight at 0 moves (a NaN weight gives NaN through the l2 term).
 export function penalty(w: usize, g: usize, n: i32, l1: f64, l2: f64): f64 {
   if (g != 0) {
     const l1f = <f32>l1;
@@ -216,18 +217,19 @@ export function penalty(w: usize, g: usize, n: i32, l1: f64, l2: f64): f64 {
     const l2v = f32x4.splat(l2f);
     const zero = f32x4.splat(0);
     const one = f32x4.splat(1);
+    const minusOne = f32x4.splat(-1);
     let i = 0;
     for (; i + 4 <= n; i += 4) {
       const o = <usize>i << 2;
       const wi = v128.load(w + o);
-      const sign = f32x4.sub(v128.and(f32x4.gt(wi, zero), one), v128.and(f32x4.lt(wi, zero), one));
+      const sign = v128.bitselect(one, minusOne, f32x4.gt(wi, zero));
       const d = f32x4.add(f32x4.mul(l1v, sign), f32x4.mul(l2v, f32x4.add(wi, wi)));
       v128.store(g + o, f32x4.add(v128.load(g + o), d));
     }
     for (; i < n; i++) {
       const o = <usize>i << 2;
       const wi = load<f32>(w + o);
-      const sign: f32 = wi > 0 ? 1 : wi < 0 ? -1 : 0;
+      const sign: f32 = wi > 0 ? 1 : -1;
       store<f32>(g + o, load<f32>(g + o) + (l1f * sign + l2f * (wi + wi)));
     }
   }

@@ -3,7 +3,7 @@
 export { matmul, matmulPart, matmulNaive } from './matmul';
 export { biasAdd, biasGrad, rowSums, sum, sumSquares, penalty, binary, scale, fill, argMax } from './elementwise';
 export { unary, logSoftmaxForward } from './unary';
-export { activationForward, activationBackward, softmaxForward, softmaxBackward } from './activations';
+export { activationForward, activationBackward, softmaxForward, softmaxBackward, logSoftmaxBackward } from './activations';
 export { loss } from './losses';
 export { sgdStep, momentumStep, adamStep, rmspropStep, adagradStep } from './optimizers';
 export { rngSeed, rngUniform, rngNormal, dropoutForward, rngUniformInt, rngGamma, rngMultinomial, rngShuffle } from './random';

@@ -1,6 +1,7 @@
-// Activations and softmax on every build against f64 references, backwards against central finite differences,
-// TF.js's gradient conventions at the kinks, hardSigmoid, softsign and relu6 against TF.js's layer activations
-// (values and gradients, kernels and layers), and the accuracy of the SIMD exp and erf in assembly/math.ts.
+// Activations, softmax and log-softmax's gradient on every build against f64 references, backwards against
+// central finite differences, TF.js's gradient conventions at the kinks, hardSigmoid, softsign, relu6, mish,
+// gelu_new and logSoftmax against TF.js's layer activations (values and gradients, kernels and layers, saved
+// models), thresholdedReLU's theta, and the accuracy of the SIMD exp and erf in assembly/math.ts.
 
 import { readFileSync } from 'node:fs';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -8,7 +9,8 @@ import * as asc from 'assemblyscript/asc';
 import { describe, expect, it } from 'vitest';
 import { Act } from '../src/backend/kernels.js';
 import * as tf from '../src/index.js';
-import { expectSameAsTfjs, reference as tfjsReference } from './reference.js';
+import { artifactsOf } from './layers/conformance.js';
+import { expectGradient, expectSameAsTfjs, reference as tfjsReference } from './reference.js';
 import { backendFor, BUILDS, erfRef, expectClose, freeAll, get, numericGradient, onBackend, put, randomData, SIZES } from './support.js';
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -30,6 +32,8 @@ function reference(act: Act, x: number, alpha: number): number {
     case Act.HardSigmoid: return Math.min(Math.max(0.2 * x + 0.5, 0), 1);
     case Act.Softsign: return x / (1 + Math.abs(x));
     case Act.Relu6: return Math.min(Math.max(x, 0), 6);
+    case Act.Mish: return x * Math.tanh(reference(Act.Softplus, x, 0));
+    case Act.GeluNew: return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
   }
   throw new Error(`no reference for ${act}`);
 }
@@ -129,7 +133,7 @@ describe.each(BUILDS)('activations on %s', (build) => {
     }
   });
 
-  it('sigmoid, tanh, softplus, swish and gelu are exact at large |x|, finite, and pass NaN through', async () => {
+  it('sigmoid, tanh, softplus, swish, gelu, mish and gelu_new are exact at large |x|, finite, and pass NaN through', async () => {
     const b = await backendFor(build);
     const xs = [-1000, -100, -20, 20, 100, 1000, NaN];
     const run = (act: Act) => {
@@ -147,9 +151,23 @@ describe.each(BUILDS)('activations on %s', (build) => {
     expect(run(Act.Softplus).slice(3)).toEqual([20, 100, 1000, NaN]);
     expect(run(Act.Swish).slice(3)).toEqual([20, 100, 1000, NaN]);
     expect(run(Act.Gelu).slice(3)).toEqual([20, 100, 1000, NaN]);
-    for (const act of [Act.Sigmoid, Act.Softplus, Act.Swish, Act.Gelu]) expect(Number.isNaN(run(act)[6]), `act ${act}`).toBe(true);
-    expect(run(Act.Swish)[0]).toBeCloseTo(0, 30);
-    expect(run(Act.Gelu)[0]).toBeCloseTo(0, 30);
+    expect(run(Act.Mish).slice(3)).toEqual([20, 100, 1000, NaN]);
+    expect(run(Act.GeluNew).slice(3)).toEqual([20, 100, 1000, NaN]);
+    for (const act of [Act.Sigmoid, Act.Softplus, Act.Swish, Act.Gelu, Act.Mish, Act.GeluNew]) expect(Number.isNaN(run(act)[6]), `act ${act}`).toBe(true);
+    for (const act of [Act.Swish, Act.Gelu, Act.Mish, Act.GeluNew]) expect(run(act)[0], `act ${act}`).toBeCloseTo(0, 30);
+  });
+
+  it('mish and gelu_new have slope 1 at large x and 0 at large -x, never NaN for a finite x', async () => {
+    const b = await backendFor(build);
+    // mish'(-20) = e^-20 (1 - 20) to first order: -4e-8.
+    const xs = [20, 21, 100, 1e20, 3e38, -20, -100, -1e20, -3e38];
+    for (const act of [Act.Mish, Act.GeluNew]) {
+      const [x, y, dout, dx] = [put(b, xs), put(b, new Float32Array(xs.length)), put(b, xs.map(() => 1)), put(b, new Float32Array(xs.length))];
+      b.kernels.activationForward(act, x, y, xs.length, 0);
+      b.kernels.activationBackward(act, x, y, dout, dx, xs.length, 0);
+      expectClose(get(b, dx, xs.length), [1, 1, 1, 1, 1, 0, 0, 0, 0], { atol: 5e-8, rtol: 0 }, `act ${act}`);
+      freeAll(b, [x, y, dout, dx]);
+    }
   });
 
   it('tanh and sigmoid keep their relative accuracy near 0', async () => {
@@ -257,6 +275,78 @@ describe.each(['wasm', 'js'] as const)('hardSigmoid, softsign and relu6 by name 
   });
 });
 
+/** x [4, 6] for the TF.js comparisons by name: random values in [-8, 8] with 0, ±20 and ±50 mixed in. */
+const BY_NAME_X = Array.from(randomData(24, 31, -8, 8), (v, i) => (i % 5 === 0 ? [0, 20, -20, 50, -50][i / 5] : v));
+
+describe.each(['wasm', 'js'] as const)('mish, gelu_new, logSoftmax and thresholdedReLU against TF.js on %s', (backend) => {
+  onBackend(backend);
+
+  it.each(['mish', 'gelu_new', 'logSoftmax'])("the activation and dense layers take %s and give TF.js's values and gradients", async (name) => {
+    await expectSameAsTfjs(name, (t) => {
+      const layers = t.layers as unknown as Record<string, (args: object) => { apply(x: unknown): tf.Tensor; dispose(): void }>;
+      const x = t.tensor2d(BY_NAME_X, [4, 6]);
+      const r = t.tensor2d(Array.from(randomData(24, 32)), [4, 6]);
+      const activation = layers.activation({ activation: name });
+      const dense = layers.dense({ units: 6, activation: name, kernelInitializer: 'identity', biasInitializer: 'ones' });
+      const through = (layer: typeof dense) => t.grad((v: tf.Tensor) => t.mul(layer.apply(v), r).sum())(x);
+      const out = [activation.apply(x), dense.apply(x), through(activation), through(dense)];
+      // Over the last axis of a rank-3 input too (logSoftmax's rows).
+      const x3 = t.reshape(x, [2, 2, 6]);
+      const activation3 = layers.activation({ activation: name });
+      out.push(activation3.apply(x3), t.grad((v: tf.Tensor) => t.mul(activation3.apply(v), t.reshape(r, [2, 2, 6])).sum())(x3));
+      dense.dispose();
+      return out;
+    }, { atol: 1e-6, rtol: 2e-6 });
+  });
+
+  it.each(['mish', 'gelu_new', 'logSoftmax'])('%s: gradients of the activation layer match central differences', async (name) => {
+    const activation = tf.layers.activation({ activation: name });
+    const x = tf.tensor2d(Array.from(randomData(12, 33, -4, 4)), [2, 6]);
+    expectGradient(name, (v) => activation.apply(v) as tf.Tensor, [x]);
+    x.dispose();
+  });
+
+  it("a TF.js model using mish and logSoftmax loads and predicts as in TF.js, and neurite's loads in TF.js", async () => {
+    const ref = await tfjsReference();
+    const build = (lib: typeof tf) => {
+      const model = lib.sequential();
+      model.add(lib.layers.dense({ units: 5, inputShape: [4], activation: 'mish' }));
+      model.add(lib.layers.dense({ units: 3, activation: 'logSoftmax' }));
+      model.add(lib.layers.activation({ activation: 'mish' }));
+      return model;
+    };
+    const x = Array.from(randomData(8, 34, -2, 2));
+    const predict = (lib: typeof tf, model: tf.LayersModel) => lib.tidy(() => Array.from((model.predict(lib.tensor2d(x, [2, 4])) as tf.Tensor).dataSync()));
+    const theirs = build(ref as unknown as typeof tf);
+    const inNeurite = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(theirs, ref.io)));
+    expectClose(predict(tf, inNeurite), predict(ref as unknown as typeof tf, theirs), { atol: 1e-6, rtol: 1e-5 }, "TF.js's model in neurite");
+    const ours = build(tf);
+    const inTfjs = await ref.loadLayersModel(ref.io.fromMemory(await artifactsOf(ours, tf.io)));
+    expectClose(predict(ref as unknown as typeof tf, inTfjs as unknown as tf.LayersModel), predict(tf, ours), { atol: 1e-6, rtol: 1e-5 }, "neurite's model in TF.js");
+    [theirs, inTfjs].forEach((m) => m.dispose());
+    [inNeurite, ours].forEach((m) => m.dispose());
+  });
+
+  it('a model using gelu_new saves and loads back (the name is not camel-cased on the way in)', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'gelu_new' })] });
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(model, tf.io)));
+    const x = tf.tensor2d([[-1, 2], [0.5, -3]]);
+    const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    tf.dispose([x, a, b]);
+    [model, loaded].forEach((m) => m.dispose());
+  });
+
+  it('thresholdedReLU takes any finite theta, negative too, as TF.js', async () => {
+    for (const theta of [-0.5, 0, 1.5]) {
+      await expectSameAsTfjs(`theta ${theta}`, (t) => t.layers.thresholdedReLU({ theta }).apply(t.tensor1d([-1, -0.5, -0.2, 0, 0.5, 2])) as tf.Tensor);
+    }
+    const result = tf.tidy(() => Array.from((tf.layers.thresholdedReLU({ theta: -0.5 }).apply(tf.tensor1d([-1, -0.2, 0.5])) as tf.Tensor).dataSync()));
+    expect(result).toEqual([-0, Math.fround(-0.2), 0.5]);
+    for (const theta of [NaN, Infinity, '1']) expect(() => tf.layers.thresholdedReLU({ theta: theta as number }), `theta ${theta}`).toThrow(/^thresholdedReLU: theta must be a finite number/);
+  });
+});
+
 function softmaxRef(row: ArrayLike<number>): number[] {
   const max = Math.max(...Array.from(row));
   const e = Array.from(row, (v) => Math.exp(v - max));
@@ -337,6 +427,66 @@ describe.each(BUILDS)('softmax on %s', (build) => {
     for (let i = 0; i < count; i++) maxUlp = Math.max(maxUlp, ulpDistance(got[2 * i], Math.fround(Math.exp(rows[2 * i]))));
     expect(maxUlp).toBeLessThanOrEqual(1);
     freeAll(b, [x]);
+  });
+});
+
+function logSoftmaxRef(row: ArrayLike<number>): number[] {
+  return softmaxRef(row).map(Math.log);
+}
+
+describe.each(BUILDS)('logSoftmax gradient on %s', (build) => {
+  it('logSoftmaxBackward matches central differences of sum(logSoftmax(x) r), also with dx = dout', async () => {
+    const b = await backendFor(build);
+    for (const [m, n] of [[1, 1], [3, 7], [2, 17], [2, 65], [1, 257], [5, 3]]) {
+      const xs = randomData(m * n, 700 + n, -3, 3);
+      const r = randomData(m * n, 800 + n);
+      const x = put(b, xs);
+      const y = put(b, new Float32Array(m * n));
+      const dout = put(b, r);
+      const dx = put(b, new Float32Array(m * n));
+      b.kernels.logSoftmaxForward(x, y, m, n);
+      b.kernels.logSoftmaxBackward(y, dout, dx, m, n);
+      const objective = (v: Float64Array) => {
+        let s = 0;
+        for (let i = 0; i < m; i++) logSoftmaxRef(v.subarray(i * n, (i + 1) * n)).forEach((p, j) => (s += p * r[i * n + j]));
+        return s;
+      };
+      const want = numericGradient(objective, Float64Array.from(xs));
+      expectClose(get(b, dx, m * n), want, { atol: 1e-6, rtol: 1e-5 }, `${build} ${m}x${n}`);
+      b.kernels.logSoftmaxBackward(y, dout, dout, m, n);
+      expect(get(b, dout, m * n)).toEqual(get(b, dx, m * n));
+      freeAll(b, [x, y, dout, dx]);
+    }
+  });
+});
+
+describe.each(['simd', 'relaxed'] as const)('mish, gelu_new and the logSoftmax gradient on %s agree with the js twin', (build) => {
+  it('values and gradients, as close as each is to the f64 reference', async () => {
+    const [b, js] = [await backendFor(build), await backendFor('js')];
+    const [m, n] = [3, 67];
+    const xs = inputs(m * n, 900);
+    const r = randomData(m * n, 901);
+    /** y = f(x) and dx for dout = r by either backend: the activation's kernels, or log-softmax's. */
+    const run = (k: typeof b, act: Act | 'logSoftmax') => {
+      const [x, y, dout, dx] = [put(k, xs), put(k, new Float32Array(m * n)), put(k, r), put(k, new Float32Array(m * n))];
+      if (act === 'logSoftmax') {
+        k.kernels.logSoftmaxForward(x, y, m, n);
+        k.kernels.logSoftmaxBackward(y, dout, dx, m, n);
+      } else {
+        k.kernels.activationForward(act, x, y, m * n, 0);
+        k.kernels.activationBackward(act, x, y, dout, dx, m * n, 0);
+      }
+      const out = { y: get(k, y, m * n), dx: get(k, dx, m * n) };
+      freeAll(k, [x, y, dout, dx]);
+      return out;
+    };
+    for (const act of [Act.Mish, Act.GeluNew, 'logSoftmax'] as const) {
+      const [got, want] = [run(b, act), run(js, act)];
+      // As close as each is to the f64 reference: gelu_new's sigmoid of a large negative 2u, rounded in f32 on
+      // the way, is good to |2u| ulp relative (tiny values, within atol).
+      expectClose(got.y, want.y, FORWARD_TOL, `${build} ${act} values`);
+      expectClose(got.dx, want.dx, BACKWARD_TOL, `${build} ${act} gradients`);
+    }
   });
 });
 

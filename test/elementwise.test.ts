@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Bcast, BinOp } from '../src/backend/kernels.js';
-import { backendFor, BUILDS, compensatedSum, expectClose, freeAll, get, getInt, put, putInt, randomData, SIZES } from './support.js';
+import * as neurite from '../src/index.js';
+import { backendFor, BUILDS, compensatedSum, expectClose, freeAll, get, getInt, onBackend, put, putInt, randomData, SIZES } from './support.js';
 import { word } from '../src/backend/heap.js';
 
 const f = Math.fround;
@@ -212,12 +213,14 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
     freeAll(b, [x]);
   });
 
-  it('penalty: l1*sum|w| + l2*sum w^2 in f64, gradient l1*sign(w) + 2*l2*w added into g', async () => {
+  it("penalty: l1*sum|w| + l2*sum w^2 in f64, gradient l1*sign(w) + 2*l2*w added into g, sign(0) = -1 as TF.js's", async () => {
     const b = await backendFor(build);
     const js = await backendFor('js');
     for (const n of [...SIZES, 1000]) {
       const ws = randomData(n, n + 5, -2, 2);
-      ws[0] = 0; // sign(0) = 0
+      // TF.js's gradient of |w| is step(w, -1): -1 at 0 and -0, in the vector body and in the scalar tail.
+      ws[0] = 0;
+      ws[n - 1] = -0;
       const gs = randomData(n, n + 6);
       const w = put(b, ws);
       const g = put(b, gs);
@@ -230,7 +233,7 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
         // Without g only the value is computed.
         expect(b.kernels.penalty(w, 0, n, l1, l2)).toBe(got);
         // g + (l1*sign + l2*2w): three f32 roundings, so a few ulps of the terms' magnitudes.
-        const wantGrad = Array.from(ws, (v, i) => gs[i] + (l1 * Math.sign(v) + 2 * l2 * v));
+        const wantGrad = Array.from(ws, (v, i) => gs[i] + (l1 * (v > 0 ? 1 : -1) + 2 * l2 * v));
         expectClose(get(b, g, n), wantGrad, { atol: 4e-7, rtol: 2e-7 }, `grad n=${n} l1=${l1} l2=${l2}`);
         // The js twin does the same f32 operations: same bits.
         const wj = put(js, ws);
@@ -336,5 +339,52 @@ describe.each(BUILDS)('elementwise (%s)', (build) => {
       freeAll(b, [out]);
     }
     freeAll(b, [x]);
+  });
+});
+
+describe.each(['wasm', 'js'] as const)('weight penalties in training on %s', (backend) => {
+  onBackend(backend);
+
+  it("move weights at 0 as TF.js's gradient of |w| does (-1 there): a zero-initialized dense layer, one trainOnBatch and one fit epoch", async () => {
+    const x = Array.from(randomData(12, 21, -2, 2));
+    const y = Array.from(randomData(8, 22, -1, 1));
+    /** The same model and two steps of sgd(0.1) on either library; returns the weights after each step. */
+    const train = async (lib: typeof tf) => {
+      const model = lib.sequential();
+      model.add(lib.layers.dense({
+        units: 2, inputShape: [3], kernelInitializer: 'zeros',
+        kernelRegularizer: lib.regularizers.l1l2({ l1: 0.3, l2: 0.1 }), biasRegularizer: lib.regularizers.l1({ l1: 0.5 }),
+      }));
+      model.compile({ optimizer: lib.train.sgd(0.1), loss: 'meanSquaredError' });
+      const [xs, ys] = [lib.tensor2d(x, [4, 3]), lib.tensor2d(y, [4, 2])];
+      const read = () => {
+        let values: number[][] = [];
+        lib.tidy(() => void (values = model.getWeights().map((w) => Array.from(w.dataSync()))));
+        return values;
+      };
+      await model.trainOnBatch(xs, ys);
+      const first = read();
+      await model.fit(xs, ys, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+      const second = read();
+      lib.dispose([xs, ys]);
+      model.dispose();
+      return [first, second];
+    };
+    const want = await train(tf);
+    const got = await train(neurite as unknown as typeof tf);
+    // With zero inputs the loss's gradient on the bias would be 0: here it is not, and the l1 term adds 0.5 · -1.
+    want.forEach((weights, step) => weights.forEach((w, i) => expectClose(got[step][i], w, { atol: 1e-6, rtol: 1e-5 }, `step ${step + 1} weight ${i}`)));
+  });
+
+  it('moves a zero bias under l1 alone by +lr·l1 when the loss gives it no gradient, as TF.js', async () => {
+    const model = neurite.sequential();
+    model.add(neurite.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'zeros', biasRegularizer: neurite.regularizers.l1({ l1: 0.5 }) }));
+    model.compile({ optimizer: neurite.train.sgd(0.1), loss: 'meanSquaredError' });
+    const [xs, ys] = [neurite.zeros([2, 3]), neurite.zeros([2, 2])];
+    await model.trainOnBatch(xs, ys);
+    // TF.js 4.22 gives [0.05, 0.05]: bias - 0.1 · (0.5 · step(0, -1)).
+    neurite.tidy(() => expect(Array.from(model.getWeights()[1].dataSync())).toEqual([Math.fround(0.05), Math.fround(0.05)]));
+    neurite.dispose([xs, ys]);
+    model.dispose();
   });
 });

@@ -21,6 +21,8 @@ export const Act = {
   HardSigmoid: 10,
   Softsign: 11,
   Relu6: 12,
+  Mish: 13,
+  GeluNew: 14,
 } as const;
 export type Act = (typeof Act)[keyof typeof Act];
 
@@ -198,7 +200,7 @@ export interface Kernels {
   fill(out: Ptr, n: number, value: number): void;
   /**
    * Weight regularization: returns sum(l1·|w| + l2·w²) over n weights (f64 accumulation) and, when g != 0,
-   * adds its gradient l1·sign(w) + 2·l2·w into g.
+   * adds its gradient l1·sign(w) + 2·l2·w into g, sign(w) as TF.js's gradient of |w| (-1 at 0).
    */
   penalty(w: Ptr, g: Ptr, n: number, l1: number, l2: number): number;
   /** i32 out: argmax along axis (0: per column, n results; 1: per row, m results); first max wins. */
@@ -219,6 +221,8 @@ export interface Kernels {
   softmaxForward(x: Ptr, out: Ptr, m: number, n: number): void;
   /** dx[i,:] = y[i,:] * (dout[i,:] - dot(dout[i,:], y[i,:])); dx may alias dout. */
   softmaxBackward(y: Ptr, dout: Ptr, dx: Ptr, m: number, n: number): void;
+  /** Given y = logSoftmax(x) [m,n]: dx[i,:] = dout[i,:] - exp(y[i,:]) * sum(dout[i,:]); dx may alias dout. */
+  logSoftmaxBackward(y: Ptr, dout: Ptr, dx: Ptr, m: number, n: number): void;
 
   // ---- losses (assembly/losses.ts) ----
   /**

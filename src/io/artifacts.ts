@@ -364,8 +364,8 @@ function checkDtype(layerName: string, dtype: unknown, input: boolean): void {
 function activationName(entry: LayerEntry, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new Error(`${LOAD}: layer ${describe(entry.name)} has activation ${describe(value)}; expected a name such as 'relu'`);
-  const name = toCamelCase(value);
-  return name === 'silu' ? 'swish' : name;
+  // Keras's silu is swish; gelu_new is TF.js's own name, which camel case would turn into geluNew.
+  return value === 'silu' ? 'swish' : value === 'gelu_new' ? value : toCamelCase(value);
 }
 
 /** An initializer from { class_name, config } (or an old Keras name string); undefined keeps neurite's default. */

@@ -93,7 +93,7 @@ export class ThresholdedReLU extends Layer {
   static override className = 'ThresholdedReLU';
   readonly theta: number;
   constructor(args: LayerArgs & { theta?: number } = {}) {
-    super(args, { op: 'thresholdedReLU', options: { theta: is.number(0) } });
+    super(args, { op: 'thresholdedReLU', options: { theta: is.number() } });
     this.theta = args.theta ?? 1;
   }
   override call(inputs: Tensor | Tensor[]): Tensor {

@@ -4,7 +4,7 @@
 // network ends in the activation the loss folds in), dropout is one node. They sit on the same tape as every
 // other op: model.fit and tf.grad share one mechanism. TF.js's public tf.fused.matMul is built on the first.
 
-import { type Act, Act as A, Binary, type Loss } from '../backend/kernels.js';
+import { type Act, Act as A, Binary, type Loss, type Ptr } from '../backend/kernels.js';
 import { activeBackend } from '../engine.js';
 import { record, recording, type Sink } from '../autodiff/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -15,11 +15,28 @@ import { convert, describeStrides, empty, op, type TensorLike } from './op.js';
 import { leakyRelu, relu, sigmoid, elu } from './activations.js';
 import { matMul } from './matrix.js';
 
-/** An activation a fused dense op applies: a kernel code, or the row-wise softmax. */
+/** An activation a fused dense op applies: a kernel code, or the row-wise softmax (with log, logSoftmax). */
 export interface FusedActivation {
   act: Act;
   softmax: boolean;
+  log?: boolean;
   alpha: number;
+}
+
+/** y = fn(x) for x [rows, n] by fn's kernels: along each row for softmax and logSoftmax, else elementwise. */
+function applyActivation(fn: FusedActivation, x: Ptr, y: Ptr, rows: number, n: number): void {
+  const k = activeBackend().kernels;
+  if (fn.log) k.logSoftmaxForward(x, y, rows, n);
+  else if (fn.softmax) k.softmaxForward(x, y, rows, n);
+  else k.activationForward(fn.act, x, y, rows * n, fn.alpha);
+}
+
+/** dx = fn'(x)·dy for x [rows, n] by fn's kernels, from x and y = fn(x). */
+function activationGrad(fn: FusedActivation, x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, rows: number, n: number): void {
+  const k = activeBackend().kernels;
+  if (fn.log) k.logSoftmaxBackward(y, dy, dx, rows, n);
+  else if (fn.softmax) k.softmaxBackward(y, dy, dx, rows, n);
+  else k.activationBackward(fn.act, x, y, dy, dx, rows * n, fn.alpha);
 }
 
 export const LINEAR: FusedActivation = { act: A.Linear, softmax: false, alpha: 0 };
@@ -42,8 +59,7 @@ export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null, fn: FusedA
     if (inputs === 0) k.fill(pz, rows * units, 0);
     else k.matmul(px, pw, pz, rows, units, inputs, 0, 0, 0, backend.scratch);
     if (bias) k.biasAdd(pz, pb, pz, rows, units);
-    if (fn.softmax) k.softmaxForward(pz, py, rows, units);
-    else if (!linear) k.activationForward(fn.act, pz, py, rows * units, fn.alpha);
+    if (!linear) applyActivation(fn, pz, py, rows, units);
   }
   if (recording()) {
     const inputsOf = bias ? [x, kernel, bias] : [x, kernel];
@@ -64,8 +80,7 @@ function denseGrad(dy: Tensor, saved: Tensor[], needs: boolean[], into: Array<Si
   if (!linear) {
     dz = empty('dense', [rows, units], 'float32');
     const [pz, py, pdy, pdz] = [z.ptr('dense'), y.ptr('dense'), dy.ptr('dense'), dz.ptr('dense')];
-    if (fn.softmax) k.softmaxBackward(py, pdy, pdz, rows, units);
-    else k.activationBackward(fn.act, pz, py, pdy, pdz, rows * units, fn.alpha);
+    activationGrad(fn, pz, py, pdy, pdz, rows, units);
   }
   const into_ = (i: number, shape: number[]): [Tensor, number] => {
     const sink = into[i];
@@ -115,8 +130,7 @@ export function biasActivate(x: Tensor, bias: Tensor | null, fn: FusedActivation
   if (z.size > 0) {
     const [px, pb, pz, py] = [x.ptr('biasActivate'), bias.ptr('biasActivate'), z.ptr('biasActivate'), y.ptr('biasActivate')];
     k.biasAdd(px, pb, pz, rows, units);
-    if (fn.softmax) k.softmaxForward(pz, py, rows, units);
-    else if (!linear) k.activationForward(fn.act, pz, py, z.size, fn.alpha);
+    if (!linear) applyActivation(fn, pz, py, rows, units);
   }
   if (recording()) {
     record([x, bias], [y], linear ? [] : [z, y], ([dy], [z, y], needs, into) => {
@@ -126,8 +140,7 @@ export function biasActivate(x: Tensor, bias: Tensor | null, fn: FusedActivation
         dz = empty('biasActivate', dy.shape.slice(), 'float32');
         if (dz.size > 0) {
           const [pz, py, pdy, pdz] = [z.ptr('biasActivate'), y.ptr('biasActivate'), dy.ptr('biasActivate'), dz.ptr('biasActivate')];
-          if (fn.softmax) k.softmaxBackward(py, pdy, pdz, rows, units);
-          else k.activationBackward(fn.act, pz, py, pdy, pdz, dz.size, fn.alpha);
+          activationGrad(fn, pz, py, pdy, pdz, rows, units);
         }
       }
       let db: Tensor | null = null;
@@ -145,26 +158,19 @@ export function biasActivate(x: Tensor, bias: Tensor | null, fn: FusedActivation
 }
 
 /**
- * fn(x) for any activation of the layers (an Act code, or softmax over the last axis): one node, whose gradient
+ * fn(x) for any activation of the layers (an Act code, or softmax or logSoftmax over the last axis): one node, whose gradient
  * is the fused activation kernel's.
  */
 export function activate(x: Tensor, fn: FusedActivation): Tensor {
   if (fn.act === A.Linear && !fn.softmax) return x;
-  const k = activeBackend().kernels;
   const n = x.shape[x.rank - 1] ?? 1;
   const y = empty('activation', x.shape.slice(), 'float32');
-  if (y.size > 0) {
-    const [px, py] = [x.ptr('activation'), y.ptr('activation')];
-    if (fn.softmax) k.softmaxForward(px, py, y.size / n, n);
-    else k.activationForward(fn.act, px, py, y.size, fn.alpha);
-  }
+  if (y.size > 0) applyActivation(fn, x.ptr('activation'), y.ptr('activation'), y.size / n, n);
   if (recording()) {
     record([x], [y], [x, y], ([dy], [x, y]) => {
       const dx = empty('activation', x.shape.slice(), 'float32');
       if (dx.size > 0) {
-        const [px, py, pdy, pdx] = [x.ptr('activation'), y.ptr('activation'), dy.ptr('activation'), dx.ptr('activation')];
-        if (fn.softmax) activeBackend().kernels.softmaxBackward(py, pdy, pdx, dx.size / n, n);
-        else activeBackend().kernels.activationBackward(fn.act, px, py, pdy, pdx, dx.size, fn.alpha);
+        activationGrad(fn, x.ptr('activation'), y.ptr('activation'), dy.ptr('activation'), dx.ptr('activation'), dx.size / n, n);
       }
       return [dx];
     }, 'activation');

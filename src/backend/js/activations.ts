@@ -1,5 +1,6 @@
-// The js twin of assembly/activations.ts: activations and row-wise softmax over heap.f32, computed in f64 with
-// Math (the plain reference) and rounded on store. One loop per activation keeps every loop monomorphic.
+// The js twin of assembly/activations.ts: activations, row-wise softmax and log-softmax's gradient over heap.f32,
+// computed in f64 with Math (the plain reference) and rounded on store. One loop per activation keeps every loop
+// monomorphic.
 
 import type { Heap } from '../heap.js';
 import { Act, type Kernels, type Ptr } from '../kernels.js';
@@ -11,11 +12,18 @@ const SELU_SCALE = 1.0507009873554805;
 const SELU_SCALE_ALPHA = 1.0507009873554805 * 1.6732632423543772;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 const FIFTH = Math.fround(0.2);
+// TF.js's gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x³))).
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const GELU_NEW_CUBIC = 0.044715;
+// Above it mish's slope is 1, as in the wasm kernel (whose exp stops there): so both give 1 at +Infinity.
+const MISH_LINEAR_FROM = 20;
 
 /** 0.2 x + 0.5 in f32, the product and the sum each rounded, as TF.js's hardSigmoid computes it (and its gradient's range). */
 const hardSigmoidArg = (x: number) => Math.fround(Math.fround(FIFTH * x) + 0.5);
+/** tanh(sqrt(2/pi) (x + 0.044715 x³)), gelu_new's tanh. */
+const geluNewTanh = (x: number) => Math.tanh(SQRT_2_OVER_PI * (x + GELU_NEW_CUBIC * x * x * x));
 
-export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward' | 'activationBackward' | 'softmaxForward' | 'softmaxBackward'> {
+export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward' | 'activationBackward' | 'softmaxForward' | 'softmaxBackward' | 'logSoftmaxBackward'> {
   return {
     // x (n), out (n); out may be x
     activationForward(act: Act, x: Ptr, out: Ptr, n: number, alpha: number): void {
@@ -61,6 +69,12 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
           break;
         case Act.Relu6:
           for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v < 0 ? 0 : v > 6 ? 6 : v; }
+          break;
+        case Act.Mish:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = v * Math.tanh(softplus(v)); }
+          break;
+        case Act.GeluNew:
+          for (let i = 0; i < n; i++) { const v = f[i0 + i]; f[o0 + i] = 0.5 * v * (1 + geluNewTanh(v)); }
           break;
       }
     },
@@ -120,6 +134,20 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
         case Act.Relu6: // TF.js's layer relu6 is minimum(6, relu(x)): 0 at both kinks
           for (let i = 0; i < n; i++) { const v = f[x0 + i]; f[d0 + i] = v > 0 && v < 6 ? f[g0 + i] : 0; }
           break;
+        case Act.Mish: // tanh(sp) + x sech²(sp) sigmoid(x), sp = softplus(x)
+          for (let i = 0; i < n; i++) {
+            const v = f[x0 + i];
+            const t = Math.tanh(softplus(v));
+            f[d0 + i] = v > MISH_LINEAR_FROM ? f[g0 + i] : f[g0 + i] * (t + v * (1 - t) * (1 + t) * sigmoid(v));
+          }
+          break;
+        case Act.GeluNew: // 0.5 (1 + t) + 0.5 x (1 - t²) sqrt(2/pi) (1 + 3 · 0.044715 x²), t = tanh(u)
+          for (let i = 0; i < n; i++) {
+            const v = f[x0 + i];
+            const t = geluNewTanh(v);
+            f[d0 + i] = f[g0 + i] * 0.5 * (1 + t + v * (1 - t) * (1 + t) * SQRT_2_OVER_PI * (1 + 3 * GELU_NEW_CUBIC * v * v));
+          }
+          break;
       }
     },
 
@@ -152,6 +180,19 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
         let dot = 0;
         for (let j = 0; j < n; j++) dot += f[gr + j] * f[yr + j];
         for (let j = 0; j < n; j++) f[dr + j] = f[yr + j] * (f[gr + j] - dot);
+      }
+    },
+
+    // y = logSoftmax(x) (m,n), dout (m,n), dx (m,n); dx may be dout. dx = dout - exp(y) * sum(dout) per row.
+    logSoftmaxBackward(y: Ptr, dout: Ptr, dx: Ptr, m: number, n: number): void {
+      const f = heap.f32;
+      for (let i = 0; i < m; i++) {
+        const yr = word(y) + i * n;
+        const gr = word(dout) + i * n;
+        const dr = word(dx) + i * n;
+        let total = 0;
+        for (let j = 0; j < n; j++) total += f[gr + j];
+        for (let j = 0; j < n; j++) f[dr + j] = f[gr + j] - Math.exp(f[yr + j]) * total;
       }
     },
   };

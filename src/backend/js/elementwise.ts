@@ -125,7 +125,7 @@ export function elementwiseKernels(heap: Heap): ElementwiseKernels {
         const l2f = Math.fround(l2);
         for (let i = 0; i < n; i++) {
           const v = f32[wi + i];
-          const sign = v > 0 ? 1 : v < 0 ? -1 : 0;
+          const sign = v > 0 ? 1 : -1; // TF.js's gradient of |v|: step(v, -1)
           f32[gi + i] += Math.fround(l1f * sign + Math.fround(l2f * Math.fround(v + v)));
         }
       }

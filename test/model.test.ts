@@ -456,6 +456,24 @@ describe.each(['wasm', 'js'] as const)('models on %s', (backend) => {
     fresh.dispose();
   });
 
+  it("compiling again frees the replaced optimizer's state: a model recompiled to fine-tune holds one state", async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [100] })] });
+    const [x, y] = [tf.ones([4, 100]), tf.ones([4, 1])];
+    const bytes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+      await model.fit(x, y, { epochs: 1, verbose: 0 });
+      bytes.push(tf.memory().numBytes);
+    }
+    expect(bytes[2]).toBe(bytes[0]);
+    // The same optimizer compiled again keeps its state.
+    const before = tf.memory().numBytes;
+    model.compile({ optimizer: model.optimizer, loss: 'meanSquaredError' });
+    expect(tf.memory().numBytes).toBe(before);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('200 models built, trained and disposed leave memory() where it started', async () => {
     const start = tf.memory();
     const x = tf.tensor2d(randomData(20, 3), [10, 2]);

@@ -464,7 +464,10 @@ export class LayersModel extends Layer implements TrainingModel {
       return metrics[i].map((m) => getMetric(op, m, loss, widths[i] ?? 2).key);
     });
     // Made last: a refused compile must not leave an optimizer (and its tensors) behind.
-    this.optimizer = getOptimizer(op, args.optimizer);
+    const optimizer = getOptimizer(op, args.optimizer);
+    // The one it replaces lets go of its state for these weights (kept for as long as the model, else).
+    if (this.optimizer && this.optimizer !== optimizer) this.optimizer.forget(this.weights);
+    this.optimizer = optimizer;
     this.compiled = losses.map((loss, i) => ({ loss, metrics: metrics[i], weight: weights[i] as number }));
     this.metricsNames = logKeys(names, metricKeys);
     this.stepsSinceCheckpoint = Infinity; // its optimizer state may be another's

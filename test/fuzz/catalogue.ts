@@ -724,7 +724,7 @@ export const catalogue: Entry[] = [
     [
       ['reLU', { maxValue: fc.constantFrom(0.5, 6) }, { maxValue: number({ min: 0 }) }],
       ['elu', { alpha: fc.constantFrom(0.5, 1) }, { alpha: number() }],
-      ['thresholdedReLU', { theta: fc.constantFrom(0, 1) }, { theta: number({ min: 0 }) }],
+      ['thresholdedReLU', { theta: fc.constantFrom(-0.5, 0, 1) }, { theta: number() }],
       ['softmax', { axis: fc.constantFrom(-1, 1) }, { axis: [bad('non-integer', 0.5), bad('NaN', NaN), ...wrongType('number')] }],
       ['flatten', { dataFormat: fc.constantFrom('channelsLast', 'channelsFirst') }, { dataFormat: name(['channelsLast', 'channelsFirst']) }],
       [

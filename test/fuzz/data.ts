@@ -28,20 +28,23 @@ const dataset = (...refused: Bad[]): Param => ({ name: 'dataset', valid: DATASET
 /** A size or count that must be an integer >= min, and is required. */
 const required = (paramName: string, min: number, valid = fc.integer({ min, max: 5 })): Param => ({ name: paramName, valid, bad: [...integer({ min }), ...missing] });
 
-/** A count where a negative integer or none means "all" (take, repeat). */
+/** A count where a negative integer, Infinity or none means "all" (take, repeat). */
 const count = (valid: fc.Arbitrary<unknown>): Param => ({
   name: 'count',
   valid,
-  bad: [badOf('non-integer', fc.integer({ min: -5, max: 5 }).map((n) => n + 0.5)), bad('NaN', NaN), bad('Infinity', Infinity, -Infinity), ...wrongType('number')],
+  bad: [badOf('non-integer', fc.integer({ min: -5, max: 5 }).map((n) => n + 0.5)), bad('NaN', NaN), ...wrongType('number')],
 });
+
+/** skip's count: an integer >= 0, or Infinity (skip everything). */
+const skipCount: Param = { name: 'count', valid: fc.constantFrom(0, 2, 5, Infinity), bad: [...integer({ min: 0 }).filter((b) => b.kind !== 'Infinity'), bad('-Infinity', -Infinity), ...missing] };
+
+/** batch's and shuffle's flags, read as TF.js reads them: true, false, 1, 0 and null (false) are taken. */
+const truthyFlag: Bad[] = [badOf('not a boolean', fc.constantFrom('yes', 'false', '', 2, {}, [])), bad('Symbol', Symbol('bad')), bad('BigInt', 1n)];
 
 const fn = (paramName: string, valid: unknown): Param => ({ name: paramName, valid: fc.constant(valid), bad: notFunction });
 
-/** A shuffle's seed: an integer in [-2^31, 2^32) or a string (TF.js types it a string). */
-const shuffleSeed: Bad[] = [
-  ...integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }).filter((b) => b.kind !== 'wrong type'),
-  badOf('wrong type', fc.constantFrom(true, {}, [1], () => 1)),
-];
+/** A shuffle's seed: any finite number (Date.now() too) or a string (TF.js types it a string). */
+const shuffleSeed: Bad[] = [bad('NaN', NaN), bad('Infinity', Infinity, -Infinity), badOf('wrong type', fc.constantFrom(true, {}, [1], () => 1))];
 
 const method = (name: string, params: Param[], call: Entry['call'], async = false): Entry => ({ name: `dataset.${name}`, prefixes: [`Dataset.${name}`], async, params: [dataset(), ...params], call });
 
@@ -82,12 +85,12 @@ export const dataEntries: Entry[] = [
     params: [
       {
         name: 'datasets',
-        valid: DATASETS.chain((d) => fc.constantFrom([d], { a: d, b: [d, d] }, [])),
+        // (one dataset alone too, which TF.js's types refuse but its code takes)
+        valid: DATASETS.chain((d) => fc.constantFrom([d], { a: d, b: [d, d] }, [], d)),
         bad: [
           ...wrongType('array', 'object'),
           ...missing,
           bad('a leaf that is not a dataset', [5], { a: 'x' }, [[{ b: null }]]),
-          badOf('a dataset, not an array or object of them', DATASETS),
           bad('hostile structure', circular, deep),
         ],
       },
@@ -151,15 +154,15 @@ export const dataEntries: Entry[] = [
   },
 
   // ---- methods ----
-  method('batch', [required('batchSize', 1), { name: 'smallLastBatch', valid: fc.constantFrom(undefined, true, false), bad: flag }], (d, n, s) => d.batch(n, s)),
+  method('batch', [required('batchSize', 1), { name: 'smallLastBatch', valid: fc.constantFrom(undefined, true, false, null, 0, 1), bad: truthyFlag }], (d, n, s) => d.batch(n, s)),
   method(
     'shuffle',
-    [required('bufferSize', 1), { name: 'seed', valid: fc.constantFrom(undefined, 0, 42, 'abc'), bad: shuffleSeed }, { name: 'reshuffleEachIteration', valid: fc.constantFrom(undefined, true, false), bad: flag }],
+    [required('bufferSize', 1), { name: 'seed', valid: fc.constantFrom(undefined, 0, 42, 'abc', 1796314300408, 1.5), bad: shuffleSeed }, { name: 'reshuffleEachIteration', valid: fc.constantFrom(undefined, true, false, null, 0, 1), bad: truthyFlag }],
     (d, n, s, r) => d.shuffle(n, s, r),
   ),
-  method('take', [count(fc.integer({ min: -1, max: 5 }))], (d, n) => d.take(n)),
-  method('skip', [required('count', 0)], (d, n) => d.skip(n)),
-  method('repeat', [count(fc.constantFrom(undefined, -1, 0, 2))], (d, n) => d.repeat(n)),
+  method('take', [count(fc.constantFrom(-1, 0, 2, 5, Infinity))], (d, n) => d.take(n)),
+  method('skip', [skipCount], (d, n) => d.skip(n)),
+  method('repeat', [count(fc.constantFrom(undefined, -1, 0, 2, Infinity))], (d, n) => d.repeat(n)),
   method('prefetch', [required('bufferSize', 1)], (d, n) => d.prefetch(n)),
   method('map', [fn('transform', (x: unknown) => x)], (d, f) => d.map(f)),
   method('mapAsync', [fn('transform', async (x: unknown) => x)], (d, f) => d.mapAsync(f)),

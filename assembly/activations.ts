@@ -95,8 +95,10 @@ const MISH_LINEAR_FROM: f32 = 20;
   const zero = f32x4.splat(0);
   const one = f32x4.splat(1);
   switch (act) {
-    case Act.Relu: // TF.js: dout * step(x), step(0) = 0
-      return v128.and(dout, f32x4.gt(x, zero));
+    case Act.Relu: { // TF.js: dout * step(x), step 1 above 0, NaN at NaN, else 0 (so a NaN or infinite dout gives NaN there)
+      const step = v128.or(v128.and(one, f32x4.gt(x, zero)), v128.and(x, f32x4.ne(x, x)));
+      return f32x4.mul(dout, step);
+    }
     case Act.LeakyRelu: // TF.js: x > 0 ? dout : alpha * dout
       return v128.bitselect(dout, f32x4.mul(dout, alpha), f32x4.gt(x, zero));
     case Act.Elu: // TF.js EluGrad: y >= 0 ? dout : dout * (y + 1); here y + alpha = alpha e^x

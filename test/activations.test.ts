@@ -133,6 +133,24 @@ describe.each(BUILDS)('activations on %s', (build) => {
     }
   });
 
+  it("relu's gradient is TF.js's dy · step(x): NaN at a NaN x, and NaN where x <= 0 meets a NaN or infinite dy", async () => {
+    const b = await backendFor(build);
+    const specials = [Number.NaN, -Infinity, -2, -0, 0, 1e-45, 3, Infinity];
+    // Every pair of x and dy: 64 values, so the SIMD body and (with n = 63) the tail both see each case.
+    const xs = specials.flatMap((x) => specials.map(() => x));
+    const dys = specials.flatMap(() => specials);
+    const ref = await tfjsReference();
+    const want = ref.tidy(() => ref.grad((v: tfjs.Tensor) => ref.relu(v))(ref.tensor1d(xs), ref.tensor1d(dys)).dataSync());
+    for (const n of [64, 63]) {
+      const [x, y, dout, dx] = [put(b, xs.slice(0, n)), put(b, new Float32Array(n)), put(b, dys.slice(0, n)), put(b, new Float32Array(n))];
+      b.kernels.activationForward(Act.Relu, x, y, n, 0);
+      b.kernels.activationBackward(Act.Relu, x, y, dout, dx, n, 0);
+      const got = get(b, dx, n);
+      for (let i = 0; i < n; i++) expect(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i])), `${build} x ${xs[i]} dy ${dys[i]}: ${got[i]}, TF.js ${want[i]}`).toBe(true);
+      freeAll(b, [x, y, dout, dx]);
+    }
+  });
+
   it('sigmoid, tanh, softplus, swish, gelu, mish and gelu_new are exact at large |x|, finite, and pass NaN through', async () => {
     const b = await backendFor(build);
     const xs = [-1000, -100, -20, 20, 100, 1000, NaN];
@@ -272,6 +290,25 @@ describe.each(['wasm', 'js'] as const)('hardSigmoid, softsign and relu6 by name 
       dense.dispose();
       return out;
     }, { atol: 1e-6, rtol: 1e-6 });
+  });
+});
+
+describe.each(['wasm', 'js'] as const)("relu's gradient at NaN and infinities against TF.js on %s", (backend) => {
+  onBackend(backend);
+
+  it('tf.relu, tf.fused.matMul with relu, and a dense layer with relu', async () => {
+    const x = [[Number.NaN, -1, 2], [0, -Infinity, Infinity]];
+    const dy = [[1, Number.NaN, 2], [Infinity, -3, Number.NaN]];
+    await expectSameAsTfjs('relu', (t) => t.grad((v: tf.Tensor) => t.relu(v))(t.tensor2d(x), t.tensor2d(dy)));
+    await expectSameAsTfjs('fused.matMul relu', (t) =>
+      t.grads((a: tf.Tensor, w: tf.Tensor) => t.fused.matMul({ a, b: w, bias: t.tensor1d([0, 0.5]), activation: 'relu' }))([t.tensor2d([[1, Number.NaN], [2, -1], [-3, 1]]), t.tensor2d([[1, -1], [0.5, 2]])], t.tensor2d([[1, 1], [Infinity, 1], [1, Number.NaN]])),
+    );
+    await expectSameAsTfjs('dense relu', (t) => {
+      const dense = t.layers.dense({ units: 2, activation: 'relu', kernelInitializer: 'ones', useBias: false, inputShape: [3] });
+      const grad = t.grad((v: tf.Tensor) => dense.apply(v) as tf.Tensor)(t.tensor2d([[1, Number.NaN, 0], [-1, 0, 0]]), t.tensor2d([[1, 2], [Infinity, 1]]));
+      dense.dispose();
+      return grad;
+    });
   });
 });
 

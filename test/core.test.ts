@@ -109,6 +109,55 @@ describe.each(['wasm', 'js'] as const)('core on %s', (backend) => {
     tf.dispose([value, grads[w.name], w, frozen]);
   });
 
+  it('a gradient of the wrong shape is refused, naming the op, the input and both shapes, before anything is summed', async () => {
+    for (const size of [2, 1000]) {
+      const wrong = tf.customGrad((x: tf.Tensor) => ({ value: x.square(), gradFunc: () => [tf.ones([size])] }));
+      const x = tf.tensor1d([1, 2, 3]);
+      const before = tf.memory();
+      const message = `Error in the gradient of customGrad: the gradient of input 0 has shape [${size}], which does not match the input's shape [3]`;
+      // Alone, or summed with another path's gradient: refused either way.
+      expect(() => tf.grad((v: tf.Tensor) => wrong(v).mul(2).sum())(x)).toThrow(message);
+      expect(() => tf.grad((v: tf.Tensor) => wrong(v).add(v).sum())(x)).toThrow(message);
+      expect(tf.memory()).toEqual(before);
+      expect(Array.from(x.dataSync())).toEqual([1, 2, 3]);
+      x.dispose();
+    }
+    await expectSameAsTfjs('wrong gradient shape', (t) => {
+      const wrong = t.customGrad((x: tf.Tensor) => ({ value: x.square(), gradFunc: () => [t.ones([2])] }));
+      return t.grad((x: tf.Tensor) => wrong(x) as tf.Tensor)(t.tensor1d([1, 2, 3]));
+    });
+  });
+
+  it("customGrad frees what f makes besides its value (all of it when f throws), and keeps what f saved for gradFunc", async () => {
+    const f = tf.customGrad((x: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
+      const cube = x.square().mul(x); // intermediates: freed
+      save([x.square()]); // made in f, and kept for gradFunc
+      return { value: cube.add(1), gradFunc: (dy: tf.Tensor, [square]: tf.Tensor[]) => [dy.mul(square).mul(3)] };
+    });
+    const x = tf.tensor1d([1, -2]);
+    const start = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      tf.dispose(f(x));
+      expect(tf.memory().numTensors).toBe(start);
+    }
+    const failing = tf.customGrad((v: tf.Tensor) => {
+      v.square();
+      throw new Error('f failed');
+    });
+    expect(() => failing(x)).toThrow('f failed');
+    const invalid = tf.customGrad((v: tf.Tensor) => ({ value: v.square(), gradFunc: 'not a function' }) as never);
+    expect(() => invalid(x)).toThrow(/customGrad: f must return \{ value, gradFunc \} where gradFunc is a function/);
+    expect(tf.memory().numTensors).toBe(start);
+    x.dispose();
+    await expectSameAsTfjs('customGrad with a tensor f saved', (t) => {
+      const cubed = t.customGrad((v: tf.Tensor, save: (ts: tf.Tensor[]) => void) => {
+        save([v.square()]);
+        return { value: v.square().mul(v), gradFunc: (dy: tf.Tensor, [square]: tf.Tensor[]) => [dy.mul(square).mul(3)] };
+      });
+      return t.grad((v: tf.Tensor) => t.tidy(() => cubed(v) as tf.Tensor))(t.tensor1d([1, -2]));
+    });
+  });
+
   it('a gradient of f that returns a tensor of the caller\'s leaves that tensor alive', () => {
     const [x, c] = [tf.tensor1d([1, 2]), tf.tensor1d([7])];
     const g = tf.grad((t: tf.Tensor) => t)(x); // d x / d x

@@ -259,10 +259,13 @@ describe.each(['wasm', 'js'] as const)('binary ops on %s', (backend) => {
     await expectSameAsTfjs('mod, second derivative in b', (t) => t.grad((b: tf.Tensor) => t.grad((y: tf.Tensor) => t.mod(t.tensor1d([5, -5]), y).mul(y))(b))(t.tensor1d([3, 3])));
   });
 
-  it('comparisons and logic have no gradient: a value computed through them does not depend on x', () => {
+  it('comparisons and logic have no gradient (a value computed through them does not depend on x), but greaterEqual has zeros, as in TF.js', async () => {
     const x = tf.tensor1d([1, 2]);
     expect(() => tf.grad((v: tf.Tensor) => tf.greater(v, 1).cast('float32'))(x)).toThrow(/grad: .*does not depend on x/);
     x.dispose();
+    await expectSameAsTfjs('greaterEqual', (t) => t.grad((v: tf.Tensor) => t.greaterEqual(v, 1))(t.tensor1d([0, 1, 2])));
+    await expectSameAsTfjs('greaterEqual broadcast', (t) => t.grads((a: tf.Tensor, b: tf.Tensor) => t.greaterEqual(a, b))([t.tensor2d([[0, 2], [3, -1]]), t.tensor1d([1])]));
+    await expectSameAsTfjs('greaterEqual int32 against float32', (t) => t.grads((a: tf.Tensor, b: tf.Tensor) => t.greaterEqual(a, b).cast('float32').add(b))([t.tensor1d([0, 2], 'int32'), t.tensor1d([1, 1])]));
   });
 
   it('refuses bad arguments with an Error that names the op and the argument', async () => {

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import * as tf from '../src/index.js';
+import { expectSameAsTfjs } from './reference.js';
 import { compensatedSum, expectClose, onBackend, randomData } from './support.js';
 
 /** f64 reference product of row-major matrices, with the operands' stored layouts. */
@@ -190,6 +191,14 @@ describe.each(['wasm', 'js'] as const)('ops on %s', (backend) => {
         check(mean1[i], row(i), 1 / n, `mean axis 1 [${i}]`);
       }
     });
+  });
+
+  it("zerosLike, onesLike and oneHot have TF.js's gradient of zeros: a value through them still depends on x", async () => {
+    await expectSameAsTfjs('zerosLike', (t) => t.grads((a: tf.Tensor, b: tf.Tensor) => t.zerosLike(a).add(b))([t.tensor1d([1, 2]), t.tensor1d([3, 4])]));
+    await expectSameAsTfjs('onesLike', (t) => t.grads((a: tf.Tensor, b: tf.Tensor) => t.onesLike(a).mul(b))([t.tensor2d([[1, 2]]), t.tensor1d([3, 4])]));
+    await expectSameAsTfjs('zerosLike of int32', (t) => t.grad((x: tf.Tensor) => t.zerosLike(x.cast('int32')))(t.tensor1d([1.5, 2])));
+    await expectSameAsTfjs('oneHot', (t) => t.grad((x: tf.Tensor) => t.oneHot(x.cast('int32'), 3).sum())(t.tensor1d([0, 2])));
+    await expectSameAsTfjs('oneHot of indices', (t) => t.grad((x: tf.Tensor) => t.oneHot(x, 3, 5, -1, 'float32'))(t.tensor2d([[0, 1]], [1, 2], 'int32')));
   });
 
   it('argMax along either axis, as int32; first maximum wins', () => {

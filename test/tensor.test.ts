@@ -150,6 +150,54 @@ describe.each(['wasm', 'js'] as const)('tensors on %s', (backend) => {
     ).toThrow('boom');
   });
 
+  it('tidy keeps and dispose frees tensors in any object, as TF.js walks them: class instances, null-prototype objects, cycles', () => {
+    class Pair {
+      readonly link: { pair?: Pair } = {};
+      constructor(readonly first: tf.Tensor, readonly second: tf.Tensor[]) {
+        this.link.pair = this; // a cycle
+      }
+    }
+    const start = tf.memory().numTensors;
+    const [pair, bare] = tf.tidy(() => {
+      tf.zeros([3]);
+      const bare = Object.assign(Object.create(null) as Record<string, tf.Tensor>, { t: tf.ones([2]) });
+      return [new Pair(tf.ones([1]), [tf.ones([4])]), bare] as unknown as tf.TensorContainer[];
+    }) as unknown as [Pair, Record<string, tf.Tensor>];
+    expect(tf.memory().numTensors).toBe(start + 3);
+    expect([pair.first.isDisposed, pair.second[0].isDisposed, bare.t.isDisposed]).toEqual([false, false, false]);
+    expect(pair.second[0].arraySync()).toEqual([1, 1, 1, 1]);
+    tf.dispose(pair as unknown as tf.TensorContainer);
+    expect([pair.first.isDisposed, pair.second[0].isDisposed]).toEqual([true, true]);
+    tf.dispose(bare);
+    expect(tf.memory().numTensors).toBe(start);
+  });
+
+  it("tf.variable with a taken name refuses it and frees the copy cast to the dtype asked for", () => {
+    const init = tf.tensor1d([1, 2], 'int32');
+    const v = tf.variable(init, true, 'tensor-test-taken');
+    const before = tf.memory();
+    for (let i = 0; i < 3; i++) expect(() => tf.variable(init, true, 'tensor-test-taken', 'float32')).toThrow(/variable: a variable named "tensor-test-taken" already exists/);
+    expect(tf.memory()).toEqual(before);
+    tf.dispose([init, v]);
+  });
+
+  it('assign refuses a disposed variable and a disposed value by name, and frees or leaks nothing', () => {
+    const init = tf.tensor1d([1, 2, 3]);
+    const v = tf.variable(init); // shares init's values
+    v.dispose();
+    const next = tf.tensor1d([4, 5, 6]);
+    const before = tf.memory();
+    expect(() => v.assign(next)).toThrow(new RegExp(`^assign: variable ${v.name} is disposed$`));
+    expect(tf.memory()).toEqual(before);
+    expect(Array.from(init.dataSync())).toEqual([1, 2, 3]);
+    const w = tf.variable(init);
+    next.dispose();
+    expect(() => w.assign(next)).toThrow(/^assign: newValue is disposed$/);
+    expect(() => w.assign([1, 2, 3] as unknown as tf.Tensor)).toThrow(/^assign: newValue must be a Tensor, got \[1,2,3\]$/);
+    expect(Array.from(w.dataSync())).toEqual([1, 2, 3]);
+    tf.dispose([init, w]);
+  });
+
   it('memory() counts tensors and bytes, and 10,000 create/dispose cycles leave it where it started', () => {
     const start = tf.memory();
     const a = tf.zeros([3, 5]);

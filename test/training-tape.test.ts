@@ -68,12 +68,65 @@ describe.each(['wasm', 'js'] as const)('training through the tape on %s', (backe
 
   it('the fused dense node and tf.fused.matMul have the gradients finite differences give', async () => {
     const [x, w, b, xt] = [sample([5, 4], 1), sample([4, 3], 2), sample([3], 3), sample([4, 5], 4)];
-    for (const activation of ['linear', 'relu', 'elu', 'sigmoid', 'leakyrelu'] as const) {
-      expectGradient(`fused.matMul ${activation}`, (p, q, r) => tf.fused.matMul({ a: p, b: q, bias: r, activation }), [x, w, b]);
+    const alpha = sample([3], 8, 0.1, 0.5);
+    for (const activation of ['linear', 'relu', 'relu6', 'elu', 'prelu', 'sigmoid', 'leakyrelu'] as const) {
+      expectGradient(`fused.matMul ${activation}`, (p, q, r) => tf.fused.matMul({ a: p, b: q, bias: r, activation, preluActivationWeights: alpha }), [x, w, b]);
     }
+    expectGradient('fused.matMul prelu, in its weights', (p) => tf.fused.matMul({ a: x, b: w, activation: 'prelu', preluActivationWeights: p }), [alpha]);
     expectGradient('fused.matMul transposed', (p, q) => tf.fused.matMul({ a: p, b: q, transposeA: true }), [xt, w]);
-    tf.dispose([x, w, b, xt]);
+    tf.dispose([x, w, b, xt, alpha]);
     await expectSameAsTfjs('fused.matMul values', (t) => t.fused.matMul({ a: sample([3, 4], 5, -1, 1, 0, t), b: sample([4, 2], 6, -1, 1, 0, t), bias: sample([2], 7, -1, 1, 0, t), activation: 'relu' }));
+  });
+
+  it("tf.fused.matMul's relu6 and prelu give TF.js's values and gradients, relu6's kinks included", async () => {
+    // The first column of a·b + bias is [0, 6, 7.5]: relu6's kinks and past them (its gradient is TF.js's op's, 1 at 6).
+    const a = (t: typeof tf) => t.tensor2d([[0, 2], [2, 3], [2.5, -4]]);
+    const b = (t: typeof tf) => t.tensor2d([[3, -1, 0.5], [0, 2, -0.5]]);
+    const bias = (t: typeof tf) => t.tensor1d([0, 0.5, -0.25]);
+    for (const transposeB of [false, true]) {
+      await expectSameAsTfjs(`relu6 transposeB ${transposeB}`, (t) => {
+        const $b = transposeB ? b(t).transpose() : b(t);
+        return [t.fused.matMul({ a: a(t), b: $b, bias: bias(t), activation: 'relu6', transposeB }), ...t.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => t.fused.matMul({ a: p, b: q, bias: r, activation: 'relu6', transposeB }))([a(t), $b, bias(t)])];
+      });
+    }
+    for (const weights of [[0.1, 0.2, 0.3], [[0.5]], [[0.1, -0.2, 0.3], [1, 2, 3], [0, 0, 0]]]) {
+      await expectSameAsTfjs(`prelu weights ${JSON.stringify(weights)}`, (t) => {
+        const alpha = t.tensor(weights);
+        return [t.fused.matMul({ a: a(t), b: b(t), bias: bias(t), activation: 'prelu', preluActivationWeights: alpha }), ...t.grads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor, s: tf.Tensor) => t.fused.matMul({ a: p, b: q, bias: r, activation: 'prelu', preluActivationWeights: s }))([a(t), b(t), bias(t), alpha])];
+      });
+    }
+    expect(() => tf.tidy(() => tf.fused.matMul({ a: a(tf), b: b(tf), activation: 'prelu' }))).toThrow(/^fused.matMul: preluActivationWeights must be a Tensor or tensor-like values .*got undefined$/);
+    expect(() => tf.tidy(() => tf.fused.matMul({ a: a(tf), b: b(tf), activation: 'swish' as never }))).toThrow('fused.matMul: activation must be one of "linear", "relu", "relu6", "elu", "prelu", "leakyrelu", "sigmoid", got "swish"');
+  });
+
+  it('a gradient of the wrong shape is refused in fit before it is written into the weight gradient, and fit leaves memory as it was', async () => {
+    for (const size of [2, 1000]) {
+      // A user's layer whose customGrad gives its [3] weight a gradient of another shape.
+      const scaled = tf.customGrad((x: tf.Tensor, w: tf.Tensor) => ({ value: tf.mul(x, w), gradFunc: (dy: tf.Tensor) => [dy, tf.ones([size])] }));
+      class WrongGradient extends tf.layers.Layer {
+        static override className = 'WrongGradient';
+        private w: tf.Variable | null = null;
+        override build(): void {
+          this.w = this.addWeight('w', [3], 'float32', tf.initializers.ones());
+        }
+        override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+          return scaled(Array.isArray(inputs) ? inputs[0] : inputs, this.w!.read());
+        }
+      }
+      const model = tf.sequential({ layers: [new WrongGradient({ inputShape: [3] })] });
+      model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+      const [x, y] = [tf.ones([2, 3]), tf.fill([2, 3], 9)];
+      const before = tf.memory();
+      await expect(model.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
+        `Error in the gradient of customGrad: the gradient of input 1 has shape [${size}], which does not match the input's shape [3]`,
+      );
+      expect(tf.memory()).toEqual(before);
+      expect(weightsOf(model)).toEqual([[1, 1, 1]]);
+      const loss = model.evaluate(x, y) as tf.Tensor;
+      expect(loss.dataSync()[0]).toBe(64);
+      tf.dispose([x, y, loss]);
+      model.dispose();
+    }
   });
 
   it.each(CASES)('fit, replaying its recorded step, trains bit for bit as a tape recorded every step: $name', async (c) => {

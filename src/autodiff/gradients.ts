@@ -7,11 +7,11 @@ import { endScope, liveVariables, madeInScope, startScope, Tensor, Variable } fr
 import { describe } from '../validate.js';
 import { add } from '../ops/arithmetic.js';
 import { cast, clone } from '../ops/cast.js';
-import { onesLike, zeros } from '../ops/creation.js';
+import { ones, zeros } from '../ops/creation.js';
 import { Binary } from '../backend/kernels.js';
-import { checkSameShape, convert, describeStrides, kernels, type TensorLike } from '../ops/op.js';
+import { checkSameShape, convert, describeStrides, kernels, op, type TensorLike } from '../ops/op.js';
 import { checkDtypeName } from '../ops/values.js';
-import { backprop, type GradientOps, record, recordOn, type Sink, Tape, withoutRecording } from './tape.js';
+import { backprop, type GradFn, type GradientOps, record, recordOn, type Sink, Tape, withoutRecording } from './tape.js';
 
 /** @internal The ops backprop uses, given to it here so that tape.ts needs no ops (model.fit runs backprop too). */
 export const GRADIENT_OPS: GradientOps = {
@@ -59,7 +59,7 @@ export function gradients(
     startScope();
     try {
       // As in TF.js, the seed is float32 whatever f's dtype (an int32 f's gradient is still a real number).
-      const seed = dy ?? onesLike(value.dtype === 'float32' ? value : cast(value, 'float32'));
+      const seed = dy ?? ones(value.shape);
       const grads = backprop(tape, value, seed, xs, GRADIENT_OPS, sinks);
       if (!allowNone && grads.some((g, i) => g === null && !sinks?.has(xs[i].id))) {
         throw new Error(`${name}: cannot compute the gradient of y = f(x) with respect to x: y does not depend on x (does f use x's ops, inside f?)`);
@@ -181,7 +181,8 @@ export interface CustomGradientResult {
  */
 export function customGrad(f: (...args: never[]) => CustomGradientResult): (...inputs: Tensor[]) => Tensor {
   checkFunction('customGrad', f);
-  return (...inputs) => {
+  // In a scope, as TF.js runs f in tidy: what f makes besides its value is freed (the tape holds what it saved).
+  return op((...inputs: Tensor[]): Tensor => {
     inputs.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new Error(`customGrad: argument ${i} must be a Tensor, got ${describe(t)}`);
     });
@@ -195,16 +196,17 @@ export function customGrad(f: (...args: never[]) => CustomGradientResult): (...i
       throw new Error('customGrad: f must return { value, gradFunc } where value is a Tensor');
     }
     if (typeof result.gradFunc !== 'function') throw new Error('customGrad: f must return { value, gradFunc } where gradFunc is a function');
-    record(inputs, [result.value], saved, ([dy], kept) => {
+    const gradient: GradFn = ([dy], kept) => {
       const g = result.gradFunc(dy, kept);
       const list = Array.isArray(g) ? g : [g];
       if (list.length !== inputs.length || !list.every((t) => t instanceof Tensor)) {
         throw new Error(`customGrad: gradFunc must return ${inputs.length} tensor(s), one per input, got ${describe(g)}`);
       }
       return list;
-    });
+    };
+    record(inputs, [result.value], saved, gradient, undefined, 'customGrad');
     return result.value;
-  };
+  });
 }
 
 /**
@@ -218,9 +220,11 @@ export function variable(initialValue: Tensor, trainable = true, name?: string, 
   if (name !== undefined && name !== null && (typeof name !== 'string' || name === '')) throw new Error(`variable: name must be a non-empty string, got ${describe(name)}`);
   if (dtype !== undefined && dtype !== null) checkDtypeName('variable', dtype);
   const value = dtype && dtype !== initialValue.dtype ? cast(initialValue, dtype) : initialValue;
-  const v = new Variable(value, trainable, name ?? undefined);
-  if (value !== initialValue) value.dispose();
-  return v;
+  try {
+    return new Variable(value, trainable, name ?? undefined);
+  } finally {
+    if (value !== initialValue) value.dispose();
+  }
 }
 
 declare module '../tensor/tensor.js' {

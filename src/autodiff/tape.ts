@@ -29,8 +29,10 @@ interface Node {
   outputs: Tensor[];
   saved: Tensor[];
   grad: GradFn;
-  /** The op, when its gradient is one fused kernel rather than ops: an outer tape cannot record it. */
-  fused?: string;
+  /** The op's name, for errors. */
+  op?: string;
+  /** Whether its gradient is one fused kernel rather than ops: an outer tape cannot record it. */
+  fused: boolean;
 }
 
 export class Tape {
@@ -79,12 +81,13 @@ export function recordOn<T>(tape: Tape, fn: () => T): T {
 
 /**
  * Records an op on every tape one of whose tracked tensors is among its inputs. `fused` names an op whose
- * gradient is one kernel (the layers' training nodes): it cannot be differentiated again.
+ * gradient is one kernel (the layers' training nodes): it cannot be differentiated again. `op` names the op
+ * in errors (fused's name by default).
  */
-export function record(inputs: Tensor[], outputs: Tensor[], saved: Tensor[], grad: GradFn, fused?: string): void {
+export function record(inputs: Tensor[], outputs: Tensor[], saved: Tensor[], grad: GradFn, fused?: string, op = fused): void {
   for (const tape of tapes) {
     if (!inputs.some((t) => tape.tracked.has(t.id))) continue;
-    tape.nodes.push({ inputs, outputs, saved: saved.map((t) => share(tape, t)), grad, fused });
+    tape.nodes.push({ inputs, outputs, saved: saved.map((t) => share(tape, t)), grad, op, fused: fused !== undefined });
     for (const o of outputs) tape.tracked.add(o.id);
   }
 }
@@ -97,7 +100,7 @@ function share(owner: Tape, t: Tensor): Tensor {
   const s = new Tensor(t.shape, t.dtype, t.block.retain(), 'manual');
   for (const tape of tapes) {
     if (tape === owner || !tape.tracked.has(t.id)) continue;
-    tape.nodes.push({ inputs: [t], outputs: [s], saved: [], grad: ([dy]) => [dy] });
+    tape.nodes.push({ inputs: [t], outputs: [s], saved: [], grad: ([dy]) => [dy], fused: false });
     tape.tracked.add(s.id);
   }
   return s;
@@ -124,9 +127,10 @@ export function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: Tensor[], ops: G
     const needs = node.inputs.map((t) => tape.tracked.has(t.id));
     const into = node.inputs.map((t) => sinks?.get(t.id) ?? null);
     if (node.fused && tapes.some((outer) => outer !== tape && [...node.inputs, ...filled].some((t) => outer.tracked.has(t.id)))) {
-      throw new Error(`${node.fused}: a gradient of a gradient through it is not supported (its gradient is one fused kernel); differentiate twice through the ops it is made of instead (tf.matMul, tf.add, the activation's op)`);
+      throw new Error(`${node.op}: a gradient of a gradient through it is not supported (its gradient is one fused kernel); differentiate twice through the ops it is made of instead (tf.matMul, tf.add, the activation's op)`);
     }
     const inputGrads = node.grad(filled, node.saved, needs, into);
+    checkGradientShapes(node, inputGrads, needs);
     // Each input's gradient must be a tensor of its own: a gradient function may pass dy on, or give one
     // tensor for two inputs. Sharing values is free (a clone shares the block).
     const taken = new Set<Tensor>(filled);
@@ -163,6 +167,20 @@ export function backprop(tape: Tape, y: Tensor, dy: Tensor, xs: Tensor[], ops: G
     });
   }
   return xs.map((x) => grads.get(x.id) ?? null);
+}
+
+/**
+ * Throws unless each gradient has its input's shape, before any is accumulated: a wrong one (a customGrad's
+ * gradFunc may return anything) would otherwise be summed into other values, or copied past a gradient sink.
+ */
+function checkGradientShapes(node: Node, grads: Array<Tensor | null>, needs: boolean[]): void {
+  node.inputs.forEach((input, k) => {
+    const g = grads[k];
+    if (!needs[k] || g === null || g === undefined) return;
+    if (g.shape.length === input.shape.length && g.shape.every((d, i) => d === input.shape[i])) return;
+    const op = node.op ?? `the op that made a tensor of shape [${node.outputs[0].shape.join(', ')}]`;
+    throw new Error(`Error in the gradient of ${op}: the gradient of input ${k} has shape [${g.shape.join(', ')}], which does not match the input's shape [${input.shape.join(', ')}]`);
+  });
 }
 
 /** The ops backprop needs, passed in so that the tape does not import the ops (which import the tape). */

@@ -1,17 +1,21 @@
 // Comparisons with NumPy broadcasting over any rank: equal, notEqual, greater, greaterEqual, less, lessEqual.
 // Operands upcast to their common dtype as in TF.js (an int32 tensor against 2.5 compares as float32); the
-// result is bool, and has no gradient.
+// result is bool, with a gradient (of zeros) for greaterEqual only, as in TF.js.
 
 import { Binary } from '../backend/kernels.js';
 import { Tensor } from '../tensor/tensor.js';
+import { recordZeroGradient } from './creation.js';
 import { op, type TensorLike } from './op.js';
 import { broadcastBinary, type Codes, operands } from './arithmetic.js';
 
 type Operand = Tensor | TensorLike;
 
-function compare(name: string, codes: Codes, a: Operand, b: Operand): Tensor {
+/** a op b; `zeroGradient` records a gradient of zeros (TF.js registers one for greaterEqual only). */
+function compare(name: string, codes: Codes, a: Operand, b: Operand, zeroGradient = false): Tensor {
   const [$a, $b] = operands(name, a, b);
-  return broadcastBinary(name, codes, $a, $b, 'bool');
+  const out = broadcastBinary(name, codes, $a, $b, 'bool');
+  if (zeroGradient) recordZeroGradient([$a, $b], out);
+  return out;
 }
 
 /**
@@ -36,7 +40,7 @@ export const greater = op((a: Operand, b: Operand): Tensor => compare('greater',
  * a >= b elementwise, broadcasting.
  * @example tf.tensor1d([1, 2, 3]).greaterEqual(tf.tensor1d([2, 2, 2])).print();
  */
-export const greaterEqual = op((a: Operand, b: Operand): Tensor => compare('greaterEqual', [Binary.GreaterEqual, Binary.GreaterEqualInt], a, b));
+export const greaterEqual = op((a: Operand, b: Operand): Tensor => compare('greaterEqual', [Binary.GreaterEqual, Binary.GreaterEqualInt], a, b, true));
 
 /**
  * a < b elementwise, broadcasting.

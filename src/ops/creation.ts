@@ -2,6 +2,7 @@
 // identity matrices (eye) and sequences (range, linspace, accumulated as TF.js's cpu backend does). Values are
 // checked against the shape and dtype in values.ts.
 
+import { record, recording } from '../autodiff/tape.js';
 import { word } from '../backend/heap.js';
 import { DTYPE_CODES } from '../backend/kernels.js';
 import { activeBackend } from '../engine.js';
@@ -97,16 +98,30 @@ export function ones(shape: number[], dtype: DType = 'float32'): Tensor {
   return filled('ones', shape, 1, dtype);
 }
 
+/**
+ * Records that out does not change with its inputs, as TF.js registers for zerosLike, onesLike, oneHot and
+ * greaterEqual: a gradient of zeros (float32) for each, so that y = f(x) through such an op still depends on x.
+ */
+export function recordZeroGradient(inputs: Tensor[], out: Tensor): void {
+  if (!recording()) return;
+  const shapes = inputs.map((t) => t.shape);
+  record(inputs, [out], [], (_, __, needs) => shapes.map((shape, i) => (needs[i] ? zeros(shape) : null)));
+}
+
 /** Zeros of x's shape and dtype. @example tf.zerosLike(tf.tensor1d([1, 2])).print(); */
 export const zerosLike = op((x: Tensor | TensorLike): Tensor => {
   const $x = convert('zerosLike', 'x', x);
-  return filled('zerosLike', $x.shape, 0, $x.dtype);
+  const out = filled('zerosLike', $x.shape, 0, $x.dtype);
+  recordZeroGradient([$x], out);
+  return out;
 });
 
 /** Ones of x's shape and dtype. @example tf.onesLike(tf.tensor1d([1, 2])).print(); */
 export const onesLike = op((x: Tensor | TensorLike): Tensor => {
   const $x = convert('onesLike', 'x', x);
-  return filled('onesLike', $x.shape, 1, $x.dtype);
+  const out = filled('onesLike', $x.shape, 1, $x.dtype);
+  recordZeroGradient([$x], out);
+  return out;
 });
 
 /**

@@ -8,12 +8,13 @@ import { type Act, Act as A, Binary, type Loss, type Ptr } from '../backend/kern
 import { activeBackend } from '../engine.js';
 import { record, recording, type Sink } from '../autodiff/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkBool, describe } from '../validate.js';
+import { checkBool, checkOneOf, describe } from '../validate.js';
 import { add } from './arithmetic.js';
 import { cast } from './cast.js';
 import { convert, describeStrides, empty, op, type TensorLike } from './op.js';
-import { leakyRelu, relu, sigmoid, elu } from './activations.js';
+import { leakyRelu, prelu, relu, sigmoid, elu } from './activations.js';
 import { matMul } from './matrix.js';
+import { relu6 } from './unary.js';
 
 /** An activation a fused dense op applies: a kernel code, or the row-wise softmax (with log, logSoftmax). */
 export interface FusedActivation {
@@ -230,7 +231,8 @@ function mulBy(dy: Tensor, mask: Tensor): Tensor {
 
 // ---- TF.js's tf.fused ----
 
-type FusedName = 'linear' | 'relu' | 'relu6' | 'elu' | 'prelu' | 'leakyrelu' | 'sigmoid';
+const FUSED_NAMES = ['linear', 'relu', 'relu6', 'elu', 'prelu', 'leakyrelu', 'sigmoid'] as const;
+type FusedName = (typeof FUSED_NAMES)[number];
 
 /** TF.js's fused matMul arguments. */
 export interface FusedMatMulArgs {
@@ -245,8 +247,9 @@ export interface FusedMatMulArgs {
 }
 
 /**
- * TF.js's tf.fused.matMul: activation(a·b + bias). Untransposed 2-D products with a vector bias and an activation
- * of the dense kernels run as one fused node; the other cases compose the ops.
+ * TF.js's tf.fused.matMul: activation(a·b + bias), prelu's alpha being preluActivationWeights. Untransposed 2-D
+ * products with a vector bias and an activation of the dense kernels run as one fused node; the other cases
+ * (relu6 and prelu among them) compose the ops.
  * @example tf.fused.matMul({ a: tf.tensor2d([[1, 2]]), b: tf.tensor2d([[1], [2]]), bias: tf.tensor1d([1]), activation: 'relu' }).print();
  */
 const fusedMatMul = op((args: FusedMatMulArgs): Tensor => {
@@ -254,12 +257,15 @@ const fusedMatMul = op((args: FusedMatMulArgs): Tensor => {
   const { transposeA = false, transposeB = false, activation = 'linear', leakyreluAlpha = 0.2 } = args;
   checkBool('fused.matMul', 'transposeA', transposeA);
   checkBool('fused.matMul', 'transposeB', transposeB);
+  checkOneOf('fused.matMul', 'activation', activation, FUSED_NAMES);
   let a = convert('fused.matMul', 'a', args.a, 'float32');
   let b = convert('fused.matMul', 'b', args.b, 'float32');
   if (a.dtype !== 'float32') a = cast(a, 'float32');
   if (b.dtype !== 'float32') b = cast(b, 'float32');
   const bias = args.bias === undefined || args.bias === null ? null : convert('fused.matMul', 'bias', args.bias, 'float32');
-  const kernelAct: Record<string, FusedActivation> = {
+  // As TF.js: read for 'prelu' only, broadcast against the product as prelu's alpha.
+  const weights = activation === 'prelu' ? convert('fused.matMul', 'preluActivationWeights', args.preluActivationWeights, 'float32') : null;
+  const kernelAct: Partial<Record<FusedName, FusedActivation>> = {
     linear: LINEAR,
     relu: { act: A.Relu, softmax: false, alpha: 0 },
     elu: { act: A.Elu, softmax: false, alpha: 1 },
@@ -272,18 +278,21 @@ const fusedMatMul = op((args: FusedMatMulArgs): Tensor => {
   let out = matMul(a, b, transposeA, transposeB);
   if (bias) out = add(out, bias);
   switch (activation) {
-    case 'linear':
-      return out;
     case 'relu':
       return relu(out);
+    case 'relu6': // the op's gradient (1 at 6), not the layers' activation's (0 at 6): TF.js composes the op when it differentiates
+      return relu6(out);
     case 'elu':
       return elu(out);
+    case 'prelu':
+      return prelu(out, weights!);
     case 'sigmoid':
       return sigmoid(out);
     case 'leakyrelu':
       return leakyRelu(out, leakyreluAlpha);
+    default:
+      return out;
   }
-  throw new Error(`fused.matMul: activation ${describe(activation)} is not supported (expected 'linear', 'relu', 'elu', 'sigmoid' or 'leakyrelu')`);
 });
 
 /** TF.js's tf.fused namespace. */

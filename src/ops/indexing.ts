@@ -11,7 +11,7 @@ import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkInt, checkNumber, describe } from '../validate.js';
 import { cast } from './cast.js';
-import { zeros } from './creation.js';
+import { recordZeroGradient, zeros } from './creation.js';
 import { checkDtype, convert, empty, kernels, op, parseAxes, type TensorLike } from './op.js';
 import { reshape } from './shape.js';
 import { checkDtypeName, fromValues } from './values.js';
@@ -287,6 +287,7 @@ export const oneHot = op((indices: Operand, depth: number, onValue: number = 1, 
     const [pi, po] = [$indices.ptr('oneHot'), out.ptr('oneHot')];
     kernels().oneHot(pi, po, $indices.size, depth, bitsOf(onValue, dtype), bitsOf(offValue, dtype));
   }
+  recordZeroGradient([$indices], out);
   return out;
 });
 

@@ -6,6 +6,7 @@
 import { word } from '../backend/heap.js';
 import { Block, blockCount, bytesInUse } from '../block.js';
 import { activeBackend } from '../engine.js';
+import { checkTensor } from '../validate.js';
 import type { DType, TypedData } from './dtype.js';
 import { formatTensor } from './print.js';
 
@@ -202,7 +203,9 @@ export class Variable extends Tensor {
    * @example v.assign(tf.tensor1d([4, 5, 6]));
    */
   assign(newValue: Tensor): void {
-    if (!(newValue instanceof Tensor) || newValue.isDisposed) throw new Error(`assign: newValue must be a live Tensor, got ${newValue}`);
+    // A disposed variable's block is no longer its own (it may be the tensor it was made from): never release it again.
+    if (this.isDisposed) throw new Error(`assign: variable ${this.name} is disposed`);
+    checkTensor('assign', 'newValue', newValue);
     if (newValue.dtype !== this.dtype) throw new Error(`assign: variable ${this.name} has dtype ${this.dtype}, but newValue has dtype ${newValue.dtype}`);
     if (newValue.shape.length !== this.shape.length || newValue.shape.some((d, i) => d !== this.shape[i])) {
       throw new Error(`assign: variable ${this.name} has shape [${this.shape.join(', ')}], but newValue has shape [${newValue.shape.join(', ')}]`);
@@ -257,7 +260,7 @@ export function sizeOf(shape: readonly number[]): number {
 
 // ---- scopes ----
 
-/** What tidy may return and dispose accepts: tensors, possibly nested in arrays and plain objects. */
+/** What tidy may return and dispose accepts: tensors, possibly nested in arrays and objects. */
 export type TensorContainer =
   | Tensor
   | null
@@ -272,17 +275,21 @@ export type TensorContainer =
   | TensorContainer[]
   | { [key: string]: TensorContainer };
 
-/** Calls fn on every tensor in a container (arrays and plain objects, however nested; cycles are fine), and on their masks. */
+/**
+ * Calls fn on every tensor in a container, and on their masks: as TF.js's walk, in any object's enumerable
+ * properties (arrays, plain objects, class instances), however nested; cycles are fine. Typed arrays hold no tensors.
+ */
 export function forEachTensor(container: unknown, fn: (t: Tensor) => void, seen = new Set<object>()): void {
   if (container instanceof Tensor) {
     fn(container);
     if (container.kerasMask) fn(container.kerasMask);
     return;
   }
-  if (container === null || typeof container !== 'object' || seen.has(container)) return;
+  if (container === null || typeof container !== 'object' || ArrayBuffer.isView(container) || seen.has(container)) return;
   seen.add(container);
+  // Arrays by value: for...in would make a string of every index (tidy(() => t.arraySync()) has many).
   if (Array.isArray(container)) for (const c of container) forEachTensor(c, fn, seen);
-  else if (Object.getPrototypeOf(container) === Object.prototype) for (const c of Object.values(container)) forEachTensor(c, fn, seen);
+  else for (const key in container) forEachTensor((container as Record<string, unknown>)[key], fn, seen);
 }
 
 /** @internal Opens a scope: tensors made until endScope belong to it. */
@@ -349,7 +356,7 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-/** Disposes a tensor, or every tensor in an array or object. */
+/** Disposes a tensor, or every tensor in an array or object (see forEachTensor). */
 export function dispose(container: TensorContainer): void {
   forEachTensor(container, (t) => t.dispose());
 }

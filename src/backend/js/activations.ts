@@ -20,6 +20,8 @@ const MISH_LINEAR_FROM = 20;
 
 /** 0.2 x + 0.5 in f32, the product and the sum each rounded, as TF.js's hardSigmoid computes it (and its gradient's range). */
 const hardSigmoidArg = (x: number) => Math.fround(Math.fround(FIFTH * x) + 0.5);
+/** TF.js's step(x): 1 above 0, NaN at NaN, else 0. */
+const step = (x: number) => (x > 0 ? 1 : Number.isNaN(x) ? NaN : 0);
 /** tanh(sqrt(2/pi) (x + 0.044715 x³)), gelu_new's tanh. */
 const geluNewTanh = (x: number) => Math.tanh(SQRT_2_OVER_PI * (x + GELU_NEW_CUBIC * x * x * x));
 
@@ -90,8 +92,8 @@ export function activationKernels(heap: Heap): Pick<Kernels, 'activationForward'
         case Act.Linear:
           if (dx !== dout) f.copyWithin(d0, g0, g0 + n);
           break;
-        case Act.Relu: // step(0) = 0
-          for (let i = 0; i < n; i++) f[d0 + i] = f[x0 + i] > 0 ? f[g0 + i] : 0;
+        case Act.Relu: // dout * step(x)
+          for (let i = 0; i < n; i++) f[d0 + i] = f[g0 + i] * step(f[x0 + i]);
           break;
         case Act.LeakyRelu:
           for (let i = 0; i < n; i++) f[d0 + i] = f[x0 + i] > 0 ? f[g0 + i] : alpha * f[g0 + i];

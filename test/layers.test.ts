@@ -332,3 +332,113 @@ describe('the layer contract', () => {
     expect(tf.memory()).toEqual(memory);
   });
 });
+
+// ---- configs: initializers, regularizers and constraints as TF.js serializes them ----
+
+/** A Keras object's serialized form, as TF.js's serializeKerasObject gives it. */
+const serializedForm = (o: { getClassName(): string; getConfig(): unknown }) => ({ className: o.getClassName(), config: o.getConfig() });
+
+/**
+ * The initializers, regularizers and constraints of a layer config, by path: its own, and those of the layers
+ * and cells inside it. TF.js's rnn also copies its cell's options to the top: those are read from the cell alone.
+ */
+function weightOptionsOf(config: Record<string, unknown>, path = ''): Record<string, unknown> {
+  const nested = (value: unknown, at: string) => weightOptionsOf((value as { config: Record<string, unknown> }).config, `${path}${at}.`);
+  if (config.cell) return nested(config.cell, 'cell');
+  const found: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (/(Initializer|Regularizer|Constraint)$/.test(key)) found[path + key] = value;
+    if (key === 'layer') Object.assign(found, nested(value, key));
+    if (key === 'cells') (value as unknown[]).forEach((cell, i) => Object.assign(found, nested(cell, `cells[${i}]`)));
+  }
+  return found;
+}
+
+/** The options each factory is given: initializers, regularizers and constraints, by name and in serialized form. */
+const kernelArgs = () => ({
+  kernelInitializer: { className: 'RandomUniform', config: { minval: -1, maxval: 1, seed: 3 } },
+  kernelRegularizer: 'l1l2',
+  biasRegularizer: { className: 'L1L2', config: { l1: 0.5, l2: 0 } },
+  biasConstraint: { className: 'MaxNorm', config: { maxValue: 2, axis: 0 } },
+});
+const cellArgs = () => ({ ...kernelArgs(), recurrentInitializer: 'heNormal', recurrentRegularizer: { className: 'L1L2', config: { l1: 0.1, l2: 0 } }, recurrentConstraint: 'unitNorm' });
+
+/** [factory, its layer in either library, the entries where TF.js's config says other than its layer does] */
+const CONFIG_CASES: Array<[string, (lib: Lib) => unknown, ((theirs: tfjs.layers.Layer) => Record<string, unknown>)?]> = [
+  ['dense', (lib) => L(lib).dense({ units: 3, name: 'n', ...kernelArgs() })],
+  ['conv1d', (lib) => L(lib).conv1d({ filters: 3, kernelSize: 2, name: 'n', ...kernelArgs() })],
+  ['conv2d', (lib) => L(lib).conv2d({ filters: 3, kernelSize: 2, name: 'n', ...kernelArgs(), kernelConstraint: 'nonNeg' })],
+  ['conv2dTranspose', (lib) => L(lib).conv2dTranspose({ filters: 3, kernelSize: 2, name: 'n', ...kernelArgs() })],
+  // TF.js's config gives depthwiseRegularizer as depthwiseConstraint too: its layer's own constraint is what neurite gives.
+  ['depthwiseConv2d', (lib) => L(lib).depthwiseConv2d({ kernelSize: 2, name: 'n', depthwiseInitializer: 'heUniform', depthwiseRegularizer: 'l1l2', depthwiseConstraint: 'nonNeg', biasConstraint: 'nonNeg' }), (theirs) => ({ depthwiseConstraint: serializedForm((theirs as unknown as { depthwiseConstraint: tfjs.serialization.Serializable }).depthwiseConstraint) })],
+  // (TF.js makes the pointwise initializer from depthwiseInitializer: neither is given here.)
+  ['separableConv2d', (lib) => L(lib).separableConv2d({ filters: 3, kernelSize: 2, name: 'n', pointwiseRegularizer: 'l1l2', depthwiseConstraint: 'nonNeg', pointwiseConstraint: 'unitNorm', biasInitializer: 'ones' })],
+  ['embedding', (lib) => L(lib).embedding({ inputDim: 5, outputDim: 2, name: 'n', embeddingsInitializer: 'glorotUniform', embeddingsRegularizer: 'l1l2', embeddingsConstraint: 'unitNorm' })],
+  ['batchNormalization', (lib) => L(lib).batchNormalization({ name: 'n', movingVarianceInitializer: 'zeros', gammaRegularizer: 'l1l2', betaConstraint: 'nonNeg' })],
+  ['layerNormalization', (lib) => L(lib).layerNormalization({ name: 'n', gammaInitializer: 'heNormal', gammaRegularizer: 'l1l2' })],
+  ['prelu', (lib) => L(lib).prelu({ name: 'n', alphaInitializer: 'ones', alphaRegularizer: 'l1l2', alphaConstraint: 'nonNeg' })],
+  ['simpleRNN', (lib) => L(lib).simpleRNN({ units: 2, name: 'n', ...cellArgs() })],
+  ['lstm', (lib) => L(lib).lstm({ units: 2, name: 'n', ...cellArgs() })],
+  ['gru', (lib) => L(lib).gru({ units: 2, name: 'n', ...cellArgs() })],
+  ['simpleRNNCell', (lib) => L(lib).simpleRNNCell({ units: 2, name: 'n', ...cellArgs() })],
+  ['lstmCell', (lib) => L(lib).lstmCell({ units: 2, name: 'n', ...cellArgs() })],
+  ['gruCell', (lib) => L(lib).gruCell({ units: 2, name: 'n', ...cellArgs() })],
+  ['rnn', (lib) => L(lib).rnn({ name: 'n', cell: L(lib).lstmCell({ units: 2, name: 'c', ...cellArgs() }) })],
+  ['rnn of stacked cells', (lib) => L(lib).rnn({ name: 'n', cell: [L(lib).lstmCell({ units: 2, name: 'c', ...cellArgs() }), L(lib).gruCell({ units: 2, name: 'c2', recurrentConstraint: 'nonNeg' })] })],
+  ['stackedRNNCells', (lib) => L(lib).stackedRNNCells({ name: 'n', cells: [L(lib).simpleRNNCell({ units: 2, name: 'c', ...cellArgs() }), L(lib).gruCell({ units: 2, name: 'c2' })] })],
+  ['bidirectional', (lib) => L(lib).bidirectional({ name: 'n', layer: L(lib).lstm({ units: 2, name: 'in', ...cellArgs() }) })],
+  ['timeDistributed', (lib) => L(lib).timeDistributed({ name: 'n', layer: L(lib).dense({ units: 2, name: 'in', ...kernelArgs() }) })],
+];
+
+describe('getConfig gives initializers, regularizers and constraints as TF.js does, { className, config }', () => {
+  onBackend('wasm');
+
+  it.each(CONFIG_CASES)('%s: key by key as TF.js, and fromConfig takes them back', async (_name, make, slips) => {
+    const ref = await reference();
+    const ours = make(tf) as tf.Layer;
+    const theirs = make(ref) as tfjs.layers.Layer;
+    const mine = ours.getConfig();
+    const expected = { ...weightOptionsOf(theirs.getConfig()), ...slips?.(theirs) };
+    expect(Object.keys(weightOptionsOf(mine)).sort()).toEqual(Object.keys(expected).sort());
+    expect(weightOptionsOf(mine)).toStrictEqual(expected);
+    // Plain data: it goes through JSON unchanged.
+    expect(JSON.parse(JSON.stringify(mine))).toEqual(mine);
+    // fromConfig takes the serialized forms, neurite's and TF.js's.
+    const cls = ours.constructor as typeof tf.layers.Layer;
+    for (const config of [mine, { ...theirs.getConfig(), ...slips?.(theirs) }]) {
+      const remade = cls.fromConfig(cls as never, config);
+      expect(weightOptionsOf(remade.getConfig())).toStrictEqual(weightOptionsOf(mine));
+      remade.dispose();
+    }
+    ours.dispose();
+  });
+
+  it("a config is the layer's copy: changing it changes neither the layer's training loss nor its next config", async () => {
+    const layer = tf.layers.dense({
+      units: 2,
+      inputShape: [3],
+      kernelInitializer: tf.initializers.constant({ value: 1 }),
+      kernelRegularizer: tf.regularizers.l1l2({ l1: 0.01, l2: 0.01 }),
+      kernelConstraint: { className: 'MaxNorm', config: { maxValue: 10, axis: [0, 1] } },
+    });
+    const model = tf.sequential({ layers: [layer] });
+    // A learning rate of 0: the loss, with the regularizer's penalty, of weights that stay as they are.
+    model.compile({ optimizer: tf.train.sgd(0), loss: 'meanSquaredError' });
+    const x = tf.ones([2, 3]);
+    const y = tf.zeros([2, 2]);
+    const loss = async () => (await model.trainOnBatch(x, y)) as number;
+    const before = await loss();
+    const config = layer.getConfig() as Record<string, any>;
+    const first = structuredClone(config);
+    expect(config.kernelInitializer.config).toEqual({ value: 1 });
+    expect(config.kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0.01, l2: 0.01 } });
+    config.kernelRegularizer.l2 = 100;
+    config.kernelRegularizer.config.l2 = 100;
+    config.kernelConstraint.config.axis.push(2);
+    config.kernelInitializer.config.value = 5;
+    expect(await loss()).toBeCloseTo(before, 5); // (the constraint rescales the weights by 1 / (1 + 1e-7 / norm))
+    expect(layer.getConfig()).toEqual(first);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});

@@ -362,21 +362,6 @@ describe.each(['wasm', 'js'] as const)('reliability on %s', (backend) => {
       model.dispose();
     });
 
-    it('a layer belongs to one model; disposing the model frees it for another', () => {
-      const layer = tf.layers.dense({ units: 1, inputShape: [2] });
-      const first = tf.sequential({ layers: [layer] });
-      expect(() => tf.sequential({ layers: [layer] })).toThrow(/^sequential: layer .+ already belongs to another model/);
-      expect(() => tf.sequential().add(layer)).toThrow(/^add: layer .+ already belongs to another model/);
-      // A refused list claims none of its layers.
-      const other = tf.layers.dense({ units: 1 });
-      expect(() => tf.sequential({ layers: [other, layer] })).toThrow(/already belongs to another model/);
-      const second = tf.sequential({ layers: [other] });
-      first.dispose();
-      const third = tf.sequential({ layers: [layer] });
-      second.dispose();
-      third.dispose();
-    });
-
     it('compile before add resolves accuracy for the output width: a 1-unit mse model gets binary accuracy', async () => {
       const model = tf.sequential();
       model.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: ['accuracy'] });

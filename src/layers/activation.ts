@@ -15,6 +15,7 @@ import { clipByValue, expm1 } from '../ops/unary.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { checkInt, describe, is } from '../validate.js';
+import type { SerializedForm } from './kernel.js';
 import { knownSize, Layer, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 
 const first = (inputs: Tensor | Tensor[]): Tensor => (Array.isArray(inputs) ? inputs[0] : inputs);
@@ -129,9 +130,9 @@ export class Softmax extends Layer {
 }
 
 export interface PReLUArgs extends LayerArgs {
-  alphaInitializer?: string | Initializer;
-  alphaRegularizer?: string | Regularizer;
-  alphaConstraint?: string | Constraint;
+  alphaInitializer?: string | Initializer | SerializedForm;
+  alphaRegularizer?: string | Regularizer | SerializedForm;
+  alphaConstraint?: string | Constraint | SerializedForm;
   /** Axes along which one alpha is shared (1-based, as the input shape without the batch axis is numbered). */
   sharedAxes?: number | number[];
 }

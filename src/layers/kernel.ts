@@ -9,9 +9,15 @@ import { getInitializer, type Initializer } from '../initializers.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { is, type Schema } from '../validate.js';
 
+/** An initializer, regularizer or constraint in its serialized form, as getConfig gives it: { className: 'L1L2', config: { l1, l2 } }. */
+export interface SerializedForm {
+  className: string;
+  config?: Record<string, unknown>;
+}
+
 /** A weight's options as given, `prefix` naming the weight: kernelInitializer, kernelRegularizer, kernelConstraint. */
-export type WeightArgs<P extends string> = { [K in `${P}Initializer`]?: string | Initializer } & { [K in `${P}Regularizer`]?: string | Regularizer } & {
-  [K in `${P}Constraint`]?: string | Constraint;
+export type WeightArgs<P extends string> = { [K in `${P}Initializer`]?: string | Initializer | SerializedForm } & { [K in `${P}Regularizer`]?: string | Regularizer | SerializedForm } & {
+  [K in `${P}Constraint`]?: string | Constraint | SerializedForm;
 };
 
 /** A weight's options read and checked. */

@@ -100,7 +100,7 @@ export class Layer {
   builtInputShape: Shape | Shape[] | null = null;
   /** @internal Its calls on symbolic tensors, in order (TF.js's inboundNodes). */
   inboundNodes: Node[] = [];
-  /** @internal The Sequential model this layer was added to (a layer joins one). */
+  /** @internal Unused since layers may be in several models (only LayersModel.dispose still clears it). */
   owner: object | null = null;
   /** @internal How many models hold this layer: the last to be disposed frees its weights. */
   holders = 0;
@@ -151,6 +151,10 @@ export class Layer {
     if (args.name === '') throw new Error(`${op}: name must be a non-empty string, got ""`);
     this.name = args.name ?? Layer.uniqueName(this.className);
     this.trainable_ = args.trainable ?? true;
+    // getConfig gives data whichever class overrides it, as TF.js's layers give it: each initializer,
+    // regularizer and constraint as its serialized form, a copy (a config never reaches into the layer).
+    const configOf = this.getConfig;
+    Object.defineProperty(this, 'getConfig', { value: () => serialized(configOf.call(this)), writable: true, configurable: true });
   }
 
   /** The input shape with its batch axis, as the layer's arguments give it (saved with the layer). */
@@ -210,7 +214,10 @@ export class Layer {
     return null;
   }
 
-  /** The layer's configuration (camelCase keys), its own options first, as TF.js saves it. */
+  /**
+   * The layer's configuration (camelCase keys), its own options first, as TF.js saves it: plain data, its
+   * initializers, regularizers and constraints as { className, config } (whichever class overrides this).
+   */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable };
     if (this.batchInputShape !== null) Object.assign(config, { batchInputShape: this.batchInputShape.slice(), dtype: 'float32' });
@@ -464,6 +471,17 @@ export class Layer {
     this.constrained = [];
     this.built = false;
   }
+}
+
+/**
+ * A config with the objects in it that serialize themselves (initializers, regularizers, constraints: a class
+ * name and a getConfig) in their serialized form, TF.js's serializeKerasObject: { className, config }.
+ */
+function serialized(config: Record<string, unknown>): Record<string, unknown> {
+  if (config === null || typeof config !== 'object') return config;
+  const serializable = (v: unknown): v is { className: string; getConfig(): unknown } =>
+    v !== null && typeof v === 'object' && typeof (v as { className?: unknown }).className === 'string' && typeof (v as { getConfig?: unknown }).getConfig === 'function';
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, serializable(v) ? { className: v.className, config: structuredClone(v.getConfig()) } : v]));
 }
 
 /** The input shape a layer's arguments give (batchInputShape, or inputShape / inputDim with batchSize), checked. */

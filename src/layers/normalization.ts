@@ -12,7 +12,7 @@ import { moments } from '../ops/reduce.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { type Tensor, tidy, type Variable } from '../tensor/tensor.js';
 import { describe, is, type Schema } from '../validate.js';
-import { type WeightArgs, type WeightOptions, weightOptions, weightRules } from './kernel.js';
+import { type SerializedForm, type WeightArgs, type WeightOptions, weightOptions, weightRules } from './kernel.js';
 import { knownSize, Layer, type Kwargs, type LayerArgs, type Shape } from './layer.js';
 
 /** The options both layers take: how to normalize, and gamma's and beta's initializers, regularizers and constraints. */
@@ -26,8 +26,8 @@ export interface BatchNormalizationLayerArgs extends LayerArgs, GammaBetaArgs {
   /** The channels' axis, -1 (the last) by default: statistics are taken over every other axis. */
   axis?: number;
   momentum?: number;
-  movingMeanInitializer?: string | Initializer;
-  movingVarianceInitializer?: string | Initializer;
+  movingMeanInitializer?: string | Initializer | SerializedForm;
+  movingVarianceInitializer?: string | Initializer | SerializedForm;
 }
 
 export interface LayerNormalizationLayerArgs extends LayerArgs, GammaBetaArgs {

@@ -40,14 +40,14 @@ export class Sequential extends LayersModel {
 
   /**
    * Appends a layer (or a model). As in TF.js, a layer that can know its input shape (the first one given an
-   * inputShape, or any after it) is built now: its weights exist from here on.
+   * inputShape, or any after it) is built now: its weights exist from here on. A layer may be in several
+   * models, which share its weights (the last of them to be disposed frees them).
    */
   add(layer: Layer): void {
     this.checkLive('add');
     this.checkIdle('add');
     this.checkAddable('layer', layer, this.stack);
     this.stack.push(layer);
-    layer.owner = this;
     layer.holders++;
     try {
       if (this.graph) this.extend('add', layer);
@@ -59,10 +59,29 @@ export class Sequential extends LayersModel {
       }
     } catch (error) {
       this.stack.pop();
-      layer.owner = null;
       layer.holders--;
       throw error;
     }
+  }
+
+  /**
+   * Removes the last layer (TF.js's pop): the model's output is the one before it. The layer is not disposed:
+   * it keeps its weights, to be used elsewhere (this model's optimizer lets go of its state for them).
+   */
+  pop(): void {
+    this.checkLive('pop');
+    this.checkIdle('pop');
+    const layer = this.stack.pop();
+    if (!layer) throw new Error('pop: there are no layers in the model');
+    layer.holders--;
+    if (this.graph) {
+      // The popped layer's call in this model reads what is now the output (an InputLayer's own node reads nothing).
+      const [previous] = this.graph.outputs[0].node.inputs;
+      if (this.stack.length > 0) this.connect(buildGraph('pop', this.graph.inputs, [previous]));
+      else [this.graph, this.builtInputShape, this.built] = [null, null, false]; // as a model made without layers
+    }
+    const kept = new Set(this.weights);
+    this.optimizer?.forget(layer.weights.filter((w) => !kept.has(w)));
   }
 
   private checkAddable(name: string, layer: unknown, others: Layer[]): asserts layer is Layer {
@@ -71,7 +90,6 @@ export class Sequential extends LayersModel {
     if (layer === this) throw new Error(`${op}: a model cannot be added to itself`);
     if (layer instanceof LayersModel && layer.layers.length === 0) throw new Error(`${op}: ${name} is a model with no layers`);
     if (others.includes(layer)) throw new Error(`${op}: layer ${layer.name} is already in the model`);
-    if (layer.owner) throw new Error(`${op}: layer ${layer.name} already belongs to another model (a layer can be in one model; make a new one)`);
     if (layer instanceof InputLayer && others.length > 0) throw new Error(`${op}: an InputLayer (${layer.name}) can only be a model's first layer`);
     const shape = others.length === 0 ? null : this.graph ? (this.graph.outputs[0].shape as Shape) : shapeAfter(others);
     if (shape === null) return;

@@ -115,7 +115,7 @@ export class Inspect implements CustomCallbackArgs {
     this.before.clear();
     const model = this.attached();
     if (!this.due(epoch) || !model.graph) return;
-    for (const layer of inspectedLayers(model)) this.before.set(layer, layer.trainableWeights.map((w) => w.dataSync() as Float32Array));
+    for (const layer of inspectedLayers(model)) this.before.set(layer, trainedWeights(model, layer).map((w) => w.dataSync() as Float32Array));
   }
 
   async onEpochEnd(epoch: number): Promise<void> {
@@ -170,7 +170,7 @@ export class Inspect implements CustomCallbackArgs {
         layers: layers.map((layer, i) => ({
           name: layer.name,
           className: layer.className,
-          weights: layer.trainableWeights.map((w) => w.dataSync() as Float32Array),
+          weights: trainedWeights(model, layer).map((w) => w.dataSync() as Float32Array),
           before: this.before.get(layer),
           grads: grads[i],
           ...outputs[i],
@@ -183,9 +183,14 @@ export class Inspect implements CustomCallbackArgs {
   }
 }
 
-/** The layers a report has a row for, in the model's order: those with trainable weights, and the relu layers. */
+/** The layers a report has a row for, in the model's order: those with weights fit trains, and the relu layers. */
 function inspectedLayers(model: LayersModel): Layer[] {
-  return model.layers.filter((layer) => layer.trainableWeights.length > 0 || isRelu(layer));
+  return model.layers.filter((layer) => trainedWeights(model, layer).length > 0 || isRelu(layer));
+}
+
+/** A layer's weights that fit trains: its trainable ones, none in a frozen model (whose flag gates its layers'). */
+function trainedWeights(model: LayersModel, layer: Layer): Variable[] {
+  return model.trainable ? layer.trainableWeights : [];
 }
 
 /** A layer whose output is a relu's: dense or conv with activation 'relu', activation('relu'), reLU(). */
@@ -227,7 +232,7 @@ function lossGradients(model: LayersModel, layers: Layer[], xs: Tensor[], target
   try {
     // A weight the loss does not depend on (variableGrads gives it none) has a zero gradient.
     const gradient = (w: Variable) => (grads[w.name]?.dataSync() as Float32Array | undefined) ?? new Float32Array(w.size);
-    return { loss: value.dataSync()[0], grads: layers.map((layer) => layer.trainableWeights.map(gradient)) };
+    return { loss: value.dataSync()[0], grads: layers.map((layer) => trainedWeights(model, layer).map(gradient)) };
   } finally {
     dispose([value, ...Object.values(grads)]);
   }

@@ -38,8 +38,8 @@ export { initializers } from './initializers.js';
 export type { Initializer } from './initializers.js';
 export { regularizers, Regularizer } from './regularizers.js';
 export { constraints, type Constraint } from './constraints.js';
-export { io, loadLayersModel } from './io/index.js';
-export type { IOHandler, ModelArtifacts, SaveResult, LoadOptions } from './io/index.js';
+export { io, loadLayersModel, models } from './io/index.js';
+export type { IOHandler, ModelAndWeightsConfig, ModelArtifacts, SaveResult, LoadOptions } from './io/index.js';
 export * as data from './data/index.js';
 export { version } from './version.js';
 

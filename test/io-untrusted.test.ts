@@ -245,6 +245,13 @@ describe.each(['wasm', 'js'] as const)('loading untrusted files on %s', (backend
       await refuses(() => fromMemory([{ name: 'd1/kernel', shape: nested, dtype: 'float32' }]), /weight spec 0 must be .*, got name "d1\/kernel", shape \[\[\.\.\.\]\]$/);
       await refuses(() => load(folder(modelJSON([long]))), /^loadLayersModel: cannot read \/.*\.\.\.[x/]+: no such file$/);
     });
+
+    it('refuses user-defined metadata nested without end (it would overflow the stack) before making the model', async () => {
+      let deep: unknown = 'deep';
+      for (let i = 0; i < 100_000; i++) deep = { deeper: deep };
+      const artifacts = { modelTopology: TOPOLOGY, weightSpecs: SPECS, weightData: WEIGHTS.slice().buffer, userDefinedMetadata: deep } as unknown as ModelArtifacts;
+      await refuses(() => tf.loadLayersModel(tf.io.fromMemory(artifacts)), /^loadLayersModel: user-defined metadata must be a plain JSON object \(.*, at most 1000 deep\), got \{ deeper \}$/);
+    });
   });
 
   describe('http(s): weights come from model.json\'s origin', () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tfjs from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as tf from '../src/index.js';
 import type { ModelArtifacts, SaveResult } from '../src/io/index.js';
 import { expectClose, onBackend, randomData } from './support.js';
@@ -328,14 +328,43 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
     model.dispose();
   });
 
-  it('loads a TF.js model that starts with an InputLayer', async () => {
-    const theirs = tfjs.sequential({ layers: [tfjs.layers.inputLayer({ inputShape: [6] }), tfjs.layers.dense({ units: 2, activation: 'tanh' })] });
-    const artifacts = await tfjsArtifactsOf(theirs);
-    expect((artifacts.modelTopology as { config: { layers: Array<{ class_name: string }> } }).config.layers[0].class_name).toBe('InputLayer');
-    const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
-    expect(model.layers.length).toBe(1);
-    expect(model.batchInputShape).toEqual([null, 6]);
-    expectClose(predictValues(model), await tfjsPredict(theirs), { atol: 1e-5, rtol: 0 });
+  it('keeps the InputLayer a Sequential model starts with, through save and load both ways, as TF.js does', async () => {
+    const stack = (lib: typeof tf) => lib.sequential({ layers: [lib.layers.inputLayer({ inputShape: [6], name: 'myin' }), lib.layers.dense({ units: 2, activation: 'tanh', name: 'd' })], name: 'stack' });
+    const ours = stack(tf);
+    const theirs = stack(tfjs as never) as unknown as tfjs.LayersModel;
+    theirs.setWeights(ours.getWeights().map((w) => tfjs.tensor(w.dataSync(), w.shape)));
+    const [mine, tfjsSaved] = [await artifactsOf(ours), await tfjsArtifactsOf(theirs)];
+    expect(mine.modelTopology).toEqual(tfjsSaved.modelTopology);
+    for (const artifacts of [mine, tfjsSaved]) {
+      const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      expect(model.layers.map((l) => l.name)).toEqual(['myin', 'd']);
+      expect(model.inputNames).toEqual(['myin']);
+      expect(model.batchInputShape).toEqual([null, 6]);
+      expect((await artifactsOf(model)).modelTopology).toEqual(tfjsSaved.modelTopology);
+      expectClose(predictValues(model), await tfjsPredict(theirs), { atol: 1e-5, rtol: 0 });
+      model.dispose();
+    }
+    const inTfjs = await tfjs.loadLayersModel(tfjs.io.fromMemory(mine));
+    expect(inTfjs.layers.map((l) => l.name)).toEqual(['myin', 'd']);
+    expect(inTfjs.inputs.map((t) => t.sourceLayer.name)).toEqual(['myin']);
+    inTfjs.dispose();
+    theirs.dispose();
+    ours.dispose();
+  });
+
+  it('makes a topology without weights with new weights, as its initializers give them (TF.js does the same)', async () => {
+    tf.setSeed(3);
+    const model = neuriteModel();
+    const { modelTopology } = await artifactsOf(model);
+    const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory({ modelTopology }));
+    for (const artifacts of [{ modelTopology }, modelTopology!]) {
+      tf.setSeed(3);
+      const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+      expect(loaded.getWeights().map((w) => w.shape)).toEqual(theirs.getWeights().map((w) => w.shape));
+      expect(loaded.weightNames).toEqual(model.weightNames);
+      expect(weightValues(loaded)).toEqual(weightValues(model)); // the same initializers from the same seed
+      loaded.dispose();
+    }
     theirs.dispose();
     model.dispose();
   });
@@ -356,11 +385,14 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
     fs.writeFileSync(path.join(d, 'group2-shard1of1.bin'), bytes.subarray(36));
     const model = await tf.loadLayersModel(`file://${d}/model.json`);
     expect(model.name).toBe('keras_seq');
-    expect(model.layers.map((l) => l.name)).toEqual(['dense', 'dense_1']);
+    const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory({ modelTopology: topology, weightSpecs: specs as never, weightData: f32Buffer(values) }));
+    expect(model.layers.map((l) => l.name)).toEqual(theirs.layers.map((l) => l.name)); // the InputLayer is kept
+    expect(model.inputNames).toEqual(['dense_input']);
+    theirs.dispose();
     const x = tf.tensor2d([[1, 2, 3]]);
     const y = model.predict(x) as tf.Tensor;
     expect(y.dataSync()[0]).toBeCloseTo(KERAS_STYLE_Y, 5);
-    expect((model.layers[0] as tf.Dense).kernelInitializer.getConfig()).toEqual({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: null });
+    expect((model.getLayer('dense') as tf.Dense).kernelInitializer.getConfig()).toEqual({ scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: null });
     tf.dispose([x, y]);
     model.dispose();
   });
@@ -448,6 +480,65 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
     model.dispose();
   });
 
+  it('saves and loads user-defined metadata where TF.js does: in the artifacts, in model.json, both ways', async () => {
+    const metadata = { labels: ['cat', 'dog'], version: 2, scale: 0.5, nested: { ok: true, none: null, deeper: [[1], { a: 'b' }] } };
+    const model = neuriteModel();
+    expect(model.getUserDefinedMetadata()).toBeUndefined();
+    model.setUserDefinedMetadata(metadata);
+    expect(model.getUserDefinedMetadata()).toBe(metadata); // as TF.js keeps it: the object itself
+    const mine = await artifactsOf(model);
+    const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(mine));
+    expect(theirs.getUserDefinedMetadata()).toEqual(metadata);
+    const tfjsSaved = await tfjsArtifactsOf(theirs);
+    expect(Object.keys(mine)).toEqual(Object.keys(tfjsSaved));
+    expect(mine.userDefinedMetadata).toEqual(tfjsSaved.userDefinedMetadata);
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(tfjsSaved));
+    expect(loaded.getUserDefinedMetadata()).toEqual(metadata);
+    await model.save(`file://${dir('metadata')}`);
+    expect(JSON.parse(fs.readFileSync(path.join(dir('metadata'), 'model.json'), 'utf8')).userDefinedMetadata).toEqual(metadata);
+    const fromFile = await tf.loadLayersModel(`file://${dir('metadata')}`);
+    expect(fromFile.getUserDefinedMetadata()).toEqual(metadata);
+    const plain = neuriteModel();
+    const without = await tf.loadLayersModel(tf.io.fromMemory(await artifactsOf(plain)));
+    expect(without.getUserDefinedMetadata()).toBeUndefined();
+    theirs.dispose();
+    for (const m of [model, loaded, fromFile, plain, without]) m.dispose();
+  });
+
+  it("refuses metadata that is not a plain JSON object as TF.js does, and warns past 1 MiB when saving, with TF.js's warning", async () => {
+    const model = neuriteModel();
+    const theirs = await tfjs.loadLayersModel(tfjs.io.fromMemory(await artifactsOf(model)));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const bad of [[1], 'text', null, undefined, 3, new Date(0), { when: new Date(0) }, { f: () => 1 }, { list: [undefined] }, { n: 1n }, new (class Meta {})(), Object.create(null)]) {
+      expect(() => model.setUserDefinedMetadata(bad as never)).toThrow(/^setUserDefinedMetadata: user-defined metadata must be a plain JSON object/);
+      expect(() => theirs.setUserDefinedMetadata(bad as never)).toThrow(/User-defined metadata is expected to be a JSON object/);
+    }
+    expect(() => model.setUserDefinedMetadata(cyclic)).toThrow(/at most 1000 deep\), got \{ self \}/);
+    expect(model.getUserDefinedMetadata()).toBeUndefined();
+
+    const large = { text: 'x'.repeat(2 ** 20) };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      model.setUserDefinedMetadata(large);
+      theirs.setUserDefinedMetadata(large);
+      expect(warn).not.toHaveBeenCalled(); // setting does not warn, saving does
+      await artifactsOf(model);
+      await tfjsArtifactsOf(theirs);
+      expect(warn).toHaveBeenCalledTimes(2);
+      expect(warn.mock.calls[0]).toEqual(warn.mock.calls[1]);
+      expect(warn.mock.calls[0][0]).toMatch(/^User-defined metadata of model "io_model" is too large in size \(length=1048587 when serialized\)/);
+      warn.mockClear();
+      model.setUserDefinedMetadata({ text: 'x'.repeat(2 ** 20 - 11) }); // 2 ** 20 characters of JSON: no warning
+      await artifactsOf(model);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+    theirs.dispose();
+    model.dispose();
+  });
+
   describe('refuses bad files with a message, creating nothing', () => {
     let good: ModelArtifacts;
     let spare: tf.Sequential;
@@ -469,7 +560,9 @@ describe.each(['wasm', 'js'] as const)('saving and loading on %s', (backend) => 
       ['weight data shorter than the manifest', () => broken((a) => (a.weightData = a.weightData.slice(0, a.weightData.byteLength - 4))), /the weight data is truncated: the weights manifest describes 284 bytes \(5 weights\), but the weight data holds 280/],
       ['weight data longer than the manifest', () => broken((a) => (a.weightData = new ArrayBuffer(a.weightData.byteLength + 8))), /the weight data is longer than the weights manifest says: it holds 292 bytes, the manifest describes 284/],
       ['no modelTopology', () => broken((a) => delete a.modelTopology), /the model has no modelTopology/],
-      ['no weight specs', () => ({ modelTopology: clone(good.modelTopology) }), /the model has no weights/],
+      ['weight specs without weight data', () => ({ modelTopology: clone(good.modelTopology), weightSpecs: clone(good.weightSpecs) }), /the weight data is truncated: the weights manifest describes 284 bytes \(5 weights\), but the weight data holds 0/],
+      ['weight data without weight specs', () => ({ modelTopology: clone(good.modelTopology), weightData: good.weightData }), /the model has no weight specs/],
+      ['user-defined metadata that is not a JSON object', () => ({ ...broken(() => {}), userDefinedMetadata: [1, 2] as never }), /loadLayersModel: user-defined metadata must be a plain JSON object .*, got \[1,2\]/],
       ['a weight shape that does not fit its layer', () => broken((a) => ((a.weightSpecs[0].shape = [5, 6]), (a.weightSpecs[0].name = 'hidden/kernel'))), /weight hidden\/kernel has shape \[5, 6\], but layer "hidden" needs kernel of shape \[6, 5\]/],
       ['units that disagree with the weights', () => broken((a) => (layer(a, 0).units = 4)), /weight hidden\/kernel has shape \[6, 5\], but layer "hidden" needs kernel of shape \[6, 4\]/],
       ['an unknown layer class', () => broken((a) => (a.modelTopology.config.layers[1].class_name = 'ConvLSTM2D')), /layer 1 \("drop"\) is a ConvLSTM2D, which neurite does not support \(a custom layer must be registered with tf.serialization.registerClass\); supported layers: Dense, Dropout, .* \(\d+ in all\)/],

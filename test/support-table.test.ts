@@ -90,7 +90,6 @@ const MISSING: { reason: string; names: string[] }[] = [
     names: ['OptimizerConstructors', 'registerCallbackConstructor', 'CallbackList', 'CustomCallback',
       'serialization.Serializable', 'serialization.SerializationMap', 'serialization.getRegisteredName'],
   },
-  { reason: 'model from a JSON config: not yet', names: ['models', 'models.modelFromJSON'] },
   {
     reason: "TF.js's engine and environment: neurite's engine is its own (setBackend, memory, tidy are there)",
     names: ['backend', 'engine', 'env', 'enableProdMode', 'enableDebugMode', 'disposeVariables', 'deprecationWarn',

@@ -4,7 +4,8 @@
 // Node modules are reached through process.getBuiltinModule so that browser bundles never see node:fs.
 
 import { describe } from '../validate.js';
-import { checkDataLength, concatBytes, layout, listed, short, weightSources } from './artifacts.js';
+import { checkDataLength, concatBytes, layout, weightSources } from './artifacts.js';
+import { listed, short } from './topology.js';
 import type { IOHandler, LoadOptions, ModelArtifacts, ModelArtifactsInfo, ModelJSON, WeightData, WeightsManifestConfig, WeightsManifestEntry } from './types.js';
 
 const SAVE_SCHEMES = ['file://', 'localstorage://', 'indexeddb://', 'downloads://'];
@@ -64,15 +65,20 @@ function modelJSONFor(artifacts: ModelArtifacts, weightsManifest: WeightsManifes
 const jsonTooLarge = (where: string) =>
   new Error(`loadLayersModel: ${short(where)} is larger than ${MAX_MODEL_JSON_BYTES >> 20} MB, the most a model.json may be (its weights belong in .bin files)`);
 
-/** Parses and checks model.json, up to the weight specs (artifacts.ts's layout checks those); `where` names it in messages. */
+/** Parses and checks model.json, up to the weight specs (artifacts.ts's layout checks those); `location` names it in messages. */
 function parseModelJSON(text: string, location: string): ModelJSON {
-  const where = short(location);
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`loadLayersModel: ${where} is not valid JSON (${short((error as Error).message, 120)}); truncated or corrupted?`);
+    throw new Error(`loadLayersModel: ${short(location)} is not valid JSON (${short((error as Error).message, 120)}); truncated or corrupted?`);
   }
+  return checkModelJSON(json, location);
+}
+
+/** Checks the parsed contents of model.json, up to the weight specs; `location` names it in messages. */
+function checkModelJSON(json: unknown, location: string): ModelJSON {
+  const where = short(location);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`loadLayersModel: ${where} must hold a JSON object`);
   const m = json as Partial<ModelJSON>;
   if (m.modelTopology === undefined || m.modelTopology === null) throw new Error(`loadLayersModel: ${where} has no modelTopology`);
@@ -263,50 +269,68 @@ async function weightUrls(url: string, paths: string[], options: LoadOptions): P
   return urls;
 }
 
+/** fetch (options.fetchFunc or the global one) of a URL whose response must be ok; failures name the URL. */
+function fetcher(options: LoadOptions): (url: string) => Promise<Response> {
+  const fetchFn = options.fetchFunc ?? (globalThis as { fetch?: typeof fetch }).fetch;
+  if (typeof fetchFn !== 'function') throw new Error('loadLayersModel: fetch is not available here; pass options.fetchFunc or use a file:// URL');
+  return async (u) => {
+    let response: Response;
+    try {
+      response = await fetchFn(u, options.requestInit);
+    } catch (error) {
+      const hint = /^[a-z][a-z0-9+.-]*:/i.test(u) ? '' : ' (a relative URL needs a browser page to resolve against; in Node use file://)';
+      throw new Error(`loadLayersModel: fetching ${short(u)} failed: ${short(String((error as Error)?.message), 120)}${hint}`);
+    }
+    if (!response?.ok) {
+      throw new Error(`loadLayersModel: fetching ${short(u)} failed with HTTP ${response?.status}${response?.statusText ? ` ${short(response.statusText)}` : ''}`);
+    }
+    return response;
+  };
+}
+
+/**
+ * The artifacts of model.json's contents, with its weight files fetched from the URLs `urlsOf` gives for the
+ * manifest's paths; no more bytes are read than the manifest describes.
+ */
+async function fetchWeights(json: ModelJSON, urlsOf: (paths: string[]) => Promise<string[]>, options: LoadOptions): Promise<ModelArtifacts> {
+  const manifest = layout(specsOf(json)); // before any weight file is requested
+  const urls = await urlsOf(json.weightsManifest.flatMap((group) => group.paths));
+  const get = fetcher(options);
+  const budget = { left: manifest.bytes };
+  let done = 0;
+  const parts = await Promise.all(
+    urls.map(async (u) => {
+      const tooLong = () => new Error(`loadLayersModel: ${short(u)} sends more bytes than the weights manifest describes (${manifest.bytes} in all); wrong or corrupted weight file?`);
+      const bytes = await readBody(await get(u), u, budget, tooLong);
+      options.onProgress?.(++done / urls.length);
+      return bytes;
+    }),
+  );
+  return artifactsFromJSON(json, concatBytes(parts).buffer as ArrayBuffer, urls);
+}
+
 /** Loads model.json and its weight files with fetch (options already checked by http.ts's checkLoadOptions). */
 export function httpHandler(url: string, options: LoadOptions): IOHandler {
   return {
     async load() {
-      const fetchFn = options.fetchFunc ?? (globalThis as { fetch?: typeof fetch }).fetch;
-      if (typeof fetchFn !== 'function') throw new Error('loadLayersModel: fetch is not available here; pass options.fetchFunc or use a file:// URL');
-      const get = async (u: string): Promise<Response> => {
-        let response: Response;
-        try {
-          response = await fetchFn(u, options.requestInit);
-        } catch (error) {
-          const hint = /^[a-z][a-z0-9+.-]*:/i.test(u) ? '' : ' (a relative URL needs a browser page to resolve against; in Node use file://)';
-          throw new Error(`loadLayersModel: fetching ${short(u)} failed: ${short(String((error as Error)?.message), 120)}${hint}`);
-        }
-        if (!response?.ok) {
-          throw new Error(`loadLayersModel: fetching ${short(u)} failed with HTTP ${response?.status}${response?.statusText ? ` ${short(response.statusText)}` : ''}`);
-        }
-        return response;
-      };
-
-      const response = await get(url);
+      const response = await fetcher(options)(url);
       if (Number(response.headers?.get?.('content-length')) > MAX_MODEL_JSON_BYTES) {
         discard(response);
         throw jsonTooLarge(url);
       }
       const text = new TextDecoder().decode(await readBody(response, url, { left: MAX_MODEL_JSON_BYTES }, () => jsonTooLarge(url)));
-      const json = parseModelJSON(text, url);
-      const manifest = layout(specsOf(json)); // before any weight file is requested
-
-      const paths = json.weightsManifest.flatMap((group) => group.paths);
-      const urls = await weightUrls(url, paths, options);
-      const budget = { left: manifest.bytes };
-      let done = 0;
-      const parts = await Promise.all(
-        urls.map(async (u) => {
-          const tooLong = () => new Error(`loadLayersModel: ${short(u)} sends more bytes than the weights manifest describes (${manifest.bytes} in all); wrong or corrupted weight file?`);
-          const bytes = await readBody(await get(u), u, budget, tooLong);
-          options.onProgress?.(++done / urls.length);
-          return bytes;
-        }),
-      );
-      return artifactsFromJSON(json, concatBytes(parts).buffer as ArrayBuffer, urls);
+      return fetchWeights(parseModelJSON(text, url), (paths) => weightUrls(url, paths, options), options);
     },
   };
+}
+
+/**
+ * tf.models.modelFromJSON's artifacts: the topology, with the weight files of its weightsManifest fetched from
+ * pathPrefix, each path joined to it with a '/' as TF.js's io.loadWeights joins them.
+ */
+export async function artifactsWithWeights(config: unknown, pathPrefix: string): Promise<ModelArtifacts> {
+  const join = async (paths: string[]) => paths.map((p) => `${pathPrefix}${pathPrefix.endsWith('/') ? '' : '/'}${p}`);
+  return fetchWeights(checkModelJSON(config, 'the model config'), join, {});
 }
 
 // ---- localstorage:// (TF.js's keys: tensorflowjs_models/<name>/...) ----

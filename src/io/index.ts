@@ -1,13 +1,15 @@
 // Saving and loading in the TF.js Layers format (model.json + weights.bin): model.save(url | handler) and
-// tf.loadLayersModel(url | handler), with TF.js's IOHandler types and its io.fromMemory / io.withSaveHandler.
-// See artifacts.ts for the format and handlers.ts for the URL schemes; both are imported on first use
-// (through persistence.ts), so pages that never save or load do not download them.
+// tf.loadLayersModel(url | handler), with TF.js's IOHandler types and its io.fromMemory / io.withSaveHandler,
+// and tf.models.modelFromJSON. See topology.ts for the model's description, artifacts.ts for the weights and
+// handlers.ts for the URL schemes; the last two are imported on first use (through persistence.ts), so pages
+// that never save or load do not download them.
 
 import type { LayersModel } from '../model/model.js';
-import { describe } from '../validate.js';
+import { checkObject, describe, is } from '../validate.js';
 import { checkLoadOptions } from './http.js';
 import * as io from './namespace.js';
-import type { IOHandler, LoadOptions, SaveResult } from './types.js';
+import { isObject, modelFromTopology, short } from './topology.js';
+import type { IOHandler, LoadOptions, SaveResult, WeightsManifestConfig } from './types.js';
 
 export type * from './types.js';
 
@@ -45,3 +47,43 @@ export async function loadLayersModel(handlerOrUrl: string | IOHandler, options?
 
 /** `tf.io`: fromMemory, withSaveHandler and http as in TF.js, and the artifact types (`tf.io.IOHandler`, ...). */
 export { io };
+
+/** TF.js's ModelAndWeightsConfig: a topology, and the weights manifest of files fetched from pathPrefix. */
+export interface ModelAndWeightsConfig {
+  modelTopology: {};
+  weightsManifest?: WeightsManifestConfig;
+  pathPrefix?: string;
+}
+
+/**
+ * A model from its topology (toJSON's, TF.js's or a Keras file's), as TF.js's tf.models.modelFromJSON: with
+ * weights as its layers' initializers give them, or those of weightsManifest's files, fetched from pathPrefix
+ * and checked as loadLayersModel fetches and checks them (its errors then name loadLayersModel). A JSON string
+ * is read too (TF.js documents it). customObjects: layer classes by class name, besides tf.serialization's.
+ * @example const copy = await tf.models.modelFromJSON(model.toJSON(null, false));
+ */
+export async function modelFromJSON(modelAndWeightsConfig: ModelAndWeightsConfig | {} | string, customObjects?: Record<string, unknown>): Promise<LayersModel> {
+  const op = 'modelFromJSON';
+  let given: unknown = modelAndWeightsConfig;
+  if (typeof given === 'string') {
+    try {
+      given = JSON.parse(given);
+    } catch (error) {
+      throw new Error(`${op}: modelAndWeightsConfig is a string that is not JSON (${short((error as Error).message, 120)})`);
+    }
+  }
+  if (!isObject(given)) throw new Error(`${op}: modelAndWeightsConfig must be a model's topology or { modelTopology, weightsManifest?, pathPrefix? }, got ${describe(given)}`);
+  if (customObjects !== undefined && customObjects !== null) {
+    checkObject(op, 'customObjects', customObjects);
+    for (const [name, cls] of Object.entries(customObjects)) is.fn(op, `customObjects.${name}`, cls);
+  }
+  const config = 'modelTopology' in given ? given : { modelTopology: given };
+  if (config.weightsManifest === undefined || config.weightsManifest === null) return modelFromTopology(op, config.modelTopology, { classes: customObjects ?? {} });
+  const pathPrefix = config.pathPrefix ?? '';
+  is.string(op, 'modelAndWeightsConfig.pathPrefix', pathPrefix);
+  const { artifactsWithWeights, modelFromArtifacts } = await import('./persistence.js');
+  return modelFromArtifacts(await artifactsWithWeights(config, pathPrefix as string), customObjects ?? {});
+}
+
+/** `tf.models`: TF.js's modelFromJSON. */
+export const models = { modelFromJSON };

@@ -2,4 +2,4 @@
 // gathered in one module so that bundlers split them into one chunk, fetched on the first save or load.
 
 export { modelFromArtifacts, modelToArtifacts } from './artifacts.js';
-export { handlerForUrl, httpHandler } from './handlers.js';
+export { artifactsWithWeights, handlerForUrl, httpHandler } from './handlers.js';

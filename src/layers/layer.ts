@@ -100,8 +100,6 @@ export class Layer {
   builtInputShape: Shape | Shape[] | null = null;
   /** @internal Its calls on symbolic tensors, in order (TF.js's inboundNodes). */
   inboundNodes: Node[] = [];
-  /** @internal Unused since layers may be in several models (only LayersModel.dispose still clears it). */
-  owner: object | null = null;
   /** @internal How many models hold this layer: the last to be disposed frees its weights. */
   holders = 0;
   /** Whether build() has made the weights (a layer without any is built too, once it knows its input shape). */

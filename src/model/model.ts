@@ -10,6 +10,7 @@ import { during } from '../block.js';
 import type { Dataset } from '../data/dataset.js';
 import { activeBackend } from '../engine.js';
 import { type IOHandler, type SaveResult, saveModel } from '../io/index.js';
+import { checkUserDefinedMetadata, modelConfig, modelFromConfig, modelTopology } from '../io/topology.js';
 import { BUILT_IN_LAYERS, checkWeights, copyShape, type Kwargs, Layer, type Shape, shapesText } from '../layers/layer.js';
 import { Node, SymbolicTensor } from '../layers/symbolic.js';
 import { checkLossWidth, getLoss, getMetric, type LossSpec } from '../losses.js';
@@ -76,9 +77,13 @@ export interface ModelArgs {
 
 export class LayersModel extends Layer implements TrainingModel {
   static override className = 'Model';
-  /** A model from its graph, as model files make it. */
-  static override fromConfig<T extends Layer>(cls: new (config: Record<string, unknown>) => T, config: Record<string, unknown>): T {
-    return new cls(config);
+  /**
+   * A new model of class cls from a config, getConfig's or TF.js's (TF.js's LayersModel.fromConfig and
+   * Sequential.fromConfig): its layers made and connected, with weights as their initializers give them.
+   * @example const copy = tf.Sequential.fromConfig(tf.Sequential, model.getConfig());
+   */
+  static override fromConfig<T extends Layer>(cls: new (...args: never[]) => T, config: Record<string, unknown>): T {
+    return modelFromConfig(cls, config) as unknown as T;
   }
   /** @internal The graph; a Sequential model has one once its input shape is known. */
   graph: Graph | null = null;
@@ -99,6 +104,8 @@ export class LayersModel extends Layer implements TrainingModel {
   /** @internal True while fit runs: a second fit, trainOnBatch or compile is refused until it ends. */
   training = false;
   private disposed = false;
+  /** What setUserDefinedMetadata set, or loading read from the file. */
+  private userDefinedMetadata: {} | undefined = undefined;
 
   constructor(args: ModelArgs);
   /** @internal */
@@ -596,7 +603,43 @@ export class LayersModel extends Layer implements TrainingModel {
     return evaluateDataset(this, dataset, args);
   }
 
-  // ---- saving ----
+  // ---- describing and saving ----
+
+  /**
+   * The model's structure as TF.js's getConfig gives it: for a functional model { name, layers: [{ name,
+   * className, config, inboundNodes }], inputLayers, outputLayers }, for a Sequential one { name, layers:
+   * [{ className, config }] }. fromConfig makes a model from it.
+   */
+  override getConfig(): Record<string, unknown> {
+    this.checkLive('getConfig');
+    return modelConfig(this);
+  }
+
+  /**
+   * The topology as model.json holds it (the config in snake_case, with the class name and format version):
+   * a JSON string, or the object when returnString is false (TF.js's toJSON; the first argument is unused).
+   * tf.models.modelFromJSON makes a model from it.
+   */
+  toJSON(unused?: unknown, returnString = true): string | Record<string, unknown> {
+    this.checkLive('toJSON');
+    checkBool('toJSON', 'returnString', returnString);
+    const topology = modelTopology('toJSON', this);
+    return returnString ? JSON.stringify(topology) : topology;
+  }
+
+  /**
+   * Sets metadata to save with the model (model.json's userDefinedMetadata): a plain JSON object. Saving warns,
+   * as TF.js does, when its JSON is longer than 1 MiB.
+   */
+  setUserDefinedMetadata(userDefinedMetadata: {}): void {
+    checkUserDefinedMetadata('setUserDefinedMetadata', userDefinedMetadata);
+    this.userDefinedMetadata = userDefinedMetadata;
+  }
+
+  /** The metadata setUserDefinedMetadata set or the loaded file held; undefined if neither. */
+  getUserDefinedMetadata(): {} | undefined {
+    return this.userDefinedMetadata;
+  }
 
   /**
    * Saves topology and weights in the TF.js Layers format (model.json + weights.bin).
@@ -618,7 +661,6 @@ export class LayersModel extends Layer implements TrainingModel {
     if (this.disposed || this.holders > 0) return;
     this.optimizer?.forget(this.weights);
     for (const layer of this.layers) {
-      if (layer.owner === this) layer.owner = null;
       if (--layer.holders <= 0) {
         layer.holders = 0;
         layer.dispose();

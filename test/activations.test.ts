@@ -428,30 +428,6 @@ describe.each(BUILDS)('softmax on %s', (build) => {
     freeAll(b, [x]);
   });
 
-  it('backward matches central differences of sum(softmax(x) r), also with dx = dout', async () => {
-    const b = await backendFor(build);
-    for (const [m, n] of [[1, 1], [3, 7], [2, 17], [2, 65], [1, 257]]) {
-      const xs = randomData(m * n, 500 + n, -3, 3);
-      const r = randomData(m * n, 600 + n);
-      const x = put(b, xs);
-      const y = put(b, new Float32Array(m * n));
-      const dout = put(b, r);
-      const dx = put(b, new Float32Array(m * n));
-      b.kernels.softmaxForward(x, y, m, n);
-      b.kernels.softmaxBackward(y, dout, dx, m, n);
-      const objective = (v: Float64Array) => {
-        let s = 0;
-        for (let i = 0; i < m; i++) softmaxRef(v.subarray(i * n, (i + 1) * n)).forEach((p, j) => (s += p * r[i * n + j]));
-        return s;
-      };
-      const want = numericGradient(objective, Float64Array.from(xs));
-      expectClose(get(b, dx, m * n), want, { atol: 1e-6, rtol: 1e-5 }, `${build} ${m}x${n}`);
-      b.kernels.softmaxBackward(y, dout, dout, m, n);
-      expect(get(b, dout, m * n)).toEqual(get(b, dx, m * n));
-      freeAll(b, [x, y, dout, dx]);
-    }
-  });
-
   it('computes exp(d) within 1 ulp for d in [-87, -17] (softmax([d, 0])[0] is exp(d) once 1 + exp(d) rounds to 1)', async () => {
     const b = await backendFor(build);
     const count = 4096;
@@ -471,9 +447,10 @@ function logSoftmaxRef(row: ArrayLike<number>): number[] {
   return softmaxRef(row).map(Math.log);
 }
 
-describe.each(BUILDS)('logSoftmax gradient on %s', (build) => {
-  it('logSoftmaxBackward matches central differences of sum(logSoftmax(x) r), also with dx = dout', async () => {
+describe.each(BUILDS)('softmax and logSoftmax gradients on %s', (build) => {
+  it.each(['softmax', 'logSoftmax'] as const)('%sBackward matches central differences of sum(f(x) r), also with dx = dout', async (name) => {
     const b = await backendFor(build);
+    const [forward, backward, ref] = name === 'softmax' ? (['softmaxForward', 'softmaxBackward', softmaxRef] as const) : (['logSoftmaxForward', 'logSoftmaxBackward', logSoftmaxRef] as const);
     for (const [m, n] of [[1, 1], [3, 7], [2, 17], [2, 65], [1, 257], [5, 3]]) {
       const xs = randomData(m * n, 700 + n, -3, 3);
       const r = randomData(m * n, 800 + n);
@@ -481,16 +458,16 @@ describe.each(BUILDS)('logSoftmax gradient on %s', (build) => {
       const y = put(b, new Float32Array(m * n));
       const dout = put(b, r);
       const dx = put(b, new Float32Array(m * n));
-      b.kernels.logSoftmaxForward(x, y, m, n);
-      b.kernels.logSoftmaxBackward(y, dout, dx, m, n);
+      b.kernels[forward](x, y, m, n);
+      b.kernels[backward](y, dout, dx, m, n);
       const objective = (v: Float64Array) => {
         let s = 0;
-        for (let i = 0; i < m; i++) logSoftmaxRef(v.subarray(i * n, (i + 1) * n)).forEach((p, j) => (s += p * r[i * n + j]));
+        for (let i = 0; i < m; i++) ref(v.subarray(i * n, (i + 1) * n)).forEach((p, j) => (s += p * r[i * n + j]));
         return s;
       };
       const want = numericGradient(objective, Float64Array.from(xs));
-      expectClose(get(b, dx, m * n), want, { atol: 1e-6, rtol: 1e-5 }, `${build} ${m}x${n}`);
-      b.kernels.logSoftmaxBackward(y, dout, dout, m, n);
+      expectClose(get(b, dx, m * n), want, { atol: 1e-6, rtol: 1e-5 }, `${build} ${name} ${m}x${n}`);
+      b.kernels[backward](y, dout, dout, m, n);
       expect(get(b, dout, m * n)).toEqual(get(b, dx, m * n));
       freeAll(b, [x, y, dout, dx]);
     }

@@ -208,7 +208,7 @@ export function sumSquares(x: usize, n: i32): f64 {
 
 // w (n), g (n) or 0: returns l1*sum|w| + l2*sum w^2 (f64 sums; a zero coefficient skips its sum), and when
 // g != 0 adds l1*sign(w) + l2*(2w) into g in f32. sign(w) is TF.js's gradient of |w|, step(w, -1): 1 for w > 0,
-// else -1, so a weight at 0 moves (a NaN weight gives NaN through the l2 term).
+// else -1, so a weight at 0 moves (a NaN weight's penalty is NaN, which fit refuses before any update).
 export function penalty(w: usize, g: usize, n: i32, l1: f64, l2: f64): f64 {
   if (g != 0) {
     const l1f = <f32>l1;

@@ -38,15 +38,15 @@ export function regularizerFromConfig(className: string, config?: Record<string,
 }
 
 /**
- * A regularizer from a Regularizer, a name ('l1', 'l2', 'l1l2' or 'L1L2', with TF.js's defaults), its
- * serialized form { className, config }, or null.
+ * A regularizer from a Regularizer, a name ('l1', 'l2', 'l1l2' or a class name such as 'L1L2', with TF.js's
+ * defaults), its serialized form { className, config }, or null.
  */
 export function getRegularizer(op: string, name: string, value: unknown): Regularizer | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Regularizer) return value;
   if (value === 'l1' || value === 'l2' || value === 'l1l2') return regularizers[value]();
   const serialized = value as { className?: unknown; config?: unknown };
-  const className = value === 'L1L2' ? value : typeof value === 'object' && typeof serialized.className === 'string' ? serialized.className : null;
+  const className = typeof value === 'string' && Object.hasOwn(CLASSES, value) ? value : typeof value === 'object' && typeof serialized.className === 'string' ? serialized.className : null;
   if (className === null) throw new Error(`${op}: ${name} must be tf.regularizers.l1/l2/l1l2(...), 'l1', 'l2', 'l1l2' or { className: 'L1L2', config: { l1, l2 } }; got ${describe(value)}`);
   if (typeof value === 'object' && serialized.config !== undefined) checkObject(op, `${name}.config`, serialized.config);
   try {

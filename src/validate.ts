@@ -178,6 +178,9 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Marks tf.data's datasets (set on Dataset.prototype), which describe names as the user knows them. */
+export const DATASET = Symbol('tf.data Dataset');
+
 /** A short description of any value for error messages: never throws, never longer than about 100 characters. */
 export function describe(value: unknown): string {
   if (value instanceof Tensor) return `a Tensor of shape [${value.shape.join(', ')}]`;
@@ -193,7 +196,7 @@ export function describe(value: unknown): string {
   }
   const name = (value as object).constructor?.name;
   // tf.data's classes are internal: whatever made a dataset, the user holds a Dataset.
-  if (name?.endsWith('Dataset')) return 'a tf.data Dataset';
+  if ((value as { [DATASET]?: boolean })[DATASET]) return 'a tf.data Dataset';
   if (name && name !== 'Object') return `a ${name}`;
   const keys = Object.keys(value);
   return keys.length === 0 ? '{}' : `{ ${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', ...' : ''} }`;

@@ -6,7 +6,7 @@
 
 import { randomUniformInt } from '../ops/random.js';
 import { tidy, type TensorContainer } from '../tensor/tensor.js';
-import { checkBool, checkInt, describe } from '../validate.js';
+import { checkBool, checkInt, DATASET, describe } from '../validate.js';
 import { batched, chained, DataIterator, DONE, filtered, ignore, mapped, prefetched, randomStream, type Result, type Source, shuffled, skipped, syncIterator, taken, ZipIterator, zipped } from './iterator.js';
 import { batchColumns, batchElements, cloneElement, disposeConsumed, isContainer, mapLeaves } from './structure.js';
 
@@ -61,6 +61,8 @@ function seedBits(seed: string | number): number {
 export abstract class Dataset<T extends TensorContainer = TensorContainer> {
   /** TF.js's constant of the same name (10000), which it does not use either. */
   static readonly MAX_BUFFER_SIZE = 10000;
+  /** @internal For messages: a dataset, whichever internal class made it. */
+  readonly [DATASET] = true;
 
   /** The number of elements: Infinity for a dataset without end, null where it is not known. */
   readonly size: number | null = null;

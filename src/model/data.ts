@@ -296,6 +296,12 @@ export type ClassWeightArg = ClassWeight | ClassWeight[] | Record<string, ClassW
 /** A key of a class weight map. */
 export const CLASS_INDEX = /^(0|[1-9]\d*)$/;
 
+/** Whether class weights are given by output name ({ out: { 0: 1 } }): every key a name, every value a map. */
+export function byOutputName(classWeight: object): boolean {
+  const entries = Object.entries(classWeight);
+  return entries.length > 0 && entries.every(([key, v]) => !CLASS_INDEX.test(key) && v !== null && typeof v === 'object');
+}
+
 /** The class weights of a model's one output, given as they are or in TF.js's forms by output (checked by fit). */
 function ownClassWeight(model: LayersModel, op: string, given: ClassWeightArg): ClassWeight {
   const [name] = model.outputNames;
@@ -303,8 +309,8 @@ function ownClassWeight(model: LayersModel, op: string, given: ClassWeightArg): 
     if (given.length !== 1) throw new Error(`${op}: classWeight as an array needs one map per output: 1, got ${given.length}`);
     return given[0];
   }
+  if (!byOutputName(given)) return given as ClassWeight;
   const keys = Object.keys(given);
-  if (keys.some((key) => CLASS_INDEX.test(key))) return given as ClassWeight;
   if (keys.length !== 1 || keys[0] !== name) throw new Error(`${op}: classWeight by output name must name the model's output ${describe(name)}, got ${keys.map((k) => describe(k)).join(', ')}`);
   return (given as Record<string, ClassWeight>)[name];
 }

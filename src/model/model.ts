@@ -418,6 +418,11 @@ export class LayersModel extends Layer implements TrainingModel {
     this.stepsSinceCheckpoint = Infinity; // a checkpoint from before would undo this
   }
 
+  /** @internal The weights of the layers no other model holds. */
+  ownWeights(): Variable[] {
+    return this.layers.filter((layer) => layer.holders <= 1).flatMap((layer) => layer.weights);
+  }
+
   /** @internal Every weight with a constraint, in the layers and in models inside the model. */
   override projectAll(): void {
     for (const layer of this.layers) layer.projectAll();
@@ -472,8 +477,9 @@ export class LayersModel extends Layer implements TrainingModel {
     });
     // Made last: a refused compile must not leave an optimizer (and its tensors) behind.
     const optimizer = getOptimizer(op, args.optimizer);
-    // The one it replaces lets go of its state for these weights (kept for as long as the model, else).
-    if (this.optimizer && this.optimizer !== optimizer) this.optimizer.forget(this.weights);
+    // The one it replaces lets go of its state for the weights only this model holds (kept as long as the
+    // model, else); another model sharing a layer may train it with that optimizer still.
+    if (this.optimizer && this.optimizer !== optimizer) this.optimizer.forget(this.ownWeights());
     this.optimizer = optimizer;
     this.compiled = losses.map((loss, i) => ({ loss, metrics: metrics[i], weight: weights[i] as number }));
     this.metricsNames = logKeys(names, metricKeys);
@@ -659,12 +665,12 @@ export class LayersModel extends Layer implements TrainingModel {
    */
   override dispose(): void {
     if (this.disposed || this.holders > 0) return;
-    this.optimizer?.forget(this.weights);
-    for (const layer of this.layers) {
-      if (--layer.holders <= 0) {
-        layer.holders = 0;
-        layer.dispose();
-      }
+    const freed = this.layers.filter((layer) => --layer.holders <= 0);
+    // The optimizer lets go of the freed weights' state; a layer another model holds keeps its weights and state.
+    this.optimizer?.forget(freed.flatMap((layer) => layer.weights));
+    for (const layer of freed) {
+      layer.holders = 0;
+      layer.dispose();
     }
     this.checkpoint = null;
     this.disposed = true;

@@ -80,8 +80,8 @@ export class Sequential extends LayersModel {
       if (this.stack.length > 0) this.connect(buildGraph('pop', this.graph.inputs, [previous]));
       else [this.graph, this.builtInputShape, this.built] = [null, null, false]; // as a model made without layers
     }
-    const kept = new Set(this.weights);
-    this.optimizer?.forget(layer.weights.filter((w) => !kept.has(w)));
+    // Unless another model holds the layer (and may train it with this optimizer).
+    if (layer.holders === 0) this.optimizer?.forget(layer.weights);
   }
 
   private checkAddable(name: string, layer: unknown, others: Layer[]): asserts layer is Layer {

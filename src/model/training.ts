@@ -8,7 +8,7 @@ import type { DataIterator } from '../data/iterator.js';
 import { dispose, type Tensor, type TensorContainer } from '../tensor/tensor.js';
 import { checkCallOptions, checkObject, checkOptions, describe, is, type Rule, type Schema } from '../validate.js';
 import { type CustomCallbackArgs, History } from './callbacks.js';
-import { type Batch, batchFrom, batchOf, batchTensors, checkDataset, CLASS_INDEX, type ClassWeightArg, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowNumbers, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
+import { type Batch, batchFrom, batchOf, batchTensors, byOutputName, checkDataset, CLASS_INDEX, type ClassWeightArg, classWeightsOf, copyInto, type Data, gatherRows, prepare, rowNumbers, rowsOf, shapesOf, shuffleOrder, tensorsOf } from './data.js';
 import { logsFrom, measure, measureDataset } from './evaluation.js';
 import { checkCallbacks, defaultVerbose, hookCaller, progressBar, yieldInterval, yieldToEventLoop } from './hooks.js';
 import type { LayersModel, TensorOrArrayOrMap } from './model.js';
@@ -64,10 +64,7 @@ export interface ModelFitArgs {
 const checkClassWeight: Rule = (op, name, value) => {
   if (Array.isArray(value)) return value.forEach((v, i) => checkClassMap(op, `${name}[${i}]`, v));
   checkObject(op, name, value);
-  const byName = value as Record<string, unknown>;
-  const keys = Object.keys(byName);
-  const named = keys.length > 0 && keys.every((key) => !CLASS_INDEX.test(key) && byName[key] !== null && typeof byName[key] === 'object');
-  if (named) return keys.forEach((key) => checkClassMap(op, `${name}.${key}`, byName[key]));
+  if (byOutputName(value as object)) return Object.entries(value as object).forEach(([key, map]) => checkClassMap(op, `${name}.${key}`, map));
   checkClassMap(op, name, value);
 };
 

@@ -41,18 +41,30 @@ function flatten(op: string, name: string, values: TensorLike): { flat: Array<nu
     shape.push(level.length);
   }
   const flat: Array<number | boolean> = [];
-  const walk = (v: unknown, dim: number, path: string): void => {
+  // Where a value is, as [i][j]...: made only for a message (a string per value cost more than the walk).
+  const at: number[] = [];
+  const path = () => at.map((i) => `[${i}]`).join('');
+  const walk = (v: unknown, dim: number): void => {
     if (dim === shape.length) {
-      if (typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`${op}: ${name}${path} must be a number, got ${describe(v)}`);
+      if (typeof v !== 'number' && typeof v !== 'boolean') throw new Error(`${op}: ${name}${path()} must be a number, got ${describe(v)}`);
       flat.push(v);
       return;
     }
     if (!isLevel(v) || v.length !== shape[dim]) {
-      throw new Error(`${op}: ${name}${path} must be an array of length ${shape[dim]} (nested arrays must be rectangular), got ${describe(v)}`);
+      throw new Error(`${op}: ${name}${path()} must be an array of length ${shape[dim]} (nested arrays must be rectangular), got ${describe(v)}`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
+    // A typed array holds numbers only: its values go in as they are.
+    if (dim === shape.length - 1 && isNumberArray(v)) {
+      for (let i = 0; i < v.length; i++) flat.push(v[i]);
+      return;
+    }
+    for (let i = 0; i < v.length; i++) {
+      at.push(i);
+      walk(v[i], dim + 1);
+      at.pop();
+    }
   };
-  walk(values, 0, '');
+  walk(values, 0);
   return { flat, shape };
 }
 

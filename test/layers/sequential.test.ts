@@ -186,4 +186,29 @@ describe.each(['wasm', 'js'] as const)('Sequential models on %s', (backend) => {
     expect(tf.memory().numTensors).toBe(held - 6);
     theirs.two.dispose();
   });
+
+  it("two heads training with one optimizer: disposing one head, or compiling it anew, keeps the shared base's optimizer state", async () => {
+    const base = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], name: 'shared' })] });
+    const heads = [1, 2].map((i) => tf.sequential({ layers: [base, tf.layers.dense({ units: 1, name: `head${i}` })] }));
+    const optimizer = tf.train.adam(0.1);
+    heads.forEach((h) => h.compile({ optimizer, loss: 'meanSquaredError' }));
+    const [x, y] = [tf.ones([4, 2]), tf.ones([4, 1])];
+    for (const h of heads) await h.fit(x, y, { epochs: 1, verbose: 0 });
+    /** The optimizer's state entries by name, freed at once. */
+    const stateNames = async () => {
+      const weights = await optimizer.getWeights();
+      tf.dispose(weights.map((w) => w.tensor));
+      return weights.map((w) => w.name);
+    };
+    expect(await stateNames()).toEqual(expect.arrayContaining(['shared/kernel/m', 'head1/kernel/m', 'head2/kernel/m']));
+    heads[0].compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    heads[0].dispose();
+    const left = await stateNames();
+    expect(left).toEqual(expect.arrayContaining(['shared/kernel/m', 'shared/bias/v', 'head2/kernel/m']));
+    expect(left).not.toContain('head1/kernel/m');
+    heads[1].dispose();
+    expect(await stateNames()).toEqual(['iter']);
+    tf.dispose([x, y]);
+    optimizer.dispose();
+  });
 });

@@ -774,6 +774,7 @@ describe.each(['wasm', 'js'] as const)('tf.data on %s', (backend) => {
       expect(() => tf.data.zip({ a: { b: [1] } } as never)).toThrow(/^tf\.data\.zip: datasets\.a\.b\[0\] must be a tf\.data Dataset, got 1$/);
       // A dataset where values go is named as the user knows it, not by the internal class that made it.
       expect(() => tf.data.array(ds().map((x) => x) as never)).toThrow(/^tf\.data\.array: .*got a tf\.data Dataset$/);
+      expect(() => tf.data.array(new (class TrainDataset {})() as never)).toThrow(/^tf\.data\.array: .*got a TrainDataset$/);
       const loop: Record<string, unknown> = {};
       loop.self = loop;
       expect(() => tf.data.zip(loop as never)).toThrow(/^tf\.data\.zip: datasets\.self contains itself$/);

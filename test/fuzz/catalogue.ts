@@ -191,21 +191,9 @@ const DATASET_KINDS: Bad[] = [
 const notLayer: Bad[] = [
   bad('fake layer object', {}, { name: 'fake' }, { name: 'fake', forward() {}, outputDim: () => 2 }),
   badOf('a model', (v) => fc.constant(modelR(specOf(v), 'new')), { mentions: ['model'] }),
-  badOf('layer of another model', fc.constantFrom(false, true).map(otherModelLayer), { mentions: ['model', 'another'] }),
   ...wrongType(),
   ...missing,
 ];
-
-/** A layer that already belongs to another (built or unbuilt) model. */
-function otherModelLayer(built: boolean): Recipe {
-  return new Recipe(`a layer of another ${built ? 'built' : 'unbuilt'} model`, (env) => {
-    const layer = tf.layers.dense({ units: 2, inputShape: [3] });
-    const other = tf.sequential({ layers: [layer] });
-    if (built) other.build();
-    env.model(other, built, 3);
-    return layer;
-  });
-}
 
 const LAYER_KEYS: Record<string, Bad[]> = {
   name: [badOf('not a string', fc.constantFrom(5, {}, [])), bad('Symbol', Symbol('bad'))],
@@ -770,7 +758,6 @@ export const catalogue: Entry[] = [
               bad('not an array', 5, 'x', {}),
               badOf('a layer, not in an array', fc.constant(new Recipe('tf.layers.dense({ units: 2, inputShape: [3] })', () => tf.layers.dense({ units: 2, inputShape: [3] })))),
               badOf('not layers in the array', fc.constantFrom([5], [null], [{}], [{ name: 'fake', forward() {} }])),
-              badOf('a layer of another model in the array', fc.constantFrom(false, true).map((b) => [otherModelLayer(b)]), { mentions: ['model', 'another'] }),
               badOf('the same layer twice', fc.constant(new Recipe('[layer, layer]', () => {
                 const layer = tf.layers.dense({ units: 3, inputShape: [3] });
                 return [layer, layer];

@@ -180,8 +180,12 @@ describe('masks, initial states, returnState, goBackwards', () => {
       ['stack/RNNCell_1/recurrent_kernel', [2, 2]],
       ['stack/RNNCell_1/bias', [2]],
     ]);
-    // unitForgetBias: the forget gate's bias starts at one.
-    expect(Array.from(model.layers[0].getWeights()[2].dataSync())).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    // unitForgetBias is off unless given, as TF.js 4.22 has it (Keras turns it on); given, the forget gate's bias starts at one.
+    expect(Array.from(model.layers[0].getWeights()[2].dataSync())).toEqual(new Array(12).fill(0));
+    const forget = tf.layers.lstm({ units: 3, inputShape: [4, 2], unitForgetBias: true });
+    const withForget = tf.sequential({ layers: [forget] });
+    expect(Array.from(forget.getWeights()[2].dataSync())).toEqual([0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    withForget.dispose();
     model.dispose();
   });
 

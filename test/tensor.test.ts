@@ -64,6 +64,32 @@ describe.each(['wasm', 'js'] as const)('tensors on %s', (backend) => {
     expect(() => tf.tensor([new DataView(new ArrayBuffer(4))] as never)).toThrow(/^tensor: values\[0\] must be a number, got a DataView$/);
   });
 
+  it("bytes(), asND(-1, ...) and an empty tensor's arraySync give what TF.js gives", async () => {
+    await tfjs.setBackend('cpu');
+    const cases: Array<[unknown, number[], 'float32' | 'int32' | 'bool']> = [[[3, -1.5], [2], 'float32'], [[1, 2, -3], [3], 'int32'], [[1, 0, 1], [3], 'bool']];
+    for (const [values, shape, dtype] of cases) {
+      const [a, b] = [tf.tensor(values as number[], shape, dtype), tfjs.tensor(values as number[], shape, dtype)];
+      expect(Array.from(await a.bytes()), dtype).toEqual(Array.from((await b.bytes()) as Uint8Array));
+      tf.dispose(a);
+      tfjs.dispose(b);
+    }
+    const r = tf.range(0, 24);
+    const shapes = [r.as2D(-1, 6), r.as3D(2, -1, 3), r.as4D(2, 3, 2, -1), r.as5D(-1, 1, 2, 3, 4)].map((t) => {
+      const shape = t.shape;
+      t.dispose();
+      return shape;
+    });
+    expect(shapes).toEqual([[4, 6], [2, 4, 3], [2, 3, 2, 2], [1, 1, 2, 3, 4]]);
+    expect(() => r.as2D(5, 6)).toThrow(/^as2D: rows × columns = \[5, 6\] must hold the tensor's 24 values/);
+    r.dispose();
+    const empty = tf.zeros([2, 0, 3]);
+    const theirs = tfjs.zeros([2, 0, 3]);
+    expect(empty.arraySync()).toEqual(theirs.arraySync());
+    expect(await empty.array()).toEqual([]);
+    tf.dispose(empty);
+    tfjs.dispose(theirs);
+  });
+
   it('dataSync returns a copy', async () => {
     const a = tf.tensor1d([1, 2]);
     a.dataSync()[0] = 99;

@@ -309,7 +309,8 @@ export class LSTMCell extends GatedCell {
 
   constructor(args: LSTMCellLayerArgs) {
     super('lstmCell', args, { ...GATED_OPTIONS, unitForgetBias: is.bool });
-    this.unitForgetBias = args.unitForgetBias ?? true;
+    // TF.js 4.22 leaves it off unless given (Keras turns it on): an LSTM starts as TF.js's does.
+    this.unitForgetBias = args.unitForgetBias ?? false;
   }
 
   get stateSize(): number[] {

@@ -805,8 +805,9 @@ declare module '../tensor/tensor.js' {
 /** x reshaped to `sizes`, one per axis of the rank the method is named for, holding all of x's values. */
 function asRank(x: Tensor, name: string, sizes: number[], rank: number): Tensor {
   const names = ['rows', 'columns', 'depth', 'depth2', 'depth3'];
-  for (let i = 0; i < rank; i++) checkInt(name, names[i], sizes[i], 0);
-  if (sizes.reduce((a, b) => a * b, 1) !== x.size) throw new Error(`${name}: ${names.slice(0, rank).join(' × ')} = [${sizes.join(', ')}] must hold the tensor's ${x.size} values (shape ${shapeText(x.shape)})`);
+  // As TF.js's (a reshape): one size may be -1, inferred from the others.
+  for (let i = 0; i < rank; i++) checkInt(name, names[i], sizes[i], -1);
+  if (!sizes.includes(-1) && sizes.reduce((a, b) => a * b, 1) !== x.size) throw new Error(`${name}: ${names.slice(0, rank).join(' × ')} = [${sizes.join(', ')}] must hold the tensor's ${x.size} values (shape ${shapeText(x.shape)})`);
   return reshape(x, sizes);
 }
 

@@ -110,12 +110,20 @@ export class Tensor {
     return this.values('data');
   }
 
+  /** The values' bytes as TF.js stores them: 4 a value for float32 and int32 (little-endian), 1 for bool. */
+  async bytes(): Promise<Uint8Array> {
+    const values = this.values('bytes');
+    return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  }
+
   /** The values as nested arrays of the tensor's shape (a plain number for a scalar; bools as 0 and 1). */
   arraySync(): NestedArray {
     return this.nested(this.values('arraySync'));
   }
 
   private nested(values: TypedData): NestedArray {
+    // As TF.js: a tensor of no values is [] whatever its shape ([2, 0] too).
+    if (values.length === 0 && this.shape.length > 0) return [];
     const nest = (offset: number, dim: number): NestedArray => {
       if (dim === this.shape.length) return values[offset];
       const stride = sizeOf(this.shape.slice(dim + 1));

@@ -932,7 +932,8 @@ export const catalogue: Entry[] = [
       name: `tensor.${method}`,
       params: [
         selfTensor(),
-        ...['rows', 'columns', 'depth'].slice(0, method === 'as2D' ? 2 : 3).map((name) => ({ name, bad: [...integer({ min: 0 }), bad('sizes that do not hold the values', 1000)] })),
+        // (-1 is inferred, as in a reshape)
+        ...['rows', 'columns', 'depth'].slice(0, method === 'as2D' ? 2 : 3).map((name) => ({ name, bad: [...integer({ min: -1 }), bad('sizes that do not hold the values', 1000)] })),
       ],
       args: fc.constant([new Recipe('tf.range(0, 12)', () => tf.range(0, 12)), ...(method === 'as2D' ? [3, 4] : [2, 3, 2])]),
       call: (t, ...sizes) => (t as unknown as Record<string, (...a: number[]) => unknown>)[method](...sizes),

@@ -340,7 +340,9 @@ abstract class KernelOptimizer extends Optimizer {
       const w = v.writablePtr(this.op);
       finite += this.updateVariable(k, w, g, slots, v.size, lr);
     }
-    this.loaded = null;
+    // The state setWeights gave is taken for good once a step holds: fit rolls a diverged one back to a
+    // checkpoint taken before the state was, and the next step takes it again.
+    if (finite === 0) this.loaded = null;
     this.advance();
     this.iterations++;
     return finite === 0;

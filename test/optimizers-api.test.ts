@@ -200,6 +200,37 @@ describe.each(['wasm', 'js'] as const)('the optimizer API on %s', (backend) => {
     expect(describeAll(tf)).toEqual(expected);
   });
 
+  it('state set by setWeights survives a first step that fit rolls back: the next step takes it', async () => {
+    const [x, y] = [tf.tensor2d([[1, 2, 3], [-1, 0.5, 2], [0, 1, -1], [2, 2, 2]]), tf.fill([4, 2], 100)];
+    const model = () => {
+      const m = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], kernelInitializer: 'ones', biasInitializer: 'zeros' })] });
+      m.compile({ optimizer: tf.train.momentum(0.001, 0.9), loss: 'meanSquaredError' });
+      return m;
+    };
+    // A state to load: the accumulators after two steps of another model.
+    const source = model();
+    await source.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    const state = await source.optimizer.getWeights();
+    source.dispose();
+    const trainedAfterLoading = async (rollBackFirst: boolean) => {
+      const m = model();
+      await m.optimizer.setWeights(state);
+      if (rollBackFirst) {
+        // A rate that overflows the weights: fit rolls the step back to its checkpoint, taken before the loaded state was.
+        (m.optimizer as tf.MomentumOptimizer).setLearningRate(1e38);
+        await expect(m.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 })).rejects.toThrow(/NaN or Infinity/);
+        (m.optimizer as tf.MomentumOptimizer).setLearningRate(0.001);
+      }
+      await m.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+      const weights = m.getWeights().map((w) => Array.from(w.dataSync()));
+      m.dispose();
+      return weights;
+    };
+    const plain = await trainedAfterLoading(false);
+    expect(await trainedAfterLoading(true)).toEqual(plain);
+    tf.dispose([x, y, ...state.map((w) => w.tensor)]);
+  });
+
   it('setLearningRate (on sgd and momentum) and setMomentum take effect at the next step', async () => {
     const tfjsLib = await oracle();
     const prefix = `set-${backend}-`;

@@ -282,6 +282,8 @@ function depthwiseOutput(x: usize, filter: usize, y: usize): void {
   const m = OC / C;
   const ldx = at(DW * C);
   const ldf = at(OC);
+  const ldxRow = at(DH * W * C);
+  const ldfRow = at(FW * OC);
   for (let b = B0; b < B1; b++) {
     for (let oh = 0; oh < OH; oh++) {
       const ih0 = oh * SH - PT;
@@ -295,8 +297,6 @@ function depthwiseOutput(x: usize, filter: usize, y: usize): void {
         // x's channels under tap (kh0, kw0), and that tap's filter row
         const x0 = x + at(((b * H + ih0 + kh0 * DH) * W + iw0 + kw0 * DW) * C);
         const f0 = filter + at((kh0 * FW + kw0) * OC);
-        const ldxRow = at(DH * W * C);
-        const ldfRow = at(FW * OC);
         let j = 0;
         if (m == 1) {
           for (; j + 16 <= OC; j += 16) {

@@ -10,7 +10,7 @@ import { parseAxes } from './ops/op.js';
 import { sum } from './ops/reduce.js';
 import { clipByValue, sqrt, square } from './ops/unary.js';
 import { type Tensor, tidy } from './tensor/tensor.js';
-import { checkObject, checkOptions, checkTensor, describe, didYouMean, is, type Rule } from './validate.js';
+import { checkObject, checkOptions, checkTensor, describe, didYouMean, fromIdentifier, is, type Rule } from './validate.js';
 
 export interface Constraint {
   /** The class name a saved model gives ('MaxNorm'). */
@@ -163,16 +163,5 @@ export function getConstraint(op: string, name: string, value: unknown): Constra
   if (typeof candidate === 'object' && typeof candidate.apply === 'function' && typeof candidate.getConfig === 'function' && typeof candidate.className === 'string' && candidate.fill === undefined) {
     return value as Constraint;
   }
-  const serialized = value as { className?: unknown; config?: unknown };
-  const isSerialized = typeof serialized === 'object' && typeof serialized.className === 'string';
-  if (typeof value !== 'string' && !isSerialized) {
-    throw new Error(`${op}: ${name} ${describe(value)} is not a constraint; expected a name such as 'maxNorm', a tf.constraints object or { className, config }`);
-  }
-  const config = isSerialized ? (serialized.config ?? {}) : undefined;
-  if (config !== undefined) checkObject(op, `${name}.config`, config);
-  try {
-    return constraintFromConfig(isSerialized ? (serialized.className as string) : (value as string), config);
-  } catch (error) {
-    throw new Error(`${op}: ${name}: ${(error as Error).message}`);
-  }
+  return fromIdentifier(op, name, value, constraintFromConfig, "a constraint; expected a name such as 'maxNorm', a tf.constraints object or { className, config }");
 }

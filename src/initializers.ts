@@ -10,7 +10,7 @@ import { DTYPE_CODES, RNG_STATE_BYTES, RngNormal, type Ptr } from './backend/ker
 import { activeBackend } from './engine.js';
 import { empty, op } from './ops/op.js';
 import { sizeOf, type Tensor } from './tensor/tensor.js';
-import { checkInt, checkNumber, checkObject, checkOptions, checkShape, describe, didYouMean, is, type Rule, type Schema } from './validate.js';
+import { checkInt, checkNumber, checkObject, checkOptions, checkShape, describe, didYouMean, fromIdentifier, is, type Rule, type Schema } from './validate.js';
 
 export interface Initializer {
   /** The class name a saved model gives (TF.js's getClassName(): 'VarianceScaling' for glorotUniform). */
@@ -350,16 +350,5 @@ export function getInitializer(op: string, name: string, value: unknown): Initia
   if (candidate !== null && typeof candidate === 'object' && typeof candidate.fill === 'function' && typeof candidate.getConfig === 'function' && typeof candidate.className === 'string') {
     return value as Initializer;
   }
-  const serialized = value as { className?: unknown; config?: unknown } | null;
-  const isSerialized = serialized !== null && typeof serialized === 'object' && typeof serialized.className === 'string';
-  if (typeof value !== 'string' && !isSerialized) {
-    throw new Error(`${op}: ${name} ${describe(value)} is not an initializer; expected a name such as 'glorotUniform', a tf.initializers object or { className, config }`);
-  }
-  const config = isSerialized ? (serialized!.config ?? {}) : undefined;
-  if (config !== undefined) checkObject(op, `${name}.config`, config);
-  try {
-    return initializerFromConfig(isSerialized ? (serialized!.className as string) : (value as string), config);
-  } catch (error) {
-    throw new Error(`${op}: ${name}: ${(error as Error).message}`);
-  }
+  return fromIdentifier(op, name, value, initializerFromConfig, "an initializer; expected a name such as 'glorotUniform', a tf.initializers object or { className, config }");
 }

@@ -13,7 +13,7 @@ import { variableGrads } from './autodiff/gradients.js';
 import { cast } from './ops/cast.js';
 import { scalar, tensor } from './ops/creation.js';
 import { empty } from './ops/op.js';
-import { dispose, liveVariables, Tensor, tidy, Variable } from './tensor/tensor.js';
+import { allFinite, dispose, liveVariables, Tensor, tidy, Variable } from './tensor/tensor.js';
 import { checkBool, checkInt, checkNumber, checkOptions, describe, is } from './validate.js';
 
 /** A learning rate that depends on the step (0 for the first update). */
@@ -40,6 +40,8 @@ type OptimizerClass<T extends Optimizer> = new (...args: any[]) => T;
 
 const f32 = Math.fround;
 const NO_SLOTS: Ptr[] = [];
+/** No state from setWeights waiting (a step allocates nothing). */
+const NONE_LOADED: readonly SavedState[] = [];
 /** TF.js's backend epsilon, which an epsilon of null (its default) stands for. */
 const EPSILON = 1e-7;
 
@@ -180,13 +182,6 @@ function tensorAt(ptr: Ptr, shape: number[]): Tensor {
   return t;
 }
 
-function allFinite(v: Variable): boolean {
-  const at = word(v.ptr());
-  const values = activeBackend().heap.f32;
-  for (let i = at; i < at + v.size; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
 /** Throws unless weightValues is setWeights' list: { name, tensor } entries, the step count first. */
 function checkWeightValues(weightValues: unknown): asserts weightValues is NamedTensor[] {
   if (!Array.isArray(weightValues) || weightValues.length === 0) {
@@ -317,7 +312,7 @@ abstract class KernelOptimizer extends Optimizer {
   private update(all: ReadonlyArray<readonly [Variable, Ptr]>): boolean {
     const pairs = all.every(([v]) => v.trainable) ? all : all.filter(([v]) => v.trainable);
     const lr = this.currentLearningRate();
-    const loaded = this.loaded?.slice(0, pairs.length) ?? [];
+    const loaded = this.loaded === null ? NONE_LOADED : this.loaded.slice(0, pairs.length);
     loaded.forEach(({ names, shape }, i) => {
       const v = pairs[i][0];
       if (shape.length !== v.shape.length || shape.some((d, j) => d !== v.shape[j])) {

@@ -1,7 +1,7 @@
 // Weight regularizers with TF.js's names and defaults: the penalty sum(l1·|w|) + sum(l2·w²) is added to the
 // loss, and its gradient l1·sign(w) + 2·l2·w to the weights' gradient.
 
-import { checkNumber, checkObject, checkOptions, describe, is } from './validate.js';
+import { checkNumber, checkOptions, describe, fromIdentifier, is } from './validate.js';
 
 export class Regularizer {
   readonly className = 'L1L2';
@@ -28,30 +28,21 @@ export const regularizers = {
   },
 };
 
-/** The factory of each serialized class name: TF.js's L1L2 (a missing l1 or l2 its 0.01), Keras's L1 and L2 too. */
-const CLASSES: Record<string, keyof typeof regularizers> = { L1L2: 'l1l2', l1_l2: 'l1l2', L1: 'l1', L2: 'l2' };
+/**
+ * The factory of each name a regularizer is given by: TF.js's class L1L2 (a missing l1 or l2 its 0.01), Keras's
+ * L1 and L2, and the factories' own names.
+ */
+const CLASSES: Record<string, keyof typeof regularizers> = { L1L2: 'l1l2', l1_l2: 'l1l2', L1: 'l1', L2: 'l2', l1l2: 'l1l2', l1: 'l1', l2: 'l2' };
 
-/** A regularizer from its serialized form's class name and config, checked as the factory checks its arguments. */
+/** A regularizer from its name or serialized form's class name and config, checked as the factory checks its arguments. */
 export function regularizerFromConfig(className: string, config?: Record<string, unknown>): Regularizer {
   if (!Object.hasOwn(CLASSES, className)) throw new Error(`unsupported regularizer ${describe(className)}; expected L1L2, L1 or L2`);
   return regularizers[CLASSES[className]](config);
 }
 
-/**
- * A regularizer from a Regularizer, a name ('l1', 'l2', 'l1l2' or a class name such as 'L1L2', with TF.js's
- * defaults), its serialized form { className, config }, or null.
- */
+/** A regularizer from a Regularizer, a name ('l1', 'l2', 'l1l2', 'L1L2', ...; TF.js's defaults), { className, config }, or null. */
 export function getRegularizer(op: string, name: string, value: unknown): Regularizer | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Regularizer) return value;
-  if (value === 'l1' || value === 'l2' || value === 'l1l2') return regularizers[value]();
-  const serialized = value as { className?: unknown; config?: unknown };
-  const className = typeof value === 'string' && Object.hasOwn(CLASSES, value) ? value : typeof value === 'object' && typeof serialized.className === 'string' ? serialized.className : null;
-  if (className === null) throw new Error(`${op}: ${name} must be tf.regularizers.l1/l2/l1l2(...), 'l1', 'l2', 'l1l2' or { className: 'L1L2', config: { l1, l2 } }; got ${describe(value)}`);
-  if (typeof value === 'object' && serialized.config !== undefined) checkObject(op, `${name}.config`, serialized.config);
-  try {
-    return regularizerFromConfig(className, typeof value === 'object' ? (serialized.config as Record<string, unknown> | undefined) : undefined);
-  } catch (error) {
-    throw new Error(`${op}: ${name}: ${(error as Error).message}`);
-  }
+  return fromIdentifier(op, name, value, regularizerFromConfig, "a regularizer; expected tf.regularizers.l1/l2/l1l2(...), a name such as 'l1l2' or { className: 'L1L2', config: { l1, l2 } }");
 }

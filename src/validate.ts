@@ -178,6 +178,24 @@ function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/**
+ * What a layer takes as an initializer, regularizer or constraint given as a name or as its serialized form
+ * { className, config }: made by fromConfig(className, config), its errors prefixed with the call and the
+ * argument. `expected` completes "<value> is not ..." for anything else.
+ */
+export function fromIdentifier<T>(op: string, name: string, value: unknown, fromConfig: (className: string, config?: Record<string, unknown>) => T, expected: string): T {
+  const serialized = value as { className?: unknown; config?: unknown } | null;
+  const isSerialized = serialized !== null && typeof serialized === 'object' && typeof serialized.className === 'string';
+  if (typeof value !== 'string' && !isSerialized) throw new Error(`${op}: ${name} ${describe(value)} is not ${expected}`);
+  const config = isSerialized ? (serialized!.config ?? {}) : undefined;
+  if (config !== undefined) checkObject(op, `${name}.config`, config);
+  try {
+    return fromConfig(isSerialized ? (serialized!.className as string) : (value as string), config as Record<string, unknown> | undefined);
+  } catch (error) {
+    throw new Error(`${op}: ${name}: ${(error as Error).message}`);
+  }
+}
+
 /** Marks tf.data's datasets (set on Dataset.prototype), which describe names as the user knows them. */
 export const DATASET = Symbol('tf.data Dataset');
 

@@ -26,7 +26,7 @@ import { empty, view } from '../ops/op.js';
 import { mean } from '../ops/reduce.js';
 import { concat, reshape, slice } from '../ops/shape.js';
 import type { Regularizer } from '../regularizers.js';
-import { dispose, endScope, startScope, Tensor, type Variable } from '../tensor/tensor.js';
+import { allFinite, dispose, endScope, startScope, Tensor, type Variable } from '../tensor/tensor.js';
 import { describe } from '../validate.js';
 import { gatherRows, manual } from './data.js';
 import type { LayersModel } from './model.js';
@@ -356,13 +356,7 @@ const DIVERGED = '. Lower the learning rate, set clipNorm, or check the data';
  * batch norm's moving statistics) may have taken non-finite values from the batch: those go back to the checkpoint.
  */
 function lossDiverged(model: LayersModel, plan: Plan, what: string): string {
-  const f32 = activeBackend().heap.f32;
-  const finite = (v: Variable) => {
-    const at = word(v.ptr('fit'));
-    for (let i = at; i < at + v.size; i++) if (!Number.isFinite(f32[i])) return false;
-    return true;
-  };
-  return refused(model, plan, what, !plan.frozen.every(finite)) + DIVERGED;
+  return refused(model, plan, what, !plan.frozen.every(allFinite)) + DIVERGED;
 }
 
 /** A batch refused before the optimizer touched a weight; with `restore`, the non-trainable weights go back to the checkpoint. */

@@ -266,6 +266,14 @@ export function sizeOf(shape: readonly number[]): number {
   return size;
 }
 
+/** Whether every value of a float32 tensor is finite (no NaN, no ±Infinity). */
+export function allFinite(t: Tensor): boolean {
+  const at = word(t.ptr('allFinite'));
+  const values = activeBackend().heap.f32;
+  for (let i = at; i < at + t.size; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 // ---- scopes ----
 
 /** What tidy may return and dispose accepts: tensors, possibly nested in arrays and objects. */
